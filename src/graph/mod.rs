@@ -1,0 +1,3 @@
+//! The typed Microsoft Graph client.
+
+pub mod models;

@@ -1,0 +1,241 @@
+//! Typed shapes of the Graph and ARM answers appreg reads. Unknown fields are ignored, missing
+//! optional ones default, so Graph adding properties never breaks parsing.
+
+use crate::secret::SecretString;
+use serde::Deserialize;
+
+/// A `{"value": [...], "@odata.nextLink": ...}` collection.
+#[derive(Debug, Deserialize)]
+pub struct Collection<T> {
+    pub value: Vec<T>,
+    #[serde(rename = "@odata.nextLink", alias = "nextLink", default)]
+    pub next_link: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub verified_domains: Vec<VerifiedDomain>,
+}
+
+impl Organization {
+    pub fn default_domain(&self) -> Option<&str> {
+        self.verified_domains
+            .iter()
+            .find(|d| d.is_default)
+            .or_else(|| self.verified_domains.first())
+            .map(|d| d.name.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedDomain {
+    pub name: String,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub is_initial: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+}
+
+/// An ARM tenant (`GET /tenants`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub tenant_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub default_domain: Option<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub tenant_category: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    pub id: String,
+    pub app_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub sign_in_audience: Option<String>,
+    #[serde(default)]
+    pub unique_name: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub web: Option<WebSettings>,
+    #[serde(default)]
+    pub spa: Option<RedirectUris>,
+    #[serde(default)]
+    pub public_client: Option<RedirectUris>,
+    #[serde(default)]
+    pub api: Option<ApiSettings>,
+    #[serde(default)]
+    pub required_resource_access: Vec<RequiredResourceAccess>,
+    #[serde(default)]
+    pub password_credentials: Vec<PasswordCredential>,
+    #[serde(default)]
+    pub publisher_domain: Option<String>,
+    #[serde(default)]
+    pub created_date_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WebSettings {
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ImplicitGrantSettings {
+    #[serde(default)]
+    pub enable_access_token_issuance: Option<bool>,
+    #[serde(default)]
+    pub enable_id_token_issuance: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RedirectUris {
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiSettings {
+    #[serde(default)]
+    pub requested_access_token_version: Option<u8>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RequiredResourceAccess {
+    pub resource_app_id: String,
+    #[serde(default)]
+    pub resource_access: Vec<ResourceAccess>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ResourceAccess {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Secret metadata as Graph lists it on the app (never the value).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordCredential {
+    pub key_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub end_date_time: Option<String>,
+    #[serde(default)]
+    pub start_date_time: Option<String>,
+}
+
+/// The `addPassword` answer: the only time Graph returns the secret's value.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPassword {
+    pub key_id: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+    pub end_date_time: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub secret_text: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipal {
+    pub id: String,
+    pub app_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub oauth2_permission_scopes: Vec<PermissionScope>,
+    #[serde(default)]
+    pub app_roles: Vec<AppRole>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionScope {
+    pub id: String,
+    pub value: String,
+    /// `"Admin"` when an administrator must consent, `"User"` otherwise.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default = "enabled")]
+    pub is_enabled: bool,
+    #[serde(default)]
+    pub admin_consent_display_name: Option<String>,
+    #[serde(default)]
+    pub admin_consent_description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRole {
+    pub id: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub allowed_member_types: Vec<String>,
+    #[serde(default = "enabled")]
+    pub is_enabled: bool,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionGrant {
+    pub id: String,
+    pub client_id: String,
+    pub resource_id: String,
+    #[serde(default)]
+    pub consent_type: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl PermissionGrant {
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scope.as_deref().unwrap_or("").split_whitespace()
+    }
+}

@@ -1,0 +1,300 @@
+//! Turning a platform preset plus the user's choices into a [`Plan`].
+
+use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan};
+use crate::audience::Audience;
+use crate::catalog::{Catalog, CatalogError, PermissionKind};
+use crate::profile::Profile;
+
+/// What the user chose on top of the preset. Empty or `None` fields take the preset's defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices {
+    pub display_name: String,
+    pub tenant: Option<String>,
+    pub audience: Option<Audience>,
+    /// Region ids of the preset (`us`, `eu`, `cloud`); empty = the preset's default regions.
+    pub regions: Vec<String>,
+    /// Base URL of a self-hosted server (Nango), replacing the cloud region.
+    pub self_hosted_url: Option<String>,
+    pub extra_redirect_uris: Vec<String>,
+    /// Capability ids; `None` = the preset's defaults.
+    pub capabilities: Option<Vec<String>>,
+    /// `[resource:]Name` for delegated, `[resource:]role:Name` for application permissions.
+    pub extra_permissions: Vec<String>,
+    pub removed_permissions: Vec<String>,
+    pub implicit_grant: Option<ImplicitGrant>,
+    pub secret_lifetime: Option<SecretLifetime>,
+    pub secret_description: Option<String>,
+    pub admin_consent: bool,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("{profile} has no region '{region}': choose {known}")]
+    UnknownRegion { profile: String, region: String, known: String },
+    #[error("{profile} has no capability '{capability}': choose {known}")]
+    UnknownCapability { profile: String, capability: String, known: String },
+    #[error("{profile} has no self-hosted option")]
+    NoSelfHosted { profile: String },
+    #[error("{profile} does not support the audience {audience}: choose {known}")]
+    AudienceNotAllowed { profile: String, audience: Audience, known: String },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+/// The default secret description; the runner adds a per-attempt mark to it.
+pub const DEFAULT_SECRET_DESCRIPTION: &str = "appreg";
+
+/// Builds the plan and the warnings the user should see before running it.
+pub fn from_profile(
+    profile: &Profile,
+    catalog: &Catalog,
+    choices: &Choices,
+) -> Result<(Plan, Vec<String>), PlanError> {
+    let audience = choices.audience.unwrap_or(profile.audience);
+    if !profile.allowed_audiences.contains(&audience) {
+        return Err(PlanError::AudienceNotAllowed {
+            profile: profile.name.clone(),
+            audience,
+            known: join(profile.allowed_audiences.iter().map(|a| a.as_graph())),
+        });
+    }
+    let mut warnings = profile.warnings.clone();
+    if audience == Audience::AzureADMyOrg && profile.audience != Audience::AzureADMyOrg {
+        warnings.push(format!(
+            "{} recommends {}. A single-tenant app fails at a 'common' sign-in with AADSTS50194: use it only for your own organisation's mailboxes.",
+            profile.name,
+            profile.audience.portal_label()
+        ));
+    }
+
+    let mut redirect_uris = redirect_uris(profile, choices)?;
+    for uri in &choices.extra_redirect_uris {
+        let uri = uri.trim();
+        if !uri.is_empty() && !redirect_uris.iter().any(|u| u == uri) {
+            redirect_uris.push(uri.to_string());
+        }
+    }
+
+    let mut permissions: Vec<PlannedPermission> = Vec::new();
+    let mut add = |resource: &str, name: &str, kind: PermissionKind| -> Result<(), PlanError> {
+        let (res, p) = catalog.permission(resource, name, kind)?;
+        if !permissions.iter().any(|x| x.resource_app_id == res.app_id && x.permission.id == p.id) {
+            permissions.push(PlannedPermission {
+                resource_app_id: res.app_id.clone(),
+                resource_name: res.display_name.clone(),
+                permission: p.clone(),
+            });
+        }
+        Ok(())
+    };
+    for group in &profile.permissions {
+        for scope in &group.scopes {
+            add(&group.resource, scope, PermissionKind::Delegated)?;
+        }
+    }
+    for capability in capabilities(profile, choices)? {
+        for scope in &capability.scopes {
+            add(&capability.resource, scope, PermissionKind::Delegated)?;
+        }
+    }
+    for spec in &choices.extra_permissions {
+        let (resource, name, kind) = parse_permission_spec(spec);
+        add(resource, name, kind)?;
+    }
+    for spec in &choices.removed_permissions {
+        let (resource, name, kind) = parse_permission_spec(spec);
+        let (res, p) = catalog.permission(resource, name, kind)?;
+        permissions.retain(|x| !(x.resource_app_id == res.app_id && x.permission.id == p.id));
+    }
+    for p in permissions.iter().filter(|p| p.permission.admin_consent) {
+        warnings.push(format!(
+            "{} {} needs an administrator's consent{}",
+            p.resource_name,
+            p.permission.name,
+            if choices.admin_consent { "; it is granted with admin consent" } else { ": add --admin-consent if you are an admin" }
+        ));
+    }
+
+    let mut tags = vec!["appreg".to_string(), format!("appreg-profile:{}", profile.id)];
+    tags.extend(choices.tags.iter().map(|t| t.trim().to_string()));
+    tags.dedup();
+
+    let plan = Plan {
+        profile_id: profile.id.clone(),
+        tenant: choices.tenant.clone().filter(|t| !t.trim().is_empty()),
+        display_name: choices.display_name.trim().to_string(),
+        audience,
+        redirect_uris,
+        implicit_grant: choices.implicit_grant.unwrap_or(ImplicitGrant {
+            access_tokens: profile.implicit_access_tokens,
+            id_tokens: profile.implicit_id_tokens,
+        }),
+        permissions,
+        secret: SecretPlan {
+            lifetime: choices.secret_lifetime.unwrap_or(SecretLifetime::Months(profile.secret_months)),
+            description: choices
+                .secret_description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_SECRET_DESCRIPTION.to_string()),
+        },
+        admin_consent: choices.admin_consent,
+        tags,
+    };
+    Ok((plan, warnings))
+}
+
+fn redirect_uris(profile: &Profile, choices: &Choices) -> Result<Vec<String>, PlanError> {
+    let mut uris = Vec::new();
+    if let Some(base) = choices.self_hosted_url.as_deref().filter(|b| !b.trim().is_empty()) {
+        let uri = profile
+            .self_hosted_redirect(base)
+            .ok_or_else(|| PlanError::NoSelfHosted { profile: profile.name.clone() })?;
+        uris.push(uri);
+    }
+    let regions: Vec<&str> = choices.regions.iter().map(|r| r.trim()).filter(|r| !r.is_empty()).collect();
+    if regions.is_empty() {
+        if uris.is_empty() {
+            uris.extend(profile.default_regions().iter().map(|r| r.redirect_uri.clone()));
+        }
+        return Ok(uris);
+    }
+    for id in regions {
+        let region = profile.region(id).ok_or_else(|| PlanError::UnknownRegion {
+            profile: profile.name.clone(),
+            region: id.to_string(),
+            known: join(profile.regions.iter().map(|r| r.id.as_str())),
+        })?;
+        if !uris.contains(&region.redirect_uri) {
+            uris.push(region.redirect_uri.clone());
+        }
+    }
+    Ok(uris)
+}
+
+fn capabilities<'p>(
+    profile: &'p Profile,
+    choices: &Choices,
+) -> Result<Vec<&'p crate::profile::Capability>, PlanError> {
+    match &choices.capabilities {
+        None => Ok(profile.capabilities.iter().filter(|c| c.default).collect()),
+        Some(ids) => ids
+            .iter()
+            .map(|id| {
+                profile.capability(id).ok_or_else(|| PlanError::UnknownCapability {
+                    profile: profile.name.clone(),
+                    capability: id.clone(),
+                    known: join(profile.capabilities.iter().map(|c| c.id.as_str())),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// `Mail.Read`, `graph:Mail.Read`, `exchange:EWS.AccessAsUser.All`, `graph:role:User.Read.All`.
+pub fn parse_permission_spec(spec: &str) -> (&str, &str, PermissionKind) {
+    let spec = spec.trim();
+    let (resource, rest) = match spec.split_once(':') {
+        Some((resource, rest)) if !resource.contains('.') => (resource, rest),
+        _ => ("graph", spec),
+    };
+    match rest.strip_prefix("role:") {
+        Some(name) => (resource, name, PermissionKind::Application),
+        None => (resource, rest, PermissionKind::Delegated),
+    }
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile;
+
+    fn build(profile_id: &str, choices: Choices) -> Result<(Plan, Vec<String>), PlanError> {
+        from_profile(&profile::find(profile_id).unwrap(), &Catalog::offline(), &choices)
+    }
+
+    fn named(name: &str) -> Choices {
+        Choices { display_name: name.into(), ..Choices::default() }
+    }
+
+    #[test]
+    fn nylas_v3_defaults() {
+        let (plan, _) = build("nylas-v3", named("Acme Mail")).unwrap();
+        assert_eq!(plan.audience, Audience::AzureADandPersonalMicrosoftAccount);
+        assert_eq!(plan.redirect_uris, ["https://api.us.nylas.com/v3/connect/callback"]);
+        assert_eq!(
+            plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH),
+            "offline_access openid profile email User.Read Mail.Read Mail.Send Calendars.ReadWrite"
+        );
+        assert_eq!(plan.secret.lifetime, SecretLifetime::Months(24));
+        assert!(plan.validate(time::OffsetDateTime::now_utc()).is_empty());
+    }
+
+    #[test]
+    fn regions_capabilities_and_extra_permissions() {
+        let choices = Choices {
+            regions: vec!["us".into(), "EU".into()],
+            capabilities: Some(vec!["contacts-read".into()]),
+            extra_permissions: vec!["graph:Mail.ReadBasic".into()],
+            removed_permissions: vec!["email".into()],
+            ..named("Acme")
+        };
+        let (plan, _) = build("nylas-v3", choices).unwrap();
+        assert_eq!(plan.redirect_uris.len(), 2);
+        let scopes = plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
+        assert_eq!(scopes, "offline_access openid profile User.Read Contacts.Read Mail.ReadBasic");
+    }
+
+    #[test]
+    fn streams_turns_on_both_implicit_grants_and_uses_exchange() {
+        let (plan, warnings) = build("nylas-streams", named("Streams")).unwrap();
+        assert_eq!(plan.implicit_grant, ImplicitGrant { access_tokens: true, id_tokens: true });
+        assert_eq!(
+            plan.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
+            "EAS.AccessAsUser.All EWS.AccessAsUser.All"
+        );
+        assert!(warnings.iter().any(|w| w.contains("Azure AD Graph")));
+    }
+
+    #[test]
+    fn nango_self_hosted_and_single_tenant_warning() {
+        let choices = Choices {
+            self_hosted_url: Some("https://nango.acme.dev/".into()),
+            audience: Some(Audience::AzureADMyOrg),
+            ..named("Acme Nango")
+        };
+        let (plan, warnings) = build("nango", choices).unwrap();
+        assert_eq!(plan.redirect_uris, ["https://nango.acme.dev/oauth/callback"]);
+        assert!(warnings.iter().any(|w| w.contains("AADSTS50194")));
+    }
+
+    #[test]
+    fn bad_choices_name_what_is_wrong() {
+        let err = build("nylas-v3", Choices { regions: vec!["apac".into()], ..named("x") }).unwrap_err();
+        assert!(err.to_string().contains("us, eu"), "{err}");
+        let err = build("nylas-v3", Choices { extra_permissions: vec!["Mail.Raed".into()], ..named("x") }).unwrap_err();
+        assert!(err.to_string().contains("Mail.Read"), "{err}");
+        let err = build("nylas-v2", Choices { audience: Some(Audience::PersonalMicrosoftAccount), ..named("x") }).unwrap_err();
+        assert!(matches!(err, PlanError::AudienceNotAllowed { .. }));
+        let err = build("nylas-v3", Choices { self_hosted_url: Some("https://x".into()), ..named("x") }).unwrap_err();
+        assert!(matches!(err, PlanError::NoSelfHosted { .. }));
+    }
+
+    #[test]
+    fn permission_specs() {
+        assert_eq!(parse_permission_spec("Mail.Read"), ("graph", "Mail.Read", PermissionKind::Delegated));
+        assert_eq!(
+            parse_permission_spec("exchange:EWS.AccessAsUser.All"),
+            ("exchange", "EWS.AccessAsUser.All", PermissionKind::Delegated)
+        );
+        assert_eq!(
+            parse_permission_spec("graph:role:User.Read.All"),
+            ("graph", "User.Read.All", PermissionKind::Application)
+        );
+    }
+}

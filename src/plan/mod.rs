@@ -1,0 +1,125 @@
+//! What the user wants registered, checked against Graph's rules, and the exact Graph requests it
+//! implies. Everything here is pure: no I/O, no clock (callers pass `now`).
+
+mod build;
+pub mod requests;
+mod validate;
+
+pub use build::{Choices, PlanError, from_profile};
+pub use requests::{GraphRequest, manifest_required_resource_access};
+pub use validate::{ValidationError, validate_display_name, validate_redirect_uri, validate_tag};
+
+use crate::audience::Audience;
+use crate::catalog::{Permission, PermissionKind};
+use time::{Date, Month, OffsetDateTime};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub profile_id: String,
+    /// Tenant id or domain; `None` means the signed-in user's home tenant.
+    pub tenant: Option<String>,
+    pub display_name: String,
+    pub audience: Audience,
+    pub redirect_uris: Vec<String>,
+    pub implicit_grant: ImplicitGrant,
+    pub permissions: Vec<PlannedPermission>,
+    pub secret: SecretPlan,
+    pub admin_consent: bool,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImplicitGrant {
+    pub access_tokens: bool,
+    pub id_tokens: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedPermission {
+    pub resource_app_id: String,
+    pub resource_name: String,
+    pub permission: Permission,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretPlan {
+    pub lifetime: SecretLifetime,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretLifetime {
+    Months(u32),
+    Until(Date),
+}
+
+/// Microsoft caps secrets made in the portal at 24 months; appreg keeps to the same rule.
+pub const MAX_SECRET_MONTHS: u32 = 24;
+
+impl SecretLifetime {
+    /// When a secret made at `now` expires: the same day and time `n` calendar months later
+    /// (the last day of the month when that day does not exist), or the chosen date.
+    pub fn end(self, now: OffsetDateTime) -> OffsetDateTime {
+        match self {
+            SecretLifetime::Months(months) => add_months(now, months),
+            SecretLifetime::Until(date) => now.replace_date(date),
+        }
+    }
+}
+
+pub fn add_months(at: OffsetDateTime, months: u32) -> OffsetDateTime {
+    let total = at.year() * 12 + (at.month() as i32 - 1) + months as i32;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = Month::try_from(month0 as u8 + 1).unwrap_or(Month::December);
+    let day = at.day().min(month.length(year));
+    let date = Date::from_calendar_date(year, month, day).unwrap_or(at.date());
+    at.replace_date(date)
+}
+
+impl Plan {
+    pub fn permissions_of(&self, resource_app_id: &str) -> impl Iterator<Item = &Permission> {
+        self.permissions
+            .iter()
+            .filter(move |p| p.resource_app_id == resource_app_id)
+            .map(|p| &p.permission)
+    }
+
+    /// Resources in first-mention order, each once.
+    pub fn resources(&self) -> Vec<(&str, &str)> {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for p in &self.permissions {
+            if !seen.iter().any(|(id, _)| *id == p.resource_app_id) {
+                seen.push((&p.resource_app_id, &p.resource_name));
+            }
+        }
+        seen
+    }
+
+    /// Space-separated delegated scope names for one resource, as grants and platforms want them.
+    pub fn delegated_scopes(&self, resource_app_id: &str) -> String {
+        self.permissions_of(resource_app_id)
+            .filter(|p| p.kind == PermissionKind::Delegated)
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn needs_admin_consent(&self) -> bool {
+        self.permissions.iter().any(|p| p.permission.admin_consent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn twenty_four_calendar_months() {
+        let now = datetime!(2026-11-22 10:30 UTC);
+        assert_eq!(SecretLifetime::Months(24).end(now), datetime!(2028-11-22 10:30 UTC));
+        assert_eq!(add_months(datetime!(2026-08-31 0:00 UTC), 6), datetime!(2027-02-28 0:00 UTC));
+        assert_eq!(add_months(datetime!(2027-12-31 0:00 UTC), 2), datetime!(2028-02-29 0:00 UTC));
+        assert_eq!(add_months(datetime!(2026-01-15 0:00 UTC), 12), datetime!(2027-01-15 0:00 UTC));
+    }
+}

@@ -1,0 +1,280 @@
+//! The exact Graph requests a plan implies. The runner sends these bodies; `appreg plan` prints
+//! them, with placeholders for ids that only exist once the app is created.
+
+use super::Plan;
+use crate::catalog::PermissionKind;
+use serde_json::{Value, json};
+use std::fmt;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Delete,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphRequest {
+    pub method: Method,
+    /// Relative to the Graph base URL (`/applications`).
+    pub path: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    /// What the request is for, in the portal's words.
+    pub purpose: String,
+}
+
+impl fmt::Display for GraphRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "# {}", self.purpose)?;
+        writeln!(f, "{} {}", self.method, self.path)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            let pretty = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
+            writeln!(f, "{pretty}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn upsert_path(unique_name: &str) -> String {
+    format!("/applications(uniqueName='{unique_name}')")
+}
+
+/// Every property of the app, inline, so one request creates it complete.
+pub fn application_body(plan: &Plan) -> Value {
+    let mut body = json!({
+        "displayName": plan.display_name,
+        "signInAudience": plan.audience.as_graph(),
+        "tags": plan.tags,
+        "web": {
+            "redirectUris": plan.redirect_uris,
+            "implicitGrantSettings": {
+                "enableAccessTokenIssuance": plan.implicit_grant.access_tokens,
+                "enableIdTokenIssuance": plan.implicit_grant.id_tokens,
+            }
+        },
+        "requiredResourceAccess": manifest_required_resource_access(plan),
+    });
+    if plan.audience.includes_personal_accounts() {
+        body["api"] = json!({ "requestedAccessTokenVersion": 2 });
+    }
+    body
+}
+
+/// The `requiredResourceAccess` block, as the portal's manifest editor shows it.
+pub fn manifest_required_resource_access(plan: &Plan) -> Value {
+    Value::Array(
+        plan.resources()
+            .into_iter()
+            .map(|(app_id, _)| {
+                let access: Vec<Value> = plan
+                    .permissions_of(app_id)
+                    .map(|p| json!({ "id": p.id, "type": p.kind.as_graph() }))
+                    .collect();
+                json!({ "resourceAppId": app_id, "resourceAccess": access })
+            })
+            .collect(),
+    )
+}
+
+pub fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
+    json!({
+        "passwordCredential": {
+            "displayName": display_name,
+            "endDateTime": format_graph_time(end),
+        }
+    })
+}
+
+pub fn service_principal_body(app_id: &str) -> Value {
+    json!({ "appId": app_id, "tags": ["WindowsAzureActiveDirectoryIntegratedApp"] })
+}
+
+pub fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {
+    json!({
+        "clientId": client_sp_id,
+        "consentType": "AllPrincipals",
+        "principalId": null,
+        "resourceId": resource_sp_id,
+        "scope": scope,
+    })
+}
+
+pub fn app_role_assignment_body(client_sp_id: &str, resource_sp_id: &str, app_role_id: &str) -> Value {
+    json!({ "principalId": client_sp_id, "resourceId": resource_sp_id, "appRoleId": app_role_id })
+}
+
+/// Graph's date-time form: UTC, whole seconds, `Z`.
+pub fn format_graph_time(at: OffsetDateTime) -> String {
+    let utc = at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at);
+    utc.format(&Rfc3339).unwrap_or_default()
+}
+
+impl Plan {
+    /// The requests `create` sends, in order; `{…}` marks ids known only at run time.
+    pub fn requests(&self, unique_name: &str, secret_display_name: &str, now: OffsetDateTime) -> Vec<GraphRequest> {
+        let mut requests = vec![GraphRequest {
+            method: Method::Get,
+            path: "/organization?$select=id,displayName,verifiedDomains".into(),
+            headers: vec![],
+            body: None,
+            purpose: "Read the tenant".into(),
+        }];
+        if self.admin_consent {
+            for (app_id, name) in self.resources() {
+                requests.push(GraphRequest {
+                    method: Method::Get,
+                    path: resource_sp_path(app_id),
+                    headers: vec![],
+                    body: None,
+                    purpose: format!("Read {name}'s permissions in this tenant"),
+                });
+            }
+        }
+        requests.push(GraphRequest {
+            method: Method::Patch,
+            path: upsert_path(unique_name),
+            headers: vec![("Prefer", "create-if-missing".into())],
+            body: Some(application_body(self)),
+            purpose: "Register the app (created once, updated on retry)".into(),
+        });
+        requests.push(GraphRequest {
+            method: Method::Post,
+            path: "/applications/{app.id}/addPassword".into(),
+            headers: vec![],
+            body: Some(add_password_body(secret_display_name, self.secret.lifetime.end(now))),
+            purpose: "Add a client secret".into(),
+        });
+        requests.push(GraphRequest {
+            method: Method::Post,
+            path: "/servicePrincipals".into(),
+            headers: vec![],
+            body: Some(service_principal_body("{app.appId}")),
+            purpose: "Create the enterprise application (service principal)".into(),
+        });
+        if self.admin_consent {
+            for (app_id, name) in self.resources() {
+                let scope = self.delegated_scopes(app_id);
+                if !scope.is_empty() {
+                    requests.push(GraphRequest {
+                        method: Method::Post,
+                        path: "/oauth2PermissionGrants".into(),
+                        headers: vec![],
+                        body: Some(grant_body("{sp.id}", &format!("{{{name} sp.id}}"), &scope)),
+                        purpose: format!("Grant admin consent for {name}"),
+                    });
+                }
+                for role in self.permissions_of(app_id).filter(|p| p.kind == PermissionKind::Application) {
+                    requests.push(GraphRequest {
+                        method: Method::Post,
+                        path: "/servicePrincipals/{sp.id}/appRoleAssignments".into(),
+                        headers: vec![],
+                        body: Some(app_role_assignment_body("{sp.id}", &format!("{{{name} sp.id}}"), &role.id)),
+                        purpose: format!("Grant the application permission {} of {name}", role.name),
+                    });
+                }
+            }
+        }
+        requests
+    }
+}
+
+pub fn resource_sp_path(app_id: &str) -> String {
+    format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
+    use crate::plan::{Choices, from_profile};
+    use crate::profile;
+    use time::macros::datetime;
+
+    fn plan(profile_id: &str, admin_consent: bool) -> Plan {
+        let choices = Choices {
+            display_name: "Acme Mail".into(),
+            regions: vec!["us".into(), "eu".into()],
+            admin_consent,
+            ..Choices::default()
+        };
+        from_profile(&profile::find(profile_id).unwrap(), &Catalog::offline(), &choices).unwrap().0
+    }
+
+    #[test]
+    fn nylas_v3_application_body_field_by_field() {
+        let body = application_body(&plan("nylas-v3", false));
+        assert_eq!(body["displayName"], "Acme Mail");
+        assert_eq!(body["signInAudience"], "AzureADandPersonalMicrosoftAccount");
+        assert_eq!(body["api"]["requestedAccessTokenVersion"], 2);
+        assert_eq!(
+            body["web"]["redirectUris"],
+            json!(["https://api.us.nylas.com/v3/connect/callback", "https://api.eu.nylas.com/v3/connect/callback"])
+        );
+        assert_eq!(body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"], false);
+        assert_eq!(body["web"]["implicitGrantSettings"]["enableIdTokenIssuance"], false);
+        let rra = body["requiredResourceAccess"].as_array().unwrap();
+        assert_eq!(rra.len(), 1);
+        assert_eq!(rra[0]["resourceAppId"], MICROSOFT_GRAPH);
+        assert_eq!(rra[0]["resourceAccess"][0], json!({"id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "type": "Scope"}));
+        assert_eq!(body["tags"], json!(["appreg", "appreg-profile:nylas-v3"]));
+    }
+
+    #[test]
+    fn nylas_v2_body_has_exchange_and_no_token_version() {
+        let body = application_body(&plan("nylas-v2", false));
+        assert_eq!(body["signInAudience"], "AzureADMultipleOrgs");
+        assert!(body.get("api").is_none());
+        let rra = body["requiredResourceAccess"].as_array().unwrap();
+        assert_eq!(rra[1]["resourceAppId"], EXCHANGE_ONLINE);
+        assert_eq!(
+            rra[1]["resourceAccess"],
+            json!([{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}, {"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}])
+        );
+        assert_eq!(body["web"]["redirectUris"][1], "https://ireland.api.nylas.com/oauth/callback");
+    }
+
+    #[test]
+    fn request_list_with_and_without_admin_consent() {
+        let now = datetime!(2026-11-22 09:00:00.123 UTC);
+        let without = plan("nylas-streams", false).requests("appreg-x", "appreg · ab12", now);
+        let lines: Vec<String> = without.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+        assert_eq!(
+            lines,
+            [
+                "GET /organization?$select=id,displayName,verifiedDomains",
+                "PATCH /applications(uniqueName='appreg-x')",
+                "POST /applications/{app.id}/addPassword",
+                "POST /servicePrincipals",
+            ]
+        );
+        assert_eq!(without[1].headers, [("Prefer", "create-if-missing".to_string())]);
+        assert_eq!(
+            without[2].body.as_ref().unwrap()["passwordCredential"],
+            json!({"displayName": "appreg · ab12", "endDateTime": "2028-11-22T09:00:00Z"})
+        );
+        let with = plan("nylas-streams", true).requests("appreg-x", "d", now);
+        let grants: Vec<&GraphRequest> = with.iter().filter(|r| r.path == "/oauth2PermissionGrants").collect();
+        assert_eq!(grants.len(), 2);
+        assert_eq!(grants[0].body.as_ref().unwrap()["scope"], "offline_access openid profile User.Read Mail.Read");
+        assert_eq!(grants[0].body.as_ref().unwrap()["consentType"], "AllPrincipals");
+        assert!(grants[0].body.as_ref().unwrap()["principalId"].is_null());
+    }
+}

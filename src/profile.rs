@@ -1,0 +1,229 @@
+//! Platform presets (Nylas v3, Nylas v2, Nylas Streams, Nango, custom): what each platform needs
+//! from the app registration. The presets live in `assets/profiles/*.toml`; users may load their own.
+
+use crate::audience::Audience;
+use serde::Deserialize;
+use std::path::Path;
+
+const BUILT_IN: [&str; 5] = [
+    include_str!("../assets/profiles/nylas-v3.toml"),
+    include_str!("../assets/profiles/nylas-v2.toml"),
+    include_str!("../assets/profiles/nylas-streams.toml"),
+    include_str!("../assets/profiles/nango.toml"),
+    include_str!("../assets/profiles/custom.toml"),
+];
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    /// The platform's recommended audience.
+    pub audience: Audience,
+    /// Audiences the platform works with, recommended first.
+    pub allowed_audiences: Vec<Audience>,
+    #[serde(default = "default_secret_months")]
+    pub secret_months: u32,
+    #[serde(default)]
+    pub implicit_access_tokens: bool,
+    #[serde(default)]
+    pub implicit_id_tokens: bool,
+    /// What to do with the result on the platform's side; `{client_id}`, `{client_secret}`,
+    /// `{tenant_id}` and `{scopes}` are filled in on the summary.
+    pub next_step: String,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    pub self_hosted: Option<SelfHosted>,
+    #[serde(default)]
+    pub permissions: Vec<ResourceScopes>,
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    pub label: String,
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SelfHosted {
+    pub label: String,
+    /// The redirect URI with `{base_url}` standing for the server's address.
+    pub redirect_template: String,
+}
+
+/// Delegated scopes on one resource, by the catalog's short resource name (`graph`, `exchange`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceScopes {
+    pub resource: String,
+    pub scopes: Vec<String>,
+}
+
+/// An optional group of permissions a user switches on by what the integration does.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    pub id: String,
+    pub label: String,
+    pub resource: String,
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub default: bool,
+}
+
+fn default_secret_months() -> u32 {
+    24
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("unknown profile '{name}': choose one of {known}")]
+    Unknown { name: String, known: String },
+    #[error("cannot read profile file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("profile {origin} is not valid: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+impl Profile {
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ProfileError> {
+        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
+            origin: origin.to_string(),
+            message: e.message().to_string(),
+        })?;
+        profile.check(origin)?;
+        Ok(profile)
+    }
+
+    pub fn load_file(path: &Path) -> Result<Self, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    fn check(&self, origin: &str) -> Result<(), ProfileError> {
+        let invalid = |message: String| ProfileError::Invalid {
+            origin: origin.to_string(),
+            message,
+        };
+        if !self.allowed_audiences.contains(&self.audience) {
+            return Err(invalid(format!(
+                "audience {} is not among allowed_audiences",
+                self.audience
+            )));
+        }
+        if !(1..=24).contains(&self.secret_months) {
+            return Err(invalid("secret_months must be between 1 and 24".into()));
+        }
+        if let Some(sh) = &self.self_hosted
+            && !sh.redirect_template.contains("{base_url}")
+        {
+            return Err(invalid(
+                "self_hosted.redirect_template must contain {base_url}".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(id.trim()))
+    }
+
+    pub fn default_regions(&self) -> Vec<&Region> {
+        self.regions.iter().filter(|r| r.default).collect()
+    }
+
+    /// The self-hosted redirect URI for a server base URL (`https://nango.example.com`).
+    pub fn self_hosted_redirect(&self, base_url: &str) -> Option<String> {
+        self.self_hosted.as_ref().map(|sh| {
+            sh.redirect_template
+                .replace("{base_url}", base_url.trim().trim_end_matches('/'))
+        })
+    }
+
+    pub fn capability(&self, id: &str) -> Option<&Capability> {
+        self.capabilities
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
+    }
+}
+
+/// The presets shipped with appreg, in the order the wizard lists them.
+pub fn built_in() -> Vec<Profile> {
+    BUILT_IN
+        .iter()
+        .map(|text| Profile::parse(text, "built-in").expect("built-in profiles are checked by tests"))
+        .collect()
+}
+
+pub fn find(name: &str) -> Result<Profile, ProfileError> {
+    let all = built_in();
+    all.iter()
+        .find(|p| p.id.eq_ignore_ascii_case(name.trim()))
+        .cloned()
+        .ok_or_else(|| ProfileError::Unknown {
+            name: name.to_string(),
+            known: all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_profiles_parse_in_order() {
+        let ids: Vec<_> = built_in().into_iter().map(|p| p.id).collect();
+        assert_eq!(ids, ["nylas-v3", "nylas-v2", "nylas-streams", "nango", "custom"]);
+    }
+
+    #[test]
+    fn presets_follow_the_platform_facts() {
+        let v3 = find("nylas-v3").unwrap();
+        assert_eq!(v3.audience, Audience::AzureADandPersonalMicrosoftAccount);
+        assert_eq!(
+            v3.region("eu").unwrap().redirect_uri,
+            "https://api.eu.nylas.com/v3/connect/callback"
+        );
+        let streams = find("nylas-streams").unwrap();
+        assert!(streams.implicit_access_tokens && streams.implicit_id_tokens);
+        let nango = find("nango").unwrap();
+        assert_eq!(
+            nango.self_hosted_redirect("https://nango.acme.dev/").unwrap(),
+            "https://nango.acme.dev/oauth/callback"
+        );
+        assert_eq!(find("NYLAS-V2").unwrap().secret_months, 24);
+    }
+
+    #[test]
+    fn unknown_profile_lists_the_known_ones() {
+        let err = find("nylas-v4").unwrap_err().to_string();
+        assert!(err.contains("nylas-v3") && err.contains("nango"), "{err}");
+    }
+
+    #[test]
+    fn user_profile_errors_name_the_problem() {
+        let err = Profile::parse("id = 1", "mine.toml").unwrap_err().to_string();
+        assert!(err.contains("mine.toml"), "{err}");
+        let text = include_str!("../assets/profiles/custom.toml").replace("secret_months = 24", "secret_months = 36");
+        let err = Profile::parse(&text, "mine.toml").unwrap_err().to_string();
+        assert!(err.contains("secret_months"), "{err}");
+    }
+}

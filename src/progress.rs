@@ -1,0 +1,109 @@
+//! Progress events: what the runner and the Graph client report while they work. Both front ends
+//! draw these same events, so the wizard and `create` cannot tell different stories.
+
+use crate::plan::requests::Method;
+use std::fmt;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// One step of a run, as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Operation {
+    ReadTenant,
+    ReadResource(String),
+    RegisterApp,
+    RemoveLostSecret,
+    AddSecret,
+    CreateServicePrincipal,
+    GrantConsent(String),
+    AssignAppRole(String),
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operation::ReadTenant => f.write_str("Read the tenant"),
+            Operation::ReadResource(name) => write!(f, "Read {name} permissions"),
+            Operation::RegisterApp => f.write_str("Register the app"),
+            Operation::RemoveLostSecret => f.write_str("Remove a secret whose answer was lost"),
+            Operation::AddSecret => f.write_str("Add the client secret"),
+            Operation::CreateServicePrincipal => f.write_str("Create the service principal"),
+            Operation::GrantConsent(name) => write!(f, "Grant admin consent for {name}"),
+            Operation::AssignAppRole(name) => write!(f, "Assign {name} application permissions"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A request went out.
+    Started { op: Operation, method: Method, path: String },
+    /// The request will be sent again after `wait`.
+    Retrying { op: Operation, reason: String, attempt: u32, wait: Duration },
+    /// An answer came back that the step accepts.
+    Done { op: Operation, method: Method, path: String, status: u16, latency: Duration, request_id: Option<String> },
+    /// The step was not needed or not possible, and the run goes on.
+    Skipped { op: Operation, reason: String },
+    /// The step failed for good; `message` says what to do next.
+    Failed { op: Operation, message: String, request_id: Option<String> },
+}
+
+impl Event {
+    pub fn op(&self) -> &Operation {
+        match self {
+            Event::Started { op, .. }
+            | Event::Retrying { op, .. }
+            | Event::Done { op, .. }
+            | Event::Skipped { op, .. }
+            | Event::Failed { op, .. } => op,
+        }
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Started { op, method, path } => write!(f, "…  {op}: {method} {path}"),
+            Event::Retrying { op, reason, attempt, wait } => {
+                write!(f, "↻  {op}: {reason}; retry {attempt} in {:.1} s", wait.as_secs_f64())
+            }
+            Event::Done { op, status, latency, request_id, .. } => {
+                write!(f, "✓  {op}: {status} in {} ms", latency.as_millis())?;
+                if let Some(id) = request_id {
+                    write!(f, " (request-id {id})")?;
+                }
+                Ok(())
+            }
+            Event::Skipped { op, reason } => write!(f, "–  {op}: skipped, {reason}"),
+            Event::Failed { op, message, request_id } => {
+                write!(f, "✗  {op}: {message}")?;
+                if let Some(id) = request_id {
+                    write!(f, " (request-id {id})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where events go; a reporter without a receiver drops them.
+#[derive(Debug, Clone, Default)]
+pub struct Reporter(Option<UnboundedSender<Event>>);
+
+impl Reporter {
+    pub fn new(sender: UnboundedSender<Event>) -> Self {
+        Self(Some(sender))
+    }
+
+    pub fn silent() -> Self {
+        Self(None)
+    }
+
+    pub fn emit(&self, event: Event) {
+        tracing::debug!(%event, "progress");
+        if let Some(sender) = &self.0 {
+            // The front end may have gone away (user quit); the run itself goes on.
+            let _ = sender.send(event);
+        }
+    }
+}
