@@ -1,9 +1,20 @@
 //! appreg: register Microsoft Entra ID apps for mail and calendar platforms.
+//!
+//! Two front ends (the full-screen wizard in [`tui`] and the plain command line in
+//! [`headless`]) drive one core: a [`plan::Plan`] is executed against Microsoft Graph
+//! ([`graph`]) by the [`run`] module, which reports [`progress`] events.
 
 pub mod audience;
+pub mod auth;
 pub mod catalog;
+pub mod cli;
+pub mod cloud;
 pub mod graph;
+pub mod headless;
+pub mod journal;
 pub mod plan;
 pub mod profile;
 pub mod progress;
+pub mod run;
 pub mod secret;
+pub mod sim;

@@ -1,1 +1,84 @@
-fn main() {}
+//! The `appreg` binary: parse arguments, pick a front end, run it.
+
+use appreg::cli::{Cli, Command};
+use appreg::{headless, profile, sim};
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    let endpoints = || {
+        cli.connection.cloud.endpoints(
+            cli.connection.graph_url.as_deref(),
+            cli.connection.login_url.as_deref(),
+            cli.connection.arm_url.as_deref(),
+        )
+    };
+    let result = match &cli.command {
+        Some(Command::Profiles { json }) => {
+            print!("{}", headless::profiles(&profile::built_in(), *json));
+            Ok(())
+        }
+        Some(Command::Plan(args)) => {
+            let now = time::OffsetDateTime::now_utc();
+            headless::build_plan(args, cli.sign_in.tenant.as_deref(), &appreg::catalog::Catalog::offline(), now)
+                .map(|(_, plan, warnings)| print!("{}", headless::print_plan(&plan, &warnings, args.json, now)))
+        }
+        Some(Command::Create(args)) => match endpoints() {
+            Ok(endpoints) => headless::create(args, &endpoints, &cli.sign_in, cli.verbose > 0).await,
+            Err(error) => Err(error.into()),
+        },
+        Some(Command::Sim(args)) => {
+            return match sim::serve_cli(args.clone()).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        None => {
+            eprintln!("the wizard is not built yet");
+            return ExitCode::FAILURE;
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the level. Secrets never reach a log line: they live
+/// in types whose `Debug` is redacted and are never passed to `tracing`.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "appreg=info",
+        _ => "appreg=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour)
+        .with_target(false)
+        .try_init();
+}

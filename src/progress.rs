@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 /// One step of a run, as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Operation {
+    ListTenants,
     ReadTenant,
     ReadResource(String),
     RegisterApp,
@@ -22,6 +23,7 @@ pub enum Operation {
 impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Operation::ListTenants => f.write_str("List your tenants"),
             Operation::ReadTenant => f.write_str("Read the tenant"),
             Operation::ReadResource(name) => write!(f, "Read {name} permissions"),
             Operation::RegisterApp => f.write_str("Register the app"),

@@ -238,12 +238,10 @@ fn missing_closers(text: &str) -> Result<String, ManifestError> {
             '"' => in_string = true,
             '{' => stack.push('}'),
             '[' => stack.push(']'),
-            '}' | ']' => {
-                if stack.pop() != Some(c) {
-                    return Err(ManifestError(format!(
-                        "a '{c}' does not match its opening bracket"
-                    )));
-                }
+            '}' | ']' if stack.pop() != Some(c) => {
+                return Err(ManifestError(format!(
+                    "a '{c}' does not match its opening bracket"
+                )));
             }
             _ => {}
         }

@@ -1,3 +1,10 @@
-//! The typed Microsoft Graph client.
+//! The typed Microsoft Graph client: requests, models, errors and retries.
 
+mod client;
+pub mod error;
 pub mod models;
+mod reads;
+pub mod retry;
+
+pub use client::{Answer, Api, Call, GraphClient, GraphConfig, api_error};
+pub use error::{ApiError, GraphError};

@@ -1,0 +1,145 @@
+//! Command-line arguments. Running `appreg` with no command opens the wizard.
+
+use crate::auth::AuthMethod;
+use crate::cloud::Cloud;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "appreg",
+    version,
+    about = "Register a Microsoft Entra ID app for Nylas, Nango or your own integration, through Microsoft Graph",
+    after_help = "Run without a command to open the wizard. Try it safely with `appreg --demo`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Open the wizard against the embedded simulator: nothing real is touched.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// More detail on stderr (-v: progress, -vv: debug); secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register an app without the wizard: progress on stderr, the result on stdout.
+    Create(CreateArgs),
+    /// Show the Graph requests and manifest a registration would make, without signing in.
+    Plan(PlanArgs),
+    /// List the platform presets.
+    Profiles {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the embedded Graph simulator on loopback until Ctrl-C.
+    Sim(crate::sim::SimArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Microsoft cloud whose endpoints to use.
+    #[arg(long, value_enum, default_value_t = Cloud::Global, global = true)]
+    pub cloud: Cloud,
+    /// Graph base URL including the version (overrides --cloud).
+    #[arg(long, env = "APPREG_GRAPH_URL", global = true)]
+    pub graph_url: Option<String>,
+    /// Sign-in authority (overrides --cloud).
+    #[arg(long, env = "APPREG_LOGIN_URL", global = true)]
+    pub login_url: Option<String>,
+    /// Azure Resource Manager base URL, for listing tenants (overrides --cloud).
+    #[arg(long, env = "APPREG_ARM_URL", global = true)]
+    pub arm_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SignInArgs {
+    /// How to sign in. auto: APPREG_ACCESS_TOKEN, then Azure CLI, then azd, then device code.
+    #[arg(long = "auth", value_enum, default_value_t = AuthMethod::Auto, global = true)]
+    pub method: AuthMethod,
+    /// Public client used for device-code sign-in (default: the Azure CLI's).
+    #[arg(long, global = true)]
+    pub client_id: Option<String>,
+    /// Tenant id or domain to work in (default: your home tenant).
+    #[arg(long, global = true)]
+    pub tenant: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// Platform preset: nylas-v3, nylas-v2, nylas-streams, nango, custom (`appreg profiles`).
+    #[arg(long, default_value = "nylas-v3", conflicts_with = "profile_file")]
+    pub profile: String,
+    /// Your own preset, in the same TOML form as the built-in ones.
+    #[arg(long, value_name = "FILE.toml")]
+    pub profile_file: Option<PathBuf>,
+    /// The app's display name.
+    #[arg(long)]
+    pub name: String,
+    /// Who may sign in: single, multi, personal-and-org, personal (or Graph's name).
+    #[arg(long)]
+    pub audience: Option<crate::audience::Audience>,
+    /// Regions whose redirect URIs to add (us, eu; Nango: cloud). Comma-separated or repeated.
+    #[arg(long = "region", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Base URL of a self-hosted server (Nango), e.g. https://nango.example.com.
+    #[arg(long)]
+    pub self_hosted_url: Option<String>,
+    /// Another Web redirect URI (repeatable).
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// Capability groups of the preset (e.g. mail-read,mail-send); default: the preset's.
+    #[arg(long = "capability", value_delimiter = ',')]
+    pub capabilities: Option<Vec<String>>,
+    /// Another permission: Mail.Read, exchange:EWS.AccessAsUser.All, graph:role:User.Read.All.
+    #[arg(long = "permission")]
+    pub permissions: Vec<String>,
+    /// Drop a permission the preset adds.
+    #[arg(long = "remove-permission")]
+    pub removed_permissions: Vec<String>,
+    /// Import permissions from a manifest `requiredResourceAccess` block ("-" reads stdin).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Implicit grant: issue access tokens (default: the preset's).
+    #[arg(long)]
+    pub implicit_access_tokens: Option<bool>,
+    /// Implicit grant: issue ID tokens (default: the preset's).
+    #[arg(long)]
+    pub implicit_id_tokens: Option<bool>,
+    /// Secret lifetime in months, 1 to 24 (default 24).
+    #[arg(long, conflicts_with = "secret_until")]
+    pub secret_months: Option<u32>,
+    /// Secret expiry date (YYYY-MM-DD), at most 24 months away.
+    #[arg(long)]
+    pub secret_until: Option<String>,
+    /// The secret's description in the portal.
+    #[arg(long)]
+    pub secret_description: Option<String>,
+    /// Grant admin consent for the organisation (needs an admin role).
+    #[arg(long)]
+    pub admin_consent: bool,
+    /// Extra tag on the app (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Machine-readable output on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Do not ask for confirmation (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Write the secret to this new file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub secret_out: Option<PathBuf>,
+}

@@ -1,0 +1,119 @@
+//! Where Microsoft's endpoints are: the public cloud, the national clouds, or any base URL the
+//! user gives (a simulator, a proxy).
+
+use clap::ValueEnum;
+use url::Url;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Cloud {
+    #[default]
+    Global,
+    Usgov,
+    China,
+}
+
+/// The three base URLs appreg talks to, and the token scopes that go with them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoints {
+    pub graph_url: Url,
+    pub login_url: Url,
+    pub arm_url: Url,
+    pub graph_scope: String,
+    pub arm_scope: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} '{value}' is not a valid URL: {reason}")]
+pub struct BadUrl {
+    flag: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl Endpoints {
+    /// What sign-in needs of these endpoints.
+    pub fn auth(&self) -> crate::auth::Endpoints {
+        crate::auth::Endpoints {
+            login_url: self.login_url.clone(),
+            graph_scope: self.graph_scope.clone(),
+            arm_scope: self.arm_scope.clone(),
+        }
+    }
+
+    pub fn graph_config(&self) -> crate::graph::GraphConfig {
+        crate::graph::GraphConfig::new(self.graph_url.clone(), self.arm_url.clone())
+    }
+}
+
+impl Cloud {
+    fn defaults(self) -> [&'static str; 4] {
+        // graph (with version), login authority, ARM, Graph resource for scopes
+        match self {
+            Cloud::Global => [
+                "https://graph.microsoft.com/v1.0",
+                "https://login.microsoftonline.com",
+                "https://management.azure.com",
+                "https://graph.microsoft.com",
+            ],
+            Cloud::Usgov => [
+                "https://graph.microsoft.us/v1.0",
+                "https://login.microsoftonline.us",
+                "https://management.usgovcloudapi.net",
+                "https://graph.microsoft.us",
+            ],
+            Cloud::China => [
+                "https://microsoftgraph.chinacloudapi.cn/v1.0",
+                "https://login.chinacloudapi.cn",
+                "https://management.chinacloudapi.cn",
+                "https://microsoftgraph.chinacloudapi.cn",
+            ],
+        }
+    }
+
+    /// The cloud's endpoints, each replaced by an override when given.
+    pub fn endpoints(
+        self,
+        graph_url: Option<&str>,
+        login_url: Option<&str>,
+        arm_url: Option<&str>,
+    ) -> Result<Endpoints, BadUrl> {
+        let [graph, login, arm, graph_resource] = self.defaults();
+        let parse = |flag: &'static str, value: &str| {
+            let url = Url::parse(value.trim()).map_err(|e| BadUrl {
+                flag,
+                value: value.to_string(),
+                reason: e.to_string(),
+            })?;
+            match url.scheme() {
+                "https" | "http" => Ok(url),
+                other => Err(BadUrl { flag, value: value.to_string(), reason: format!("scheme '{other}' is not http(s)") }),
+            }
+        };
+        let arm_base = arm_url.unwrap_or(arm);
+        Ok(Endpoints {
+            graph_url: parse("--graph-url", graph_url.unwrap_or(graph))?,
+            login_url: parse("--login-url", login_url.unwrap_or(login))?,
+            arm_url: parse("--arm-url", arm_base)?,
+            graph_scope: format!("{graph_resource}/.default"),
+            arm_scope: format!("{}/.default", arm.trim_end_matches('/')),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_clouds_and_overrides() {
+        let e = Cloud::Usgov.endpoints(None, None, None).unwrap();
+        assert_eq!(e.graph_url.as_str(), "https://graph.microsoft.us/v1.0");
+        assert_eq!(e.graph_scope, "https://graph.microsoft.us/.default");
+        let e = Cloud::Global.endpoints(Some("http://127.0.0.1:5000/v1.0"), None, None).unwrap();
+        assert_eq!(e.graph_url.as_str(), "http://127.0.0.1:5000/v1.0");
+        assert_eq!(e.graph_scope, "https://graph.microsoft.com/.default");
+        let err = Cloud::Global.endpoints(Some("not a url"), None, None).unwrap_err();
+        assert!(err.to_string().contains("--graph-url"));
+        assert!(Cloud::Global.endpoints(None, Some("ftp://x"), None).is_err());
+    }
+}

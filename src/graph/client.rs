@@ -1,0 +1,331 @@
+//! Sends Graph and ARM requests: the token, the retries, the progress events and the error shape.
+
+use super::error::{ApiError, GraphError};
+use super::retry::{self, Resend, RetryPolicy};
+use crate::auth::{TokenResource, TokenSource};
+use crate::plan::requests::Method;
+use crate::progress::{Event, Operation, Reporter};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphConfig {
+    /// `https://graph.microsoft.com/v1.0`, a national cloud's, or a simulator's.
+    pub graph_url: url::Url,
+    /// `https://management.azure.com`, for the list of tenants.
+    pub arm_url: url::Url,
+    pub retry: RetryPolicy,
+    pub request_timeout: Duration,
+}
+
+impl GraphConfig {
+    pub fn new(graph_url: url::Url, arm_url: url::Url) -> Self {
+        Self { graph_url, arm_url, retry: RetryPolicy::default(), request_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// Which API a request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Graph,
+    Arm,
+}
+
+/// One request as the runner describes it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub op: Operation,
+    pub api: Api,
+    pub method: Method,
+    /// Relative to the API's base URL, with its query.
+    pub path: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    pub resend: Resend,
+}
+
+impl Call {
+    pub fn new(op: Operation, method: Method, path: impl Into<String>) -> Self {
+        Self {
+            op,
+            api: Api::Graph,
+            method,
+            path: path.into(),
+            headers: Vec::new(),
+            body: None,
+            // Reads are always safe to repeat.
+            resend: Resend { after_lost_answer: method == Method::Get, while_replicating: false },
+        }
+    }
+
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn resend_after_lost_answer(mut self) -> Self {
+        self.resend.after_lost_answer = true;
+        self
+    }
+
+    pub fn wait_for_replication(mut self) -> Self {
+        self.resend.while_replicating = true;
+        self
+    }
+
+    pub fn arm(mut self) -> Self {
+        self.api = Api::Arm;
+        self
+    }
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
+        serde_json::from_slice(&self.body).map_err(|e| GraphError::Malformed {
+            status: self.status,
+            message: format!("cannot read the answer: {e}"),
+            request_id: self.request_id.clone(),
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    config: Arc<GraphConfig>,
+    tokens: Arc<dyn TokenSource>,
+    tenant: Option<String>,
+}
+
+impl std::fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphClient")
+            .field("graph_url", &self.config.graph_url.as_str())
+            .field("tenant", &self.tenant)
+            .field("tokens", &self.tokens.label())
+            .finish()
+    }
+}
+
+impl GraphClient {
+    pub fn new(config: GraphConfig, tokens: Arc<dyn TokenSource>) -> Result<Self, GraphError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("appreg/", env!("CARGO_PKG_VERSION")))
+            .timeout(config.request_timeout)
+            .connect_timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| GraphError::Transport { message: e.to_string(), sent: false })?;
+        Ok(Self { http, config: Arc::new(config), tokens, tenant: None })
+    }
+
+    /// The same client, working in another tenant (the token source switches with it).
+    pub fn for_tenant(&self, tenant: Option<String>) -> Self {
+        Self { tenant, ..self.clone() }
+    }
+
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+
+    pub fn config(&self) -> &GraphConfig {
+        &self.config
+    }
+
+    pub fn tokens(&self) -> &Arc<dyn TokenSource> {
+        &self.tokens
+    }
+
+    /// Sends `call`, retrying as its policy allows, and reports every attempt.
+    pub async fn send(&self, call: &Call, reporter: &Reporter) -> Result<Answer, GraphError> {
+        let first = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            reporter.emit(Event::Started { op: call.op.clone(), method: call.method, path: call.path.clone() });
+            let started = Instant::now();
+            match self.send_once(call).await {
+                Ok(answer) => {
+                    reporter.emit(Event::Done {
+                        op: call.op.clone(),
+                        method: call.method,
+                        path: call.path.clone(),
+                        status: answer.status,
+                        latency: started.elapsed(),
+                        request_id: answer.request_id.clone(),
+                    });
+                    return Ok(answer);
+                }
+                Err(error) => {
+                    match retry::decide(&self.config.retry, call.resend, &error, attempt, first.elapsed()) {
+                        Some(decision) => {
+                            tracing::debug!(op = %call.op, %error, attempt, "retrying");
+                            reporter.emit(Event::Retrying {
+                                op: call.op.clone(),
+                                reason: format!("{} ({})", decision.reason, short(&error)),
+                                attempt,
+                                wait: decision.wait,
+                            });
+                            tokio::time::sleep(decision.wait).await;
+                        }
+                        None if attempt > 1 => {
+                            return Err(GraphError::GaveUp { last: Box::new(error), attempts: attempt, waited: first.elapsed() });
+                        }
+                        None => return Err(error),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn send_once(&self, call: &Call) -> Result<Answer, GraphError> {
+        let (base, resource) = match call.api {
+            Api::Graph => (&self.config.graph_url, TokenResource::Graph),
+            Api::Arm => (&self.config.arm_url, TokenResource::Arm),
+        };
+        let token = self
+            .tokens
+            .token(resource, self.tenant.as_deref())
+            .await
+            .map_err(|e| GraphError::Auth(e.to_string()))?;
+        let url = format!("{}{}", base.as_str().trim_end_matches('/'), call.path);
+        let method = match call.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut request = self
+            .http
+            .request(method, &url)
+            .bearer_auth(token.token.expose())
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        for (name, value) in &call.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let request_id = header(&response, "request-id").or_else(|| header(&response, "x-ms-request-id"));
+        let retry_after = header(&response, "retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        if (200..300).contains(&status) {
+            return Ok(Answer { status, request_id, body });
+        }
+        Err(api_error(status, &body, request_id, retry_after))
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn transport_error(e: reqwest::Error) -> GraphError {
+    // A connect error means nothing reached Graph; anything later may have.
+    GraphError::Transport { message: without_url(&e), sent: !e.is_connect() }
+}
+
+/// reqwest's message names the URL, which the progress line already shows.
+fn without_url(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(url) = e.url() {
+        text = text.replace(&format!(" for url ({url})"), "");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text = format!("{text}: {inner}");
+        source = inner.source();
+    }
+    text
+}
+
+/// Graph's error body: `{"error":{"code","message","details":[{"code"}],"innerError":{"request-id"}}}`.
+pub fn api_error(status: u16, body: &[u8], request_id: Option<String>, retry_after: Option<Duration>) -> GraphError {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let Some(error) = parsed.as_ref().and_then(|v| v.get("error")).filter(|e| e.is_object()) else {
+        return GraphError::Api(ApiError {
+            status,
+            code: format!("HTTP{status}"),
+            message: String::from_utf8_lossy(body).chars().take(200).collect(),
+            detail_codes: vec![],
+            request_id,
+            retry_after,
+        });
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let detail_codes = error
+        .get("details")
+        .and_then(Value::as_array)
+        .map(|d| d.iter().map(|x| text(x.get("code"))).filter(|c| !c.is_empty()).collect())
+        .unwrap_or_default();
+    let inner_id = error
+        .get("innerError")
+        .or_else(|| error.get("innererror"))
+        .and_then(|i| i.get("request-id"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    GraphError::Api(ApiError {
+        status,
+        code: text(error.get("code")),
+        message: text(error.get("message")),
+        detail_codes,
+        request_id: request_id.or(inner_id),
+        retry_after,
+    })
+}
+
+fn short(error: &GraphError) -> String {
+    match error.api() {
+        Some(api) => format!("{} {}", api.status, api.code),
+        None => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_error_bodies_parse_with_details_and_request_id() {
+        let body = br#"{"error":{"code":"Request_BadRequest","message":"The appId 'x' of the service principal does not reference a valid application object.","details":[{"code":"NoBackingApplicationObject","message":"...","target":"appId"}],"innerError":{"date":"2025-04-09T09:58:29","request-id":"abc","client-request-id":"def"}}}"#;
+        let e = api_error(400, body, None, None);
+        assert!(e.has_code("NoBackingApplicationObject"));
+        assert!(e.has_code("Request_BadRequest"));
+        assert_eq!(e.request_id(), Some("abc"));
+        assert!(retry::is_replication_lag(&e));
+    }
+
+    #[test]
+    fn non_json_error_bodies_still_give_a_status_and_text() {
+        let e = api_error(502, b"<html>Bad gateway</html>", Some("rid".into()), None);
+        assert_eq!(e.status(), Some(502));
+        assert_eq!(e.request_id(), Some("rid"));
+        assert!(e.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn advice_explains_what_to_do() {
+        let e = api_error(403, br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#, None, None);
+        assert!(e.advice().contains("Application Developer"));
+        let e = api_error(400, br#"{"error":{"code":"CredentialInvalidLifetimeAsPerAppPolicy","message":"Credential lifetime exceeds the max value allowed as per assigned policy.","details":[{"code":"InvalidKeyEndDate"}]}}"#, None, None);
+        assert!(e.advice().contains("--secret-months"));
+    }
+}

@@ -1,0 +1,121 @@
+//! Graph failures, carried with Graph's own `code`, message and `request-id`, and translated
+//! into what the user can do about them.
+
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphError {
+    /// Graph answered with an error status.
+    Api(ApiError),
+    /// No answer: the connection failed or dropped. `sent` is true when the request may have
+    /// reached Graph and taken effect.
+    Transport { message: String, sent: bool },
+    /// An answer that is not the JSON Graph documents.
+    Malformed { status: u16, message: String, request_id: Option<String> },
+    /// Still failing after the retry budget.
+    GaveUp { last: Box<GraphError>, attempts: u32, waited: Duration },
+    /// No token: signing in failed.
+    Auth(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub detail_codes: Vec<String>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code == code || self.detail_codes.iter().any(|c| c == code)
+    }
+}
+
+impl GraphError {
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            GraphError::Api(e) => Some(e),
+            GraphError::GaveUp { last, .. } => last.api(),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GraphError::Api(e) => Some(e.status),
+            GraphError::Malformed { status, .. } => Some(*status),
+            GraphError::GaveUp { last, .. } => last.status(),
+            _ => None,
+        }
+    }
+
+    pub fn has_code(&self, code: &str) -> bool {
+        self.api().is_some_and(|e| e.has_code(code))
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            GraphError::Api(e) => e.request_id.as_deref(),
+            GraphError::Malformed { request_id, .. } => request_id.as_deref(),
+            GraphError::GaveUp { last, .. } => last.request_id(),
+            _ => None,
+        }
+    }
+
+    /// Graph's code in plain words, and what to do next.
+    pub fn advice(&self) -> String {
+        if let GraphError::GaveUp { last, attempts, waited } = self {
+            return format!(
+                "{} (gave up after {attempts} attempts over {} s; run the same command again: appreg continues where it stopped)",
+                last.advice(),
+                waited.as_secs()
+            );
+        }
+        if let GraphError::Transport { message, sent } = self {
+            return if *sent {
+                format!("the connection dropped before Graph answered ({message}); run again: appreg checks what was done before repeating it")
+            } else {
+                format!("cannot reach Microsoft Graph ({message}); check the network or --graph-url")
+            };
+        }
+        if let GraphError::Auth(message) = self {
+            return message.clone();
+        }
+        let Some(api) = self.api() else {
+            return self.to_string();
+        };
+        match (api.status, api.code.as_str()) {
+            (_, "CredentialInvalidLifetimeAsPerAppPolicy") => format!(
+                "the tenant's app management policy does not allow a secret that lasts this long ({}); choose a shorter lifetime with --secret-months",
+                api.message
+            ),
+            (403, "Authorization_RequestDenied") => "you lack the directory role for this: registering apps needs the Application Developer role (or users allowed to register apps), granting admin consent needs Cloud Application Administrator or Application Administrator; ask an administrator".into(),
+            (401, _) => "the sign-in token was refused or has expired; sign in again".into(),
+            (403, _) => format!("access denied ({}): ask an administrator for the needed role", api.message),
+            (404, _) => format!("not found ({}): it may have been deleted, or directory replication has not caught up yet", api.message),
+            (429, _) => "Microsoft Graph is throttling requests; wait a minute and run again".into(),
+            (s, _) if s >= 500 => format!("Microsoft Graph had a temporary problem ({}); run again in a moment", api.message),
+            _ => format!("{} ({})", api.message, api.code),
+        }
+    }
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GraphError::Api(e) => write!(f, "{} {}: {}", e.status, e.code, e.message),
+            GraphError::Transport { message, .. } => write!(f, "no answer from Graph: {message}"),
+            GraphError::Malformed { status, message, .. } => {
+                write!(f, "unexpected answer from Graph (status {status}): {message}")
+            }
+            GraphError::GaveUp { last, attempts, .. } => write!(f, "{last} (after {attempts} attempts)"),
+            GraphError::Auth(message) => write!(f, "sign-in failed: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for GraphError {}

@@ -1,0 +1,84 @@
+//! From command-line arguments to a validated plan.
+
+use super::HeadlessError;
+use crate::catalog::Catalog;
+use crate::cli::PlanArgs;
+use crate::plan::{Choices, ImplicitGrant, Plan, SecretLifetime, from_profile};
+use crate::profile::{self, Profile};
+use std::io::Read;
+use time::OffsetDateTime;
+
+/// The plan the arguments describe and the warnings to show, or every rule it breaks.
+pub fn build_plan(
+    args: &PlanArgs,
+    tenant: Option<&str>,
+    catalog: &Catalog,
+    now: OffsetDateTime,
+) -> Result<(Profile, Plan, Vec<String>), HeadlessError> {
+    let profile = match &args.profile_file {
+        Some(path) => Profile::load_file(path)?,
+        None => profile::find(&args.profile)?,
+    };
+    let mut extra_permissions = args.permissions.clone();
+    let mut warnings = Vec::new();
+    if let Some(path) = &args.manifest {
+        let imported = catalog.import_manifest(&read_input(path)?)?;
+        warnings.extend(imported.warnings.iter().map(|w| format!("manifest: {w}")));
+        extra_permissions.extend(imported.permissions.iter().map(|p| {
+            let role = if p.permission.kind == crate::catalog::PermissionKind::Application { "role:" } else { "" };
+            format!("{}:{role}{}", p.resource_app_id, p.permission.name)
+        }));
+    }
+    let implicit_grant = match (args.implicit_access_tokens, args.implicit_id_tokens) {
+        (None, None) => None,
+        (access, id) => Some(ImplicitGrant {
+            access_tokens: access.unwrap_or(profile.implicit_access_tokens),
+            id_tokens: id.unwrap_or(profile.implicit_id_tokens),
+        }),
+    };
+    let secret_lifetime = match (&args.secret_months, &args.secret_until) {
+        (Some(months), _) => Some(SecretLifetime::Months(*months)),
+        (None, Some(date)) => Some(SecretLifetime::Until(parse_date(date)?)),
+        (None, None) => None,
+    };
+    let choices = Choices {
+        display_name: args.name.clone(),
+        tenant: tenant.map(str::to_string),
+        audience: args.audience,
+        regions: args.regions.clone(),
+        self_hosted_url: args.self_hosted_url.clone(),
+        extra_redirect_uris: args.redirect_uris.clone(),
+        capabilities: args.capabilities.clone(),
+        extra_permissions,
+        removed_permissions: args.removed_permissions.clone(),
+        implicit_grant,
+        secret_lifetime,
+        secret_description: args.secret_description.clone(),
+        admin_consent: args.admin_consent,
+        tags: args.tags.clone(),
+    };
+    let (plan, plan_warnings) = from_profile(&profile, catalog, &choices)?;
+    warnings.extend(plan_warnings);
+    let errors = plan.validate(now);
+    if !errors.is_empty() {
+        return Err(HeadlessError::Invalid(errors.iter().map(ToString::to_string).collect()));
+    }
+    Ok((profile, plan, warnings))
+}
+
+fn parse_date(text: &str) -> Result<time::Date, HeadlessError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), format)
+        .map_err(|_| HeadlessError::Usage(format!("--secret-until '{text}' is not a date like 2028-11-22")))
+}
+
+fn read_input(path: &std::path::Path) -> Result<String, HeadlessError> {
+    let io = |source| HeadlessError::Io { what: format!("cannot read {}", path.display()), source };
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(io)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(io)
+    }
+}

@@ -1,0 +1,71 @@
+//! The command line without a screen: `create`, `plan` and `profiles`, for scripts and CI.
+//! Progress goes to stderr as lines, results to stdout (text, or JSON with `--json`).
+
+mod choices;
+mod create;
+mod output;
+
+pub use choices::build_plan;
+pub use create::create;
+pub use output::{plan as print_plan, profiles};
+
+use crate::run::RunError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    #[error("the plan breaks Graph's rules:\n  {}", .0.join("\n  "))]
+    Invalid(Vec<String>),
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    #[error(transparent)]
+    Manifest(#[from] crate::catalog::ManifestError),
+    #[error(transparent)]
+    Endpoint(#[from] crate::cloud::BadUrl),
+    #[error("{0}")]
+    Usage(String),
+    #[error("sign-in failed: {0}")]
+    Auth(#[from] crate::auth::AuthError),
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    #[error("{}", describe_run_error(.0))]
+    Run(Box<RunError>),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("stopped: nothing was created")]
+    Declined,
+}
+
+impl From<RunError> for HeadlessError {
+    fn from(error: RunError) -> Self {
+        HeadlessError::Run(Box::new(error))
+    }
+}
+
+impl HeadlessError {
+    /// 2 for input the user must change, 1 for everything that went wrong on the way.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            HeadlessError::Invalid(_)
+            | HeadlessError::Profile(_)
+            | HeadlessError::Plan(_)
+            | HeadlessError::Manifest(_)
+            | HeadlessError::Endpoint(_)
+            | HeadlessError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn describe_run_error(error: &RunError) -> String {
+    let mut text = error.to_string();
+    if let Some(code) = error.code() {
+        text.push_str(&format!("\n  Graph code: {code}"));
+    }
+    if let Some(id) = error.request_id() {
+        text.push_str(&format!("\n  request-id: {id} (give it to Microsoft support if you open a case)"));
+    }
+    text.push_str("\n  Run the same command again to continue: the app already made is reused.");
+    text
+}

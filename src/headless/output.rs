@@ -1,0 +1,280 @@
+//! What the command line prints: plans, presets, progress lines and the result.
+
+use crate::plan::requests::format_graph_time;
+use crate::plan::{Plan, manifest_required_resource_access};
+use crate::profile::Profile;
+use crate::progress::Event;
+use crate::run::{ConsentStatus, Outcome};
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+/// The placeholders `appreg plan` shows for names made at run time.
+const PLAN_UNIQUE_NAME: &str = "appreg-{generated}";
+
+pub fn plan(plan: &Plan, warnings: &[String], as_json: bool, now: OffsetDateTime) -> String {
+    let secret_name = format!("{} ({{generated}})", plan.secret.description);
+    let requests = plan.requests(PLAN_UNIQUE_NAME, &secret_name, now);
+    let manifest = json!({ "requiredResourceAccess": manifest_required_resource_access(plan) });
+    if as_json {
+        let requests: Vec<Value> = requests
+            .iter()
+            .map(|r| {
+                json!({
+                    "purpose": r.purpose,
+                    "method": r.method.to_string(),
+                    "path": r.path,
+                    "headers": r.headers.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+                    "body": r.body,
+                })
+            })
+            .collect();
+        let doc = json!({
+            "summary": summary(plan, now),
+            "warnings": warnings,
+            "requests": requests,
+            "manifest": manifest,
+        });
+        return pretty(&doc);
+    }
+    let mut out = String::new();
+    out.push_str(&describe(plan, now));
+    for warning in warnings {
+        out.push_str(&format!("! {warning}\n"));
+    }
+    out.push_str("\nGraph requests, in order (ids in {braces} are known only at run time):\n\n");
+    for request in &requests {
+        out.push_str(&request.to_string());
+        out.push('\n');
+    }
+    out.push_str("Manifest (requiredResourceAccess):\n");
+    out.push_str(&pretty(&manifest));
+    out
+}
+
+/// The plan in the portal's words.
+pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
+    let mut out = format!("Register \"{}\" ({})\n", plan.display_name, plan.profile_id);
+    out.push_str(&format!("  Supported account types: {}\n", plan.audience.portal_label()));
+    out.push_str("  Redirect URIs (Web):\n");
+    for uri in &plan.redirect_uris {
+        out.push_str(&format!("    {uri}\n"));
+    }
+    if plan.implicit_grant.access_tokens || plan.implicit_grant.id_tokens {
+        out.push_str(&format!(
+            "  Implicit grant: access tokens {}, ID tokens {}\n",
+            yes_no(plan.implicit_grant.access_tokens),
+            yes_no(plan.implicit_grant.id_tokens)
+        ));
+    }
+    out.push_str("  API permissions (delegated unless marked):\n");
+    for (app_id, name) in plan.resources() {
+        let names: Vec<String> = plan
+            .permissions_of(app_id)
+            .map(|p| {
+                let mut n = p.name.clone();
+                if p.kind == crate::catalog::PermissionKind::Application {
+                    n.push_str(" [application]");
+                }
+                if p.admin_consent {
+                    n.push_str(" [admin consent]");
+                }
+                n
+            })
+            .collect();
+        out.push_str(&format!("    {name}: {}\n", names.join(", ")));
+    }
+    out.push_str(&format!(
+        "  Client secret: \"{}\", expires {}\n",
+        plan.secret.description,
+        format_graph_time(plan.secret.lifetime.end(now))
+    ));
+    out.push_str(&format!("  Admin consent: {}\n", if plan.admin_consent { "grant for the organisation" } else { "not granted" }));
+    out
+}
+
+fn summary(plan: &Plan, now: OffsetDateTime) -> Value {
+    json!({
+        "profile": plan.profile_id,
+        "tenant": plan.tenant,
+        "displayName": plan.display_name,
+        "signInAudience": plan.audience.as_graph(),
+        "redirectUris": plan.redirect_uris,
+        "implicitGrant": { "accessTokens": plan.implicit_grant.access_tokens, "idTokens": plan.implicit_grant.id_tokens },
+        "permissions": permissions(plan),
+        "secret": { "description": plan.secret.description, "endDateTime": format_graph_time(plan.secret.lifetime.end(now)) },
+        "adminConsent": plan.admin_consent,
+        "tags": plan.tags,
+    })
+}
+
+fn permissions(plan: &Plan) -> Vec<Value> {
+    plan.permissions
+        .iter()
+        .map(|p| {
+            json!({
+                "resource": p.resource_name,
+                "resourceAppId": p.resource_app_id,
+                "name": p.permission.name,
+                "id": p.permission.id,
+                "type": p.permission.kind.as_graph(),
+                "adminConsentRequired": p.permission.admin_consent,
+            })
+        })
+        .collect()
+}
+
+pub fn profiles(all: &[Profile], as_json: bool) -> String {
+    if as_json {
+        let list: Vec<Value> = all
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "name": p.name,
+                    "summary": p.summary,
+                    "audience": p.audience.as_graph(),
+                    "regions": p.regions.iter().map(|r| json!({"id": r.id, "label": r.label, "redirectUri": r.redirect_uri, "default": r.default})).collect::<Vec<_>>(),
+                    "selfHosted": p.self_hosted.as_ref().map(|s| s.redirect_template.clone()),
+                    "capabilities": p.capabilities.iter().map(|c| json!({"id": c.id, "label": c.label, "scopes": c.scopes, "default": c.default})).collect::<Vec<_>>(),
+                    "secretMonths": p.secret_months,
+                })
+            })
+            .collect();
+        return pretty(&Value::Array(list));
+    }
+    let mut out = String::new();
+    for p in all {
+        out.push_str(&format!("{:<14} {}\n", p.id, p.summary));
+        let regions: Vec<String> = p.regions.iter().map(|r| format!("{} ({})", r.id, r.redirect_uri)).collect();
+        if !regions.is_empty() {
+            out.push_str(&format!("{:<14} regions: {}\n", "", regions.join(", ")));
+        }
+        if let Some(sh) = &p.self_hosted {
+            out.push_str(&format!("{:<14} self-hosted: {}\n", "", sh.redirect_template));
+        }
+        if !p.capabilities.is_empty() {
+            let caps: Vec<&str> = p.capabilities.iter().map(|c| c.id.as_str()).collect();
+            out.push_str(&format!("{:<14} capabilities: {}\n", "", caps.join(", ")));
+        }
+    }
+    out
+}
+
+/// One stderr line per event; request starts only when asked for detail.
+pub fn progress_line(event: &Event, verbose: bool) -> Option<String> {
+    match event {
+        Event::Started { .. } if !verbose => None,
+        other => Some(other.to_string()),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written_to: Option<String>,
+    key_id: &'a str,
+    hint: Option<&'a str>,
+    end_date_time: &'a str,
+    description: &'a str,
+}
+
+/// The result document. It holds the secret's value unless it went to a file; the caller
+/// writes it once and drops it.
+pub fn result_json(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::path::Path>, next_step: &str) -> zeroize::Zeroizing<String> {
+    let secret = SecretOut {
+        value: secret_file.is_none().then(|| outcome.secret.value.expose()),
+        written_to: secret_file.map(|p| p.display().to_string()),
+        key_id: &outcome.secret.key_id,
+        hint: outcome.secret.hint.as_deref(),
+        end_date_time: &outcome.secret.end_date_time,
+        description: &outcome.secret.display_name,
+    };
+    let consent: Vec<Value> = outcome
+        .consent
+        .iter()
+        .map(|c| {
+            let (status, reason) = match &c.status {
+                ConsentStatus::Granted => ("granted", None),
+                ConsentStatus::Skipped(r) => ("skipped", Some(r.as_str())),
+                ConsentStatus::Failed(r) => ("failed", Some(r.as_str())),
+            };
+            json!({"resource": c.resource, "scope": c.scope, "status": status, "reason": reason})
+        })
+        .collect();
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Doc<'a> {
+        tenant_id: &'a str,
+        app_id: &'a str,
+        object_id: &'a str,
+        display_name: &'a str,
+        sign_in_audience: &'a str,
+        redirect_uris: &'a [String],
+        permissions: Vec<Value>,
+        service_principal_id: &'a str,
+        admin_consent: Vec<Value>,
+        secret: SecretOut<'a>,
+        next_step: &'a str,
+    }
+    let doc = Doc {
+        tenant_id: &outcome.tenant_id,
+        app_id: &outcome.app_id,
+        object_id: &outcome.object_id,
+        display_name: &outcome.display_name,
+        sign_in_audience: plan.audience.as_graph(),
+        redirect_uris: &plan.redirect_uris,
+        permissions: permissions(plan),
+        service_principal_id: &outcome.service_principal_id,
+        admin_consent: consent,
+        secret,
+        next_step,
+    };
+    zeroize::Zeroizing::new(serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
+/// The same result for people.
+pub fn result_text(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::path::Path>, next_step: &str) -> zeroize::Zeroizing<String> {
+    let mut out = format!("Registered \"{}\"\n", outcome.display_name);
+    out.push_str(&format!("  Application (client) ID: {}\n", outcome.app_id));
+    out.push_str(&format!("  Directory (tenant) ID:   {}\n", outcome.tenant_id));
+    out.push_str(&format!("  Object ID:               {}\n", outcome.object_id));
+    out.push_str(&format!("  Redirect URIs:           {}\n", plan.redirect_uris.join(", ")));
+    for c in &outcome.consent {
+        let status = match &c.status {
+            ConsentStatus::Granted => "granted".to_string(),
+            ConsentStatus::Skipped(r) => format!("skipped: {r}"),
+            ConsentStatus::Failed(r) => format!("failed: {r}"),
+        };
+        out.push_str(&format!("  Admin consent, {}: {status}\n", c.resource));
+    }
+    out.push_str(&format!("  Secret expires:          {}\n", outcome.secret.end_date_time));
+    match secret_file {
+        Some(path) => out.push_str(&format!("  Client secret:           written to {}\n", path.display())),
+        None => out.push_str(&format!("  Client secret:           {}\n", outcome.secret.value.expose())),
+    }
+    out.push_str(&format!("\nNext: {next_step}\n"));
+    zeroize::Zeroizing::new(out)
+}
+
+fn yes_no(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+/// The platform's next step with the ids filled in and the secret left as a placeholder.
+pub fn next_step(profile: &Profile, plan: &Plan, outcome: &Outcome) -> String {
+    let scopes: Vec<&str> = plan.permissions.iter().map(|p| p.permission.name.as_str()).collect();
+    profile
+        .next_step
+        .replace("{client_id}", &outcome.app_id)
+        .replace("{tenant_id}", &outcome.tenant_id)
+        .replace("{scopes}", &scopes.join(","))
+        .replace("{client_secret}", "<client secret>")
+}

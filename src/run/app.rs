@@ -1,0 +1,56 @@
+//! Step 2: the app registration, created complete in one idempotent request.
+
+use super::{RunError, failed};
+use crate::graph::models::Application;
+use crate::graph::{Call, GraphClient};
+use crate::journal::Journal;
+use crate::plan::Plan;
+use crate::plan::requests::{Method, application_body, upsert_path};
+use crate::progress::{Operation, Reporter};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct AppIds {
+    pub object_id: String,
+    pub app_id: String,
+}
+
+/// `PATCH /applications(uniqueName=…)` with `Prefer: create-if-missing`: 201 with the app the
+/// first time, 204 on a retry that finds it, never a second app.
+pub(super) async fn register(
+    client: &GraphClient,
+    plan: &Plan,
+    journal: &mut Journal,
+    reporter: &Reporter,
+) -> Result<AppIds, RunError> {
+    let op = Operation::RegisterApp;
+    let unique_name = journal.entry().unique_name.clone();
+    let call = Call::new(op.clone(), Method::Patch, upsert_path(&unique_name))
+        .header("Prefer", "create-if-missing")
+        .body(application_body(plan))
+        .resend_after_lost_answer();
+    let answer = client.send(&call, reporter).await.map_err(|e| failed(op.clone(), e, reporter))?;
+
+    let known = journal.entry().object_id.clone().zip(journal.entry().app_id.clone());
+    let created: Option<Application> = (answer.status == 201).then(|| answer.json().ok()).flatten();
+    let ids = match (created, known) {
+        (Some(app), _) => AppIds { object_id: app.id, app_id: app.app_id },
+        (None, Some((object_id, app_id))) => AppIds { object_id, app_id },
+        // Updated, not created (an earlier attempt made it and its answer was lost), or an
+        // answer that could not be read: look the app up by its unique name.
+        (None, None) => {
+            let read = Call::new(op.clone(), Method::Get, format!("{}?$select=id,appId", upsert_path(&unique_name)))
+                .wait_for_replication();
+            let app: Application = client
+                .send(&read, reporter)
+                .await
+                .and_then(|a| a.json())
+                .map_err(|e| failed(op.clone(), e, reporter))?;
+            AppIds { object_id: app.id, app_id: app.app_id }
+        }
+    };
+    journal.record(|e| {
+        e.object_id = Some(ids.object_id.clone());
+        e.app_id = Some(ids.app_id.clone());
+    })?;
+    Ok(ids)
+}

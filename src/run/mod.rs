@@ -1,0 +1,169 @@
+//! Executes a [`Plan`] against Graph on the shortest critical path:
+//!
+//! 1. the reads it needs, concurrently (the tenant; each resource's service principal when
+//!    consenting);
+//! 2. the app with everything inline, created idempotently by its unique name;
+//! 3. the client secret and the service principal, concurrently;
+//! 4. admin consent per resource, concurrently, as soon as the service principal exists.
+//!
+//! Every step is recorded in the [`Journal`] before and after it runs, so a re-run continues.
+
+mod app;
+mod consent;
+mod secret;
+
+use crate::graph::models::ServicePrincipal;
+use crate::graph::{GraphClient, GraphError};
+use crate::journal::{Journal, JournalError};
+use crate::plan::Plan;
+use crate::progress::{Event, Operation, Reporter};
+use crate::secret::SecretString;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+pub use consent::{ConsentResult, ConsentStatus};
+
+/// What a finished run hands to the front end.
+#[derive(Debug)]
+pub struct Outcome {
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    pub object_id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub service_principal_id: String,
+    pub secret: IssuedSecret,
+    pub consent: Vec<ConsentResult>,
+}
+
+/// The new client secret: its value exists only here, until it is handed over.
+#[derive(Debug)]
+pub struct IssuedSecret {
+    pub value: SecretString,
+    pub key_id: String,
+    pub hint: Option<String>,
+    pub end_date_time: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{op} failed: {}", .error.advice())]
+    Graph { op: Operation, error: GraphError },
+    #[error(
+        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter --secret-months",
+        .cap.as_deref().map(|c| format!(" (the limit is {c})")).unwrap_or_default()
+    )]
+    SecretLifetime { months: String, cap: Option<String>, request_id: Option<String> },
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+impl RunError {
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            RunError::Graph { error, .. } => error.request_id(),
+            RunError::SecretLifetime { request_id, .. } => request_id.as_deref(),
+            RunError::Journal(_) => None,
+        }
+    }
+
+    pub fn operation(&self) -> Option<&Operation> {
+        match self {
+            RunError::Graph { op, .. } => Some(op),
+            RunError::SecretLifetime { .. } => Some(&Operation::AddSecret),
+            RunError::Journal(_) => None,
+        }
+    }
+
+    /// Graph's error code, for the front end to show beside the plain words.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            RunError::Graph { error, .. } => error.api().map(|a| a.code.as_str()),
+            RunError::SecretLifetime { .. } => Some("CredentialInvalidLifetimeAsPerAppPolicy"),
+            RunError::Journal(_) => None,
+        }
+    }
+}
+
+/// Wraps a Graph failure with its step and reports it.
+pub(crate) fn failed(op: Operation, error: GraphError, reporter: &Reporter) -> RunError {
+    reporter.emit(Event::Failed {
+        op: op.clone(),
+        message: error.advice(),
+        request_id: error.request_id().map(str::to_string),
+    });
+    RunError::Graph { op, error }
+}
+
+/// Runs the plan with a client working in the plan's tenant. With the same journal, a second call after a failure continues where the
+/// first stopped: the app is reused, a secret whose answer was lost is removed first.
+pub async fn execute(
+    client: &GraphClient,
+    plan: &Plan,
+    journal: &mut Journal,
+    reporter: &Reporter,
+    now: OffsetDateTime,
+) -> Result<Outcome, RunError> {
+    // 1. Reads, concurrently.
+    let resources = plan.resources();
+    let reads = futures::future::join_all(resources.iter().filter(|_| plan.admin_consent).map(|(app_id, name)| {
+                async move { (app_id.to_string(), client.resource_service_principal(app_id, name, reporter).await) }
+    }));
+    let (org, resource_sps) = tokio::join!(client.organization(reporter), reads);
+    let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
+    let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> = resource_sps.into_iter().collect();
+    journal.record(|e| e.tenant_id = Some(org.id.clone()))?;
+
+    // 2. The app.
+    let app = app::register(client, plan, journal, reporter).await?;
+
+    // 3 ∥ 4. The secret alongside the service principal and the grants that follow it.
+    let secret = secret::issue(client, plan, &app, journal, reporter, now);
+    let principal_and_consent = async {
+        let principal = consent::service_principal(client, &app.app_id, reporter).await?;
+        let consent = if plan.admin_consent {
+            consent::grant_all(client, plan, &principal, &resource_sps, reporter).await
+        } else {
+            Vec::new()
+        };
+        Ok::<_, RunError>((principal.sp, consent))
+    };
+    // The journal is only written by the secret step; the service principal id is recorded after.
+    let (secret, principal) = tokio::join!(secret, principal_and_consent);
+    let secret = secret?;
+    let (sp, consent) = match principal {
+        Ok(done) => done,
+        Err(error) => {
+            // A secret the user never sees must not stay on the app.
+            secret::discard(client, &app.object_id, secret, journal, reporter).await;
+            return Err(error);
+        }
+    };
+    journal.record(|e| e.service_principal_id = Some(sp.id.clone()))?;
+
+    Ok(Outcome {
+        tenant_id: org.id.clone(),
+        tenant_name: org.display_name.clone(),
+        object_id: app.object_id,
+        app_id: app.app_id,
+        display_name: plan.display_name.clone(),
+        service_principal_id: sp.id,
+        secret,
+        consent,
+    })
+}
+
+/// Removes the new secret when it could not be handed over after all.
+pub async fn withdraw_secret(client: &GraphClient, outcome: Outcome, journal: &mut Journal, reporter: &Reporter) {
+    secret::discard(client, &outcome.object_id, outcome.secret, journal, reporter).await;
+}
+
+/// Marks the secret as handed over: from now on a re-run does not remove it.
+pub fn handed_over(journal: &mut Journal, outcome: &Outcome) -> Result<(), JournalError> {
+    let key_id = outcome.secret.key_id.clone();
+    journal.record(|e| {
+        e.secret = crate::journal::SecretState::HandedOver { key_id };
+        e.completed = true;
+    })
+}

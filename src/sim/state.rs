@@ -1,0 +1,345 @@
+//! The directory model: tenants holding applications, service principals and
+//! delegated permission grants as Graph JSON documents, each with the instant
+//! it becomes visible to reads (directory replication lag).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use time::macros::format_description;
+use uuid::Uuid;
+
+use super::seed::{AppSeed, FIRST_PARTY, MICROSOFT_TENANT_ID, Resource, UserSeed};
+use super::{DeviceOutcome, SimConfig, tokens};
+
+/// The rules the simulated tenant and user play by.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub replication_delay: Duration,
+    pub admin: bool,
+    pub can_create_apps: bool,
+    pub secret_cap_months: Option<u32>,
+    pub poll_interval: Duration,
+    pub polls_before_approval: u32,
+    pub device_outcome: DeviceOutcome,
+}
+
+pub(crate) struct SimState {
+    pub tenants: Vec<Tenant>,
+    pub device_codes: HashMap<String, DeviceCode>,
+    pub policy: Policy,
+    pub rng: StdRng,
+}
+
+pub(crate) struct Tenant {
+    pub id: Uuid,
+    pub display_name: String,
+    pub default_domain: String,
+    pub country_code: String,
+    pub user: UserSeed,
+    pub applications: Vec<Stored>,
+    pub service_principals: Vec<Stored>,
+    pub grants: Vec<Stored>,
+}
+
+/// A directory object as Graph would serialize it, plus when replicas see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub doc: Map<String, Value>,
+    pub visible_at: Instant,
+}
+
+impl Stored {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.doc.get(key).and_then(Value::as_str)
+    }
+
+    pub fn id(&self) -> &str {
+        self.str("id").unwrap_or_default()
+    }
+
+    pub fn is_visible(&self, now: Instant) -> bool {
+        now >= self.visible_at
+    }
+}
+
+/// A pending device-code sign-in.
+#[derive(Debug, Clone)]
+pub(crate) struct DeviceCode {
+    pub tenant: Uuid,
+    pub client_id: String,
+    pub scope: String,
+    pub polls: u32,
+    pub last_poll: Option<Instant>,
+    pub expires_at: Instant,
+}
+
+impl SimState {
+    pub fn new(config: &SimConfig) -> Self {
+        let mut state = SimState {
+            tenants: Vec::new(),
+            device_codes: HashMap::new(),
+            policy: Policy {
+                replication_delay: config.replication_delay,
+                admin: config.admin,
+                can_create_apps: config.can_create_apps,
+                secret_cap_months: config.secret_lifetime_cap_months,
+                poll_interval: Duration::from_secs(config.poll_interval_secs),
+                polls_before_approval: config.polls_before_approval,
+                device_outcome: config.device_outcome,
+            },
+            rng: StdRng::seed_from_u64(config.rng_seed),
+        };
+        let now = Instant::now();
+        for seed in &config.seed.tenants {
+            let mut tenant = Tenant {
+                id: seed.id,
+                display_name: seed.display_name.clone(),
+                default_domain: seed.default_domain.clone(),
+                country_code: seed.country_code.clone(),
+                user: seed.user.clone(),
+                applications: Vec::new(),
+                service_principals: Vec::new(),
+                grants: Vec::new(),
+            };
+            for resource in &FIRST_PARTY {
+                let id = state.new_uuid();
+                tenant.service_principals.push(Stored { doc: first_party_sp(resource, id), visible_at: now });
+            }
+            for app in &seed.applications {
+                state.seed_app(&mut tenant, app, now);
+            }
+            state.tenants.push(tenant);
+        }
+        state
+    }
+
+    fn seed_app(&mut self, tenant: &mut Tenant, seed: &AppSeed, now: Instant) {
+        let mut doc = app_template(self.new_uuid(), self.new_uuid(), &tenant.default_domain);
+        doc.insert("displayName".into(), json!(seed.display_name));
+        doc.insert("signInAudience".into(), json!(seed.sign_in_audience));
+        doc.insert("uniqueName".into(), json!(seed.unique_name));
+        doc.insert("tags".into(), json!(seed.tags));
+        if seed.sign_in_audience.contains("Personal") {
+            doc["api"]["requestedAccessTokenVersion"] = json!(2);
+        }
+        doc["web"]["redirectUris"] = json!(seed.web_redirect_uris);
+        sync_redirect_uri_settings(&mut doc);
+        if seed.service_principal {
+            let sp = sp_for_app(&doc, self.new_uuid(), tenant.id);
+            tenant.service_principals.push(Stored { doc: sp, visible_at: now });
+        }
+        tenant.applications.push(Stored { doc, visible_at: now });
+    }
+
+    pub fn new_uuid(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(self.rng.random()).into_uuid()
+    }
+
+    /// Random characters from `alphabet`, from the seeded RNG.
+    pub fn random_string(&mut self, len: usize, alphabet: &[u8]) -> String {
+        (0..len).map(|_| char::from(alphabet[self.rng.random_range(0..alphabet.len())])).collect()
+    }
+
+    pub fn tenant(&self, id: Uuid) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.id == id)
+    }
+
+    pub fn tenant_mut(&mut self, id: Uuid) -> Option<&mut Tenant> {
+        self.tenants.iter_mut().find(|t| t.id == id)
+    }
+
+    /// The tenant a sign-in path names: its id, a domain, or the
+    /// `organizations`/`common` aliases for the user's home tenant.
+    pub fn resolve_tenant(&self, name: &str) -> Option<Uuid> {
+        if name.eq_ignore_ascii_case("organizations") || name.eq_ignore_ascii_case("common") {
+            return self.tenants.first().map(|t| t.id);
+        }
+        self.tenants
+            .iter()
+            .find(|t| t.id.to_string().eq_ignore_ascii_case(name) || t.default_domain.eq_ignore_ascii_case(name))
+            .map(|t| t.id)
+    }
+
+    pub fn mint_graph_token(&mut self, tenant_id: &str) -> Option<String> {
+        let id = Uuid::parse_str(tenant_id).ok()?;
+        let user = self.tenant(id)?.user.clone();
+        Some(tokens::mint_access_token(
+            &mut self.rng,
+            &tokens::Grant { tenant: id, user: &user, audience: tokens::Audience::Graph, client_id: "sim", scope: "" },
+        ))
+    }
+}
+
+/// A new application exactly as `POST /applications` returns it before the
+/// caller's properties are applied (shape of recorded Graph answers).
+pub(crate) fn app_template(id: Uuid, app_id: Uuid, publisher_domain: &str) -> Map<String, Value> {
+    // Built in three parts: one `json!` this large exceeds the macro recursion limit.
+    let scalars = json!({
+        "id": id.to_string(),
+        "deletedDateTime": null,
+        "appId": app_id.to_string(),
+        "applicationTemplateId": null,
+        "disabledByMicrosoftStatus": null,
+        "createdDateTime": graph_timestamp(OffsetDateTime::now_utc()),
+        "displayName": null,
+        "description": null,
+        "groupMembershipClaims": null,
+        "identifierUris": [],
+        "isDeviceOnlyAuthSupported": null,
+        "isFallbackPublicClient": null,
+        "nativeAuthenticationApisEnabled": null,
+        "notes": null,
+        "publisherDomain": publisher_domain,
+        "serviceManagementReference": null,
+        "signInAudience": "AzureADMyOrg",
+        "tags": [],
+        "tokenEncryptionKeyId": null,
+        "uniqueName": null,
+        "samlMetadataUrl": null,
+        "defaultRedirectUri": null,
+        "certification": null,
+        "optionalClaims": null,
+        "servicePrincipalLockConfiguration": null,
+        "requestSignatureVerification": null,
+        "addIns": [],
+        "appRoles": [],
+        "keyCredentials": [],
+        "passwordCredentials": [],
+        "requiredResourceAccess": []
+    });
+    let api_and_info = json!({
+        "api": {
+            "acceptMappedClaims": null,
+            "knownClientApplications": [],
+            "requestedAccessTokenVersion": null,
+            "oauth2PermissionScopes": [],
+            "preAuthorizedApplications": []
+        },
+        "info": {
+            "logoUrl": null,
+            "marketingUrl": null,
+            "privacyStatementUrl": null,
+            "supportUrl": null,
+            "termsOfServiceUrl": null
+        },
+        "parentalControlSettings": { "countriesBlockedForMinors": [], "legalAgeGroupRule": "Allow" },
+        "verifiedPublisher": { "displayName": null, "verifiedPublisherId": null, "addedDateTime": null }
+    });
+    let platforms = json!({
+        "publicClient": { "redirectUris": [] },
+        "web": {
+            "homePageUrl": null,
+            "logoutUrl": null,
+            "redirectUris": [],
+            "implicitGrantSettings": { "enableAccessTokenIssuance": false, "enableIdTokenIssuance": false },
+            "redirectUriSettings": []
+        },
+        "spa": { "redirectUris": [] }
+    });
+    [scalars, api_and_info, platforms]
+        .into_iter()
+        .filter_map(|part| match part {
+            Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Graph mirrors `web.redirectUris` into `web.redirectUriSettings`.
+pub(crate) fn sync_redirect_uri_settings(doc: &mut Map<String, Value>) {
+    let Some(web) = doc.get_mut("web").and_then(Value::as_object_mut) else { return };
+    let settings: Vec<Value> = web
+        .get("redirectUris")
+        .and_then(Value::as_array)
+        .map(|uris| uris.iter().map(|uri| json!({ "uri": uri, "index": null })).collect())
+        .unwrap_or_default();
+    web.insert("redirectUriSettings".into(), Value::Array(settings));
+}
+
+/// The service principal `POST /servicePrincipals` creates for an application.
+pub(crate) fn sp_for_app(app: &Map<String, Value>, id: Uuid, owner_tenant: Uuid) -> Map<String, Value> {
+    let field = |key: &str| app.get(key).cloned().unwrap_or(Value::Null);
+    let app_id = field("appId");
+    let doc = json!({
+        "id": id.to_string(),
+        "deletedDateTime": null,
+        "accountEnabled": true,
+        "alternativeNames": [],
+        "appDisplayName": field("displayName"),
+        "appDescription": null,
+        "appId": app_id,
+        "applicationTemplateId": null,
+        "appOwnerOrganizationId": owner_tenant.to_string(),
+        "appRoleAssignmentRequired": false,
+        "createdDateTime": graph_timestamp(OffsetDateTime::now_utc()),
+        "description": null,
+        "disabledByMicrosoftStatus": null,
+        "displayName": field("displayName"),
+        "homepage": null,
+        "loginUrl": null,
+        "logoutUrl": null,
+        "notes": null,
+        "notificationEmailAddresses": [],
+        "preferredSingleSignOnMode": null,
+        "preferredTokenSigningKeyThumbprint": null,
+        "replyUrls": app.get("web").and_then(|w| w.get("redirectUris")).cloned().unwrap_or(json!([])),
+        "servicePrincipalNames": [app_id],
+        "servicePrincipalType": "Application",
+        "signInAudience": field("signInAudience"),
+        "tags": field("tags"),
+        "tokenEncryptionKeyId": null,
+        "samlSingleSignOnSettings": null,
+        "addIns": [],
+        "appRoles": field("appRoles"),
+        "info": field("info"),
+        "keyCredentials": [],
+        "oauth2PermissionScopes": app.get("api").and_then(|a| a.get("oauth2PermissionScopes")).cloned().unwrap_or(json!([])),
+        "passwordCredentials": [],
+        "resourceSpecificApplicationPermissions": [],
+        "verifiedPublisher": { "displayName": null, "verifiedPublisherId": null, "addedDateTime": null }
+    });
+    match doc {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// Microsoft Graph's or Exchange Online's service principal in one tenant.
+fn first_party_sp(resource: &Resource, id: Uuid) -> Map<String, Value> {
+    let catalog: &Value = resource.catalog;
+    let mut app = Map::new();
+    app.insert("appId".into(), json!(resource.app_id));
+    app.insert("displayName".into(), json!(resource.display_name));
+    app.insert("signInAudience".into(), json!("AzureADMultipleOrgs"));
+    app.insert("tags".into(), json!([]));
+    app.insert("appRoles".into(), catalog.get("appRoles").cloned().unwrap_or(json!([])));
+    app.insert(
+        "api".into(),
+        json!({ "oauth2PermissionScopes": catalog.get("oauth2PermissionScopes").cloned().unwrap_or(json!([])) }),
+    );
+    let owner = Uuid::parse_str(MICROSOFT_TENANT_ID).unwrap_or_default();
+    let mut doc = sp_for_app(&app, id, owner);
+    doc.insert("servicePrincipalNames".into(), json!(resource.service_principal_names));
+    doc.insert("info".into(), json!({
+        "logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null
+    }));
+    doc.insert("replyUrls".into(), json!([]));
+    doc
+}
+
+/// Graph's timestamp format: `2025-04-09T09:58:28Z`.
+pub(crate) fn graph_timestamp(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+/// The `innerError.date` format: `2025-04-09T09:58:28` (no zone).
+pub(crate) fn inner_error_date() -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    OffsetDateTime::now_utc().format(&format).unwrap_or_default()
+}

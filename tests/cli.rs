@@ -1,0 +1,145 @@
+//! The real `appreg` binary: `profiles`, `plan`, `create` against the simulator, bad input.
+
+mod common;
+
+use appreg::sim::SimConfig;
+use common::TEST_TOKEN;
+use std::process::Output;
+use tokio::process::Command;
+
+fn appreg() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_appreg"));
+    command.env_remove("APPREG_ACCESS_TOKEN").env_remove("RUST_LOG").stdin(std::process::Stdio::null());
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn run(command: &mut Command) -> (Output, String, String) {
+    let output = command.output().await.expect("appreg runs");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    (output, stdout, stderr)
+}
+
+#[tokio::test]
+async fn profiles_lists_every_preset() {
+    let (output, stdout, _) = run(appreg().arg("profiles")).await;
+    assert!(output.status.success());
+    for id in common::PROFILES {
+        assert!(stdout.contains(id), "{stdout}");
+    }
+    let (_, json, _) = run(appreg().args(["profiles", "--json"])).await;
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn plan_prints_requests_and_manifest_without_signing_in() {
+    let (output, stdout, stderr) =
+        run(appreg().args(["plan", "--profile", "nylas-v2", "--name", "Acme Mail", "--region", "us,eu"])).await;
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("PATCH /applications(uniqueName='appreg-{generated}')"), "{stdout}");
+    assert!(stdout.contains("Prefer: create-if-missing"));
+    assert!(stdout.contains("https://ireland.api.nylas.com/oauth/callback"));
+    assert!(stdout.contains("\"resourceAppId\": \"00000002-0000-0ff1-ce00-000000000000\""));
+    assert!(stdout.contains("Azure AD Graph"), "the retired-resource warning is shown");
+
+    let (output, stdout, _) = run(appreg().args(["plan", "--profile", "nylas-streams", "--name", "S", "--json"])).await;
+    assert!(output.status.success());
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["summary"]["implicitGrant"], serde_json::json!({"accessTokens": true, "idTokens": true}));
+    assert_eq!(doc["requests"][1]["method"], "PATCH");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_message_and_exit_code_2() {
+    let cases: [(&[&str], &str); 7] = [
+        (&["plan", "--name", ""], "name: enter a name"),
+        (&["plan", "--name", "x", "--region", "apac"], "no region 'apac'"),
+        (&["plan", "--name", "x", "--secret-months", "36"], "secret lifetime"),
+        (&["plan", "--name", "x", "--redirect-uri", "http://example.com/cb"], "must use https"),
+        (&["plan", "--name", "x", "--permission", "Mail.Raed"], "did you mean"),
+        (&["plan", "--name", "x", "--profile", "nylas-v4"], "unknown profile"),
+        (&["plan", "--name", "x", "--secret-until", "next year"], "not a date"),
+    ];
+    for (args, expected) in cases {
+        let (output, _, stderr) = run(appreg().args(args)).await;
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn create_without_a_terminal_needs_yes() {
+    let (output, _, stderr) = run(appreg().args(["create", "--name", "x", "--graph-url", "http://127.0.0.1:9/v1.0"])).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("--yes"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_against_the_simulator_prints_the_secret_once_and_logs_nothing_secret() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let (output, stdout, stderr) = run(appreg()
+        .args(["create", "--profile", "nylas-v3", "--name", "Acme Mail", "--region", "us,eu", "--yes", "--json"])
+        .args(["--graph-url", &sim.graph_url(), "--login-url", &sim.login_url(), "--arm-url", &sim.arm_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state.path())
+        .env("RUST_LOG", "trace"))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let secret = doc["secret"]["value"].as_str().unwrap().to_string();
+    assert!(secret.len() >= 30);
+    for key in ["tenantId", "appId", "objectId", "displayName", "signInAudience", "redirectUris", "permissions", "servicePrincipalId"] {
+        assert!(!doc[key].is_null(), "{key} missing: {stdout}");
+    }
+    assert_eq!(doc["redirectUris"].as_array().unwrap().len(), 2);
+    assert_eq!(stdout.matches(&secret).count(), 1, "the secret is printed once");
+    assert!(!stderr.contains(&secret), "the secret reached stderr/logs");
+    assert!(!stderr.contains(TEST_TOKEN), "the token reached stderr/logs");
+    assert!(stderr.contains("shown only this once"), "{stderr}");
+    for entry in std::fs::read_dir(state.path()).unwrap() {
+        let journal = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!journal.contains(&secret) && !journal.contains(TEST_TOKEN));
+    }
+    let apps = common::apps_named(&sim, "Acme Mail");
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].app_id, doc["appId"].as_str().unwrap());
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_out_writes_a_private_new_file_instead_of_stdout() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = common::sim(SimConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret.txt");
+    let (output, stdout, stderr) = run(appreg()
+        .args(["create", "--profile", "nango", "--name", "Nango App", "--yes", "--secret-out"])
+        .arg(&file)
+        .args(["--graph-url", &sim.graph_url(), "--login-url", &sim.login_url(), "--arm-url", &sim.arm_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", dir.path().join("state")))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    let secret = std::fs::read_to_string(&file).unwrap();
+    assert!(secret.len() >= 30);
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(!stdout.contains(&secret));
+    assert!(stdout.contains("written to"), "{stdout}");
+
+    // An existing file is never overwritten, and nothing is created.
+    let (output, _, stderr) = run(appreg()
+        .args(["create", "--profile", "nango", "--name", "Second", "--yes", "--secret-out"])
+        .arg(&file)
+        .args(["--graph-url", &sim.graph_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN))
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(common::apps_named(&sim, "Second").is_empty());
+}
