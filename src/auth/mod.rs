@@ -117,6 +117,18 @@ impl AuthConfig {
         }
     }
 
+    /// A copy, secrets included (not `Clone`, so that copies of secrets stay deliberate).
+    pub fn duplicate(&self) -> Self {
+        Self {
+            method: self.method,
+            endpoints: self.endpoints.clone(),
+            tenant: self.tenant.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.as_ref().map(SecretString::duplicate),
+            static_token: self.static_token.as_ref().map(SecretString::duplicate),
+        }
+    }
+
     /// The tenant path segment for sign-in URLs.
     pub fn tenant_or_default(&self) -> &str {
         self.tenant.as_deref().unwrap_or("organizations")

@@ -33,10 +33,16 @@ impl Authority {
         client_id: &str,
         home_tenant: &str,
     ) -> Result<Self, AuthError> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("appreg/", env!("CARGO_PKG_VERSION")))
             .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT);
+        // A simulator on this machine must not be sent through the HTTPS_PROXY meant for
+        // Microsoft.
+        if is_loopback(&endpoints.login_url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| AuthError::HttpClient { detail: chain(&e) })?;
         let authority = Self {
@@ -112,6 +118,15 @@ impl Authority {
             status: status.as_u16(),
             detail,
         })
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 

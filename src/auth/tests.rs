@@ -691,6 +691,11 @@ async fn debug_output_never_contains_tokens_or_secrets() {
     secret_config.static_token = Some(SecretString::new(ACCESS.into()));
     let client_secret = ClientSecretSource::new(&secret_config).unwrap();
     let as_dyn: Arc<dyn TokenSource> = Arc::new(source);
+    let copy = secret_config.duplicate();
+    assert_eq!(
+        copy.client_secret.as_ref().map(SecretString::expose),
+        Some(SECRET)
+    );
 
     let shown = format!(
         "{flow_shown} {token:?} {as_dyn:?} {client_secret:?} {secret_config:?} {:?}",

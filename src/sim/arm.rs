@@ -18,7 +18,10 @@ fn arm_json(status: StatusCode, body: &Value, ctx: &Ctx) -> Response {
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     if let Ok(id) = HeaderValue::from_str(&ctx.request_id) {
         headers.insert("x-ms-request-id", id.clone());
         headers.insert("x-ms-correlation-request-id", id);
@@ -28,7 +31,11 @@ fn arm_json(status: StatusCode, body: &Value, ctx: &Ctx) -> Response {
 
 /// ARM's error body has no innerError: `{"error":{"code","message"}}`.
 fn arm_error(status: StatusCode, code: &str, message: &str, ctx: &Ctx) -> Response {
-    arm_json(status, &json!({ "error": { "code": code, "message": message } }), ctx)
+    arm_json(
+        status,
+        &json!({ "error": { "code": code, "message": message } }),
+        ctx,
+    )
 }
 
 pub(crate) async fn handle(

@@ -63,7 +63,11 @@ pub struct SimArgs {
 
 impl SimArgs {
     pub fn to_config(&self) -> anyhow::Result<SimConfig> {
-        let mut config = if self.demo { SimConfig::demo() } else { SimConfig::default() };
+        let mut config = if self.demo {
+            SimConfig::demo()
+        } else {
+            SimConfig::default()
+        };
         config.listen = self.listen;
         if let Some(min) = self.latency_ms {
             let max = self.latency_max_ms.unwrap_or(min);
@@ -73,7 +77,12 @@ impl SimArgs {
             config.replication_delay = Duration::from_millis(ms);
         }
         let groups: [(&[String], FaultKind); 4] = [
-            (&self.throttle, FaultKind::Throttle { retry_after_secs: 1 }),
+            (
+                &self.throttle,
+                FaultKind::Throttle {
+                    retry_after_secs: 1,
+                },
+            ),
             (&self.fail_5xx, FaultKind::ServerError),
             (&self.drop_after_commit, FaultKind::DropAfterCommit),
             (&self.drop_before_commit, FaultKind::DropBeforeCommit),
@@ -110,19 +119,28 @@ fn parse_fault(spec: &str, kind: FaultKind) -> anyhow::Result<Fault> {
         None => (None, spec.trim()),
     };
     let (path, times) = match rest.rsplit_once(':') {
-        Some((path, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
-            (path, n.parse().with_context(|| format!("bad count in fault '{spec}'"))?)
-        }
+        Some((path, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => (
+            path,
+            n.parse()
+                .with_context(|| format!("bad count in fault '{spec}'"))?,
+        ),
         _ => (rest, 1),
     };
     anyhow::ensure!(!path.is_empty(), "empty path in fault '{spec}'");
-    Ok(Fault { method, path_contains: path.to_owned(), kind, times })
+    Ok(Fault {
+        method,
+        path_contains: path.to_owned(),
+        kind,
+        times,
+    })
 }
 
 /// Start the simulator, print one JSON line with its URLs on stdout, and serve
 /// until Ctrl-C or SIGTERM.
 pub async fn serve_cli(args: SimArgs) -> anyhow::Result<()> {
-    let sim = start(args.to_config()?).await.context("starting the simulator")?;
+    let sim = start(args.to_config()?)
+        .await
+        .context("starting the simulator")?;
     let line = serde_json::json!({
         "graph_url": sim.graph_url(),
         "login_url": sim.login_url(),
@@ -151,7 +169,9 @@ async fn wait_for_stop() -> anyhow::Result<()> {
 
 #[cfg(not(unix))]
 async fn wait_for_stop() -> anyhow::Result<()> {
-    tokio::signal::ctrl_c().await.context("listening for Ctrl-C")
+    tokio::signal::ctrl_c()
+        .await
+        .context("listening for Ctrl-C")
 }
 
 #[cfg(test)]
@@ -185,11 +205,21 @@ mod tests {
         .expect("valid arguments")
         .sim;
         let config = args.to_config().expect("config");
-        assert_eq!(config.latency, Latency::range(Duration::from_millis(5), Duration::from_millis(9)));
+        assert_eq!(
+            config.latency,
+            Latency::range(Duration::from_millis(5), Duration::from_millis(9))
+        );
         assert_eq!(
             config.faults,
             vec![
-                Fault::new(FaultKind::Throttle { retry_after_secs: 1 }, "/applications").method(Method::POST).times(2),
+                Fault::new(
+                    FaultKind::Throttle {
+                        retry_after_secs: 1
+                    },
+                    "/applications"
+                )
+                .method(Method::POST)
+                .times(2),
                 Fault::new(FaultKind::DropAfterCommit, "/servicePrincipals"),
             ]
         );

@@ -11,8 +11,7 @@ use super::server::Ctx;
 use super::state::inner_error_date;
 
 /// The content type Graph sends on every JSON answer.
-pub(crate) const ODATA_JSON: &str =
-    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+pub(crate) const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 const INSUFFICIENT_PRIVILEGES: &str = "Insufficient privileges to complete the operation.";
 
@@ -36,10 +35,21 @@ pub(crate) struct ErrorDetail {
 
 impl GraphError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        GraphError { status, code: code.to_owned(), message: message.into(), details: Vec::new(), retry_after: None }
+        GraphError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            details: Vec::new(),
+            retry_after: None,
+        }
     }
 
-    pub fn with_detail(mut self, code: &str, message: impl Into<String>, target: Option<&str>) -> Self {
+    pub fn with_detail(
+        mut self,
+        code: &str,
+        message: impl Into<String>,
+        target: Option<&str>,
+    ) -> Self {
         self.details.push(ErrorDetail {
             code: code.to_owned(),
             message: message.into(),
@@ -56,7 +66,8 @@ impl GraphError {
     /// 400 `Request_BadRequest` naming the invalid property, as Graph's
     /// directory validation does, with the property as the detail's target.
     pub fn invalid_value(property: &str, resource: &str, detail_code: &str) -> Self {
-        let message = format!("Invalid value specified for property '{property}' of resource '{resource}'.");
+        let message =
+            format!("Invalid value specified for property '{property}' of resource '{resource}'.");
         GraphError::bad_request(message.clone()).with_detail(detail_code, message, Some(property))
     }
 
@@ -65,16 +76,26 @@ impl GraphError {
         GraphError::new(
             StatusCode::NOT_FOUND,
             "Request_ResourceNotFound",
-            format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
+            format!(
+                "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
+            ),
         )
     }
 
     pub fn forbidden() -> Self {
-        GraphError::new(StatusCode::FORBIDDEN, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES)
+        GraphError::new(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            INSUFFICIENT_PRIVILEGES,
+        )
     }
 
     pub fn unauthorized(message: &str) -> Self {
-        GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
+        GraphError::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            message,
+        )
     }
 
     pub fn method_not_allowed() -> Self {
@@ -87,7 +108,11 @@ impl GraphError {
 
     /// The OData layer's answer to an unknown path segment.
     pub fn unknown_segment(segment: &str) -> Self {
-        GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", format!("Resource not found for the segment '{segment}'."))
+        GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("Resource not found for the segment '{segment}'."),
+        )
     }
 
     pub fn unreadable_body() -> Self {
@@ -124,7 +149,9 @@ impl GraphError {
         }
         let mut response = json_response(self.status, &json!({ "error": error }));
         if let Some(secs) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -134,7 +161,9 @@ impl GraphError {
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = status;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
     response
 }
 
@@ -163,7 +192,9 @@ pub(crate) fn fault_response(kind: FaultKind, ctx: &Ctx) -> Response {
                 "The service is temporarily unavailable. Please retry later.",
             )
         },
-        FaultKind::ExpiredToken => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
+        FaultKind::ExpiredToken => {
+            GraphError::unauthorized("Lifetime validation failed, the token is expired.")
+        }
         FaultKind::Forbidden => GraphError::forbidden(),
         // The drop and truncation faults are handled by the pipeline; a plain
         // server error is the honest fallback should one ever get here.
@@ -185,7 +216,9 @@ pub(crate) async fn truncate_body(response: Response) -> Response {
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let truncated = if bytes.is_empty() {
         parts.status = StatusCode::OK;
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
         b"{\"value\":[{\"id\":\"".to_vec()
     } else {
         bytes[..bytes.len() / 2].to_vec()

@@ -21,7 +21,12 @@ pub struct Fault {
 impl Fault {
     /// A fault for the next matching request of any method.
     pub fn new(kind: FaultKind, path_contains: impl Into<String>) -> Self {
-        Fault { method: None, path_contains: path_contains.into(), kind, times: 1 }
+        Fault {
+            method: None,
+            path_contains: path_contains.into(),
+            kind,
+            times: 1,
+        }
     }
 
     pub fn method(mut self, method: Method) -> Self {
@@ -37,7 +42,8 @@ impl Fault {
     fn matches(&self, method: &Method, target: &str) -> bool {
         self.times > 0
             && self.method.as_ref().is_none_or(|m| m == method)
-            && (target.contains(&self.path_contains) || decode(target).contains(&self.path_contains))
+            && (target.contains(&self.path_contains)
+                || decode(target).contains(&self.path_contains))
     }
 }
 
@@ -71,7 +77,9 @@ pub(crate) struct FaultSet {
 
 impl FaultSet {
     pub fn new(faults: Vec<Fault>) -> Self {
-        FaultSet { faults: Mutex::new(faults) }
+        FaultSet {
+            faults: Mutex::new(faults),
+        }
     }
 
     pub fn add(&self, fault: Fault) {
@@ -100,7 +108,9 @@ pub(crate) fn decode(text: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(byte);
             i += 3;
@@ -125,10 +135,20 @@ mod tests {
     #[test]
     fn faults_are_consumed_in_order() {
         let set = FaultSet::default();
-        set.add(Fault::new(FaultKind::ServerError, "/applications").method(Method::POST).times(2));
+        set.add(
+            Fault::new(FaultKind::ServerError, "/applications")
+                .method(Method::POST)
+                .times(2),
+        );
         assert_eq!(set.take(&Method::GET, "/v1.0/applications"), None);
-        assert_eq!(set.take(&Method::POST, "/v1.0/applications"), Some(FaultKind::ServerError));
-        assert_eq!(set.take(&Method::POST, "/v1.0/applications"), Some(FaultKind::ServerError));
+        assert_eq!(
+            set.take(&Method::POST, "/v1.0/applications"),
+            Some(FaultKind::ServerError)
+        );
+        assert_eq!(
+            set.take(&Method::POST, "/v1.0/applications"),
+            Some(FaultKind::ServerError)
+        );
         assert_eq!(set.take(&Method::POST, "/v1.0/applications"), None);
     }
 }

@@ -11,16 +11,28 @@ use uuid::Uuid;
 use super::errors::{GraphError, json_response, no_content};
 use super::graph_routes::GraphRequest;
 use super::odata::Key;
-use super::state::{SimState, Stored, Tenant, app_template, graph_timestamp, sync_redirect_uri_settings};
+use super::state::{
+    SimState, Stored, Tenant, app_template, graph_timestamp, sync_redirect_uri_settings,
+};
 use super::validate::{self, Exposed, PERSONAL_MAX_PASSWORDS};
 
 const ENTITY_SET: &str = "applications";
 /// Properties the directory sets itself; a write that names them is ignored there.
-const READ_ONLY: [&str; 5] = ["id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain"];
+const READ_ONLY: [&str; 5] = [
+    "id",
+    "appId",
+    "createdDateTime",
+    "deletedDateTime",
+    "publisherDomain",
+];
 /// Alphabet of Entra ID client secrets.
-const SECRET_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-";
+const SECRET_ALPHABET: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-";
 
-pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
+pub(crate) fn route(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+) -> Result<Response, GraphError> {
     let target = &request.target;
     let method = request.method;
     let Some(key) = &target.key else {
@@ -36,8 +48,12 @@ pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<
         ([], &Method::PATCH) => patch(state, request, key),
         ([], &Method::DELETE) => delete(state, request, key),
         ([action], &Method::POST) if action == "addPassword" => add_password(state, request, key),
-        ([action], &Method::POST) if action == "removePassword" => remove_password(state, request, key),
-        ([action], _) if action == "addPassword" || action == "removePassword" => Err(GraphError::method_not_allowed()),
+        ([action], &Method::POST) if action == "removePassword" => {
+            remove_password(state, request, key)
+        }
+        ([action], _) if action == "addPassword" || action == "removePassword" => {
+            Err(GraphError::method_not_allowed())
+        }
         ([], _) => Err(GraphError::method_not_allowed()),
         ([segment, ..], _) => Err(GraphError::unknown_segment(segment)),
     }
@@ -45,11 +61,17 @@ pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<
 
 fn check_key(key: &Key) -> Result<(), GraphError> {
     match key {
-        Key::Id(id) if Uuid::parse_str(id).is_err() => {
-            Err(GraphError::bad_request(format!("Invalid object identifier '{id}'.")))
-        }
+        Key::Id(id) if Uuid::parse_str(id).is_err() => Err(GraphError::bad_request(format!(
+            "Invalid object identifier '{id}'."
+        ))),
         Key::Alternate { property, .. } if property != "appId" && property != "uniqueName" => {
-            Err(GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", format!("'{property}' is not a key property of type 'microsoft.graph.application'.")))
+            Err(GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                format!(
+                    "'{property}' is not a key property of type 'microsoft.graph.application'."
+                ),
+            ))
         }
         _ => Ok(()),
     }
@@ -59,18 +81,30 @@ fn tenant<'s>(state: &'s SimState, request: &GraphRequest<'_>) -> Result<&'s Ten
     super::graph_routes::tenant_of(state, request)
 }
 
-fn tenant_mut<'s>(state: &'s mut SimState, request: &GraphRequest<'_>) -> Result<&'s mut Tenant, GraphError> {
-    state.tenant_mut(request.tenant).ok_or_else(|| GraphError::unauthorized("Access token validation failure."))
+fn tenant_mut<'s>(
+    state: &'s mut SimState,
+    request: &GraphRequest<'_>,
+) -> Result<&'s mut Tenant, GraphError> {
+    state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::unauthorized("Access token validation failure."))
 }
 
 /// Index of the application `key` names. Reads (and writes by id or appId)
 /// only see replicated objects; the uniqueName upsert goes to the primary
 /// replica and sees everything, which is what makes it idempotent.
-fn find(tenant: &Tenant, key: &Key, request: &GraphRequest<'_>, include_unreplicated: bool) -> Option<usize> {
+fn find(
+    tenant: &Tenant,
+    key: &Key,
+    request: &GraphRequest<'_>,
+    include_unreplicated: bool,
+) -> Option<usize> {
     tenant.applications.iter().position(|app| {
         let hit = match key {
             Key::Id(id) => app.id().eq_ignore_ascii_case(id),
-            Key::Alternate { property, value } => app.str(property).is_some_and(|v| v.eq_ignore_ascii_case(value)),
+            Key::Alternate { property, value } => app
+                .str(property)
+                .is_some_and(|v| v.eq_ignore_ascii_case(value)),
         };
         hit && (include_unreplicated || app.is_visible(request.now))
     })
@@ -78,28 +112,40 @@ fn find(tenant: &Tenant, key: &Key, request: &GraphRequest<'_>, include_unreplic
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     let tenant = tenant(state, request)?;
-    request.query.check_select(&app_template(Uuid::nil(), Uuid::nil(), ""), "application")?;
+    request
+        .query
+        .check_select(&app_template(Uuid::nil(), Uuid::nil(), ""), "application")?;
     let items: Vec<&Map<String, Value>> = tenant
         .applications
         .iter()
         .filter(|app| app.is_visible(request.now) && request.query.matches(&app.doc))
         .map(|app| &app.doc)
         .collect();
-    let body = request.query.page(&items, request.ctx, ENTITY_SET, &request.collection_path());
+    let body = request
+        .query
+        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
     Ok(json_response(StatusCode::OK, &body))
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
     let tenant = tenant(state, request)?;
-    request.query.check_select(&app_template(Uuid::nil(), Uuid::nil(), ""), "application")?;
-    let index = find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
-    let body = request.query.entity(&tenant.applications[index].doc, request.ctx, ENTITY_SET);
+    request
+        .query
+        .check_select(&app_template(Uuid::nil(), Uuid::nil(), ""), "application")?;
+    let index =
+        find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
+    let body = request
+        .query
+        .entity(&tenant.applications[index].doc, request.ctx, ENTITY_SET);
     Ok(json_response(StatusCode::OK, &body))
 }
 
 fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     let body = writable_body(request)?;
-    let unique_name = body.get("uniqueName").and_then(Value::as_str).map(str::to_owned);
+    let unique_name = body
+        .get("uniqueName")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     insert(state, request, body, unique_name.as_deref())
 }
 
@@ -124,7 +170,10 @@ fn insert(
     sync_redirect_uri_settings(&mut doc);
     validate::application(&doc, &|resource| exposed(tenant, resource))?;
     if let Some(name) = unique_name
-        && tenant.applications.iter().any(|a| a.str("uniqueName").is_some_and(|u| u.eq_ignore_ascii_case(name)))
+        && tenant.applications.iter().any(|a| {
+            a.str("uniqueName")
+                .is_some_and(|u| u.eq_ignore_ascii_case(name))
+        })
     {
         return Err(GraphError::new(
             StatusCode::CONFLICT,
@@ -132,7 +181,10 @@ fn insert(
             "Another object with the same value for property uniqueName already exists.",
         ));
     }
-    let mut response = json_response(StatusCode::CREATED, &request.query.entity(&doc, request.ctx, ENTITY_SET));
+    let mut response = json_response(
+        StatusCode::CREATED,
+        &request.query.entity(&doc, request.ctx, ENTITY_SET),
+    );
     let location = format!(
         "{}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.Application",
         request.ctx.origin, tenant.id
@@ -154,7 +206,11 @@ fn prefers_create(request: &GraphRequest<'_>) -> bool {
         .any(|p| p.trim().eq_ignore_ascii_case("create-if-missing"))
 }
 
-fn patch(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
+fn patch(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
     let upsert_key = match key {
         Key::Alternate { property, value } if property == "uniqueName" => Some(value.as_str()),
         _ => None,
@@ -164,8 +220,16 @@ fn patch(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<
     let Some(index) = find(tenant, key, request, upsert_key.is_some()) else {
         return match upsert_key {
             Some(name) if prefers_create(request) => {
-                if body.get("uniqueName").and_then(Value::as_str).is_some_and(|u| u != name) {
-                    return Err(GraphError::invalid_value("uniqueName", "Application", "InvalidValue"));
+                if body
+                    .get("uniqueName")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| u != name)
+                {
+                    return Err(GraphError::invalid_value(
+                        "uniqueName",
+                        "Application",
+                        "InvalidValue",
+                    ));
                 }
                 insert(state, request, body, Some(name))
             }
@@ -175,13 +239,21 @@ fn patch(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<
     let current = &tenant.applications[index].doc;
     if let Some(given) = body.get("uniqueName")
         && !given.is_null()
-        && current.get("uniqueName").is_some_and(|u| !u.is_null() && u != given)
+        && current
+            .get("uniqueName")
+            .is_some_and(|u| !u.is_null() && u != given)
     {
-        return Err(GraphError::bad_request("Property 'uniqueName' is read-only and cannot be updated once set."));
+        return Err(GraphError::bad_request(
+            "Property 'uniqueName' is read-only and cannot be updated once set.",
+        ));
     }
     let mut doc = current.clone();
     merge(&mut doc, &body);
-    if body.get("web").and_then(|w| w.get("redirectUris")).is_some() {
+    if body
+        .get("web")
+        .and_then(|w| w.get("redirectUris"))
+        .is_some()
+    {
         sync_redirect_uri_settings(&mut doc);
     }
     validate::application(&doc, &|resource| exposed(tenant, resource))?;
@@ -191,9 +263,14 @@ fn patch(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<
 
 /// Deleting an app also removes its service principal in the home tenant
 /// and that principal's grants.
-fn delete(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
+fn delete(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
     let tenant = tenant_mut(state, request)?;
-    let index = find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
+    let index =
+        find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
     let app = tenant.applications.remove(index);
     let app_id = app.str("appId").unwrap_or_default().to_owned();
     let removed: Vec<String> = tenant
@@ -202,13 +279,27 @@ fn delete(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result
         .filter(|sp| sp.str("appId") == Some(app_id.as_str()))
         .map(|sp| sp.id().to_owned())
         .collect();
-    tenant.service_principals.retain(|sp| !removed.iter().any(|id| id == sp.id()));
-    tenant.grants.retain(|g| !removed.iter().any(|id| Some(id.as_str()) == g.str("clientId")));
+    tenant
+        .service_principals
+        .retain(|sp| !removed.iter().any(|id| id == sp.id()));
+    tenant.grants.retain(|g| {
+        !removed
+            .iter()
+            .any(|id| Some(id.as_str()) == g.str("clientId"))
+    });
     Ok(no_content())
 }
 
-fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
-    let body = if request.body.is_empty() { Map::new() } else { request.json_body()? };
+fn add_password(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
+    let body = if request.body.is_empty() {
+        Map::new()
+    } else {
+        request.json_body()?
+    };
     let credential = match body.get("passwordCredential") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(c)) => c.clone(),
@@ -218,10 +309,16 @@ fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> 
     let start = date_property(&credential, "startDateTime")?.unwrap_or(now);
     let end = match date_property(&credential, "endDateTime")? {
         Some(end) => end,
-        None => start.replace_year(start.year() + 2).unwrap_or(start + TimeDuration::days(730)),
+        None => start
+            .replace_year(start.year() + 2)
+            .unwrap_or(start + TimeDuration::days(730)),
     };
     if end <= start {
-        return Err(GraphError::invalid_value("endDateTime", "PasswordCredential", "InvalidKeyEndDate"));
+        return Err(GraphError::invalid_value(
+            "endDateTime",
+            "PasswordCredential",
+            "InvalidKeyEndDate",
+        ));
     }
     if let Some(months) = state.policy.secret_cap_months {
         let days = cap_days(months);
@@ -229,8 +326,12 @@ fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> 
             let message = format!(
                 "Credential lifetime exceeds the max value allowed as per assigned policy '00000000-0000-0000-0000-000000000000'. The maximum lifetime allowed is P{days}D ({days} days)."
             );
-            return Err(GraphError::new(StatusCode::BAD_REQUEST, "CredentialInvalidLifetimeAsPerAppPolicy", message.clone())
-                .with_detail("InvalidKeyEndDate", message, Some("endDateTime")));
+            return Err(GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "CredentialInvalidLifetimeAsPerAppPolicy",
+                message.clone(),
+            )
+            .with_detail("InvalidKeyEndDate", message, Some("endDateTime")));
         }
     }
     let key_id = state.new_uuid();
@@ -240,9 +341,13 @@ fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> 
         state.random_string(34, SECRET_ALPHABET)
     );
     let tenant = tenant_mut(state, request)?;
-    let index = find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
+    let index =
+        find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
     let app = &mut tenant.applications[index].doc;
-    let existing = app.get("passwordCredentials").and_then(Value::as_array).map_or(0, Vec::len);
+    let existing = app
+        .get("passwordCredentials")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     if validate::is_personal(app) && existing >= PERSONAL_MAX_PASSWORDS {
         return Err(GraphError::bad_request(format!(
             "Applications that support personal Microsoft accounts can have at most {PERSONAL_MAX_PASSWORDS} password credentials."
@@ -260,8 +365,14 @@ fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> 
     });
     let mut answer = metadata.clone();
     answer["secretText"] = json!(secret);
-    answer["@odata.context"] = json!(format!("{}/$metadata#microsoft.graph.passwordCredential", request.ctx.graph_base()));
-    match app.get_mut("passwordCredentials").and_then(Value::as_array_mut) {
+    answer["@odata.context"] = json!(format!(
+        "{}/$metadata#microsoft.graph.passwordCredential",
+        request.ctx.graph_base()
+    ));
+    match app
+        .get_mut("passwordCredentials")
+        .and_then(Value::as_array_mut)
+    {
         Some(list) => list.push(metadata),
         None => {
             app.insert("passwordCredentials".into(), json!([metadata]));
@@ -270,7 +381,11 @@ fn add_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> 
     Ok(json_response(StatusCode::OK, &answer))
 }
 
-fn remove_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
+fn remove_password(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
     let body = request.json_body()?;
     let key_id = body
         .get("keyId")
@@ -279,10 +394,18 @@ fn remove_password(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) 
         .ok_or_else(|| GraphError::invalid_value("keyId", "PasswordCredential", "InvalidValue"))?
         .to_owned();
     let tenant = tenant_mut(state, request)?;
-    let index = find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
-    let credentials = tenant.applications[index].doc.get_mut("passwordCredentials").and_then(Value::as_array_mut);
+    let index =
+        find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
+    let credentials = tenant.applications[index]
+        .doc
+        .get_mut("passwordCredentials")
+        .and_then(Value::as_array_mut);
     let position = credentials.as_ref().and_then(|list| {
-        list.iter().position(|c| c.get("keyId").and_then(Value::as_str).is_some_and(|k| k.eq_ignore_ascii_case(&key_id)))
+        list.iter().position(|c| {
+            c.get("keyId")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.eq_ignore_ascii_case(&key_id))
+        })
     });
     match (credentials, position) {
         (Some(list), Some(position)) => {
@@ -302,12 +425,17 @@ pub(crate) fn cap_days(months: u32) -> u32 {
     months.saturating_mul(30)
 }
 
-fn date_property(object: &Map<String, Value>, name: &str) -> Result<Option<OffsetDateTime>, GraphError> {
+fn date_property(
+    object: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<OffsetDateTime>, GraphError> {
     match object.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-            .map(Some)
-            .map_err(|_| cannot_convert(text, "Edm.DateTimeOffset")),
+        Some(Value::String(text)) => {
+            OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map(Some)
+                .map_err(|_| cannot_convert(text, "Edm.DateTimeOffset"))
+        }
         Some(other) => Err(cannot_convert(&other.to_string(), "Edm.DateTimeOffset")),
     }
 }
@@ -360,16 +488,30 @@ fn exposed(tenant: &Tenant, app_id: &str) -> Option<Exposed> {
         value
             .and_then(Value::as_array)
             .map(|items| {
-                items.iter().filter_map(|i| i.get("id").and_then(Value::as_str)).map(str::to_ascii_lowercase).collect()
+                items
+                    .iter()
+                    .filter_map(|i| i.get("id").and_then(Value::as_str))
+                    .map(str::to_ascii_lowercase)
+                    .collect()
             })
             .unwrap_or_default()
     };
-    let same = |stored: &&Stored| stored.str("appId").is_some_and(|a| a.eq_ignore_ascii_case(app_id));
+    let same = |stored: &&Stored| {
+        stored
+            .str("appId")
+            .is_some_and(|a| a.eq_ignore_ascii_case(app_id))
+    };
     if let Some(sp) = tenant.service_principals.iter().find(same) {
-        return Some(Exposed { scopes: ids(sp.doc.get("oauth2PermissionScopes")), roles: ids(sp.doc.get("appRoles")) });
+        return Some(Exposed {
+            scopes: ids(sp.doc.get("oauth2PermissionScopes")),
+            roles: ids(sp.doc.get("appRoles")),
+        });
     }
     tenant.applications.iter().find(same).map(|app| Exposed {
-        scopes: ids(app.doc.get("api").and_then(|a| a.get("oauth2PermissionScopes"))),
+        scopes: ids(app
+            .doc
+            .get("api")
+            .and_then(|a| a.get("oauth2PermissionScopes"))),
         roles: ids(app.doc.get("appRoles")),
     })
 }

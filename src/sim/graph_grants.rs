@@ -19,7 +19,10 @@ use super::validate::check_declared;
 const ENTITY_SET: &str = "oauth2PermissionGrants";
 const RESOURCE: &str = "OAuth2PermissionGrant";
 
-pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
+pub(crate) fn route(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+) -> Result<Response, GraphError> {
     let Some(key) = &request.target.key else {
         return match *request.method {
             Method::GET => list(state, request),
@@ -28,7 +31,11 @@ pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<
         };
     };
     let Key::Id(id) = key else {
-        return Err(GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", "oauth2PermissionGrant has no alternate keys."));
+        return Err(GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "oauth2PermissionGrant has no alternate keys.",
+        ));
     };
     if let Some(segment) = request.target.rest.first() {
         return Err(GraphError::unknown_segment(segment));
@@ -48,17 +55,32 @@ fn template() -> Map<String, Value> {
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     let tenant = tenant_of(state, request)?;
-    request.query.check_select(&template(), "oAuth2PermissionGrant")?;
-    let items: Vec<&Map<String, Value>> =
-        tenant.grants.iter().filter(|g| request.query.matches(&g.doc)).map(|g| &g.doc).collect();
-    let body = request.query.page(&items, request.ctx, ENTITY_SET, &request.collection_path());
+    request
+        .query
+        .check_select(&template(), "oAuth2PermissionGrant")?;
+    let items: Vec<&Map<String, Value>> = tenant
+        .grants
+        .iter()
+        .filter(|g| request.query.matches(&g.doc))
+        .map(|g| &g.doc)
+        .collect();
+    let body = request
+        .query
+        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
     Ok(json_response(StatusCode::OK, &body))
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, id: &str) -> Result<Response, GraphError> {
     let tenant = tenant_of(state, request)?;
-    let grant = tenant.grants.iter().find(|g| g.id() == id).ok_or_else(|| GraphError::not_found(id))?;
-    Ok(json_response(StatusCode::OK, &request.query.entity(&grant.doc, request.ctx, ENTITY_SET)))
+    let grant = tenant
+        .grants
+        .iter()
+        .find(|g| g.id() == id)
+        .ok_or_else(|| GraphError::not_found(id))?;
+    Ok(json_response(
+        StatusCode::OK,
+        &request.query.entity(&grant.doc, request.ctx, ENTITY_SET),
+    ))
 }
 
 fn required<'b>(body: &'b Map<String, Value>, property: &str) -> Result<&'b str, GraphError> {
@@ -78,16 +100,29 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     let resource_id = required(&body, "resourceId")?;
     let consent_type = required(&body, "consentType")?;
     let principal_id = body.get("principalId").and_then(Value::as_str);
-    let scope = body.get("scope").and_then(Value::as_str).unwrap_or_default();
+    let scope = body
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let tenant = tenant_of(state, request)?;
     match (consent_type, principal_id) {
         ("AllPrincipals", None) => {}
         ("Principal", Some(user)) if user.eq_ignore_ascii_case(&tenant.user.id.to_string()) => {}
         ("Principal", Some(user)) => return Err(GraphError::not_found(user)),
         ("AllPrincipals" | "Principal", _) => {
-            return Err(GraphError::invalid_value("principalId", RESOURCE, "InvalidValue"));
+            return Err(GraphError::invalid_value(
+                "principalId",
+                RESOURCE,
+                "InvalidValue",
+            ));
         }
-        _ => return Err(GraphError::invalid_value("consentType", RESOURCE, "InvalidValue")),
+        _ => {
+            return Err(GraphError::invalid_value(
+                "consentType",
+                RESOURCE,
+                "InvalidValue",
+            ));
+        }
     }
     sp(tenant, client_id, request)?;
     check_scopes(scope, sp(tenant, resource_id, request)?)?;
@@ -116,46 +151,91 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     // Real grant ids are 43 (or 64) base64url characters, not GUIDs.
     let id_bytes: [u8; 32] = state.rng.random();
     doc.insert("id".into(), json!(URL_SAFE_NO_PAD.encode(id_bytes)));
-    let response = json_response(StatusCode::CREATED, &request.query.entity(&doc, request.ctx, ENTITY_SET));
-    let tenant = state.tenant_mut(request.tenant).ok_or_else(GraphError::forbidden)?;
-    tenant.grants.push(Stored { doc, visible_at: request.now });
+    let response = json_response(
+        StatusCode::CREATED,
+        &request.query.entity(&doc, request.ctx, ENTITY_SET),
+    );
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(GraphError::forbidden)?;
+    tenant.grants.push(Stored {
+        doc,
+        visible_at: request.now,
+    });
     Ok(response)
 }
 
-fn update(state: &mut SimState, request: &GraphRequest<'_>, id: &str) -> Result<Response, GraphError> {
+fn update(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    id: &str,
+) -> Result<Response, GraphError> {
     if !state.policy.admin {
         return Err(GraphError::forbidden());
     }
     let body = request.json_body()?;
     check_declared(&body, &template())?;
-    if body.keys().any(|k| k != "scope" && !k.starts_with("@odata.")) {
-        return Err(GraphError::bad_request("Only the scope of a permission grant can be updated."));
+    if body
+        .keys()
+        .any(|k| k != "scope" && !k.starts_with("@odata."))
+    {
+        return Err(GraphError::bad_request(
+            "Only the scope of a permission grant can be updated.",
+        ));
     }
-    let scope = body.get("scope").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let scope = body
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let tenant = tenant_of(state, request)?;
-    let grant = tenant.grants.iter().find(|g| g.id() == id).ok_or_else(|| GraphError::not_found(id))?;
-    check_scopes(&scope, sp(tenant, grant.str("resourceId").unwrap_or_default(), request)?)?;
-    let tenant = state.tenant_mut(request.tenant).ok_or_else(|| GraphError::not_found(id))?;
+    let grant = tenant
+        .grants
+        .iter()
+        .find(|g| g.id() == id)
+        .ok_or_else(|| GraphError::not_found(id))?;
+    check_scopes(
+        &scope,
+        sp(tenant, grant.str("resourceId").unwrap_or_default(), request)?,
+    )?;
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::not_found(id))?;
     if let Some(grant) = tenant.grants.iter_mut().find(|g| g.id() == id) {
         grant.doc.insert("scope".into(), json!(scope));
     }
     Ok(no_content())
 }
 
-fn delete(state: &mut SimState, request: &GraphRequest<'_>, id: &str) -> Result<Response, GraphError> {
+fn delete(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    id: &str,
+) -> Result<Response, GraphError> {
     if !state.policy.admin {
         return Err(GraphError::forbidden());
     }
-    let tenant = state.tenant_mut(request.tenant).ok_or_else(|| GraphError::not_found(id))?;
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::not_found(id))?;
     let before = tenant.grants.len();
     tenant.grants.retain(|g| g.id() != id);
-    if tenant.grants.len() == before { Err(GraphError::not_found(id)) } else { Ok(no_content()) }
+    if tenant.grants.len() == before {
+        Err(GraphError::not_found(id))
+    } else {
+        Ok(no_content())
+    }
 }
 
 /// A replicated service principal, or the 404 Graph gives for a reference to
 /// one it cannot see yet.
-fn sp<'t>(tenant: &'t Tenant, id: &str, request: &GraphRequest<'_>) -> Result<&'t Stored, GraphError> {
-    graph_sps::find(tenant, &Key::Id(id.to_owned()), request).ok_or_else(|| GraphError::not_found(id))
+fn sp<'t>(
+    tenant: &'t Tenant,
+    id: &str,
+    request: &GraphRequest<'_>,
+) -> Result<&'t Stored, GraphError> {
+    graph_sps::find(tenant, &Key::Id(id.to_owned()), request)
+        .ok_or_else(|| GraphError::not_found(id))
 }
 
 fn check_scopes(scope: &str, resource: &Stored) -> Result<(), GraphError> {
@@ -163,7 +243,12 @@ fn check_scopes(scope: &str, resource: &Stored) -> Result<(), GraphError> {
         .doc
         .get("oauth2PermissionScopes")
         .and_then(Value::as_array)
-        .map(|scopes| scopes.iter().filter_map(|s| s.get("value").and_then(Value::as_str)).collect())
+        .map(|scopes| {
+            scopes
+                .iter()
+                .filter_map(|s| s.get("value").and_then(Value::as_str))
+                .collect()
+        })
         .unwrap_or_default();
     for name in scope.split_whitespace() {
         if !published.iter().any(|p| p.eq_ignore_ascii_case(name)) {

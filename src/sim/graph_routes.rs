@@ -57,7 +57,8 @@ pub(crate) async fn handle(
     body: Bytes,
 ) -> Response {
     let mut state = shared.state();
-    dispatch(&mut state, &ctx, &method, &uri, &headers, &body).unwrap_or_else(|error| error.into_response(&ctx))
+    dispatch(&mut state, &ctx, &method, &uri, &headers, &body)
+        .unwrap_or_else(|error| error.into_response(&ctx))
 }
 
 fn dispatch(
@@ -96,10 +97,14 @@ fn dispatch(
 fn caller_tenant(state: &SimState, headers: &HeaderMap) -> Result<Uuid, GraphError> {
     let caller = read_bearer(headers).map_err(|problem| match problem {
         TokenProblem::Missing => GraphError::unauthorized("Access token is empty."),
-        TokenProblem::Expired => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
+        TokenProblem::Expired => {
+            GraphError::unauthorized("Lifetime validation failed, the token is expired.")
+        }
     })?;
     if caller.audience == Some(Audience::Arm) {
-        return Err(GraphError::unauthorized("Access token validation failure. Invalid audience."));
+        return Err(GraphError::unauthorized(
+            "Access token validation failure. Invalid audience.",
+        ));
     }
     let home = state.tenants.first().map(|t| t.id);
     caller
@@ -109,12 +114,21 @@ fn caller_tenant(state: &SimState, headers: &HeaderMap) -> Result<Uuid, GraphErr
         .ok_or_else(|| GraphError::unauthorized("Access token validation failure. Invalid issuer."))
 }
 
-pub(crate) fn tenant_of<'s>(state: &'s SimState, request: &GraphRequest<'_>) -> Result<&'s Tenant, GraphError> {
-    state.tenant(request.tenant).ok_or_else(|| GraphError::unauthorized("Access token validation failure."))
+pub(crate) fn tenant_of<'s>(
+    state: &'s SimState,
+    request: &GraphRequest<'_>,
+) -> Result<&'s Tenant, GraphError> {
+    state
+        .tenant(request.tenant)
+        .ok_or_else(|| GraphError::unauthorized("Access token validation failure."))
 }
 
 pub(crate) fn only_get(request: &GraphRequest<'_>) -> Result<(), GraphError> {
-    if request.method == Method::GET { Ok(()) } else { Err(GraphError::method_not_allowed()) }
+    if request.method == Method::GET {
+        Ok(())
+    } else {
+        Err(GraphError::method_not_allowed())
+    }
 }
 
 fn organization(tenant: &Tenant, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
@@ -140,16 +154,28 @@ fn organization(tenant: &Tenant, request: &GraphRequest<'_>) -> Result<Response,
     });
     let doc = doc.as_object().cloned().unwrap_or_default();
     match &request.target.key {
-        Some(Key::Id(id)) if !id.eq_ignore_ascii_case(&tenant.id.to_string()) => Err(GraphError::not_found(id)),
-        Some(_) => Ok(json_response(StatusCode::OK, &request.query.entity(&doc, request.ctx, "organization"))),
-        None => Ok(json_response(StatusCode::OK, &request.query.page(&[&doc], request.ctx, "organization", "/v1.0/organization"))),
+        Some(Key::Id(id)) if !id.eq_ignore_ascii_case(&tenant.id.to_string()) => {
+            Err(GraphError::not_found(id))
+        }
+        Some(_) => Ok(json_response(
+            StatusCode::OK,
+            &request.query.entity(&doc, request.ctx, "organization"),
+        )),
+        None => Ok(json_response(
+            StatusCode::OK,
+            &request
+                .query
+                .page(&[&doc], request.ctx, "organization", "/v1.0/organization"),
+        )),
     }
 }
 
 fn me(tenant: &Tenant, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     only_get(request)?;
     if request.target.key.is_some() {
-        return Err(GraphError::unknown_segment(request.target.key.as_ref().map_or("", Key::value)));
+        return Err(GraphError::unknown_segment(
+            request.target.key.as_ref().map_or("", Key::value),
+        ));
     }
     let user = &tenant.user;
     let doc = json!({
@@ -166,14 +192,18 @@ fn me(tenant: &Tenant, request: &GraphRequest<'_>) -> Result<Response, GraphErro
         "id": user.id.to_string()
     });
     let doc = doc.as_object().cloned().unwrap_or_default();
-    Ok(json_response(StatusCode::OK, &request.query.entity(&doc, request.ctx, "users")))
+    Ok(json_response(
+        StatusCode::OK,
+        &request.query.entity(&doc, request.ctx, "users"),
+    ))
 }
 
 /// `GET /policies/defaultAppManagementPolicy`: the tenant's secret-lifetime cap.
 fn policy(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     only_get(request)?;
     match &request.target.key {
-        Some(Key::Id(name)) if name == "defaultAppManagementPolicy" && request.target.rest.is_empty() => {}
+        Some(Key::Id(name))
+            if name == "defaultAppManagementPolicy" && request.target.rest.is_empty() => {}
         Some(key) => return Err(GraphError::unknown_segment(key.value())),
         None => return Err(GraphError::unknown_segment("policies")),
     }

@@ -15,7 +15,10 @@ use super::validate::check_declared;
 
 const ENTITY_SET: &str = "servicePrincipals";
 
-pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
+pub(crate) fn route(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+) -> Result<Response, GraphError> {
     let Some(key) = &request.target.key else {
         return match *request.method {
             Method::GET => list(state, request),
@@ -25,13 +28,17 @@ pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<
     };
     match key {
         Key::Id(id) if Uuid::parse_str(id).is_err() => {
-            return Err(GraphError::bad_request(format!("Invalid object identifier '{id}'.")));
+            return Err(GraphError::bad_request(format!(
+                "Invalid object identifier '{id}'."
+            )));
         }
         Key::Alternate { property, .. } if property != "appId" => {
             return Err(GraphError::new(
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
-                format!("'{property}' is not a key property of type 'microsoft.graph.servicePrincipal'."),
+                format!(
+                    "'{property}' is not a key property of type 'microsoft.graph.servicePrincipal'."
+                ),
             ));
         }
         _ => {}
@@ -47,15 +54,25 @@ pub(crate) fn route(state: &mut SimState, request: &GraphRequest<'_>) -> Result<
 }
 
 fn template() -> Map<String, Value> {
-    sp_for_app(&app_template(Uuid::nil(), Uuid::nil(), ""), Uuid::nil(), Uuid::nil())
+    sp_for_app(
+        &app_template(Uuid::nil(), Uuid::nil(), ""),
+        Uuid::nil(),
+        Uuid::nil(),
+    )
 }
 
 /// A replicated service principal by object id or appId.
-pub(crate) fn find<'t>(tenant: &'t Tenant, key: &Key, request: &GraphRequest<'_>) -> Option<&'t Stored> {
+pub(crate) fn find<'t>(
+    tenant: &'t Tenant,
+    key: &Key,
+    request: &GraphRequest<'_>,
+) -> Option<&'t Stored> {
     tenant.service_principals.iter().find(|sp| {
         let hit = match key {
             Key::Id(id) => sp.id().eq_ignore_ascii_case(id),
-            Key::Alternate { property, value } => sp.str(property).is_some_and(|v| v.eq_ignore_ascii_case(value)),
+            Key::Alternate { property, value } => sp
+                .str(property)
+                .is_some_and(|v| v.eq_ignore_ascii_case(value)),
         };
         hit && sp.is_visible(request.now)
     })
@@ -63,22 +80,31 @@ pub(crate) fn find<'t>(tenant: &'t Tenant, key: &Key, request: &GraphRequest<'_>
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
     let tenant = tenant_of(state, request)?;
-    request.query.check_select(&template(), "servicePrincipal")?;
+    request
+        .query
+        .check_select(&template(), "servicePrincipal")?;
     let items: Vec<&Map<String, Value>> = tenant
         .service_principals
         .iter()
         .filter(|sp| sp.is_visible(request.now) && request.query.matches(&sp.doc))
         .map(|sp| &sp.doc)
         .collect();
-    let body = request.query.page(&items, request.ctx, ENTITY_SET, &request.collection_path());
+    let body = request
+        .query
+        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
     Ok(json_response(StatusCode::OK, &body))
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
     let tenant = tenant_of(state, request)?;
-    request.query.check_select(&template(), "servicePrincipal")?;
+    request
+        .query
+        .check_select(&template(), "servicePrincipal")?;
     let sp = find(tenant, key, request).ok_or_else(|| GraphError::not_found(key.value()))?;
-    Ok(json_response(StatusCode::OK, &request.query.entity(&sp.doc, request.ctx, ENTITY_SET)))
+    Ok(json_response(
+        StatusCode::OK,
+        &request.query.entity(&sp.doc, request.ctx, ENTITY_SET),
+    ))
 }
 
 fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
@@ -91,7 +117,10 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
         .map(str::to_owned)
         .ok_or_else(|| GraphError::invalid_value("appId", "ServicePrincipal", "NullOrEmpty"))?;
     let tenant = tenant_of(state, request)?;
-    if tenant.service_principals.iter().any(|sp| sp.str("appId").is_some_and(|a| a.eq_ignore_ascii_case(&app_id))) {
+    if tenant.service_principals.iter().any(|sp| {
+        sp.str("appId")
+            .is_some_and(|a| a.eq_ignore_ascii_case(&app_id))
+    }) {
         return Err(GraphError::new(
             StatusCode::CONFLICT,
             "Request_MultipleObjectsWithSameKeyValue",
@@ -105,10 +134,18 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     let visible_at = request.now + state.policy.replication_delay;
     let mut doc = sp_for_app(&app, id, owner);
     // The caller may set a few writable properties (accountEnabled, tags...).
-    body.retain(|key, _| !key.starts_with("@odata.") && !matches!(key.as_str(), "id" | "appId" | "appOwnerOrganizationId"));
+    body.retain(|key, _| {
+        !key.starts_with("@odata.")
+            && !matches!(key.as_str(), "id" | "appId" | "appOwnerOrganizationId")
+    });
     doc.extend(body);
-    let tenant = state.tenant_mut(request.tenant).ok_or_else(|| GraphError::not_found(&app_id))?;
-    let mut response = json_response(StatusCode::CREATED, &request.query.entity(&doc, request.ctx, ENTITY_SET));
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::not_found(&app_id))?;
+    let mut response = json_response(
+        StatusCode::CREATED,
+        &request.query.entity(&doc, request.ctx, ENTITY_SET),
+    );
     let location = format!(
         "{}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.ServicePrincipal",
         request.ctx.origin, tenant.id
@@ -127,25 +164,53 @@ fn backing_application(
     request: &GraphRequest<'_>,
     app_id: &str,
 ) -> Result<(Map<String, Value>, Uuid), GraphError> {
-    let same = |app: &&Stored| app.str("appId").is_some_and(|a| a.eq_ignore_ascii_case(app_id));
+    let same = |app: &&Stored| {
+        app.str("appId")
+            .is_some_and(|a| a.eq_ignore_ascii_case(app_id))
+    };
     for tenant in &state.tenants {
         let home = tenant.id == request.tenant;
         let usable = |app: &Stored| {
-            app.is_visible(request.now) && (home || app.str("signInAudience").is_some_and(|a| a != "AzureADMyOrg"))
+            app.is_visible(request.now)
+                && (home
+                    || app
+                        .str("signInAudience")
+                        .is_some_and(|a| a != "AzureADMyOrg"))
         };
-        if let Some(app) = tenant.applications.iter().find(same).filter(|app| usable(app)) {
+        if let Some(app) = tenant
+            .applications
+            .iter()
+            .find(same)
+            .filter(|app| usable(app))
+        {
             return Ok((app.doc.clone(), tenant.id));
         }
     }
-    let message = format!("The appId '{app_id}' of the service principal does not reference a valid application object.");
-    Err(GraphError::bad_request(message.clone()).with_detail("NoBackingApplicationObject", message, Some("appId")))
+    let message = format!(
+        "The appId '{app_id}' of the service principal does not reference a valid application object."
+    );
+    Err(GraphError::bad_request(message.clone()).with_detail(
+        "NoBackingApplicationObject",
+        message,
+        Some("appId"),
+    ))
 }
 
 /// Removing a service principal also removes the grants it holds or serves.
-fn delete(state: &mut SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
-    let tenant = state.tenant_mut(request.tenant).ok_or_else(|| GraphError::not_found(key.value()))?;
-    let id = find(tenant, key, request).map(|sp| sp.id().to_owned()).ok_or_else(|| GraphError::not_found(key.value()))?;
+fn delete(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::not_found(key.value()))?;
+    let id = find(tenant, key, request)
+        .map(|sp| sp.id().to_owned())
+        .ok_or_else(|| GraphError::not_found(key.value()))?;
     tenant.service_principals.retain(|sp| sp.id() != id);
-    tenant.grants.retain(|g| g.str("clientId") != Some(id.as_str()) && g.str("resourceId") != Some(id.as_str()));
+    tenant.grants.retain(|g| {
+        g.str("clientId") != Some(id.as_str()) && g.str("resourceId") != Some(id.as_str())
+    });
     Ok(no_content())
 }

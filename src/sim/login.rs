@@ -34,8 +34,14 @@ const GRAPH_DEFAULT_SCOPES: [&str; 5] = [
     "Group.ReadWrite.All",
     "User.ReadWrite.All",
 ];
-const GRAPH_RESOURCES: [&str; 2] = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
-const ARM_RESOURCES: [&str; 2] = ["https://management.azure.com", "https://management.core.windows.net"];
+const GRAPH_RESOURCES: [&str; 2] = [
+    "https://graph.microsoft.com",
+    "00000003-0000-0000-c000-000000000000",
+];
+const ARM_RESOURCES: [&str; 2] = [
+    "https://management.azure.com",
+    "https://management.core.windows.net",
+];
 const OIDC_SCOPES: [&str; 3] = ["openid", "profile", "email"];
 /// Clock jitter we forgive before answering `slow_down`.
 const POLL_SLACK: Duration = Duration::from_millis(50);
@@ -50,7 +56,12 @@ struct AadError {
 
 impl AadError {
     fn new(error: &'static str, code: u32, description: impl Into<String>) -> Self {
-        AadError { status: StatusCode::BAD_REQUEST, error, code, description: description.into() }
+        AadError {
+            status: StatusCode::BAD_REQUEST,
+            error,
+            code,
+            description: description.into(),
+        }
     }
 
     fn missing(parameter: &str) -> Self {
@@ -63,7 +74,9 @@ impl AadError {
 
     fn into_response(self, ctx: &Ctx) -> Response {
         let timestamp = OffsetDateTime::now_utc()
-            .format(&format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z"))
+            .format(&format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second]Z"
+            ))
             .unwrap_or_default();
         let body = json!({
             "error": self.error,
@@ -84,8 +97,14 @@ impl AadError {
 fn json(status: StatusCode, body: &Value) -> Response {
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = status;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, no-cache"),
+    );
     response
 }
 
@@ -94,7 +113,11 @@ struct Form(Vec<(String, String)>);
 
 impl Form {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     fn require(&self, name: &str) -> Result<&str, AadError> {
@@ -109,19 +132,39 @@ pub(crate) async fn handle(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    let form = Form(form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
+    let form = Form(
+        form_urlencoded::parse(&body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    );
     let mut state = shared.state();
     let outcome = route(&mut state, &method, uri.path(), &form);
     outcome.unwrap_or_else(|error| error.into_response(&ctx))
 }
 
-fn route(state: &mut SimState, method: &Method, path: &str, form: &Form) -> Result<Response, AadError> {
+fn route(
+    state: &mut SimState,
+    method: &Method,
+    path: &str,
+    form: &Form,
+) -> Result<Response, AadError> {
     let segments: Vec<&str> = path.trim_start_matches("/login/").split('/').collect();
     let [tenant_name, "oauth2", "v2.0", endpoint] = segments.as_slice() else {
-        return Err(AadError { status: StatusCode::NOT_FOUND, ..AadError::new("invalid_request", 900561, "The endpoint only accepts POST requests at /{tenant}/oauth2/v2.0/{devicecode|token}.") });
+        return Err(AadError {
+            status: StatusCode::NOT_FOUND,
+            ..AadError::new(
+                "invalid_request",
+                900561,
+                "The endpoint only accepts POST requests at /{tenant}/oauth2/v2.0/{devicecode|token}.",
+            )
+        });
     };
     if method != Method::POST {
-        return Err(AadError::new("invalid_request", 900561, "The endpoint only accepts POST requests."));
+        return Err(AadError::new(
+            "invalid_request",
+            900561,
+            "The endpoint only accepts POST requests.",
+        ));
     }
     let tenant = state.resolve_tenant(tenant_name).ok_or_else(|| {
         AadError::new(
@@ -135,7 +178,11 @@ fn route(state: &mut SimState, method: &Method, path: &str, form: &Form) -> Resu
         "token" => token(state, tenant, form),
         other => Err(AadError {
             status: StatusCode::NOT_FOUND,
-            ..AadError::new("invalid_request", 900561, format!("Unknown endpoint '{other}'."))
+            ..AadError::new(
+                "invalid_request",
+                900561,
+                format!("Unknown endpoint '{other}'."),
+            )
         }),
     }
 }
@@ -177,9 +224,15 @@ fn token(state: &mut SimState, tenant: Uuid, form: &Form) -> Result<Response, Aa
         DEVICE_CODE_GRANT => poll(state, form.require("device_code")?, client_id),
         "refresh_token" => {
             if !tokens::is_refresh_token(form.require("refresh_token")?) {
-                return Err(AadError::new("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."));
+                return Err(AadError::new(
+                    "invalid_grant",
+                    9002313,
+                    "Invalid request. Request is malformed or invalid.",
+                ));
             }
-            let scope = form.get("scope").unwrap_or("https://graph.microsoft.com/.default");
+            let scope = form
+                .get("scope")
+                .unwrap_or("https://graph.microsoft.com/.default");
             issue(state, tenant, client_id, scope, true)
         }
         other => Err(AadError::new(
@@ -194,18 +247,36 @@ fn token(state: &mut SimState, tenant: Uuid, form: &Form) -> Result<Response, Aa
 fn poll(state: &mut SimState, device_code: &str, client_id: &str) -> Result<Response, AadError> {
     let now = Instant::now();
     let policy = state.policy.clone();
-    let Some(pending) = state.device_codes.get_mut(device_code).filter(|p| p.client_id == client_id) else {
-        return Err(AadError::new("bad_verification_code", 70000, "The provided device code was not recognized."));
+    let Some(pending) = state
+        .device_codes
+        .get_mut(device_code)
+        .filter(|p| p.client_id == client_id)
+    else {
+        return Err(AadError::new(
+            "bad_verification_code",
+            70000,
+            "The provided device code was not recognized.",
+        ));
     };
     if now >= pending.expires_at {
         state.device_codes.remove(device_code);
-        return Err(AadError::new("expired_token", 70019, "Verification code expired."));
+        return Err(AadError::new(
+            "expired_token",
+            70019,
+            "Verification code expired.",
+        ));
     }
     let too_fast = !policy.poll_interval.is_zero()
-        && pending.last_poll.is_some_and(|last| now.duration_since(last) + POLL_SLACK < policy.poll_interval);
+        && pending
+            .last_poll
+            .is_some_and(|last| now.duration_since(last) + POLL_SLACK < policy.poll_interval);
     pending.last_poll = Some(now);
     if too_fast {
-        return Err(AadError::new("slow_down", 70000, "Polling too frequently. Increase the polling interval."));
+        return Err(AadError::new(
+            "slow_down",
+            70000,
+            "Polling too frequently. Increase the polling interval.",
+        ));
     }
     pending.polls += 1;
     if pending.polls <= policy.polls_before_approval {
@@ -215,21 +286,43 @@ fn poll(state: &mut SimState, device_code: &str, client_id: &str) -> Result<Resp
             "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
         ));
     }
-    let pending = state.device_codes.remove(device_code).ok_or_else(|| AadError::missing("device_code"))?;
+    let pending = state
+        .device_codes
+        .remove(device_code)
+        .ok_or_else(|| AadError::missing("device_code"))?;
     match policy.device_outcome {
-        DeviceOutcome::Approve => issue(state, pending.tenant, &pending.client_id, &pending.scope, false),
-        DeviceOutcome::Decline => {
-            Err(AadError::new("authorization_declined", 65004, "User declined to consent to access the app."))
-        }
-        DeviceOutcome::Expire => Err(AadError::new("expired_token", 70019, "Verification code expired.")),
+        DeviceOutcome::Approve => issue(
+            state,
+            pending.tenant,
+            &pending.client_id,
+            &pending.scope,
+            false,
+        ),
+        DeviceOutcome::Decline => Err(AadError::new(
+            "authorization_declined",
+            65004,
+            "User declined to consent to access the app.",
+        )),
+        DeviceOutcome::Expire => Err(AadError::new(
+            "expired_token",
+            70019,
+            "Verification code expired.",
+        )),
     }
 }
 
 /// The resource a scope string asks for; mixing resources is refused like AAD does.
 fn audience_of(scope: &str) -> Result<Audience, AadError> {
     let mut audience = None;
-    for item in scope.split_whitespace().filter(|s| !OIDC_SCOPES.contains(s) && *s != "offline_access") {
-        let this = if ARM_RESOURCES.iter().any(|r| item.starts_with(r)) { Audience::Arm } else { Audience::Graph };
+    for item in scope
+        .split_whitespace()
+        .filter(|s| !OIDC_SCOPES.contains(s) && *s != "offline_access")
+    {
+        let this = if ARM_RESOURCES.iter().any(|r| item.starts_with(r)) {
+            Audience::Arm
+        } else {
+            Audience::Graph
+        };
         if audience.is_some_and(|a| a != this) {
             return Err(AadError::new(
                 "invalid_scope",
@@ -245,15 +338,22 @@ fn audience_of(scope: &str) -> Result<Audience, AadError> {
 /// Short permission names granted for `scope` (`.default` expands).
 fn granted(scope: &str, audience: Audience) -> Vec<String> {
     let mut names = Vec::new();
-    for item in scope.split_whitespace().filter(|s| !OIDC_SCOPES.contains(s) && *s != "offline_access") {
+    for item in scope
+        .split_whitespace()
+        .filter(|s| !OIDC_SCOPES.contains(s) && *s != "offline_access")
+    {
         let short = GRAPH_RESOURCES
             .iter()
             .chain(ARM_RESOURCES.iter())
             .find_map(|r| item.strip_prefix(r))
             .map_or(item, |rest| rest.trim_start_matches('/'));
         match (short, audience) {
-            (".default", Audience::Graph) => names.extend(GRAPH_DEFAULT_SCOPES.iter().map(|s| (*s).to_owned())),
-            (".default" | "user_impersonation", Audience::Arm) => names.push("user_impersonation".to_owned()),
+            (".default", Audience::Graph) => {
+                names.extend(GRAPH_DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()))
+            }
+            (".default" | "user_impersonation", Audience::Arm) => {
+                names.push("user_impersonation".to_owned())
+            }
             (name, _) => names.push(name.to_owned()),
         }
     }
@@ -262,7 +362,13 @@ fn granted(scope: &str, audience: Audience) -> Vec<String> {
     names
 }
 
-fn issue(state: &mut SimState, tenant: Uuid, client_id: &str, scope: &str, refresh: bool) -> Result<Response, AadError> {
+fn issue(
+    state: &mut SimState,
+    tenant: Uuid,
+    client_id: &str,
+    scope: &str,
+    refresh: bool,
+) -> Result<Response, AadError> {
     let audience = audience_of(scope)?;
     let names = granted(scope, audience);
     let prefix = match audience {
@@ -271,12 +377,29 @@ fn issue(state: &mut SimState, tenant: Uuid, client_id: &str, scope: &str, refre
     };
     let requested: Vec<&str> = scope.split_whitespace().collect();
     let mut scope_out: Vec<String> = names.iter().map(|n| format!("{prefix}{n}")).collect();
-    scope_out.extend(OIDC_SCOPES.iter().filter(|s| requested.contains(s)).map(|s| (*s).to_owned()));
+    scope_out.extend(
+        OIDC_SCOPES
+            .iter()
+            .filter(|s| requested.contains(s))
+            .map(|s| (*s).to_owned()),
+    );
     let user = state
         .tenant(tenant)
         .map(|t| t.user.clone())
-        .ok_or_else(|| AadError::new("invalid_request", 90002, format!("Tenant '{tenant}' not found.")))?;
-    let grant = Grant { tenant, user: &user, audience, client_id, scope: &names.join(" ") };
+        .ok_or_else(|| {
+            AadError::new(
+                "invalid_request",
+                90002,
+                format!("Tenant '{tenant}' not found."),
+            )
+        })?;
+    let grant = Grant {
+        tenant,
+        user: &user,
+        audience,
+        client_id,
+        scope: &names.join(" "),
+    };
     let mut body = json!({
         "token_type": "Bearer",
         "scope": scope_out.join(" "),
@@ -299,11 +422,26 @@ mod tests {
 
     #[test]
     fn scopes_pick_one_resource() {
-        assert_eq!(audience_of("https://graph.microsoft.com/.default offline_access").ok(), Some(Audience::Graph));
-        assert_eq!(audience_of("https://management.azure.com/.default offline_access").ok(), Some(Audience::Arm));
+        assert_eq!(
+            audience_of("https://graph.microsoft.com/.default offline_access").ok(),
+            Some(Audience::Graph)
+        );
+        assert_eq!(
+            audience_of("https://management.azure.com/.default offline_access").ok(),
+            Some(Audience::Arm)
+        );
         assert_eq!(audience_of("openid").ok(), Some(Audience::Graph));
         assert!(audience_of("User.Read https://management.azure.com/.default").is_err());
-        assert_eq!(granted("User.Read https://graph.microsoft.com/Mail.Read openid", Audience::Graph), ["Mail.Read", "User.Read"]);
-        assert_eq!(granted("https://management.azure.com//.default", Audience::Arm), ["user_impersonation"]);
+        assert_eq!(
+            granted(
+                "User.Read https://graph.microsoft.com/Mail.Read openid",
+                Audience::Graph
+            ),
+            ["Mail.Read", "User.Read"]
+        );
+        assert_eq!(
+            granted("https://management.azure.com//.default", Audience::Arm),
+            ["user_impersonation"]
+        );
     }
 }

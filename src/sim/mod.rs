@@ -39,7 +39,9 @@ pub use cli::{SimArgs, serve_cli};
 pub use faults::{Fault, FaultKind};
 pub use requestlog::LoggedRequest;
 pub use seed::{AppSeed, DEMO_TENANT_ID, SECOND_TENANT_ID, Seed, TenantSeed, UserSeed};
-pub use snapshot::{AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot};
+pub use snapshot::{
+    AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot,
+};
 
 /// How long the simulator waits before answering each request.
 ///
@@ -52,15 +54,25 @@ pub struct Latency {
 }
 
 impl Latency {
-    pub const NONE: Latency = Latency { min: Duration::ZERO, max: Duration::ZERO };
+    pub const NONE: Latency = Latency {
+        min: Duration::ZERO,
+        max: Duration::ZERO,
+    };
 
     pub fn fixed(delay: Duration) -> Self {
-        Latency { min: delay, max: delay }
+        Latency {
+            min: delay,
+            max: delay,
+        }
     }
 
     /// A random delay in `min..=max`; the bounds are swapped if given backwards.
     pub fn range(min: Duration, max: Duration) -> Self {
-        if max < min { Latency { min: max, max: min } } else { Latency { min, max } }
+        if max < min {
+            Latency { min: max, max: min }
+        } else {
+            Latency { min, max }
+        }
     }
 }
 
@@ -144,7 +156,12 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = oneshot::channel();
     let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), stop_rx));
-    Ok(SimHandle { addr, shared, stop: Some(stop_tx), task: Some(task) })
+    Ok(SimHandle {
+        addr,
+        shared,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
 }
 
 /// A running simulator. Dropping it stops the server.
@@ -188,7 +205,12 @@ impl SimHandle {
     }
 
     pub fn tenant_ids(&self) -> Vec<String> {
-        self.shared.state().tenants.iter().map(|t| t.id.to_string()).collect()
+        self.shared
+            .state()
+            .tenants
+            .iter()
+            .map(|t| t.id.to_string())
+            .collect()
     }
 
     /// A Graph access token for the demo user in `tenant_id`, as the sign-in

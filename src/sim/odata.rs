@@ -43,25 +43,38 @@ pub(crate) fn parse_target(path: &str) -> Target {
     let mut segments = path.split('/').filter(|s| !s.is_empty()).map(decode);
     let first = segments.next().unwrap_or_default();
     let (collection, mut key) = match (first.find('('), first.rfind(')')) {
-        (Some(open), Some(close)) if close > open => (first[..open].to_owned(), Some(parse_key(&first[open + 1..close]))),
+        (Some(open), Some(close)) if close > open => (
+            first[..open].to_owned(),
+            Some(parse_key(&first[open + 1..close])),
+        ),
         _ => (first, None),
     };
     let mut rest: Vec<String> = segments.collect();
     if key.is_none() && !rest.is_empty() {
         key = Some(Key::Id(rest.remove(0)));
     }
-    Target { collection, key, rest }
+    Target {
+        collection,
+        key,
+        rest,
+    }
 }
 
 fn parse_key(inside: &str) -> Key {
     match inside.split_once('=') {
-        Some((property, value)) => Key::Alternate { property: property.trim().to_owned(), value: unquote(value.trim()) },
+        Some((property, value)) => Key::Alternate {
+            property: property.trim().to_owned(),
+            value: unquote(value.trim()),
+        },
         None => Key::Id(unquote(inside.trim())),
     }
 }
 
 fn unquote(text: &str) -> String {
-    text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')).unwrap_or(text).replace("''", "'")
+    text.strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .unwrap_or(text)
+        .replace("''", "'")
 }
 
 /// The query options appreg's calls use.
@@ -82,7 +95,13 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<Query, GraphError> {
         match option.as_str() {
             "filter" => query.filter = Some(parse_filter(&value)?),
             "select" => {
-                query.select = Some(value.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect());
+                query.select = Some(
+                    value
+                        .split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                );
             }
             "top" => {
                 let top = value.parse::<usize>().ok().filter(|n| (1..=999).contains(n)).ok_or_else(|| {
@@ -98,7 +117,9 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<Query, GraphError> {
             _ => {}
         }
         if option != "skiptoken" {
-            query.passthrough.push((name.into_owned(), value.into_owned()));
+            query
+                .passthrough
+                .push((name.into_owned(), value.into_owned()));
         }
     }
     Ok(query)
@@ -106,7 +127,11 @@ pub(crate) fn parse_query(raw: Option<&str>) -> Result<Query, GraphError> {
 
 impl Query {
     /// Refuse `$select` of a property the entity type does not have.
-    pub fn check_select(&self, template: &Map<String, Value>, type_name: &str) -> Result<(), GraphError> {
+    pub fn check_select(
+        &self,
+        template: &Map<String, Value>,
+        type_name: &str,
+    ) -> Result<(), GraphError> {
         for property in self.select.iter().flatten() {
             if !template.contains_key(property) {
                 return Err(GraphError::new(
@@ -128,29 +153,50 @@ impl Query {
     fn project(&self, doc: &Map<String, Value>) -> Map<String, Value> {
         match &self.select {
             None => doc.clone(),
-            Some(select) => select.iter().filter_map(|p| doc.get(p).map(|v| (p.clone(), v.clone()))).collect(),
+            Some(select) => select
+                .iter()
+                .filter_map(|p| doc.get(p).map(|v| (p.clone(), v.clone())))
+                .collect(),
         }
     }
 
     fn context(&self, ctx: &Ctx, entity_set: &str) -> String {
         match &self.select {
             None => format!("{}/$metadata#{entity_set}", ctx.graph_base()),
-            Some(select) => format!("{}/$metadata#{entity_set}({})", ctx.graph_base(), select.join(",")),
+            Some(select) => format!(
+                "{}/$metadata#{entity_set}({})",
+                ctx.graph_base(),
+                select.join(",")
+            ),
         }
     }
 
     /// A single entity with its `@odata.context`.
     pub fn entity(&self, doc: &Map<String, Value>, ctx: &Ctx, entity_set: &str) -> Value {
         let mut body = self.project(doc);
-        body.insert("@odata.context".into(), json!(format!("{}/$entity", self.context(ctx, entity_set))));
+        body.insert(
+            "@odata.context".into(),
+            json!(format!("{}/$entity", self.context(ctx, entity_set))),
+        );
         Value::Object(body)
     }
 
     /// One page of a collection (`items` already filtered), with
     /// `@odata.nextLink` when more remain.
-    pub fn page(&self, items: &[&Map<String, Value>], ctx: &Ctx, entity_set: &str, path: &str) -> Value {
+    pub fn page(
+        &self,
+        items: &[&Map<String, Value>],
+        ctx: &Ctx,
+        entity_set: &str,
+        path: &str,
+    ) -> Value {
         let size = self.top.unwrap_or(DEFAULT_PAGE_SIZE);
-        let value: Vec<Value> = items.iter().skip(self.skip).take(size).map(|d| Value::Object(self.project(d))).collect();
+        let value: Vec<Value> = items
+            .iter()
+            .skip(self.skip)
+            .take(size)
+            .map(|d| Value::Object(self.project(d)))
+            .collect();
         let mut body = json!({ "@odata.context": self.context(ctx, entity_set), "value": value });
         let next = self.skip + size;
         if next < items.len() {
@@ -207,9 +253,9 @@ impl Filter {
             Filter::StartsWith(p, prefix) => lookup(doc, p)
                 .and_then(Value::as_str)
                 .is_some_and(|v| v.to_lowercase().starts_with(&prefix.to_lowercase())),
-            Filter::Any(p, lit) => {
-                lookup(doc, p).and_then(Value::as_array).is_some_and(|items| items.iter().any(|i| lit.equals(Some(i))))
-            }
+            Filter::Any(p, lit) => lookup(doc, p)
+                .and_then(Value::as_array)
+                .is_some_and(|items| items.iter().any(|i| lit.equals(Some(i)))),
             Filter::And(a, b) => a.matches(doc) && b.matches(doc),
             Filter::Or(a, b) => a.matches(doc) || b.matches(doc),
             Filter::Not(a) => !a.matches(doc),
@@ -238,11 +284,19 @@ enum Token {
 }
 
 fn invalid_filter(reason: &str) -> GraphError {
-    GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", format!("Invalid filter clause: {reason}"))
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        format!("Invalid filter clause: {reason}"),
+    )
 }
 
 fn unsupported() -> GraphError {
-    GraphError::new(StatusCode::BAD_REQUEST, "Request_UnsupportedQuery", "Unsupported Query.")
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+        "Unsupported Query.",
+    )
 }
 
 fn tokenize(text: &str) -> Result<Vec<Token>, GraphError> {
@@ -299,10 +353,15 @@ fn tokenize(text: &str) -> Result<Vec<Token>, GraphError> {
 }
 
 pub(crate) fn parse_filter(text: &str) -> Result<Filter, GraphError> {
-    let mut parser = Parser { tokens: tokenize(text)?, pos: 0 };
+    let mut parser = Parser {
+        tokens: tokenize(text)?,
+        pos: 0,
+    };
     let filter = parser.or()?;
     if parser.pos != parser.tokens.len() {
-        return Err(invalid_filter("syntax error after the end of the expression."));
+        return Err(invalid_filter(
+            "syntax error after the end of the expression.",
+        ));
     }
     Ok(filter)
 }
@@ -444,7 +503,13 @@ mod tests {
     fn parses_paths_with_alternate_keys() {
         let t = parse_target("applications(uniqueName='it''s%20mine')");
         assert_eq!(t.collection, "applications");
-        assert_eq!(t.key, Some(Key::Alternate { property: "uniqueName".into(), value: "it's mine".into() }));
+        assert_eq!(
+            t.key,
+            Some(Key::Alternate {
+                property: "uniqueName".into(),
+                value: "it's mine".into()
+            })
+        );
         let t = parse_target("applications/abc/addPassword");
         assert_eq!(t.key, Some(Key::Id("abc".into())));
         assert_eq!(t.rest, vec!["addPassword".to_owned()]);
@@ -454,7 +519,9 @@ mod tests {
 
     #[test]
     fn filters_match_like_graph() {
-        let app = doc(json!({ "displayName": "Nylas Mail", "appId": "A-1", "tags": ["appreg", "x"], "web": { "homePageUrl": null } }));
+        let app = doc(
+            json!({ "displayName": "Nylas Mail", "appId": "A-1", "tags": ["appreg", "x"], "web": { "homePageUrl": null } }),
+        );
         for (text, expected) in [
             ("displayName eq 'nylas mail'", true),
             ("startswith(displayName,'Nyl')", true),
@@ -465,10 +532,23 @@ mod tests {
             ("displayName ne 'Nylas Mail' or appId eq 'zz'", false),
             ("web/homePageUrl eq null", true),
         ] {
-            assert_eq!(parse_filter(text).expect(text).matches(&app), expected, "{text}");
+            assert_eq!(
+                parse_filter(text).expect(text).matches(&app),
+                expected,
+                "{text}"
+            );
         }
-        assert_eq!(parse_filter("displayName gt 'a'").map_err(|e| e.code), Err("Request_UnsupportedQuery".into()));
-        assert_eq!(parse_filter("displayName eq 'a").map_err(|e| e.code), Err("BadRequest".into()));
-        assert_eq!(parse_filter("contains(displayName,'a')").map_err(|e| e.code), Err("Request_UnsupportedQuery".into()));
+        assert_eq!(
+            parse_filter("displayName gt 'a'").map_err(|e| e.code),
+            Err("Request_UnsupportedQuery".into())
+        );
+        assert_eq!(
+            parse_filter("displayName eq 'a").map_err(|e| e.code),
+            Err("BadRequest".into())
+        );
+        assert_eq!(
+            parse_filter("contains(displayName,'a')").map_err(|e| e.code),
+            Err("Request_UnsupportedQuery".into())
+        );
     }
 }

@@ -91,7 +91,10 @@ pub(crate) fn critical_path(requests: &[LoggedRequest]) -> usize {
     // chain[i] = longest chain ending with request i.
     let mut chain = vec![0usize; by_start.len()];
     for i in 0..by_start.len() {
-        let before = (0..i).filter(|&j| by_start[j].finished <= by_start[i].started).map(|j| chain[j]).max();
+        let before = (0..i)
+            .filter(|&j| by_start[j].finished <= by_start[i].started)
+            .map(|j| chain[j])
+            .max();
         chain[i] = before.unwrap_or(0) + 1;
     }
     chain.into_iter().max().unwrap_or(0)
@@ -118,10 +121,19 @@ mod tests {
         let t = Instant::now();
         assert_eq!(critical_path(&[]), 0);
         // Two parallel calls, then one after both: 2 round trips.
-        assert_eq!(critical_path(&[req(0, 10, t), req(1, 12, t), req(13, 20, t)]), 2);
+        assert_eq!(
+            critical_path(&[req(0, 10, t), req(1, 12, t), req(13, 20, t)]),
+            2
+        );
         // Strictly sequential: 3.
-        assert_eq!(critical_path(&[req(0, 10, t), req(10, 20, t), req(20, 30, t)]), 3);
+        assert_eq!(
+            critical_path(&[req(0, 10, t), req(10, 20, t), req(20, 30, t)]),
+            3
+        );
         // Overlapping chain is not sequential.
-        assert_eq!(critical_path(&[req(0, 10, t), req(5, 15, t), req(9, 30, t)]), 1);
+        assert_eq!(
+            critical_path(&[req(0, 10, t), req(5, 15, t), req(9, 30, t)]),
+            1
+        );
     }
 }

@@ -97,7 +97,8 @@ impl Seed {
         };
         let adele_guest = UserSeed {
             id: fixed_uuid(DEMO_USER_GUEST_ID),
-            user_principal_name: "AdeleV_contoso-demo.onmicrosoft.com#EXT#@fabrikamlab.onmicrosoft.com".to_owned(),
+            user_principal_name:
+                "AdeleV_contoso-demo.onmicrosoft.com#EXT#@fabrikamlab.onmicrosoft.com".to_owned(),
             job_title: None,
             ..adele.clone()
         };
@@ -185,7 +186,13 @@ mod tests {
 
     #[test]
     fn fixed_ids_parse() {
-        for id in [DEMO_TENANT_ID, SECOND_TENANT_ID, DEMO_USER_ID, DEMO_USER_GUEST_ID, MICROSOFT_TENANT_ID] {
+        for id in [
+            DEMO_TENANT_ID,
+            SECOND_TENANT_ID,
+            DEMO_USER_ID,
+            DEMO_USER_GUEST_ID,
+            MICROSOFT_TENANT_ID,
+        ] {
             assert!(Uuid::parse_str(id).is_ok(), "{id}");
         }
     }
@@ -195,7 +202,12 @@ mod tests {
         for resource in &FIRST_PARTY {
             let catalog: &Value = resource.catalog;
             assert_eq!(catalog["appId"], resource.app_id);
-            assert!(!catalog["oauth2PermissionScopes"].as_array().expect("scopes").is_empty());
+            assert!(
+                !catalog["oauth2PermissionScopes"]
+                    .as_array()
+                    .expect("scopes")
+                    .is_empty()
+            );
         }
         assert!(GRAPH_CATALOG["appRoles"].as_array().expect("roles").len() > 100);
     }

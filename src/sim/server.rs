@@ -91,32 +91,48 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, stop: ones
         .route("/login/{*rest}", any(login::handle))
         .route("/arm/{*rest}", any(arm::handle))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(Arc::clone(&shared), pipeline))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            pipeline,
+        ))
         .with_state(shared);
     let listener = KillListener { inner: listener };
-    let result = axum::serve(listener, app.into_make_service_with_connect_info::<ConnHandle>())
-        .with_graceful_shutdown(async {
-            // Either an explicit stop or a dropped handle ends the server.
-            let _ = stop.await;
-        })
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<ConnHandle>(),
+    )
+    .with_graceful_shutdown(async {
+        // Either an explicit stop or a dropped handle ends the server.
+        let _ = stop.await;
+    })
+    .await;
     if let Err(error) = result {
         tracing::warn!(%error, "simulator server stopped with an error");
     }
 }
 
 async fn not_found(axum::Extension(ctx): axum::Extension<Ctx>) -> Response {
-    errors::GraphError::new(StatusCode::NOT_FOUND, "NotFound", "The requested resource does not exist.")
-        .into_response(&ctx)
+    errors::GraphError::new(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        "The requested resource does not exist.",
+    )
+    .into_response(&ctx)
 }
 
 /// Every request: assign ids, wait out the latency, apply a matching fault,
 /// and record the request and its outcome in the log.
 async fn pipeline(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let target = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |pq| pq.to_string());
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.uri().path().to_owned(), |pq| pq.to_string());
     let log_id = shared.log.start(method.as_str(), &target);
-    let conn = request.extensions().get::<ConnectInfo<ConnHandle>>().map(|info| info.0.clone());
+    let conn = request
+        .extensions()
+        .get::<ConnectInfo<ConnHandle>>()
+        .map(|info| info.0.clone());
 
     let client_request_id = request
         .headers()
@@ -124,7 +140,11 @@ async fn pipeline(State(shared): State<Arc<Shared>>, mut request: Request, next:
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let host = request.headers().get("host").and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
+    let host = request
+        .headers()
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
     let ctx = Ctx {
         request_id: uuid::Uuid::new_v4().to_string(),
         client_request_id,
@@ -210,8 +230,16 @@ impl Listener for KillListener {
                         tracing::debug!(%error, "set_nodelay failed");
                     }
                     let killed = Arc::new(AtomicBool::new(false));
-                    let handle = ConnHandle { killed: Arc::clone(&killed) };
-                    return (KillableStream { inner: stream, killed }, handle);
+                    let handle = ConnHandle {
+                        killed: Arc::clone(&killed),
+                    };
+                    return (
+                        KillableStream {
+                            inner: stream,
+                            killed,
+                        },
+                        handle,
+                    );
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(error) => {
@@ -224,7 +252,9 @@ impl Listener for KillListener {
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         let _: SocketAddr = self.inner.local_addr()?;
-        Ok(ConnHandle { killed: Arc::new(AtomicBool::new(false)) })
+        Ok(ConnHandle {
+            killed: Arc::new(AtomicBool::new(false)),
+        })
     }
 }
 
@@ -242,11 +272,18 @@ impl KillableStream {
 }
 
 fn cut() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionAborted, "connection cut by the simulator")
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection cut by the simulator",
+    )
 }
 
 impl AsyncRead for KillableStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.is_killed() {
             return Poll::Ready(Err(cut()));
         }
@@ -255,7 +292,11 @@ impl AsyncRead for KillableStream {
 }
 
 impl AsyncWrite for KillableStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         if self.is_killed() {
             return Poll::Ready(Err(cut()));
         }

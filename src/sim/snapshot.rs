@@ -12,7 +12,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn tenant(&self, tenant_id: &str) -> Option<&TenantSnapshot> {
-        self.tenants.iter().find(|t| t.tenant_id.eq_ignore_ascii_case(tenant_id))
+        self.tenants
+            .iter()
+            .find(|t| t.tenant_id.eq_ignore_ascii_case(tenant_id))
     }
 
     /// The home (first) tenant.
@@ -92,13 +94,22 @@ impl SimState {
 }
 
 fn text(doc: &Map<String, Value>, key: &str) -> String {
-    doc.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    doc.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -113,7 +124,10 @@ fn app_snapshot(app: &Stored) -> AppSnapshot {
                 .filter_map(Value::as_object)
                 .map(|c| PasswordCredentialMeta {
                     key_id: text(c, "keyId"),
-                    display_name: c.get("displayName").and_then(Value::as_str).map(str::to_owned),
+                    display_name: c
+                        .get("displayName")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     hint: text(c, "hint"),
                     start_date_time: text(c, "startDateTime"),
                     end_date_time: text(c, "endDateTime"),
@@ -125,7 +139,10 @@ fn app_snapshot(app: &Stored) -> AppSnapshot {
         id: text(doc, "id"),
         app_id: text(doc, "appId"),
         display_name: text(doc, "displayName"),
-        unique_name: doc.get("uniqueName").and_then(Value::as_str).map(str::to_owned),
+        unique_name: doc
+            .get("uniqueName")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         sign_in_audience: text(doc, "signInAudience"),
         tags: strings(doc.get("tags")),
         web_redirect_uris: strings(doc.get("web").and_then(|w| w.get("redirectUris"))),
@@ -149,7 +166,10 @@ fn grant_snapshot(grant: &Stored) -> GrantSnapshot {
         id: text(doc, "id"),
         client_id: text(doc, "clientId"),
         consent_type: text(doc, "consentType"),
-        principal_id: doc.get("principalId").and_then(Value::as_str).map(str::to_owned),
+        principal_id: doc
+            .get("principalId")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         resource_id: text(doc, "resourceId"),
         scope: text(doc, "scope"),
     }

@@ -107,7 +107,10 @@ impl SimState {
             };
             for resource in &FIRST_PARTY {
                 let id = state.new_uuid();
-                tenant.service_principals.push(Stored { doc: first_party_sp(resource, id), visible_at: now });
+                tenant.service_principals.push(Stored {
+                    doc: first_party_sp(resource, id),
+                    visible_at: now,
+                });
             }
             for app in &seed.applications {
                 state.seed_app(&mut tenant, app, now);
@@ -130,9 +133,15 @@ impl SimState {
         sync_redirect_uri_settings(&mut doc);
         if seed.service_principal {
             let sp = sp_for_app(&doc, self.new_uuid(), tenant.id);
-            tenant.service_principals.push(Stored { doc: sp, visible_at: now });
+            tenant.service_principals.push(Stored {
+                doc: sp,
+                visible_at: now,
+            });
         }
-        tenant.applications.push(Stored { doc, visible_at: now });
+        tenant.applications.push(Stored {
+            doc,
+            visible_at: now,
+        });
     }
 
     pub fn new_uuid(&mut self) -> Uuid {
@@ -141,7 +150,9 @@ impl SimState {
 
     /// Random characters from `alphabet`, from the seeded RNG.
     pub fn random_string(&mut self, len: usize, alphabet: &[u8]) -> String {
-        (0..len).map(|_| char::from(alphabet[self.rng.random_range(0..alphabet.len())])).collect()
+        (0..len)
+            .map(|_| char::from(alphabet[self.rng.random_range(0..alphabet.len())]))
+            .collect()
     }
 
     pub fn tenant(&self, id: Uuid) -> Option<&Tenant> {
@@ -160,7 +171,10 @@ impl SimState {
         }
         self.tenants
             .iter()
-            .find(|t| t.id.to_string().eq_ignore_ascii_case(name) || t.default_domain.eq_ignore_ascii_case(name))
+            .find(|t| {
+                t.id.to_string().eq_ignore_ascii_case(name)
+                    || t.default_domain.eq_ignore_ascii_case(name)
+            })
             .map(|t| t.id)
     }
 
@@ -169,7 +183,13 @@ impl SimState {
         let user = self.tenant(id)?.user.clone();
         Some(tokens::mint_access_token(
             &mut self.rng,
-            &tokens::Grant { tenant: id, user: &user, audience: tokens::Audience::Graph, client_id: "sim", scope: "" },
+            &tokens::Grant {
+                tenant: id,
+                user: &user,
+                audience: tokens::Audience::Graph,
+                client_id: "sim",
+                scope: "",
+            },
         ))
     }
 }
@@ -252,17 +272,27 @@ pub(crate) fn app_template(id: Uuid, app_id: Uuid, publisher_domain: &str) -> Ma
 
 /// Graph mirrors `web.redirectUris` into `web.redirectUriSettings`.
 pub(crate) fn sync_redirect_uri_settings(doc: &mut Map<String, Value>) {
-    let Some(web) = doc.get_mut("web").and_then(Value::as_object_mut) else { return };
+    let Some(web) = doc.get_mut("web").and_then(Value::as_object_mut) else {
+        return;
+    };
     let settings: Vec<Value> = web
         .get("redirectUris")
         .and_then(Value::as_array)
-        .map(|uris| uris.iter().map(|uri| json!({ "uri": uri, "index": null })).collect())
+        .map(|uris| {
+            uris.iter()
+                .map(|uri| json!({ "uri": uri, "index": null }))
+                .collect()
+        })
         .unwrap_or_default();
     web.insert("redirectUriSettings".into(), Value::Array(settings));
 }
 
 /// The service principal `POST /servicePrincipals` creates for an application.
-pub(crate) fn sp_for_app(app: &Map<String, Value>, id: Uuid, owner_tenant: Uuid) -> Map<String, Value> {
+pub(crate) fn sp_for_app(
+    app: &Map<String, Value>,
+    id: Uuid,
+    owner_tenant: Uuid,
+) -> Map<String, Value> {
     let field = |key: &str| app.get(key).cloned().unwrap_or(Value::Null);
     let app_id = field("appId");
     let doc = json!({
@@ -317,14 +347,20 @@ fn first_party_sp(resource: &Resource, id: Uuid) -> Map<String, Value> {
     app.insert("displayName".into(), json!(resource.display_name));
     app.insert("signInAudience".into(), json!("AzureADMultipleOrgs"));
     app.insert("tags".into(), json!([]));
-    app.insert("appRoles".into(), catalog.get("appRoles").cloned().unwrap_or(json!([])));
+    app.insert(
+        "appRoles".into(),
+        catalog.get("appRoles").cloned().unwrap_or(json!([])),
+    );
     app.insert(
         "api".into(),
         json!({ "oauth2PermissionScopes": catalog.get("oauth2PermissionScopes").cloned().unwrap_or(json!([])) }),
     );
     let owner = Uuid::parse_str(MICROSOFT_TENANT_ID).unwrap_or_default();
     let mut doc = sp_for_app(&app, id, owner);
-    doc.insert("servicePrincipalNames".into(), json!(resource.service_principal_names));
+    doc.insert(
+        "servicePrincipalNames".into(),
+        json!(resource.service_principal_names),
+    );
     doc.insert("info".into(), json!({
         "logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null
     }));
@@ -335,11 +371,15 @@ fn first_party_sp(resource: &Resource, id: Uuid) -> Map<String, Value> {
 /// Graph's timestamp format: `2025-04-09T09:58:28Z`.
 pub(crate) fn graph_timestamp(at: OffsetDateTime) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
 }
 
 /// The `innerError.date` format: `2025-04-09T09:58:28` (no zone).
 pub(crate) fn inner_error_date() -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    OffsetDateTime::now_utc().format(&format).unwrap_or_default()
+    OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_default()
 }

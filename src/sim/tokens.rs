@@ -88,7 +88,9 @@ pub(crate) fn mint_refresh_token(rng: &mut StdRng) -> String {
 }
 
 pub(crate) fn is_refresh_token(token: &str) -> bool {
-    token.strip_prefix("0.ASIM").is_some_and(|rest| URL_SAFE_NO_PAD.decode(rest).is_ok_and(|b| b.len() == 48))
+    token
+        .strip_prefix("0.ASIM")
+        .is_some_and(|rest| URL_SAFE_NO_PAD.decode(rest).is_ok_and(|b| b.len() == 48))
 }
 
 fn jwt(rng: &mut StdRng, claims: &Value) -> String {
@@ -121,23 +123,39 @@ pub(crate) fn read_bearer(headers: &HeaderMap) -> Result<Caller, TokenProblem> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(TokenProblem::Missing)?;
     let Some(claims) = own_claims(token) else {
-        return Ok(Caller { tenant: None, audience: None });
+        return Ok(Caller {
+            tenant: None,
+            audience: None,
+        });
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    if claims.get("exp").and_then(Value::as_i64).is_some_and(|exp| exp <= now) {
+    if claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .is_some_and(|exp| exp <= now)
+    {
         return Err(TokenProblem::Expired);
     }
-    let tenant = claims.get("tid").and_then(Value::as_str).and_then(|t| Uuid::parse_str(t).ok());
+    let tenant = claims
+        .get("tid")
+        .and_then(Value::as_str)
+        .and_then(|t| Uuid::parse_str(t).ok());
     let audience = match claims.get("aud").and_then(Value::as_str) {
         Some(aud) if aud == Audience::Arm.aud() => Audience::Arm,
         _ => Audience::Graph,
     };
-    Ok(Caller { tenant, audience: Some(audience) })
+    Ok(Caller {
+        tenant,
+        audience: Some(audience),
+    })
 }
 
 fn own_claims(token: &str) -> Option<Value> {
@@ -158,14 +176,34 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let seed = Seed::demo();
         let tenant = &seed.tenants[1];
-        let grant =
-            Grant { tenant: tenant.id, user: &tenant.user, audience: Audience::Arm, client_id: "c", scope: "x" };
+        let grant = Grant {
+            tenant: tenant.id,
+            user: &tenant.user,
+            audience: Audience::Arm,
+            client_id: "c",
+            scope: "x",
+        };
         let token = mint_access_token(&mut rng, &grant);
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
-        assert_eq!(read_bearer(&headers), Ok(Caller { tenant: Some(tenant.id), audience: Some(Audience::Arm) }));
+        headers.insert(
+            AUTHORIZATION,
+            format!("Bearer {token}").parse().expect("header"),
+        );
+        assert_eq!(
+            read_bearer(&headers),
+            Ok(Caller {
+                tenant: Some(tenant.id),
+                audience: Some(Audience::Arm)
+            })
+        );
         headers.insert(AUTHORIZATION, "Bearer whatever".parse().expect("header"));
-        assert_eq!(read_bearer(&headers), Ok(Caller { tenant: None, audience: None }));
+        assert_eq!(
+            read_bearer(&headers),
+            Ok(Caller {
+                tenant: None,
+                audience: None
+            })
+        );
         headers.insert(AUTHORIZATION, "Bearer ".parse().expect("header"));
         assert_eq!(read_bearer(&headers), Err(TokenProblem::Missing));
         let refresh = mint_refresh_token(&mut rng);

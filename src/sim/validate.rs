@@ -8,8 +8,12 @@ use serde_json::{Map, Value};
 
 use super::errors::GraphError;
 
-const AUDIENCES: [&str; 4] =
-    ["AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"];
+const AUDIENCES: [&str; 4] = [
+    "AzureADMyOrg",
+    "AzureADMultipleOrgs",
+    "AzureADandPersonalMicrosoftAccount",
+    "PersonalMicrosoftAccount",
+];
 const RESOURCE: &str = "Application";
 /// Characters Entra ID refuses anywhere in a redirect URI.
 const FORBIDDEN_URI_CHARS: [char; 7] = ['!', '$', '\'', '(', ')', ',', ';'];
@@ -21,8 +25,16 @@ struct Limits {
     permissions_per_resource: Option<usize>,
 }
 
-const WORK_LIMITS: Limits = Limits { display_name: 120, redirect_uris: 256, permissions_per_resource: None };
-const PERSONAL_LIMITS: Limits = Limits { display_name: 90, redirect_uris: 100, permissions_per_resource: Some(30) };
+const WORK_LIMITS: Limits = Limits {
+    display_name: 120,
+    redirect_uris: 256,
+    permissions_per_resource: None,
+};
+const PERSONAL_LIMITS: Limits = Limits {
+    display_name: 90,
+    redirect_uris: 100,
+    permissions_per_resource: Some(30),
+};
 
 /// Most client secrets an app with a personal-account audience may hold.
 pub(crate) const PERSONAL_MAX_PASSWORDS: usize = 2;
@@ -43,7 +55,10 @@ pub(crate) struct Exposed {
 
 /// Refuse properties the entity type does not declare, at any depth where the
 /// template has a nested object (`web.implicitGrantSettings.foo`).
-pub(crate) fn check_declared(body: &Map<String, Value>, template: &Map<String, Value>) -> Result<(), GraphError> {
+pub(crate) fn check_declared(
+    body: &Map<String, Value>,
+    template: &Map<String, Value>,
+) -> Result<(), GraphError> {
     for (key, value) in body {
         if key.starts_with("@odata.") {
             continue;
@@ -72,27 +87,57 @@ pub(crate) fn application(
     doc: &Map<String, Value>,
     exposed: &dyn Fn(&str) -> Option<Exposed>,
 ) -> Result<(), GraphError> {
-    let audience = doc.get("signInAudience").and_then(Value::as_str).unwrap_or_default();
+    let audience = doc
+        .get("signInAudience")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !AUDIENCES.contains(&audience) {
-        return Err(GraphError::invalid_value("signInAudience", RESOURCE, "InvalidValue"));
+        return Err(GraphError::invalid_value(
+            "signInAudience",
+            RESOURCE,
+            "InvalidValue",
+        ));
     }
     let personal = is_personal(doc);
-    let limits = if personal { &PERSONAL_LIMITS } else { &WORK_LIMITS };
+    let limits = if personal {
+        &PERSONAL_LIMITS
+    } else {
+        &WORK_LIMITS
+    };
 
-    match doc.get("displayName").and_then(Value::as_str).map(str::trim) {
+    match doc
+        .get("displayName")
+        .and_then(Value::as_str)
+        .map(str::trim)
+    {
         None | Some("") => {
-            return Err(GraphError::bad_request("Property 'displayName' is required and cannot be null or empty.")
-                .with_detail("NullOrEmpty", "displayName is required.", Some("displayName")));
+            return Err(GraphError::bad_request(
+                "Property 'displayName' is required and cannot be null or empty.",
+            )
+            .with_detail(
+                "NullOrEmpty",
+                "displayName is required.",
+                Some("displayName"),
+            ));
         }
         Some(name) if name.chars().count() > limits.display_name => {
-            return Err(GraphError::invalid_value("displayName", RESOURCE, "MaxLengthExceeded"));
+            return Err(GraphError::invalid_value(
+                "displayName",
+                RESOURCE,
+                "MaxLengthExceeded",
+            ));
         }
         Some(_) => {}
     }
 
-    let token_version = doc.get("api").and_then(|a| a.get("requestedAccessTokenVersion")).and_then(Value::as_i64);
+    let token_version = doc
+        .get("api")
+        .and_then(|a| a.get("requestedAccessTokenVersion"))
+        .and_then(Value::as_i64);
     if personal && token_version != Some(2) {
-        return Err(GraphError::bad_request("Property api.requestedAccessTokenVersion is invalid."));
+        return Err(GraphError::bad_request(
+            "Property api.requestedAccessTokenVersion is invalid.",
+        ));
     }
 
     redirect_uris(doc, personal, limits)?;
@@ -100,19 +145,30 @@ pub(crate) fn application(
     required_resource_access(doc, limits, exposed)
 }
 
-fn string_list<'a>(doc: &'a Map<String, Value>, object: &str, property: &str) -> Result<Vec<&'a str>, GraphError> {
+fn string_list<'a>(
+    doc: &'a Map<String, Value>,
+    object: &str,
+    property: &str,
+) -> Result<Vec<&'a str>, GraphError> {
     let target = format!("{object}.{property}");
     match doc.get(object).and_then(|o| o.get(property)) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|i| i.as_str().ok_or_else(|| GraphError::invalid_value(&target, RESOURCE, "InvalidValue")))
+            .map(|i| {
+                i.as_str()
+                    .ok_or_else(|| GraphError::invalid_value(&target, RESOURCE, "InvalidValue"))
+            })
             .collect(),
         Some(_) => Err(GraphError::invalid_value(&target, RESOURCE, "InvalidValue")),
     }
 }
 
-fn redirect_uris(doc: &Map<String, Value>, personal: bool, limits: &Limits) -> Result<(), GraphError> {
+fn redirect_uris(
+    doc: &Map<String, Value>,
+    personal: bool,
+    limits: &Limits,
+) -> Result<(), GraphError> {
     let mut total = 0;
     for platform in ["web", "spa", "publicClient"] {
         let target = format!("{platform}.redirectUris");
@@ -159,9 +215,13 @@ fn check_redirect_uri(uri: &str, personal: bool, web_like: bool) -> Result<(), &
 }
 
 fn tags(doc: &Map<String, Value>) -> Result<(), GraphError> {
-    let Some(tags) = doc.get("tags").and_then(Value::as_array) else { return Ok(()) };
+    let Some(tags) = doc.get("tags").and_then(Value::as_array) else {
+        return Ok(());
+    };
     for tag in tags {
-        let valid = tag.as_str().is_some_and(|t| (1..=256).contains(&t.chars().count()) && !t.contains(char::is_whitespace));
+        let valid = tag.as_str().is_some_and(|t| {
+            (1..=256).contains(&t.chars().count()) && !t.contains(char::is_whitespace)
+        });
         if !valid {
             return Err(GraphError::invalid_value("tags", RESOURCE, "InvalidValue"));
         }
@@ -174,18 +234,35 @@ fn required_resource_access(
     limits: &Limits,
     exposed: &dyn Fn(&str) -> Option<Exposed>,
 ) -> Result<(), GraphError> {
-    let Some(resources) = doc.get("requiredResourceAccess").and_then(Value::as_array) else { return Ok(()) };
+    let Some(resources) = doc.get("requiredResourceAccess").and_then(Value::as_array) else {
+        return Ok(());
+    };
     let invalid = |code| GraphError::invalid_value("requiredResourceAccess", RESOURCE, code);
     for resource in resources {
-        let app_id = resource.get("resourceAppId").and_then(Value::as_str).ok_or_else(|| invalid("InvalidValue"))?;
-        let access = resource.get("resourceAccess").and_then(Value::as_array).ok_or_else(|| invalid("InvalidValue"))?;
-        if limits.permissions_per_resource.is_some_and(|max| access.len() > max) {
+        let app_id = resource
+            .get("resourceAppId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid("InvalidValue"))?;
+        let access = resource
+            .get("resourceAccess")
+            .and_then(Value::as_array)
+            .ok_or_else(|| invalid("InvalidValue"))?;
+        if limits
+            .permissions_per_resource
+            .is_some_and(|max| access.len() > max)
+        {
             return Err(invalid("TooManyItems"));
         }
         let known = exposed(app_id);
         for entry in access {
-            let id = entry.get("id").and_then(Value::as_str).ok_or_else(|| invalid("InvalidValue"))?;
-            let kind = entry.get("type").and_then(Value::as_str).unwrap_or_default();
+            let id = entry
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid("InvalidValue"))?;
+            let kind = entry
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let found = match (&known, kind) {
                 (_, k) if k != "Scope" && k != "Role" => false,
                 (None, _) => true,
@@ -209,16 +286,43 @@ mod tests {
 
     #[test]
     fn redirect_uri_rules() {
-        assert_eq!(check_redirect_uri("https://api.nylas.com/oauth/callback", true, true), Ok(()));
-        assert_eq!(check_redirect_uri("http://localhost:3000/cb", true, true), Ok(()));
-        assert_eq!(check_redirect_uri("http://127.0.0.1/cb", true, true), Ok(()));
-        assert_eq!(check_redirect_uri("http://example.com/cb", false, true), Err("HttpsRequired"));
-        assert_eq!(check_redirect_uri("https://example.com/a;b", false, true), Err("InvalidCharacters"));
-        assert_eq!(check_redirect_uri("https://*.example.com/cb", true, true), Err("WildcardNotAllowed"));
-        assert_eq!(check_redirect_uri("https://*.example.com/cb", false, true), Ok(()));
-        assert_eq!(check_redirect_uri("https://example.com/cb?x=1", true, true), Err("QueryStringNotAllowed"));
+        assert_eq!(
+            check_redirect_uri("https://api.nylas.com/oauth/callback", true, true),
+            Ok(())
+        );
+        assert_eq!(
+            check_redirect_uri("http://localhost:3000/cb", true, true),
+            Ok(())
+        );
+        assert_eq!(
+            check_redirect_uri("http://127.0.0.1/cb", true, true),
+            Ok(())
+        );
+        assert_eq!(
+            check_redirect_uri("http://example.com/cb", false, true),
+            Err("HttpsRequired")
+        );
+        assert_eq!(
+            check_redirect_uri("https://example.com/a;b", false, true),
+            Err("InvalidCharacters")
+        );
+        assert_eq!(
+            check_redirect_uri("https://*.example.com/cb", true, true),
+            Err("WildcardNotAllowed")
+        );
+        assert_eq!(
+            check_redirect_uri("https://*.example.com/cb", false, true),
+            Ok(())
+        );
+        assert_eq!(
+            check_redirect_uri("https://example.com/cb?x=1", true, true),
+            Err("QueryStringNotAllowed")
+        );
         assert_eq!(check_redirect_uri("msal123://auth", false, false), Ok(()));
         let long = format!("https://example.com/{}", "a".repeat(240));
-        assert_eq!(check_redirect_uri(&long, false, true), Err("MaxLengthExceeded"));
+        assert_eq!(
+            check_redirect_uri(&long, false, true),
+            Err("MaxLengthExceeded")
+        );
     }
 }
