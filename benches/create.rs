@@ -19,7 +19,11 @@ use std::time::{Duration, Instant};
 
 fn client(sim: &SimHandle) -> GraphClient {
     let endpoints = Cloud::Global
-        .endpoints(Some(&sim.graph_url()), Some(&sim.login_url()), Some(&sim.arm_url()))
+        .endpoints(
+            Some(&sim.graph_url()),
+            Some(&sim.login_url()),
+            Some(&sim.arm_url()),
+        )
         .expect("simulator URLs parse");
     let mut config = AuthConfig::new(AuthMethod::Token, endpoints.auth());
     config.static_token = Some(SecretString::new("bench-token".into()));
@@ -35,23 +39,37 @@ fn plan(profile_id: &str) -> Plan {
         admin_consent: true,
         ..Choices::default()
     };
-    from_profile(&profile, &Catalog::offline(), &choices).expect("plan").0
+    from_profile(&profile, &Catalog::offline(), &choices)
+        .expect("plan")
+        .0
 }
 
 async fn create(client: &GraphClient, plan: &Plan) {
-    let outcome = appreg::run::execute(client, plan, &mut Journal::in_memory(), &Reporter::silent(), time::OffsetDateTime::now_utc())
-        .await
-        .expect("create succeeds");
+    let outcome = appreg::run::execute(
+        client,
+        plan,
+        &mut Journal::in_memory(),
+        &Reporter::silent(),
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .expect("create succeeds");
     std::hint::black_box(outcome);
 }
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let mut group = c.benchmark_group("create");
-    group.sample_size(10).measurement_time(Duration::from_secs(6)).sampling_mode(criterion::SamplingMode::Flat);
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(6))
+        .sampling_mode(criterion::SamplingMode::Flat);
     for latency_ms in [0u64, 50, 100] {
         let sim = runtime
-            .block_on(sim::start(SimConfig { latency: Latency::fixed(Duration::from_millis(latency_ms)), ..SimConfig::default() }))
+            .block_on(sim::start(SimConfig {
+                latency: Latency::fixed(Duration::from_millis(latency_ms)),
+                ..SimConfig::default()
+            }))
             .expect("simulator");
         let client = client(&sim);
         for profile_id in ["nylas-v3", "nylas-v2", "nylas-streams", "nango", "custom"] {
@@ -69,9 +87,10 @@ fn bench(c: &mut Criterion) {
             );
         }
         let plan = plan("nylas-v3");
-        group.bench_function(format!("nylas-v3 with admin consent, {latency_ms} ms latency"), |b| {
-            b.to_async(&runtime).iter(|| create(&client, &plan))
-        });
+        group.bench_function(
+            format!("nylas-v3 with admin consent, {latency_ms} ms latency"),
+            |b| b.to_async(&runtime).iter(|| create(&client, &plan)),
+        );
     }
     group.finish();
 }

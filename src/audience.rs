@@ -43,8 +43,12 @@ impl Audience {
     /// The portal's wording under "Supported account types".
     pub fn portal_label(self) -> &'static str {
         match self {
-            Audience::AzureADMyOrg => "Accounts in this organizational directory only (Single tenant)",
-            Audience::AzureADMultipleOrgs => "Accounts in any organizational directory (Multitenant)",
+            Audience::AzureADMyOrg => {
+                "Accounts in this organizational directory only (Single tenant)"
+            }
+            Audience::AzureADMultipleOrgs => {
+                "Accounts in any organizational directory (Multitenant)"
+            }
             Audience::AzureADandPersonalMicrosoftAccount => {
                 "Accounts in any organizational directory and personal Microsoft accounts (Multitenant + personal)"
             }
@@ -91,7 +95,9 @@ impl fmt::Display for Audience {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown audience '{0}': use single, multi, personal-and-org or personal (or Graph's name)")]
+#[error(
+    "unknown audience '{0}': use single, multi, personal-and-org or personal (or Graph's name)"
+)]
 pub struct UnknownAudience(String);
 
 impl FromStr for Audience {
@@ -102,7 +108,9 @@ impl FromStr for Audience {
         let short = match wanted.as_str() {
             "single" | "single-tenant" | "myorg" => Some(Audience::AzureADMyOrg),
             "multi" | "multi-tenant" | "multipleorgs" => Some(Audience::AzureADMultipleOrgs),
-            "personal-and-org" | "any" | "all" => Some(Audience::AzureADandPersonalMicrosoftAccount),
+            "personal-and-org" | "any" | "all" => {
+                Some(Audience::AzureADandPersonalMicrosoftAccount)
+            }
             "personal" => Some(Audience::PersonalMicrosoftAccount),
             _ => None,
         };
@@ -122,10 +130,18 @@ mod tests {
 
     #[test]
     fn parses_graph_names_and_short_names() {
-        assert_eq!("AzureADMyOrg".parse::<Audience>().unwrap(), Audience::AzureADMyOrg);
-        assert_eq!("multi".parse::<Audience>().unwrap(), Audience::AzureADMultipleOrgs);
         assert_eq!(
-            "azureadandpersonalmicrosoftaccount".parse::<Audience>().unwrap(),
+            "AzureADMyOrg".parse::<Audience>().unwrap(),
+            Audience::AzureADMyOrg
+        );
+        assert_eq!(
+            "multi".parse::<Audience>().unwrap(),
+            Audience::AzureADMultipleOrgs
+        );
+        assert_eq!(
+            "azureadandpersonalmicrosoftaccount"
+                .parse::<Audience>()
+                .unwrap(),
             Audience::AzureADandPersonalMicrosoftAccount
         );
         assert!("everyone".parse::<Audience>().is_err());

@@ -86,7 +86,11 @@ impl Cloud {
             })?;
             match url.scheme() {
                 "https" | "http" => Ok(url),
-                other => Err(BadUrl { flag, value: value.to_string(), reason: format!("scheme '{other}' is not http(s)") }),
+                other => Err(BadUrl {
+                    flag,
+                    value: value.to_string(),
+                    reason: format!("scheme '{other}' is not http(s)"),
+                }),
             }
         };
         let arm_base = arm_url.unwrap_or(arm);
@@ -109,11 +113,19 @@ mod tests {
         let e = Cloud::Usgov.endpoints(None, None, None).unwrap();
         assert_eq!(e.graph_url.as_str(), "https://graph.microsoft.us/v1.0");
         assert_eq!(e.graph_scope, "https://graph.microsoft.us/.default");
-        let e = Cloud::Global.endpoints(Some("http://127.0.0.1:5000/v1.0"), None, None).unwrap();
+        let e = Cloud::Global
+            .endpoints(Some("http://127.0.0.1:5000/v1.0"), None, None)
+            .unwrap();
         assert_eq!(e.graph_url.as_str(), "http://127.0.0.1:5000/v1.0");
         assert_eq!(e.graph_scope, "https://graph.microsoft.com/.default");
-        let err = Cloud::Global.endpoints(Some("not a url"), None, None).unwrap_err();
+        let err = Cloud::Global
+            .endpoints(Some("not a url"), None, None)
+            .unwrap_err();
         assert!(err.to_string().contains("--graph-url"));
-        assert!(Cloud::Global.endpoints(None, Some("ftp://x"), None).is_err());
+        assert!(
+            Cloud::Global
+                .endpoints(None, Some("ftp://x"), None)
+                .is_err()
+        );
     }
 }

@@ -26,16 +26,26 @@ pub enum SecretState {
     #[default]
     None,
     /// addPassword was sent with this display name; its answer may have been lost.
-    Requested { display_name: String },
+    Requested {
+        display_name: String,
+    },
     /// Graph answered; the value exists only in memory until it is handed over.
-    Issued { display_name: String, key_id: String },
-    HandedOver { key_id: String },
+    Issued {
+        display_name: String,
+        key_id: String,
+    },
+    HandedOver {
+        key_id: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("cannot write the resume journal {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read the resume journal {path}: {message}")]
     Read { path: PathBuf, message: String },
 }
@@ -49,25 +59,57 @@ pub struct Journal {
 impl Journal {
     /// A journal that lives only as long as the process (the demo, tests).
     pub fn in_memory() -> Self {
-        Self { path: None, entry: Entry { unique_name: new_unique_name(), ..Entry::default() } }
+        Self {
+            path: None,
+            entry: Entry {
+                unique_name: new_unique_name(),
+                ..Entry::default()
+            },
+        }
     }
 
     /// The journal for one app (tenant + display name + profile) under `dir`: an unfinished run
     /// is picked up, otherwise a new one starts.
-    pub fn open(dir: &Path, tenant: Option<&str>, display_name: &str, profile_id: &str) -> Result<Self, JournalError> {
-        let path = dir.join(format!("{}.json", file_key(tenant, display_name, profile_id)));
+    pub fn open(
+        dir: &Path,
+        tenant: Option<&str>,
+        display_name: &str,
+        profile_id: &str,
+    ) -> Result<Self, JournalError> {
+        let path = dir.join(format!(
+            "{}.json",
+            file_key(tenant, display_name, profile_id)
+        ));
         let entry = match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let entry: Entry = serde_json::from_str(&text)
-                    .map_err(|e| JournalError::Read { path: path.clone(), message: e.to_string() })?;
-                if entry.completed { Entry { unique_name: new_unique_name(), ..Entry::default() } } else { entry }
+                let entry: Entry = serde_json::from_str(&text).map_err(|e| JournalError::Read {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+                if entry.completed {
+                    Entry {
+                        unique_name: new_unique_name(),
+                        ..Entry::default()
+                    }
+                } else {
+                    entry
+                }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Entry { unique_name: new_unique_name(), ..Entry::default() }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Entry {
+                unique_name: new_unique_name(),
+                ..Entry::default()
+            },
+            Err(e) => {
+                return Err(JournalError::Read {
+                    path,
+                    message: e.to_string(),
+                });
             }
-            Err(e) => return Err(JournalError::Read { path, message: e.to_string() }),
         };
-        Ok(Self { path: Some(path), entry })
+        Ok(Self {
+            path: Some(path),
+            entry,
+        })
     }
 
     /// The user's state directory (`$XDG_STATE_HOME/appreg`), or `APPREG_STATE_DIR`.
@@ -76,7 +118,11 @@ impl Journal {
             return Some(PathBuf::from(dir));
         }
         let dirs = directories::ProjectDirs::from("", "", "appreg")?;
-        Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).join("journal"))
+        Some(
+            dirs.state_dir()
+                .unwrap_or(dirs.data_local_dir())
+                .join("journal"),
+        )
     }
 
     pub fn entry(&self) -> &Entry {
@@ -99,12 +145,18 @@ impl Journal {
     }
 
     fn save(&self) -> Result<(), JournalError> {
-        let Some(path) = &self.path else { return Ok(()) };
-        let write_err = |source| JournalError::Write { path: path.clone(), source };
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let write_err = |source| JournalError::Write {
+            path: path.clone(),
+            source,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(write_err)?;
         }
-        let text = serde_json::to_string_pretty(&self.entry).map_err(|e| write_err(std::io::Error::other(e)))?;
+        let text = serde_json::to_string_pretty(&self.entry)
+            .map_err(|e| write_err(std::io::Error::other(e)))?;
         // Write then rename, so a crash never leaves half a journal.
         let tmp = path.with_extension("json.tmp");
         write_private(&tmp, text.as_bytes(), true).map_err(write_err)?;
@@ -119,7 +171,13 @@ fn new_unique_name() -> String {
 fn file_key(tenant: Option<&str>, display_name: &str, profile_id: &str) -> String {
     let slug = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect::<String>()
             .split('-')
             .filter(|p| !p.is_empty())
@@ -127,7 +185,12 @@ fn file_key(tenant: Option<&str>, display_name: &str, profile_id: &str) -> Strin
             .join("-")
     };
     let name: String = slug(display_name).chars().take(60).collect();
-    format!("{}--{}--{}", slug(tenant.unwrap_or("home")), name, slug(profile_id))
+    format!(
+        "{}--{}--{}",
+        slug(tenant.unwrap_or("home")),
+        name,
+        slug(profile_id)
+    )
 }
 
 /// Writes a file only its owner can read; with `replace` false an existing file is an error.
@@ -168,7 +231,10 @@ mod tests {
 
     #[test]
     fn file_names_are_safe() {
-        assert_eq!(file_key(Some("contoso.onmicrosoft.com"), "Acme / Mail!", "nylas-v3"), "contoso-onmicrosoft-com--acme-mail--nylas-v3");
+        assert_eq!(
+            file_key(Some("contoso.onmicrosoft.com"), "Acme / Mail!", "nylas-v3"),
+            "contoso-onmicrosoft-com--acme-mail--nylas-v3"
+        );
     }
 
     #[cfg(unix)]
@@ -178,7 +244,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut j = Journal::open(dir.path(), None, "x", "custom").unwrap();
         j.record(|e| e.app_id = Some("a".into())).unwrap();
-        let mode = std::fs::metadata(j.path().unwrap()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(j.path().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start: {error}");
@@ -34,11 +37,20 @@ async fn run(cli: Cli) -> ExitCode {
         }
         Some(Command::Plan(args)) => {
             let now = time::OffsetDateTime::now_utc();
-            headless::build_plan(args, cli.sign_in.tenant.as_deref(), &appreg::catalog::Catalog::offline(), now)
-                .map(|(_, plan, warnings)| print!("{}", headless::print_plan(&plan, &warnings, args.json, now)))
+            headless::build_plan(
+                args,
+                cli.sign_in.tenant.as_deref(),
+                &appreg::catalog::Catalog::offline(),
+                now,
+            )
+            .map(|(_, plan, warnings)| {
+                print!("{}", headless::print_plan(&plan, &warnings, args.json, now))
+            })
         }
         Some(Command::Create(args)) => match endpoints() {
-            Ok(endpoints) => headless::create(args, &endpoints, &cli.sign_in, cli.verbose > 0).await,
+            Ok(endpoints) => {
+                headless::create(args, &endpoints, &cli.sign_in, cli.verbose > 0).await
+            }
             Err(error) => Err(error.into()),
         },
         Some(Command::Sim(args)) => {

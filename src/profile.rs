@@ -169,7 +169,9 @@ impl Profile {
 pub fn built_in() -> Vec<Profile> {
     BUILT_IN
         .iter()
-        .map(|text| Profile::parse(text, "built-in").expect("built-in profiles are checked by tests"))
+        .map(|text| {
+            Profile::parse(text, "built-in").expect("built-in profiles are checked by tests")
+        })
         .collect()
 }
 
@@ -180,7 +182,11 @@ pub fn find(name: &str) -> Result<Profile, ProfileError> {
         .cloned()
         .ok_or_else(|| ProfileError::Unknown {
             name: name.to_string(),
-            known: all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+            known: all
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 
@@ -191,7 +197,10 @@ mod tests {
     #[test]
     fn built_in_profiles_parse_in_order() {
         let ids: Vec<_> = built_in().into_iter().map(|p| p.id).collect();
-        assert_eq!(ids, ["nylas-v3", "nylas-v2", "nylas-streams", "nango", "custom"]);
+        assert_eq!(
+            ids,
+            ["nylas-v3", "nylas-v2", "nylas-streams", "nango", "custom"]
+        );
     }
 
     #[test]
@@ -206,7 +215,9 @@ mod tests {
         assert!(streams.implicit_access_tokens && streams.implicit_id_tokens);
         let nango = find("nango").unwrap();
         assert_eq!(
-            nango.self_hosted_redirect("https://nango.acme.dev/").unwrap(),
+            nango
+                .self_hosted_redirect("https://nango.acme.dev/")
+                .unwrap(),
             "https://nango.acme.dev/oauth/callback"
         );
         assert_eq!(find("NYLAS-V2").unwrap().secret_months, 24);
@@ -220,9 +231,12 @@ mod tests {
 
     #[test]
     fn user_profile_errors_name_the_problem() {
-        let err = Profile::parse("id = 1", "mine.toml").unwrap_err().to_string();
+        let err = Profile::parse("id = 1", "mine.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("mine.toml"), "{err}");
-        let text = include_str!("../assets/profiles/custom.toml").replace("secret_months = 24", "secret_months = 36");
+        let text = include_str!("../assets/profiles/custom.toml")
+            .replace("secret_months = 24", "secret_months = 36");
         let err = Profile::parse(&text, "mine.toml").unwrap_err().to_string();
         assert!(err.contains("secret_months"), "{err}");
     }

@@ -39,15 +39,35 @@ impl fmt::Display for Operation {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A request went out.
-    Started { op: Operation, method: Method, path: String },
+    Started {
+        op: Operation,
+        method: Method,
+        path: String,
+    },
     /// The request will be sent again after `wait`.
-    Retrying { op: Operation, reason: String, attempt: u32, wait: Duration },
+    Retrying {
+        op: Operation,
+        reason: String,
+        attempt: u32,
+        wait: Duration,
+    },
     /// An answer came back that the step accepts.
-    Done { op: Operation, method: Method, path: String, status: u16, latency: Duration, request_id: Option<String> },
+    Done {
+        op: Operation,
+        method: Method,
+        path: String,
+        status: u16,
+        latency: Duration,
+        request_id: Option<String>,
+    },
     /// The step was not needed or not possible, and the run goes on.
     Skipped { op: Operation, reason: String },
     /// The step failed for good; `message` says what to do next.
-    Failed { op: Operation, message: String, request_id: Option<String> },
+    Failed {
+        op: Operation,
+        message: String,
+        request_id: Option<String>,
+    },
 }
 
 impl Event {
@@ -66,10 +86,25 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Event::Started { op, method, path } => write!(f, "…  {op}: {method} {path}"),
-            Event::Retrying { op, reason, attempt, wait } => {
-                write!(f, "↻  {op}: {reason}; retry {attempt} in {:.1} s", wait.as_secs_f64())
+            Event::Retrying {
+                op,
+                reason,
+                attempt,
+                wait,
+            } => {
+                write!(
+                    f,
+                    "↻  {op}: {reason}; retry {attempt} in {:.1} s",
+                    wait.as_secs_f64()
+                )
             }
-            Event::Done { op, status, latency, request_id, .. } => {
+            Event::Done {
+                op,
+                status,
+                latency,
+                request_id,
+                ..
+            } => {
                 write!(f, "✓  {op}: {status} in {} ms", latency.as_millis())?;
                 if let Some(id) = request_id {
                     write!(f, " (request-id {id})")?;
@@ -77,7 +112,11 @@ impl fmt::Display for Event {
                 Ok(())
             }
             Event::Skipped { op, reason } => write!(f, "–  {op}: skipped, {reason}"),
-            Event::Failed { op, message, request_id } => {
+            Event::Failed {
+                op,
+                message,
+                request_id,
+            } => {
                 write!(f, "✗  {op}: {message}")?;
                 if let Some(id) = request_id {
                     write!(f, " (request-id {id})")?;

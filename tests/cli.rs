@@ -9,7 +9,10 @@ use tokio::process::Command;
 
 fn appreg() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_appreg"));
-    command.env_remove("APPREG_ACCESS_TOKEN").env_remove("RUST_LOG").stdin(std::process::Stdio::null());
+    command
+        .env_remove("APPREG_ACCESS_TOKEN")
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null());
     command
 }
 
@@ -37,19 +40,44 @@ async fn profiles_lists_every_preset() {
 
 #[tokio::test]
 async fn plan_prints_requests_and_manifest_without_signing_in() {
-    let (output, stdout, stderr) =
-        run(appreg().args(["plan", "--profile", "nylas-v2", "--name", "Acme Mail", "--region", "us,eu"])).await;
+    let (output, stdout, stderr) = run(appreg().args([
+        "plan",
+        "--profile",
+        "nylas-v2",
+        "--name",
+        "Acme Mail",
+        "--region",
+        "us,eu",
+    ]))
+    .await;
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("PATCH /applications(uniqueName='appreg-{generated}')"), "{stdout}");
+    assert!(
+        stdout.contains("PATCH /applications(uniqueName='appreg-{generated}')"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Prefer: create-if-missing"));
     assert!(stdout.contains("https://ireland.api.nylas.com/oauth/callback"));
     assert!(stdout.contains("\"resourceAppId\": \"00000002-0000-0ff1-ce00-000000000000\""));
-    assert!(stdout.contains("Azure AD Graph"), "the retired-resource warning is shown");
+    assert!(
+        stdout.contains("Azure AD Graph"),
+        "the retired-resource warning is shown"
+    );
 
-    let (output, stdout, _) = run(appreg().args(["plan", "--profile", "nylas-streams", "--name", "S", "--json"])).await;
+    let (output, stdout, _) = run(appreg().args([
+        "plan",
+        "--profile",
+        "nylas-streams",
+        "--name",
+        "S",
+        "--json",
+    ]))
+    .await;
     assert!(output.status.success());
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["summary"]["implicitGrant"], serde_json::json!({"accessTokens": true, "idTokens": true}));
+    assert_eq!(
+        doc["summary"]["implicitGrant"],
+        serde_json::json!({"accessTokens": true, "idTokens": true})
+    );
     assert_eq!(doc["requests"][1]["method"], "PATCH");
 }
 
@@ -57,12 +85,36 @@ async fn plan_prints_requests_and_manifest_without_signing_in() {
 async fn bad_input_gets_a_clear_message_and_exit_code_2() {
     let cases: [(&[&str], &str); 7] = [
         (&["plan", "--name", ""], "name: enter a name"),
-        (&["plan", "--name", "x", "--region", "apac"], "no region 'apac'"),
-        (&["plan", "--name", "x", "--secret-months", "36"], "secret lifetime"),
-        (&["plan", "--name", "x", "--redirect-uri", "http://example.com/cb"], "must use https"),
-        (&["plan", "--name", "x", "--permission", "Mail.Raed"], "did you mean"),
-        (&["plan", "--name", "x", "--profile", "nylas-v4"], "unknown profile"),
-        (&["plan", "--name", "x", "--secret-until", "next year"], "not a date"),
+        (
+            &["plan", "--name", "x", "--region", "apac"],
+            "no region 'apac'",
+        ),
+        (
+            &["plan", "--name", "x", "--secret-months", "36"],
+            "secret lifetime",
+        ),
+        (
+            &[
+                "plan",
+                "--name",
+                "x",
+                "--redirect-uri",
+                "http://example.com/cb",
+            ],
+            "must use https",
+        ),
+        (
+            &["plan", "--name", "x", "--permission", "Mail.Raed"],
+            "did you mean",
+        ),
+        (
+            &["plan", "--name", "x", "--profile", "nylas-v4"],
+            "unknown profile",
+        ),
+        (
+            &["plan", "--name", "x", "--secret-until", "next year"],
+            "not a date",
+        ),
     ];
     for (args, expected) in cases {
         let (output, _, stderr) = run(appreg().args(args)).await;
@@ -74,7 +126,14 @@ async fn bad_input_gets_a_clear_message_and_exit_code_2() {
 
 #[tokio::test]
 async fn create_without_a_terminal_needs_yes() {
-    let (output, _, stderr) = run(appreg().args(["create", "--name", "x", "--graph-url", "http://127.0.0.1:9/v1.0"])).await;
+    let (output, _, stderr) = run(appreg().args([
+        "create",
+        "--name",
+        "x",
+        "--graph-url",
+        "http://127.0.0.1:9/v1.0",
+    ]))
+    .await;
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("--yes"), "{stderr}");
 }
@@ -84,8 +143,25 @@ async fn create_against_the_simulator_prints_the_secret_once_and_logs_nothing_se
     let sim = common::sim(SimConfig::default()).await;
     let state = tempfile::tempdir().unwrap();
     let (output, stdout, stderr) = run(appreg()
-        .args(["create", "--profile", "nylas-v3", "--name", "Acme Mail", "--region", "us,eu", "--yes", "--json"])
-        .args(["--graph-url", &sim.graph_url(), "--login-url", &sim.login_url(), "--arm-url", &sim.arm_url()])
+        .args([
+            "create",
+            "--profile",
+            "nylas-v3",
+            "--name",
+            "Acme Mail",
+            "--region",
+            "us,eu",
+            "--yes",
+            "--json",
+        ])
+        .args([
+            "--graph-url",
+            &sim.graph_url(),
+            "--login-url",
+            &sim.login_url(),
+            "--arm-url",
+            &sim.arm_url(),
+        ])
         .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
         .env("APPREG_STATE_DIR", state.path())
         .env("RUST_LOG", "trace"))
@@ -94,13 +170,29 @@ async fn create_against_the_simulator_prints_the_secret_once_and_logs_nothing_se
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let secret = doc["secret"]["value"].as_str().unwrap().to_string();
     assert!(secret.len() >= 30);
-    for key in ["tenantId", "appId", "objectId", "displayName", "signInAudience", "redirectUris", "permissions", "servicePrincipalId"] {
+    for key in [
+        "tenantId",
+        "appId",
+        "objectId",
+        "displayName",
+        "signInAudience",
+        "redirectUris",
+        "permissions",
+        "servicePrincipalId",
+    ] {
         assert!(!doc[key].is_null(), "{key} missing: {stdout}");
     }
     assert_eq!(doc["redirectUris"].as_array().unwrap().len(), 2);
-    assert_eq!(stdout.matches(&secret).count(), 1, "the secret is printed once");
+    assert_eq!(
+        stdout.matches(&secret).count(),
+        1,
+        "the secret is printed once"
+    );
     assert!(!stderr.contains(&secret), "the secret reached stderr/logs");
-    assert!(!stderr.contains(TEST_TOKEN), "the token reached stderr/logs");
+    assert!(
+        !stderr.contains(TEST_TOKEN),
+        "the token reached stderr/logs"
+    );
     assert!(stderr.contains("shown only this once"), "{stderr}");
     for entry in std::fs::read_dir(state.path()).unwrap() {
         let journal = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -119,22 +211,48 @@ async fn secret_out_writes_a_private_new_file_instead_of_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("secret.txt");
     let (output, stdout, stderr) = run(appreg()
-        .args(["create", "--profile", "nango", "--name", "Nango App", "--yes", "--secret-out"])
+        .args([
+            "create",
+            "--profile",
+            "nango",
+            "--name",
+            "Nango App",
+            "--yes",
+            "--secret-out",
+        ])
         .arg(&file)
-        .args(["--graph-url", &sim.graph_url(), "--login-url", &sim.login_url(), "--arm-url", &sim.arm_url()])
+        .args([
+            "--graph-url",
+            &sim.graph_url(),
+            "--login-url",
+            &sim.login_url(),
+            "--arm-url",
+            &sim.arm_url(),
+        ])
         .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
         .env("APPREG_STATE_DIR", dir.path().join("state")))
     .await;
     assert!(output.status.success(), "{stderr}");
     let secret = std::fs::read_to_string(&file).unwrap();
     assert!(secret.len() >= 30);
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     assert!(!stdout.contains(&secret));
     assert!(stdout.contains("written to"), "{stdout}");
 
     // An existing file is never overwritten, and nothing is created.
     let (output, _, stderr) = run(appreg()
-        .args(["create", "--profile", "nango", "--name", "Second", "--yes", "--secret-out"])
+        .args([
+            "create",
+            "--profile",
+            "nango",
+            "--name",
+            "Second",
+            "--yes",
+            "--secret-out",
+        ])
         .arg(&file)
         .args(["--graph-url", &sim.graph_url()])
         .env("APPREG_ACCESS_TOKEN", TEST_TOKEN))

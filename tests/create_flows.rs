@@ -19,9 +19,15 @@ async fn every_profile_creates_one_complete_app() {
         let plan = plan(profile_id, &name, true);
         let mut journal = Journal::in_memory();
         let (reporter, _events) = reporter();
-        let outcome = run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc())
-            .await
-            .unwrap_or_else(|e| panic!("{profile_id}: {e}"));
+        let outcome = run::execute(
+            &client,
+            &plan,
+            &mut journal,
+            &reporter,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{profile_id}: {e}"));
         run::handed_over(&mut journal, &outcome).unwrap();
 
         let apps = apps_named(&sim, &name);
@@ -30,22 +36,44 @@ async fn every_profile_creates_one_complete_app() {
         assert_eq!(app.app_id, outcome.app_id);
         assert_eq!(app.sign_in_audience, plan.audience.as_graph());
         assert_eq!(app.web_redirect_uris, plan.redirect_uris);
-        assert_eq!(app.password_credentials.len(), 1, "{profile_id}: one secret");
+        assert_eq!(
+            app.password_credentials.len(),
+            1,
+            "{profile_id}: one secret"
+        );
         assert_eq!(app.password_credentials[0].key_id, outcome.secret.key_id);
         assert!(outcome.secret.value.len() >= 30);
         if plan.audience == Audience::AzureADandPersonalMicrosoftAccount {
             assert_eq!(app.document["api"]["requestedAccessTokenVersion"], 2);
         }
         let implicit = &app.document["web"]["implicitGrantSettings"];
-        assert_eq!(implicit["enableAccessTokenIssuance"], plan.implicit_grant.access_tokens);
-        assert_eq!(implicit["enableIdTokenIssuance"], plan.implicit_grant.id_tokens);
+        assert_eq!(
+            implicit["enableAccessTokenIssuance"],
+            plan.implicit_grant.access_tokens
+        );
+        assert_eq!(
+            implicit["enableIdTokenIssuance"],
+            plan.implicit_grant.id_tokens
+        );
 
         let snapshot = sim.snapshot();
         let home = snapshot.home().unwrap();
-        let sp: Vec<_> = home.service_principals.iter().filter(|sp| sp.app_id == outcome.app_id).collect();
+        let sp: Vec<_> = home
+            .service_principals
+            .iter()
+            .filter(|sp| sp.app_id == outcome.app_id)
+            .collect();
         assert_eq!(sp.len(), 1, "{profile_id}: one service principal");
-        let grants: Vec<_> = home.grants.iter().filter(|g| g.client_id == sp[0].id).collect();
-        assert_eq!(grants.len(), plan.resources().len(), "{profile_id}: a grant per resource");
+        let grants: Vec<_> = home
+            .grants
+            .iter()
+            .filter(|g| g.client_id == sp[0].id)
+            .collect();
+        assert_eq!(
+            grants.len(),
+            plan.resources().len(),
+            "{profile_id}: a grant per resource"
+        );
         for c in &outcome.consent {
             assert_eq!(c.status, ConsentStatus::Granted, "{profile_id}: {c:?}");
         }
@@ -56,58 +84,120 @@ async fn every_profile_creates_one_complete_app() {
 async fn create_with_admin_consent_takes_four_sequential_round_trips() {
     // With latency, requests sent together overlap at the server, as they do at Graph.
     let latency = appreg::sim::Latency::fixed(std::time::Duration::from_millis(25));
-    let sim = sim(SimConfig { latency, ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        latency,
+        ..SimConfig::default()
+    })
+    .await;
     let client = client(&sim);
     for profile_id in PROFILES {
         sim.clear_log();
         let plan = plan(profile_id, &format!("Path {profile_id}"), true);
         let (reporter, _events) = reporter();
-        run::execute(&client, &plan, &mut Journal::in_memory(), &reporter, OffsetDateTime::now_utc())
-            .await
-            .unwrap();
-        assert!(sim.critical_path() <= 4, "{profile_id}: {} round trips: {:#?}", sim.critical_path(), sim.requests());
+        run::execute(
+            &client,
+            &plan,
+            &mut Journal::in_memory(),
+            &reporter,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            sim.critical_path() <= 4,
+            "{profile_id}: {} round trips: {:#?}",
+            sim.critical_path(),
+            sim.requests()
+        );
     }
 }
 
 #[tokio::test]
 async fn replication_lag_is_waited_out_and_reported() {
-    let sim = sim(SimConfig { replication_delay: std::time::Duration::from_millis(300), ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        replication_delay: std::time::Duration::from_millis(300),
+        ..SimConfig::default()
+    })
+    .await;
     let client = client(&sim);
     let plan = plan("nylas-v3", "Lagging", true);
     let (reporter, mut events) = reporter();
-    let outcome = run::execute(&client, &plan, &mut Journal::in_memory(), &reporter, OffsetDateTime::now_utc()).await.unwrap();
+    let outcome = run::execute(
+        &client,
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     let events = drain(&mut events);
     assert!(
-        events.iter().any(|e| matches!(e, Event::Retrying { reason, .. } if reason.contains("replication"))),
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Retrying { reason, .. } if reason.contains("replication"))),
         "{events:#?}"
     );
     assert_eq!(apps_named(&sim, "Lagging").len(), 1);
-    assert!(outcome.consent.iter().all(|c| c.status == ConsentStatus::Granted));
+    assert!(
+        outcome
+            .consent
+            .iter()
+            .all(|c| c.status == ConsentStatus::Granted)
+    );
 }
 
 #[tokio::test]
 async fn a_user_who_is_not_admin_gets_the_app_and_a_reason_for_no_consent() {
-    let sim = sim(SimConfig { admin: false, ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        admin: false,
+        ..SimConfig::default()
+    })
+    .await;
     let client = client(&sim);
     let plan = plan("nylas-v2", "Not admin", true);
     let (reporter, _events) = reporter();
-    let outcome = run::execute(&client, &plan, &mut Journal::in_memory(), &reporter, OffsetDateTime::now_utc()).await.unwrap();
+    let outcome = run::execute(
+        &client,
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.consent.len(), 2);
     for c in &outcome.consent {
-        assert!(matches!(&c.status, ConsentStatus::Skipped(r) if r.contains("administrator")), "{c:?}");
+        assert!(
+            matches!(&c.status, ConsentStatus::Skipped(r) if r.contains("administrator")),
+            "{c:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_user_who_may_not_register_apps_is_told_which_role_is_needed() {
-    let sim = sim(SimConfig { can_create_apps: false, ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        can_create_apps: false,
+        ..SimConfig::default()
+    })
+    .await;
     let client = client(&sim);
     let plan = plan("nango", "Denied", false);
     let (reporter, _events) = reporter();
-    let error = run::execute(&client, &plan, &mut Journal::in_memory(), &reporter, OffsetDateTime::now_utc())
-        .await
-        .unwrap_err();
-    assert!(error.to_string().contains("Application Developer"), "{error}");
+    let error = run::execute(
+        &client,
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("Application Developer"),
+        "{error}"
+    );
     assert_eq!(error.code(), Some("Authorization_RequestDenied"));
     assert!(error.request_id().is_some());
     assert!(apps_named(&sim, "Denied").is_empty());
@@ -115,18 +205,41 @@ async fn a_user_who_may_not_register_apps_is_told_which_role_is_needed() {
 
 #[tokio::test]
 async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_retry_reuses_the_app() {
-    let sim = sim(SimConfig { secret_lifetime_cap_months: Some(6), ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        secret_lifetime_cap_months: Some(6),
+        ..SimConfig::default()
+    })
+    .await;
     let client = client(&sim);
     let mut plan = plan("nylas-v3", "Capped", false);
     let mut journal = Journal::in_memory();
     let (reporter, _events) = reporter();
-    let error = run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc()).await.unwrap_err();
-    assert!(matches!(error, run::RunError::SecretLifetime { .. }), "{error}");
+    let error = run::execute(
+        &client,
+        &plan,
+        &mut journal,
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, run::RunError::SecretLifetime { .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("--secret-months"), "{error}");
     assert_eq!(journal.entry().secret, SecretState::None);
 
     plan.secret.lifetime = appreg::plan::SecretLifetime::Months(5);
-    let outcome = run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc()).await.unwrap();
+    let outcome = run::execute(
+        &client,
+        &plan,
+        &mut journal,
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     let apps = apps_named(&sim, "Capped");
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].id, outcome.object_id);
@@ -139,19 +252,39 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     let sim = sim(SimConfig::default()).await;
     let client = client(&sim);
     let plan = plan("nylas-v3", "Journaled", true);
-    let mut journal = Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
+    let mut journal =
+        Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     let (reporter, _events) = reporter();
-    let outcome = run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc()).await.unwrap();
+    let outcome = run::execute(
+        &client,
+        &plan,
+        &mut journal,
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     let text = std::fs::read_to_string(journal.path().unwrap()).unwrap();
     assert!(text.contains(&outcome.object_id));
-    assert!(!text.contains(outcome.secret.value.expose()), "the journal holds the secret");
+    assert!(
+        !text.contains(outcome.secret.value.expose()),
+        "the journal holds the secret"
+    );
     assert!(!text.contains(TEST_TOKEN), "the journal holds the token");
     assert!(matches!(journal.entry().secret, SecretState::Issued { .. }));
 
     // The process "dies" before the hand-over: a re-run removes that secret and makes a new one.
     let mut again = Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     assert!(again.is_resume());
-    let second = run::execute(&client, &plan, &mut again, &reporter, OffsetDateTime::now_utc()).await.unwrap();
+    let second = run::execute(
+        &client,
+        &plan,
+        &mut again,
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     assert_eq!(second.object_id, outcome.object_id);
     let apps = apps_named(&sim, "Journaled");
     assert_eq!(apps.len(), 1);

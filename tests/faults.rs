@@ -14,7 +14,11 @@ use time::OffsetDateTime;
 /// (step, method, a piece of the path that only that step's requests have)
 const STEPS: [(&str, Method, &str); 6] = [
     ("read tenant", Method::GET, "/organization"),
-    ("read resource", Method::GET, "/servicePrincipals(appId='00000003"),
+    (
+        "read resource",
+        Method::GET,
+        "/servicePrincipals(appId='00000003",
+    ),
     ("register app", Method::PATCH, "/applications(uniqueName="),
     ("add secret", Method::POST, "/addPassword"),
     ("service principal", Method::POST, "/servicePrincipals"),
@@ -23,7 +27,9 @@ const STEPS: [(&str, Method, &str); 6] = [
 
 fn kinds() -> Vec<FaultKind> {
     vec![
-        FaultKind::Throttle { retry_after_secs: 0 },
+        FaultKind::Throttle {
+            retry_after_secs: 0,
+        },
         FaultKind::Unavailable,
         FaultKind::ServerError,
         FaultKind::DropBeforeCommit,
@@ -45,18 +51,35 @@ async fn every_fault_at_every_step_ends_cleanly() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} cases broke:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases broke:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), String> {
-    let sim = sim(SimConfig { replication_delay: std::time::Duration::from_millis(30), ..SimConfig::default() }).await;
+    let sim = sim(SimConfig {
+        replication_delay: std::time::Duration::from_millis(30),
+        ..SimConfig::default()
+    })
+    .await;
     sim.inject(Fault::new(kind, path).method(method));
     let client = client(&sim);
     let plan = plan("nylas-v2", "Faulty", true);
     let mut journal = Journal::in_memory();
     let (reporter, _events) = reporter();
 
-    let outcome = match run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc()).await {
+    let outcome = match run::execute(
+        &client,
+        &plan,
+        &mut journal,
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
         Ok(outcome) => outcome,
         Err(error) => {
             let message = error.to_string();
@@ -64,9 +87,15 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
                 return Err(format!("unclear error: {message}"));
             }
             // The user runs the same command again.
-            run::execute(&client, &plan, &mut journal, &reporter, OffsetDateTime::now_utc())
-                .await
-                .map_err(|e| format!("the re-run failed too: {e}"))?
+            run::execute(
+                &client,
+                &plan,
+                &mut journal,
+                &reporter,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+            .map_err(|e| format!("the re-run failed too: {e}"))?
         }
     };
     run::handed_over(&mut journal, &outcome).map_err(|e| e.to_string())?;
@@ -75,12 +104,25 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
     if apps.len() != 1 {
         return Err(format!("{} apps", apps.len()));
     }
-    let keys: Vec<&str> = apps[0].password_credentials.iter().map(|c| c.key_id.as_str()).collect();
+    let keys: Vec<&str> = apps[0]
+        .password_credentials
+        .iter()
+        .map(|c| c.key_id.as_str())
+        .collect();
     if keys != [outcome.secret.key_id.as_str()] {
-        return Err(format!("secrets on the app {keys:?}, handed over {}", outcome.secret.key_id));
+        return Err(format!(
+            "secrets on the app {keys:?}, handed over {}",
+            outcome.secret.key_id
+        ));
     }
     let snapshot = sim.snapshot();
-    let sps = snapshot.home().unwrap().service_principals.iter().filter(|sp| sp.app_id == outcome.app_id).count();
+    let sps = snapshot
+        .home()
+        .unwrap()
+        .service_principals
+        .iter()
+        .filter(|sp| sp.app_id == outcome.app_id)
+        .count();
     if sps != 1 {
         return Err(format!("{sps} service principals"));
     }

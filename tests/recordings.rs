@@ -6,7 +6,11 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 /// Each recorded interaction: (method, uri, status, response body).
 fn interactions(file: &str) -> Vec<(String, String, i64, String)> {
-    let text = std::fs::read_to_string(format!("{}/tests/fixtures/recordings/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/recordings/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let docs = YamlLoader::load_from_str(&text).unwrap();
     docs[0]["interactions"]
         .as_vec()
@@ -17,7 +21,10 @@ fn interactions(file: &str) -> Vec<(String, String, i64, String)> {
                 i["request"]["method"].as_str().unwrap().to_string(),
                 i["request"]["uri"].as_str().unwrap().to_string(),
                 i["response"]["status"]["code"].as_i64().unwrap(),
-                i["response"]["body"]["string"].as_str().unwrap_or("").to_string(),
+                i["response"]["body"]["string"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
             )
         })
         .collect()
@@ -32,7 +39,10 @@ fn azure_cli_app_and_secret_answers_parse() {
     let app: Application = serde_json::from_str(body).unwrap();
     assert_eq!(app.id, "765eb0e3-acb3-475d-9a98-ee6892f081c8");
     assert_eq!(app.app_id, "afb85a07-e312-4d49-b75b-9db4e2d683cd");
-    assert_eq!(app.sign_in_audience.as_deref(), Some("AzureADandPersonalMicrosoftAccount"));
+    assert_eq!(
+        app.sign_in_audience.as_deref(),
+        Some("AzureADandPersonalMicrosoftAccount")
+    );
     assert_eq!(app.api.unwrap().requested_access_token_version, Some(2));
     let implicit = app.web.unwrap().implicit_grant_settings.unwrap();
     assert_eq!(implicit.enable_id_token_issuance, Some(false));
@@ -53,7 +63,9 @@ fn azure_cli_app_and_secret_answers_parse() {
 
 #[test]
 fn azure_cli_create_for_rbac_answers_parse() {
-    for (method, uri, status, body) in interactions("azure-cli_test_create_for_rbac_no_password.yaml") {
+    for (method, uri, status, body) in
+        interactions("azure-cli_test_create_for_rbac_no_password.yaml")
+    {
         match (method.as_str(), status) {
             ("GET", 200) if uri.contains("/servicePrincipals?") => {
                 let list: Collection<ServicePrincipal> = serde_json::from_str(&body).unwrap();
@@ -62,7 +74,9 @@ fn azure_cli_create_for_rbac_answers_parse() {
             ("GET", 200) if uri.contains("/applications?") => {
                 let _: Collection<Application> = serde_json::from_str(&body).unwrap();
             }
-            ("GET", 200) | ("POST", 201) if uri.ends_with("/applications") || uri.contains("/applications/") => {
+            ("GET", 200) | ("POST", 201)
+                if uri.ends_with("/applications") || uri.contains("/applications/") =>
+            {
                 let app: Application = serde_json::from_str(&body).unwrap();
                 assert_eq!(app.app_id, "175bcaf1-6850-4192-a3ea-8852192eb783");
                 assert_eq!(app.unique_name, None);
@@ -85,7 +99,8 @@ fn arm_tenant_list_parses_with_its_next_link() {
     ))
     .unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let list: Collection<Tenant> = serde_json::from_value(doc["responses"]["200"]["body"].clone()).unwrap();
+    let list: Collection<Tenant> =
+        serde_json::from_value(doc["responses"]["200"]["body"].clone()).unwrap();
     assert_eq!(list.value.len(), 3);
     assert_eq!(list.value[1].display_name.as_deref(), Some("Contoso Corp."));
     assert_eq!(list.value[1].tenant_category.as_deref(), Some("Home"));
@@ -97,6 +112,9 @@ fn arm_tenant_list_parses_with_its_next_link() {
 fn graph_error_shapes_parse() {
     let body = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2025-04-09T09:58:29","request-id":"23fcfb42-67a6-430e-b9d6-49c6d88ef8b1","client-request-id":"x"}}}"#;
     let error = api_error(403, body, None, None);
-    assert_eq!(error.request_id(), Some("23fcfb42-67a6-430e-b9d6-49c6d88ef8b1"));
+    assert_eq!(
+        error.request_id(),
+        Some("23fcfb42-67a6-430e-b9d6-49c6d88ef8b1")
+    );
     assert!(error.has_code("Authorization_RequestDenied"));
 }

@@ -17,17 +17,34 @@ pub struct ImportedPermission {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportWarning {
-    RetiredResourceDropped { resource: String, count: usize, why: String },
-    AdminConsentRequired { resource: String, name: String },
-    UnknownPermission { resource: String, id: String },
-    UnknownResource { resource_app_id: String, count: usize },
+    RetiredResourceDropped {
+        resource: String,
+        count: usize,
+        why: String,
+    },
+    AdminConsentRequired {
+        resource: String,
+        name: String,
+    },
+    UnknownPermission {
+        resource: String,
+        id: String,
+    },
+    UnknownResource {
+        resource_app_id: String,
+        count: usize,
+    },
     Repaired(String),
 }
 
 impl fmt::Display for ImportWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportWarning::RetiredResourceDropped { resource, count, why } => {
+            ImportWarning::RetiredResourceDropped {
+                resource,
+                count,
+                why,
+            } => {
                 write!(f, "dropped {count} permission(s) of {resource}: {why}")
             }
             ImportWarning::AdminConsentRequired { resource, name } => write!(
@@ -37,7 +54,10 @@ impl fmt::Display for ImportWarning {
             ImportWarning::UnknownPermission { resource, id } => {
                 write!(f, "dropped unknown permission id {id} on {resource}")
             }
-            ImportWarning::UnknownResource { resource_app_id, count } => write!(
+            ImportWarning::UnknownResource {
+                resource_app_id,
+                count,
+            } => write!(
                 f,
                 "dropped {count} permission(s) of unknown resource {resource_app_id}"
             ),
@@ -75,7 +95,9 @@ impl Catalog {
     pub fn import_manifest(&self, text: &str) -> Result<Imported, ManifestError> {
         let mut imported = Imported::default();
         let (entries, repairs) = parse_entries(text)?;
-        imported.warnings.extend(repairs.into_iter().map(ImportWarning::Repaired));
+        imported
+            .warnings
+            .extend(repairs.into_iter().map(ImportWarning::Repaired));
         for entry in entries {
             let Some(resource) = self.resource_by_app_id(&entry.resource_app_id) else {
                 imported.warnings.push(ImportWarning::UnknownResource {
@@ -85,11 +107,13 @@ impl Catalog {
                 continue;
             };
             if let Some(why) = &resource.retired {
-                imported.warnings.push(ImportWarning::RetiredResourceDropped {
-                    resource: resource.display_name.clone(),
-                    count: entry.resource_access.len(),
-                    why: why.clone(),
-                });
+                imported
+                    .warnings
+                    .push(ImportWarning::RetiredResourceDropped {
+                        resource: resource.display_name.clone(),
+                        count: entry.resource_access.len(),
+                        why: why.clone(),
+                    });
                 continue;
             }
             for access in entry.resource_access {
@@ -111,10 +135,9 @@ impl Catalog {
                         name: permission.name.clone(),
                     });
                 }
-                let duplicate = imported
-                    .permissions
-                    .iter()
-                    .any(|p| p.resource_app_id == resource.app_id && p.permission.id == permission.id);
+                let duplicate = imported.permissions.iter().any(|p| {
+                    p.resource_app_id == resource.app_id && p.permission.id == permission.id
+                });
                 if !duplicate {
                     imported.permissions.push(ImportedPermission {
                         resource_app_id: resource.app_id.clone(),
@@ -286,16 +309,40 @@ mod tests {
     #[test]
     fn nylas_sample_imports_with_warnings() {
         let imported = Catalog::offline().import_manifest(NYLAS_V2_SAMPLE).unwrap();
-        let names: Vec<_> = imported.permissions.iter().map(|p| p.permission.name.as_str()).collect();
+        let names: Vec<_> = imported
+            .permissions
+            .iter()
+            .map(|p| p.permission.name.as_str())
+            .collect();
         assert_eq!(
             names,
-            ["offline_access", "openid", "profile", "User.Read", "Place.Read.All", "EAS.AccessAsUser.All", "EWS.AccessAsUser.All"]
+            [
+                "offline_access",
+                "openid",
+                "profile",
+                "User.Read",
+                "Place.Read.All",
+                "EAS.AccessAsUser.All",
+                "EWS.AccessAsUser.All"
+            ]
         );
         let text: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
-        assert!(text.iter().any(|w| w.contains("Azure AD Graph")), "{text:?}");
-        assert!(text.iter().any(|w| w.contains("Place.Read.All")), "{text:?}");
-        assert!(text.iter().any(|w| w.contains("trailing commas")), "{text:?}");
-        assert!(text.iter().any(|w| w.contains("missing closing ']}'")), "{text:?}");
+        assert!(
+            text.iter().any(|w| w.contains("Azure AD Graph")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|w| w.contains("Place.Read.All")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|w| w.contains("trailing commas")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|w| w.contains("missing closing ']}'")),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -325,7 +372,14 @@ mod tests {
     #[test]
     fn garbage_is_a_clear_error_not_a_panic() {
         let catalog = Catalog::offline();
-        for text in ["", "}", "[1,2", "\"requiredResourceAccess\": 5", "{\"a\":\"unterminated", "[{]"] {
+        for text in [
+            "",
+            "}",
+            "[1,2",
+            "\"requiredResourceAccess\": 5",
+            "{\"a\":\"unterminated",
+            "[{]",
+        ] {
             assert!(catalog.import_manifest(text).is_err(), "{text}");
         }
     }

@@ -108,9 +108,18 @@ struct ServicePrincipalJson {
 }
 
 const EMBEDDED: [(&str, &str); 3] = [
-    ("graph", include_str!("../../assets/catalog/microsoft-graph.json")),
-    ("exchange", include_str!("../../assets/catalog/exchange-online.json")),
-    ("aad-graph", include_str!("../../assets/catalog/azure-ad-graph.json")),
+    (
+        "graph",
+        include_str!("../../assets/catalog/microsoft-graph.json"),
+    ),
+    (
+        "exchange",
+        include_str!("../../assets/catalog/exchange-online.json"),
+    ),
+    (
+        "aad-graph",
+        include_str!("../../assets/catalog/azure-ad-graph.json"),
+    ),
 ];
 
 impl Catalog {
@@ -119,8 +128,8 @@ impl Catalog {
         let resources = EMBEDDED
             .iter()
             .map(|(key, text)| {
-                let parsed: EmbeddedResource =
-                    serde_json::from_str(text).expect("embedded catalog files are checked by tests");
+                let parsed: EmbeddedResource = serde_json::from_str(text)
+                    .expect("embedded catalog files are checked by tests");
                 let sp = parsed.service_principal;
                 Resource {
                     key,
@@ -159,7 +168,9 @@ impl Catalog {
     }
 
     pub fn resource_by_app_id(&self, app_id: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.app_id.eq_ignore_ascii_case(app_id))
+        self.resources
+            .iter()
+            .find(|r| r.app_id.eq_ignore_ascii_case(app_id))
     }
 
     /// A permission by name; names are matched case-insensitively as Entra does.
@@ -191,7 +202,11 @@ impl Catalog {
             })
     }
 
-    pub fn permission_by_id(&self, resource_app_id: &str, id: &str) -> Option<(&Resource, &Permission)> {
+    pub fn permission_by_id(
+        &self,
+        resource_app_id: &str,
+        id: &str,
+    ) -> Option<(&Resource, &Permission)> {
         let res = self.resource_by_app_id(resource_app_id)?;
         res.permissions
             .iter()
@@ -251,7 +266,11 @@ fn permissions_of(
                 name: r.value.clone()?,
                 kind: PermissionKind::Application,
                 admin_consent: true,
-                description: r.display_name.clone().or_else(|| r.description.clone()).unwrap_or_default(),
+                description: r
+                    .display_name
+                    .clone()
+                    .or_else(|| r.description.clone())
+                    .unwrap_or_default(),
             })
         });
     delegated.chain(application).collect()
@@ -264,11 +283,20 @@ fn closest(resource: &Resource, name: &str, kind: PermissionKind) -> Vec<String>
         .permissions
         .iter()
         .filter(|p| p.kind == kind)
-        .map(|p| (strsim::jaro_winkler(&wanted, &p.name.to_lowercase()), p.name.as_str()))
+        .map(|p| {
+            (
+                strsim::jaro_winkler(&wanted, &p.name.to_lowercase()),
+                p.name.as_str(),
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -293,7 +321,9 @@ mod tests {
         for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
             let (app_id, name, id, admin) = (cols[0], cols[2], cols[3], cols[5]);
-            let (_, p) = c.permission_by_id(app_id, id).unwrap_or_else(|| panic!("{name} {id}"));
+            let (_, p) = c
+                .permission_by_id(app_id, id)
+                .unwrap_or_else(|| panic!("{name} {id}"));
             assert_eq!(p.name, name);
             assert_eq!(p.admin_consent, admin == "yes", "{name}");
             checked += 1;
@@ -304,11 +334,17 @@ mod tests {
     #[test]
     fn names_resolve_case_insensitively_and_typos_get_suggestions() {
         let c = Catalog::offline();
-        let (_, p) = c.permission("graph", "mail.read", PermissionKind::Delegated).unwrap();
+        let (_, p) = c
+            .permission("graph", "mail.read", PermissionKind::Delegated)
+            .unwrap();
         assert_eq!(p.id, "570282fd-fa5c-430d-a7fd-fc8dc98a9dca");
-        let err = c.permission("graph", "Mail.Raed", PermissionKind::Delegated).unwrap_err();
+        let err = c
+            .permission("graph", "Mail.Raed", PermissionKind::Delegated)
+            .unwrap_err();
         assert!(err.to_string().contains("Mail.Read"), "{err}");
-        let err = c.permission("aad-graph", "User.Read", PermissionKind::Delegated).unwrap_err();
+        let err = c
+            .permission("aad-graph", "User.Read", PermissionKind::Delegated)
+            .unwrap_err();
         assert!(matches!(err, CatalogError::Retired { .. }));
     }
 

@@ -22,7 +22,12 @@ pub struct GraphConfig {
 
 impl GraphConfig {
     pub fn new(graph_url: url::Url, arm_url: url::Url) -> Self {
-        Self { graph_url, arm_url, retry: RetryPolicy::default(), request_timeout: Duration::from_secs(60) }
+        Self {
+            graph_url,
+            arm_url,
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(60),
+        }
     }
 }
 
@@ -56,7 +61,10 @@ impl Call {
             headers: Vec::new(),
             body: None,
             // Reads are always safe to repeat.
-            resend: Resend { after_lost_answer: method == Method::Get, while_replicating: false },
+            resend: Resend {
+                after_lost_answer: method == Method::Get,
+                while_replicating: false,
+            },
         }
     }
 
@@ -129,13 +137,24 @@ impl GraphClient {
             .timeout(config.request_timeout)
             .connect_timeout(Duration::from_secs(15))
             .build()
-            .map_err(|e| GraphError::Transport { message: e.to_string(), sent: false })?;
-        Ok(Self { http, config: Arc::new(config), tokens, tenant: None })
+            .map_err(|e| GraphError::Transport {
+                message: e.to_string(),
+                sent: false,
+            })?;
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+            tokens,
+            tenant: None,
+        })
     }
 
     /// The same client, working in another tenant (the token source switches with it).
     pub fn for_tenant(&self, tenant: Option<String>) -> Self {
-        Self { tenant, ..self.clone() }
+        Self {
+            tenant,
+            ..self.clone()
+        }
     }
 
     pub fn tenant(&self) -> Option<&str> {
@@ -156,7 +175,11 @@ impl GraphClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            reporter.emit(Event::Started { op: call.op.clone(), method: call.method, path: call.path.clone() });
+            reporter.emit(Event::Started {
+                op: call.op.clone(),
+                method: call.method,
+                path: call.path.clone(),
+            });
             let started = Instant::now();
             match self.send_once(call).await {
                 Ok(answer) => {
@@ -171,7 +194,13 @@ impl GraphClient {
                     return Ok(answer);
                 }
                 Err(error) => {
-                    match retry::decide(&self.config.retry, call.resend, &error, attempt, first.elapsed()) {
+                    match retry::decide(
+                        &self.config.retry,
+                        call.resend,
+                        &error,
+                        attempt,
+                        first.elapsed(),
+                    ) {
                         Some(decision) => {
                             tracing::debug!(op = %call.op, %error, attempt, "retrying");
                             reporter.emit(Event::Retrying {
@@ -183,7 +212,11 @@ impl GraphClient {
                             tokio::time::sleep(decision.wait).await;
                         }
                         None if attempt > 1 => {
-                            return Err(GraphError::GaveUp { last: Box::new(error), attempts: attempt, waited: first.elapsed() });
+                            return Err(GraphError::GaveUp {
+                                last: Box::new(error),
+                                attempts: attempt,
+                                waited: first.elapsed(),
+                            });
                         }
                         None => return Err(error),
                     }
@@ -222,25 +255,37 @@ impl GraphClient {
         }
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
-        let request_id = header(&response, "request-id").or_else(|| header(&response, "x-ms-request-id"));
+        let request_id =
+            header(&response, "request-id").or_else(|| header(&response, "x-ms-request-id"));
         let retry_after = header(&response, "retry-after")
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response.bytes().await.map_err(transport_error)?.to_vec();
         if (200..300).contains(&status) {
-            return Ok(Answer { status, request_id, body });
+            return Ok(Answer {
+                status,
+                request_id,
+                body,
+            });
         }
         Err(api_error(status, &body, request_id, retry_after))
     }
 }
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn transport_error(e: reqwest::Error) -> GraphError {
     // A connect error means nothing reached Graph; anything later may have.
-    GraphError::Transport { message: without_url(&e), sent: !e.is_connect() }
+    GraphError::Transport {
+        message: without_url(&e),
+        sent: !e.is_connect(),
+    }
 }
 
 /// reqwest's message names the URL, which the progress line already shows.
@@ -258,9 +303,18 @@ fn without_url(e: &reqwest::Error) -> String {
 }
 
 /// Graph's error body: `{"error":{"code","message","details":[{"code"}],"innerError":{"request-id"}}}`.
-pub fn api_error(status: u16, body: &[u8], request_id: Option<String>, retry_after: Option<Duration>) -> GraphError {
+pub fn api_error(
+    status: u16,
+    body: &[u8],
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+) -> GraphError {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let Some(error) = parsed.as_ref().and_then(|v| v.get("error")).filter(|e| e.is_object()) else {
+    let Some(error) = parsed
+        .as_ref()
+        .and_then(|v| v.get("error"))
+        .filter(|e| e.is_object())
+    else {
         return GraphError::Api(ApiError {
             status,
             code: format!("HTTP{status}"),
@@ -274,7 +328,12 @@ pub fn api_error(status: u16, body: &[u8], request_id: Option<String>, retry_aft
     let detail_codes = error
         .get("details")
         .and_then(Value::as_array)
-        .map(|d| d.iter().map(|x| text(x.get("code"))).filter(|c| !c.is_empty()).collect())
+        .map(|d| {
+            d.iter()
+                .map(|x| text(x.get("code")))
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let inner_id = error
         .get("innerError")

@@ -12,9 +12,17 @@ pub enum GraphError {
     /// reached Graph and taken effect.
     Transport { message: String, sent: bool },
     /// An answer that is not the JSON Graph documents.
-    Malformed { status: u16, message: String, request_id: Option<String> },
+    Malformed {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+    },
     /// Still failing after the retry budget.
-    GaveUp { last: Box<GraphError>, attempts: u32, waited: Duration },
+    GaveUp {
+        last: Box<GraphError>,
+        attempts: u32,
+        waited: Duration,
+    },
     /// No token: signing in failed.
     Auth(String),
 }
@@ -68,7 +76,12 @@ impl GraphError {
 
     /// Graph's code in plain words, and what to do next.
     pub fn advice(&self) -> String {
-        if let GraphError::GaveUp { last, attempts, waited } = self {
+        if let GraphError::GaveUp {
+            last,
+            attempts,
+            waited,
+        } = self
+        {
             return format!(
                 "{} (gave up after {attempts} attempts over {} s; run the same command again: appreg continues where it stopped)",
                 last.advice(),
@@ -77,9 +90,13 @@ impl GraphError {
         }
         if let GraphError::Transport { message, sent } = self {
             return if *sent {
-                format!("the connection dropped before Graph answered ({message}); run again: appreg checks what was done before repeating it")
+                format!(
+                    "the connection dropped before Graph answered ({message}); run again: appreg checks what was done before repeating it"
+                )
             } else {
-                format!("cannot reach Microsoft Graph ({message}); check the network or --graph-url")
+                format!(
+                    "cannot reach Microsoft Graph ({message}); check the network or --graph-url"
+                )
             };
         }
         if let GraphError::Auth(message) = self {
@@ -109,10 +126,17 @@ impl fmt::Display for GraphError {
         match self {
             GraphError::Api(e) => write!(f, "{} {}: {}", e.status, e.code, e.message),
             GraphError::Transport { message, .. } => write!(f, "no answer from Graph: {message}"),
-            GraphError::Malformed { status, message, .. } => {
-                write!(f, "unexpected answer from Graph (status {status}): {message}")
+            GraphError::Malformed {
+                status, message, ..
+            } => {
+                write!(
+                    f,
+                    "unexpected answer from Graph (status {status}): {message}"
+                )
             }
-            GraphError::GaveUp { last, attempts, .. } => write!(f, "{last} (after {attempts} attempts)"),
+            GraphError::GaveUp { last, attempts, .. } => {
+                write!(f, "{last} (after {attempts} attempts)")
+            }
             GraphError::Auth(message) => write!(f, "sign-in failed: {message}"),
         }
     }

@@ -17,11 +17,14 @@ impl GraphClient {
             "/organization?$select=id,displayName,verifiedDomains",
         );
         let list: Collection<Organization> = self.send(&call, reporter).await?.json()?;
-        list.value.into_iter().next().ok_or_else(|| GraphError::Malformed {
-            status: 200,
-            message: "the organization list is empty".into(),
-            request_id: None,
-        })
+        list.value
+            .into_iter()
+            .next()
+            .ok_or_else(|| GraphError::Malformed {
+                status: 200,
+                message: "the organization list is empty".into(),
+                request_id: None,
+            })
     }
 
     /// A resource's service principal in this tenant, with its permission lists.
@@ -31,7 +34,11 @@ impl GraphClient {
         name: &str,
         reporter: &Reporter,
     ) -> Result<ServicePrincipal, GraphError> {
-        let call = Call::new(Operation::ReadResource(name.to_string()), Method::Get, resource_sp_path(app_id));
+        let call = Call::new(
+            Operation::ReadResource(name.to_string()),
+            Method::Get,
+            resource_sp_path(app_id),
+        );
         self.send(&call, reporter).await?.json()
     }
 
@@ -59,7 +66,11 @@ impl GraphClient {
                 let org = self.organization(reporter).await?;
                 Ok(vec![Tenant {
                     default_domain: org.default_domain().map(str::to_string),
-                    domains: org.verified_domains.iter().map(|d| d.name.clone()).collect(),
+                    domains: org
+                        .verified_domains
+                        .iter()
+                        .map(|d| d.name.clone())
+                        .collect(),
                     tenant_id: org.id,
                     display_name: org.display_name,
                     tenant_category: Some("Home".into()),
@@ -70,6 +81,8 @@ impl GraphClient {
 
     fn arm_relative(&self, link: &str) -> Option<String> {
         let base = self.config().arm_url.as_str().trim_end_matches('/');
-        link.strip_prefix(base).filter(|rest| rest.starts_with('/')).map(str::to_string)
+        link.strip_prefix(base)
+            .filter(|rest| rest.starts_with('/'))
+            .map(str::to_string)
     }
 }

@@ -69,26 +69,36 @@ pub fn decide(
         return None;
     }
     let (reason, wait) = match error {
-        GraphError::Api(e) if e.status == 401 && attempt == 1 => {
-            ("token refused; trying a fresh one".to_string(), Duration::ZERO)
-        }
+        GraphError::Api(e) if e.status == 401 && attempt == 1 => (
+            "token refused; trying a fresh one".to_string(),
+            Duration::ZERO,
+        ),
         GraphError::Api(e) if e.status == 429 || e.status == 503 => {
-            let wait = e.retry_after.unwrap_or_else(|| jittered(backoff(policy.base_delay, attempt)));
+            let wait = e
+                .retry_after
+                .unwrap_or_else(|| jittered(backoff(policy.base_delay, attempt)));
             if wait > policy.max_wait {
                 return None;
             }
-            let what = if e.status == 429 { "throttled (429)" } else { "service unavailable (503)" };
+            let what = if e.status == 429 {
+                "throttled (429)"
+            } else {
+                "service unavailable (503)"
+            };
             (what.to_string(), wait)
         }
-        GraphError::Api(e) if e.status >= 500 && resend.after_lost_answer => {
-            (format!("server error {}", e.status), jittered(backoff(policy.base_delay, attempt)))
-        }
-        GraphError::Transport { sent, .. } if !*sent || resend.after_lost_answer => {
-            ("connection failed".to_string(), jittered(backoff(policy.base_delay, attempt)))
-        }
-        GraphError::Malformed { .. } if resend.after_lost_answer => {
-            ("unreadable answer".to_string(), jittered(backoff(policy.base_delay, attempt)))
-        }
+        GraphError::Api(e) if e.status >= 500 && resend.after_lost_answer => (
+            format!("server error {}", e.status),
+            jittered(backoff(policy.base_delay, attempt)),
+        ),
+        GraphError::Transport { sent, .. } if !*sent || resend.after_lost_answer => (
+            "connection failed".to_string(),
+            jittered(backoff(policy.base_delay, attempt)),
+        ),
+        GraphError::Malformed { .. } if resend.after_lost_answer => (
+            "unreadable answer".to_string(),
+            jittered(backoff(policy.base_delay, attempt)),
+        ),
         _ => return None,
     };
     Some(Decision { reason, wait })
@@ -125,13 +135,32 @@ mod tests {
         })
     }
 
-    const ANY: Resend = Resend { after_lost_answer: true, while_replicating: false };
+    const ANY: Resend = Resend {
+        after_lost_answer: true,
+        while_replicating: false,
+    };
 
     #[test]
     fn throttling_honours_retry_after() {
-        let d = decide(&RetryPolicy::default(), ANY, &api(429, "TooManyRequests", Some(7)), 1, Duration::ZERO).unwrap();
+        let d = decide(
+            &RetryPolicy::default(),
+            ANY,
+            &api(429, "TooManyRequests", Some(7)),
+            1,
+            Duration::ZERO,
+        )
+        .unwrap();
         assert_eq!(d.wait, Duration::from_secs(7));
-        assert!(decide(&RetryPolicy::default(), ANY, &api(429, "x", Some(3600)), 1, Duration::ZERO).is_none());
+        assert!(
+            decide(
+                &RetryPolicy::default(),
+                ANY,
+                &api(429, "x", Some(3600)),
+                1,
+                Duration::ZERO
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -139,33 +168,83 @@ mod tests {
         let p = RetryPolicy::default();
         assert!(decide(&p, ANY, &api(502, "x", None), 5, Duration::ZERO).is_some());
         assert!(decide(&p, ANY, &api(502, "x", None), 6, Duration::ZERO).is_none());
-        let w = decide(&p, ANY, &api(500, "x", None), 3, Duration::ZERO).unwrap().wait;
-        assert!(w >= Duration::from_secs(2) && w <= Duration::from_secs(3), "{w:?}");
+        let w = decide(&p, ANY, &api(500, "x", None), 3, Duration::ZERO)
+            .unwrap()
+            .wait;
+        assert!(
+            w >= Duration::from_secs(2) && w <= Duration::from_secs(3),
+            "{w:?}"
+        );
     }
 
     #[test]
     fn lost_answers_are_resent_only_when_allowed() {
-        let lost = GraphError::Transport { message: "reset".into(), sent: true };
+        let lost = GraphError::Transport {
+            message: "reset".into(),
+            sent: true,
+        };
         let p = RetryPolicy::default();
         assert!(decide(&p, Resend::default(), &lost, 1, Duration::ZERO).is_none());
         assert!(decide(&p, ANY, &lost, 1, Duration::ZERO).is_some());
-        let refused = GraphError::Transport { message: "refused".into(), sent: false };
+        let refused = GraphError::Transport {
+            message: "refused".into(),
+            sent: false,
+        };
         assert!(decide(&p, Resend::default(), &refused, 1, Duration::ZERO).is_some());
-        assert!(decide(&p, Resend::default(), &api(500, "x", None), 1, Duration::ZERO).is_none());
+        assert!(
+            decide(
+                &p,
+                Resend::default(),
+                &api(500, "x", None),
+                1,
+                Duration::ZERO
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn replication_lag_waits_within_its_budget() {
         let p = RetryPolicy::default();
-        let lag = Resend { after_lost_answer: false, while_replicating: true };
+        let lag = Resend {
+            after_lost_answer: false,
+            while_replicating: true,
+        };
         let mut e = api(400, "Request_BadRequest", None);
         if let GraphError::Api(a) = &mut e {
             a.detail_codes.push("NoBackingApplicationObject".into());
         }
         assert!(decide(&p, lag, &e, 30, Duration::from_secs(100)).is_some());
         assert!(decide(&p, lag, &e, 30, Duration::from_secs(179)).is_none());
-        assert!(decide(&p, lag, &api(404, "Request_ResourceNotFound", None), 1, Duration::ZERO).is_some());
-        assert!(decide(&p, ANY, &api(404, "Request_ResourceNotFound", None), 1, Duration::ZERO).is_none());
-        assert!(decide(&p, lag, &api(403, "Authorization_RequestDenied", None), 1, Duration::ZERO).is_none());
+        assert!(
+            decide(
+                &p,
+                lag,
+                &api(404, "Request_ResourceNotFound", None),
+                1,
+                Duration::ZERO
+            )
+            .is_some()
+        );
+        assert!(
+            decide(
+                &p,
+                ANY,
+                &api(404, "Request_ResourceNotFound", None),
+                1,
+                Duration::ZERO
+            )
+            .is_none()
+        );
+        assert!(
+            decide(
+                &p,
+                lag,
+                &api(403, "Authorization_RequestDenied", None),
+                1,
+                Duration::ZERO
+            )
+            .is_none()
+        );
     }
 }

@@ -25,7 +25,11 @@ pub fn build_plan(
         let imported = catalog.import_manifest(&read_input(path)?)?;
         warnings.extend(imported.warnings.iter().map(|w| format!("manifest: {w}")));
         extra_permissions.extend(imported.permissions.iter().map(|p| {
-            let role = if p.permission.kind == crate::catalog::PermissionKind::Application { "role:" } else { "" };
+            let role = if p.permission.kind == crate::catalog::PermissionKind::Application {
+                "role:"
+            } else {
+                ""
+            };
             format!("{}:{role}{}", p.resource_app_id, p.permission.name)
         }));
     }
@@ -61,19 +65,27 @@ pub fn build_plan(
     warnings.extend(plan_warnings);
     let errors = plan.validate(now);
     if !errors.is_empty() {
-        return Err(HeadlessError::Invalid(errors.iter().map(ToString::to_string).collect()));
+        return Err(HeadlessError::Invalid(
+            errors.iter().map(ToString::to_string).collect(),
+        ));
     }
     Ok((profile, plan, warnings))
 }
 
 fn parse_date(text: &str) -> Result<time::Date, HeadlessError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text.trim(), format)
-        .map_err(|_| HeadlessError::Usage(format!("--secret-until '{text}' is not a date like 2028-11-22")))
+    time::Date::parse(text.trim(), format).map_err(|_| {
+        HeadlessError::Usage(format!(
+            "--secret-until '{text}' is not a date like 2028-11-22"
+        ))
+    })
 }
 
 fn read_input(path: &std::path::Path) -> Result<String, HeadlessError> {
-    let io = |source| HeadlessError::Io { what: format!("cannot read {}", path.display()), source };
+    let io = |source| HeadlessError::Io {
+        what: format!("cannot read {}", path.display()),
+        source,
+    };
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(io)?;

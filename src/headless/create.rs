@@ -16,7 +16,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use time::OffsetDateTime;
 
-pub async fn create(args: &CreateArgs, endpoints: &Endpoints, sign_in: &SignInArgs, verbose: bool) -> Result<(), HeadlessError> {
+pub async fn create(
+    args: &CreateArgs,
+    endpoints: &Endpoints,
+    sign_in: &SignInArgs,
+    verbose: bool,
+) -> Result<(), HeadlessError> {
     let now = OffsetDateTime::now_utc();
     let tenant = sign_in.tenant.as_deref();
     let (profile, plan, warnings) = build_plan(&args.plan, tenant, &Catalog::offline(), now)?;
@@ -45,7 +50,10 @@ pub async fn create(args: &CreateArgs, endpoints: &Endpoints, sign_in: &SignInAr
         None => Journal::in_memory(),
     };
     if journal.is_resume() {
-        eprintln!("Continuing the earlier unfinished run for \"{}\": the app it made is reused.", plan.display_name);
+        eprintln!(
+            "Continuing the earlier unfinished run for \"{}\": the app it made is reused.",
+            plan.display_name
+        );
     }
 
     let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
@@ -76,18 +84,26 @@ pub async fn create(args: &CreateArgs, endpoints: &Endpoints, sign_in: &SignInAr
     };
     let written = {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(shown.as_bytes()).and_then(|_| stdout.write_all(b"\n")).and_then(|_| stdout.flush())
+        stdout
+            .write_all(shown.as_bytes())
+            .and_then(|_| stdout.write_all(b"\n"))
+            .and_then(|_| stdout.flush())
     };
     drop(shown);
     if let Err(source) = written {
         if args.secret_out.is_none() {
             run::withdraw_secret(&client, outcome, &mut journal, &Reporter::silent()).await;
         }
-        return Err(HeadlessError::Io { what: "cannot write the result to stdout; the new secret was removed".into(), source });
+        return Err(HeadlessError::Io {
+            what: "cannot write the result to stdout; the new secret was removed".into(),
+            source,
+        });
     }
     run::handed_over(&mut journal, &outcome)?;
     if args.secret_out.is_none() {
-        eprintln!("! The client secret above is shown only this once: store it now. It cannot be read again, only replaced.");
+        eprintln!(
+            "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
+        );
     }
     eprintln!("! A new secret can take up to a minute before sign-ins accept it.");
     Ok(())
@@ -99,18 +115,30 @@ pub(crate) fn auth_config(sign_in: &SignInArgs, endpoints: &Endpoints) -> AuthCo
     if let Some(id) = &sign_in.client_id {
         config.client_id = id.clone();
     }
-    config.static_token = std::env::var("APPREG_ACCESS_TOKEN").ok().filter(|t| !t.is_empty()).map(SecretString::new);
-    config.client_secret = std::env::var("APPREG_CLIENT_SECRET").ok().filter(|t| !t.is_empty()).map(SecretString::new);
+    config.static_token = std::env::var("APPREG_ACCESS_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(SecretString::new);
+    config.client_secret = std::env::var("APPREG_CLIENT_SECRET")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(SecretString::new);
     config
 }
 
 fn print_device_code(event: DeviceCodeEvent) {
     match event {
         DeviceCodeEvent::Prompt(prompt) => {
-            eprintln!("To sign in, open {} and enter the code {}", prompt.verification_uri, prompt.user_code);
+            eprintln!(
+                "To sign in, open {} and enter the code {}",
+                prompt.verification_uri, prompt.user_code
+            );
         }
         DeviceCodeEvent::SlowDown { interval } => {
-            eprintln!("(Entra ID asked to check less often: every {} s)", interval.as_secs());
+            eprintln!(
+                "(Entra ID asked to check less often: every {} s)",
+                interval.as_secs()
+            );
         }
         DeviceCodeEvent::Pending { .. } => {}
     }
@@ -123,19 +151,30 @@ fn confirm(plan: &Plan, yes: bool, now: OffsetDateTime) -> Result<(), HeadlessEr
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(HeadlessError::Usage("no terminal to confirm on: add --yes to create the app without asking".into()));
+        return Err(HeadlessError::Usage(
+            "no terminal to confirm on: add --yes to create the app without asking".into(),
+        ));
     }
     eprint!("{}\nCreate this app? [y/N] ", output::describe(plan, now));
     let mut answer = String::new();
     stdin
         .lock()
         .read_line(&mut answer)
-        .map_err(|source| HeadlessError::Io { what: "cannot read the answer".into(), source })?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") { Ok(()) } else { Err(HeadlessError::Declined) }
+        .map_err(|source| HeadlessError::Io {
+            what: "cannot read the answer".into(),
+            source,
+        })?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(HeadlessError::Declined)
+    }
 }
 
 /// A new file only the user can read; an existing file is never overwritten.
 fn write_secret_file(path: &Path, secret: &SecretString) -> Result<(), HeadlessError> {
-    write_private(path, secret.expose().as_bytes(), false)
-        .map_err(|source| HeadlessError::Io { what: format!("cannot write the secret to {}", path.display()), source })
+    write_private(path, secret.expose().as_bytes(), false).map_err(|source| HeadlessError::Io {
+        what: format!("cannot write the secret to {}", path.display()),
+        source,
+    })
 }

@@ -32,7 +32,10 @@ pub enum HeadlessError {
     #[error("{}", describe_run_error(.0))]
     Run(Box<RunError>),
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("stopped: nothing was created")]
     Declined,
 }
@@ -64,7 +67,9 @@ fn describe_run_error(error: &RunError) -> String {
         text.push_str(&format!("\n  Graph code: {code}"));
     }
     if let Some(id) = error.request_id() {
-        text.push_str(&format!("\n  request-id: {id} (give it to Microsoft support if you open a case)"));
+        text.push_str(&format!(
+            "\n  request-id: {id} (give it to Microsoft support if you open a case)"
+        ));
     }
     text.push_str("\n  Run the same command again to continue: the app already made is reused.");
     text

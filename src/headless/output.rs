@@ -55,7 +55,10 @@ pub fn plan(plan: &Plan, warnings: &[String], as_json: bool, now: OffsetDateTime
 /// The plan in the portal's words.
 pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
     let mut out = format!("Register \"{}\" ({})\n", plan.display_name, plan.profile_id);
-    out.push_str(&format!("  Supported account types: {}\n", plan.audience.portal_label()));
+    out.push_str(&format!(
+        "  Supported account types: {}\n",
+        plan.audience.portal_label()
+    ));
     out.push_str("  Redirect URIs (Web):\n");
     for uri in &plan.redirect_uris {
         out.push_str(&format!("    {uri}\n"));
@@ -89,7 +92,14 @@ pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
         plan.secret.description,
         format_graph_time(plan.secret.lifetime.end(now))
     ));
-    out.push_str(&format!("  Admin consent: {}\n", if plan.admin_consent { "grant for the organisation" } else { "not granted" }));
+    out.push_str(&format!(
+        "  Admin consent: {}\n",
+        if plan.admin_consent {
+            "grant for the organisation"
+        } else {
+            "not granted"
+        }
+    ));
     out
 }
 
@@ -146,12 +156,19 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
     let mut out = String::new();
     for p in all {
         out.push_str(&format!("{:<14} {}\n", p.id, p.summary));
-        let regions: Vec<String> = p.regions.iter().map(|r| format!("{} ({})", r.id, r.redirect_uri)).collect();
+        let regions: Vec<String> = p
+            .regions
+            .iter()
+            .map(|r| format!("{} ({})", r.id, r.redirect_uri))
+            .collect();
         if !regions.is_empty() {
             out.push_str(&format!("{:<14} regions: {}\n", "", regions.join(", ")));
         }
         if let Some(sh) = &p.self_hosted {
-            out.push_str(&format!("{:<14} self-hosted: {}\n", "", sh.redirect_template));
+            out.push_str(&format!(
+                "{:<14} self-hosted: {}\n",
+                "", sh.redirect_template
+            ));
         }
         if !p.capabilities.is_empty() {
             let caps: Vec<&str> = p.capabilities.iter().map(|c| c.id.as_str()).collect();
@@ -184,7 +201,12 @@ struct SecretOut<'a> {
 
 /// The result document. It holds the secret's value unless it went to a file; the caller
 /// writes it once and drops it.
-pub fn result_json(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::path::Path>, next_step: &str) -> zeroize::Zeroizing<String> {
+pub fn result_json(
+    plan: &Plan,
+    outcome: &Outcome,
+    secret_file: Option<&std::path::Path>,
+    next_step: &str,
+) -> zeroize::Zeroizing<String> {
     let secret = SecretOut {
         value: secret_file.is_none().then(|| outcome.secret.value.expose()),
         written_to: secret_file.map(|p| p.display().to_string()),
@@ -237,12 +259,26 @@ pub fn result_json(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::pat
 }
 
 /// The same result for people.
-pub fn result_text(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::path::Path>, next_step: &str) -> zeroize::Zeroizing<String> {
+pub fn result_text(
+    plan: &Plan,
+    outcome: &Outcome,
+    secret_file: Option<&std::path::Path>,
+    next_step: &str,
+) -> zeroize::Zeroizing<String> {
     let mut out = format!("Registered \"{}\"\n", outcome.display_name);
     out.push_str(&format!("  Application (client) ID: {}\n", outcome.app_id));
-    out.push_str(&format!("  Directory (tenant) ID:   {}\n", outcome.tenant_id));
-    out.push_str(&format!("  Object ID:               {}\n", outcome.object_id));
-    out.push_str(&format!("  Redirect URIs:           {}\n", plan.redirect_uris.join(", ")));
+    out.push_str(&format!(
+        "  Directory (tenant) ID:   {}\n",
+        outcome.tenant_id
+    ));
+    out.push_str(&format!(
+        "  Object ID:               {}\n",
+        outcome.object_id
+    ));
+    out.push_str(&format!(
+        "  Redirect URIs:           {}\n",
+        plan.redirect_uris.join(", ")
+    ));
     for c in &outcome.consent {
         let status = match &c.status {
             ConsentStatus::Granted => "granted".to_string(),
@@ -251,10 +287,19 @@ pub fn result_text(plan: &Plan, outcome: &Outcome, secret_file: Option<&std::pat
         };
         out.push_str(&format!("  Admin consent, {}: {status}\n", c.resource));
     }
-    out.push_str(&format!("  Secret expires:          {}\n", outcome.secret.end_date_time));
+    out.push_str(&format!(
+        "  Secret expires:          {}\n",
+        outcome.secret.end_date_time
+    ));
     match secret_file {
-        Some(path) => out.push_str(&format!("  Client secret:           written to {}\n", path.display())),
-        None => out.push_str(&format!("  Client secret:           {}\n", outcome.secret.value.expose())),
+        Some(path) => out.push_str(&format!(
+            "  Client secret:           written to {}\n",
+            path.display()
+        )),
+        None => out.push_str(&format!(
+            "  Client secret:           {}\n",
+            outcome.secret.value.expose()
+        )),
     }
     out.push_str(&format!("\nNext: {next_step}\n"));
     zeroize::Zeroizing::new(out)
@@ -270,7 +315,11 @@ fn pretty(value: &Value) -> String {
 
 /// The platform's next step with the ids filled in and the secret left as a placeholder.
 pub fn next_step(profile: &Profile, plan: &Plan, outcome: &Outcome) -> String {
-    let scopes: Vec<&str> = plan.permissions.iter().map(|p| p.permission.name.as_str()).collect();
+    let scopes: Vec<&str> = plan
+        .permissions
+        .iter()
+        .map(|p| p.permission.name.as_str())
+        .collect();
     profile
         .next_step
         .replace("{client_id}", &outcome.app_id)

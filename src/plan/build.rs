@@ -31,13 +31,25 @@ pub struct Choices {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
     #[error("{profile} has no region '{region}': choose {known}")]
-    UnknownRegion { profile: String, region: String, known: String },
+    UnknownRegion {
+        profile: String,
+        region: String,
+        known: String,
+    },
     #[error("{profile} has no capability '{capability}': choose {known}")]
-    UnknownCapability { profile: String, capability: String, known: String },
+    UnknownCapability {
+        profile: String,
+        capability: String,
+        known: String,
+    },
     #[error("{profile} has no self-hosted option")]
     NoSelfHosted { profile: String },
     #[error("{profile} does not support the audience {audience}: choose {known}")]
-    AudienceNotAllowed { profile: String, audience: Audience, known: String },
+    AudienceNotAllowed {
+        profile: String,
+        audience: Audience,
+        known: String,
+    },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
 }
@@ -79,7 +91,10 @@ pub fn from_profile(
     let mut permissions: Vec<PlannedPermission> = Vec::new();
     let mut add = |resource: &str, name: &str, kind: PermissionKind| -> Result<(), PlanError> {
         let (res, p) = catalog.permission(resource, name, kind)?;
-        if !permissions.iter().any(|x| x.resource_app_id == res.app_id && x.permission.id == p.id) {
+        if !permissions
+            .iter()
+            .any(|x| x.resource_app_id == res.app_id && x.permission.id == p.id)
+        {
             permissions.push(PlannedPermission {
                 resource_app_id: res.app_id.clone(),
                 resource_name: res.display_name.clone(),
@@ -112,11 +127,18 @@ pub fn from_profile(
             "{} {} needs an administrator's consent{}",
             p.resource_name,
             p.permission.name,
-            if choices.admin_consent { "; it is granted with admin consent" } else { ": add --admin-consent if you are an admin" }
+            if choices.admin_consent {
+                "; it is granted with admin consent"
+            } else {
+                ": add --admin-consent if you are an admin"
+            }
         ));
     }
 
-    let mut tags = vec!["appreg".to_string(), format!("appreg-profile:{}", profile.id)];
+    let mut tags = vec![
+        "appreg".to_string(),
+        format!("appreg-profile:{}", profile.id),
+    ];
     tags.extend(choices.tags.iter().map(|t| t.trim().to_string()));
     tags.dedup();
 
@@ -132,7 +154,9 @@ pub fn from_profile(
         }),
         permissions,
         secret: SecretPlan {
-            lifetime: choices.secret_lifetime.unwrap_or(SecretLifetime::Months(profile.secret_months)),
+            lifetime: choices
+                .secret_lifetime
+                .unwrap_or(SecretLifetime::Months(profile.secret_months)),
             description: choices
                 .secret_description
                 .clone()
@@ -147,16 +171,32 @@ pub fn from_profile(
 
 fn redirect_uris(profile: &Profile, choices: &Choices) -> Result<Vec<String>, PlanError> {
     let mut uris = Vec::new();
-    if let Some(base) = choices.self_hosted_url.as_deref().filter(|b| !b.trim().is_empty()) {
+    if let Some(base) = choices
+        .self_hosted_url
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+    {
         let uri = profile
             .self_hosted_redirect(base)
-            .ok_or_else(|| PlanError::NoSelfHosted { profile: profile.name.clone() })?;
+            .ok_or_else(|| PlanError::NoSelfHosted {
+                profile: profile.name.clone(),
+            })?;
         uris.push(uri);
     }
-    let regions: Vec<&str> = choices.regions.iter().map(|r| r.trim()).filter(|r| !r.is_empty()).collect();
+    let regions: Vec<&str> = choices
+        .regions
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
     if regions.is_empty() {
         if uris.is_empty() {
-            uris.extend(profile.default_regions().iter().map(|r| r.redirect_uri.clone()));
+            uris.extend(
+                profile
+                    .default_regions()
+                    .iter()
+                    .map(|r| r.redirect_uri.clone()),
+            );
         }
         return Ok(uris);
     }
@@ -182,11 +222,13 @@ fn capabilities<'p>(
         Some(ids) => ids
             .iter()
             .map(|id| {
-                profile.capability(id).ok_or_else(|| PlanError::UnknownCapability {
-                    profile: profile.name.clone(),
-                    capability: id.clone(),
-                    known: join(profile.capabilities.iter().map(|c| c.id.as_str())),
-                })
+                profile
+                    .capability(id)
+                    .ok_or_else(|| PlanError::UnknownCapability {
+                        profile: profile.name.clone(),
+                        capability: id.clone(),
+                        known: join(profile.capabilities.iter().map(|c| c.id.as_str())),
+                    })
             })
             .collect(),
     }
@@ -215,18 +257,28 @@ mod tests {
     use crate::profile;
 
     fn build(profile_id: &str, choices: Choices) -> Result<(Plan, Vec<String>), PlanError> {
-        from_profile(&profile::find(profile_id).unwrap(), &Catalog::offline(), &choices)
+        from_profile(
+            &profile::find(profile_id).unwrap(),
+            &Catalog::offline(),
+            &choices,
+        )
     }
 
     fn named(name: &str) -> Choices {
-        Choices { display_name: name.into(), ..Choices::default() }
+        Choices {
+            display_name: name.into(),
+            ..Choices::default()
+        }
     }
 
     #[test]
     fn nylas_v3_defaults() {
         let (plan, _) = build("nylas-v3", named("Acme Mail")).unwrap();
         assert_eq!(plan.audience, Audience::AzureADandPersonalMicrosoftAccount);
-        assert_eq!(plan.redirect_uris, ["https://api.us.nylas.com/v3/connect/callback"]);
+        assert_eq!(
+            plan.redirect_uris,
+            ["https://api.us.nylas.com/v3/connect/callback"]
+        );
         assert_eq!(
             plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH),
             "offline_access openid profile email User.Read Mail.Read Mail.Send Calendars.ReadWrite"
@@ -247,13 +299,22 @@ mod tests {
         let (plan, _) = build("nylas-v3", choices).unwrap();
         assert_eq!(plan.redirect_uris.len(), 2);
         let scopes = plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
-        assert_eq!(scopes, "offline_access openid profile User.Read Contacts.Read Mail.ReadBasic");
+        assert_eq!(
+            scopes,
+            "offline_access openid profile User.Read Contacts.Read Mail.ReadBasic"
+        );
     }
 
     #[test]
     fn streams_turns_on_both_implicit_grants_and_uses_exchange() {
         let (plan, warnings) = build("nylas-streams", named("Streams")).unwrap();
-        assert_eq!(plan.implicit_grant, ImplicitGrant { access_tokens: true, id_tokens: true });
+        assert_eq!(
+            plan.implicit_grant,
+            ImplicitGrant {
+                access_tokens: true,
+                id_tokens: true
+            }
+        );
         assert_eq!(
             plan.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
             "EAS.AccessAsUser.All EWS.AccessAsUser.All"
@@ -269,28 +330,66 @@ mod tests {
             ..named("Acme Nango")
         };
         let (plan, warnings) = build("nango", choices).unwrap();
-        assert_eq!(plan.redirect_uris, ["https://nango.acme.dev/oauth/callback"]);
+        assert_eq!(
+            plan.redirect_uris,
+            ["https://nango.acme.dev/oauth/callback"]
+        );
         assert!(warnings.iter().any(|w| w.contains("AADSTS50194")));
     }
 
     #[test]
     fn bad_choices_name_what_is_wrong() {
-        let err = build("nylas-v3", Choices { regions: vec!["apac".into()], ..named("x") }).unwrap_err();
+        let err = build(
+            "nylas-v3",
+            Choices {
+                regions: vec!["apac".into()],
+                ..named("x")
+            },
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("us, eu"), "{err}");
-        let err = build("nylas-v3", Choices { extra_permissions: vec!["Mail.Raed".into()], ..named("x") }).unwrap_err();
+        let err = build(
+            "nylas-v3",
+            Choices {
+                extra_permissions: vec!["Mail.Raed".into()],
+                ..named("x")
+            },
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("Mail.Read"), "{err}");
-        let err = build("nylas-v2", Choices { audience: Some(Audience::PersonalMicrosoftAccount), ..named("x") }).unwrap_err();
+        let err = build(
+            "nylas-v2",
+            Choices {
+                audience: Some(Audience::PersonalMicrosoftAccount),
+                ..named("x")
+            },
+        )
+        .unwrap_err();
         assert!(matches!(err, PlanError::AudienceNotAllowed { .. }));
-        let err = build("nylas-v3", Choices { self_hosted_url: Some("https://x".into()), ..named("x") }).unwrap_err();
+        let err = build(
+            "nylas-v3",
+            Choices {
+                self_hosted_url: Some("https://x".into()),
+                ..named("x")
+            },
+        )
+        .unwrap_err();
         assert!(matches!(err, PlanError::NoSelfHosted { .. }));
     }
 
     #[test]
     fn permission_specs() {
-        assert_eq!(parse_permission_spec("Mail.Read"), ("graph", "Mail.Read", PermissionKind::Delegated));
+        assert_eq!(
+            parse_permission_spec("Mail.Read"),
+            ("graph", "Mail.Read", PermissionKind::Delegated)
+        );
         assert_eq!(
             parse_permission_spec("exchange:EWS.AccessAsUser.All"),
-            ("exchange", "EWS.AccessAsUser.All", PermissionKind::Delegated)
+            (
+                "exchange",
+                "EWS.AccessAsUser.All",
+                PermissionKind::Delegated
+            )
         );
         assert_eq!(
             parse_permission_spec("graph:role:User.Read.All"),

@@ -117,9 +117,21 @@ mod tests {
     #[test]
     fn twenty_four_calendar_months() {
         let now = datetime!(2026-11-22 10:30 UTC);
-        assert_eq!(SecretLifetime::Months(24).end(now), datetime!(2028-11-22 10:30 UTC));
-        assert_eq!(add_months(datetime!(2026-08-31 0:00 UTC), 6), datetime!(2027-02-28 0:00 UTC));
-        assert_eq!(add_months(datetime!(2027-12-31 0:00 UTC), 2), datetime!(2028-02-29 0:00 UTC));
-        assert_eq!(add_months(datetime!(2026-01-15 0:00 UTC), 12), datetime!(2027-01-15 0:00 UTC));
+        assert_eq!(
+            SecretLifetime::Months(24).end(now),
+            datetime!(2028-11-22 10:30 UTC)
+        );
+        assert_eq!(
+            add_months(datetime!(2026-08-31 0:00 UTC), 6),
+            datetime!(2027-02-28 0:00 UTC)
+        );
+        assert_eq!(
+            add_months(datetime!(2027-12-31 0:00 UTC), 2),
+            datetime!(2028-02-29 0:00 UTC)
+        );
+        assert_eq!(
+            add_months(datetime!(2026-01-15 0:00 UTC), 12),
+            datetime!(2027-01-15 0:00 UTC)
+        );
     }
 }

@@ -117,19 +117,31 @@ pub fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Valu
     })
 }
 
-pub fn app_role_assignment_body(client_sp_id: &str, resource_sp_id: &str, app_role_id: &str) -> Value {
+pub fn app_role_assignment_body(
+    client_sp_id: &str,
+    resource_sp_id: &str,
+    app_role_id: &str,
+) -> Value {
     json!({ "principalId": client_sp_id, "resourceId": resource_sp_id, "appRoleId": app_role_id })
 }
 
 /// Graph's date-time form: UTC, whole seconds, `Z`.
 pub fn format_graph_time(at: OffsetDateTime) -> String {
-    let utc = at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at);
+    let utc = at
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(at);
     utc.format(&Rfc3339).unwrap_or_default()
 }
 
 impl Plan {
     /// The requests `create` sends, in order; `{…}` marks ids known only at run time.
-    pub fn requests(&self, unique_name: &str, secret_display_name: &str, now: OffsetDateTime) -> Vec<GraphRequest> {
+    pub fn requests(
+        &self,
+        unique_name: &str,
+        secret_display_name: &str,
+        now: OffsetDateTime,
+    ) -> Vec<GraphRequest> {
         let mut requests = vec![GraphRequest {
             method: Method::Get,
             path: "/organization?$select=id,displayName,verifiedDomains".into(),
@@ -159,7 +171,10 @@ impl Plan {
             method: Method::Post,
             path: "/applications/{app.id}/addPassword".into(),
             headers: vec![],
-            body: Some(add_password_body(secret_display_name, self.secret.lifetime.end(now))),
+            body: Some(add_password_body(
+                secret_display_name,
+                self.secret.lifetime.end(now),
+            )),
             purpose: "Add a client secret".into(),
         });
         requests.push(GraphRequest {
@@ -181,13 +196,23 @@ impl Plan {
                         purpose: format!("Grant admin consent for {name}"),
                     });
                 }
-                for role in self.permissions_of(app_id).filter(|p| p.kind == PermissionKind::Application) {
+                for role in self
+                    .permissions_of(app_id)
+                    .filter(|p| p.kind == PermissionKind::Application)
+                {
                     requests.push(GraphRequest {
                         method: Method::Post,
                         path: "/servicePrincipals/{sp.id}/appRoleAssignments".into(),
                         headers: vec![],
-                        body: Some(app_role_assignment_body("{sp.id}", &format!("{{{name} sp.id}}"), &role.id)),
-                        purpose: format!("Grant the application permission {} of {name}", role.name),
+                        body: Some(app_role_assignment_body(
+                            "{sp.id}",
+                            &format!("{{{name} sp.id}}"),
+                            &role.id,
+                        )),
+                        purpose: format!(
+                            "Grant the application permission {} of {name}",
+                            role.name
+                        ),
                     });
                 }
             }
@@ -197,7 +222,9 @@ impl Plan {
 }
 
 pub fn resource_sp_path(app_id: &str) -> String {
-    format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles")
+    format!(
+        "/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles"
+    )
 }
 
 #[cfg(test)]
@@ -215,7 +242,13 @@ mod tests {
             admin_consent,
             ..Choices::default()
         };
-        from_profile(&profile::find(profile_id).unwrap(), &Catalog::offline(), &choices).unwrap().0
+        from_profile(
+            &profile::find(profile_id).unwrap(),
+            &Catalog::offline(),
+            &choices,
+        )
+        .unwrap()
+        .0
     }
 
     #[test]
@@ -226,14 +259,26 @@ mod tests {
         assert_eq!(body["api"]["requestedAccessTokenVersion"], 2);
         assert_eq!(
             body["web"]["redirectUris"],
-            json!(["https://api.us.nylas.com/v3/connect/callback", "https://api.eu.nylas.com/v3/connect/callback"])
+            json!([
+                "https://api.us.nylas.com/v3/connect/callback",
+                "https://api.eu.nylas.com/v3/connect/callback"
+            ])
         );
-        assert_eq!(body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"], false);
-        assert_eq!(body["web"]["implicitGrantSettings"]["enableIdTokenIssuance"], false);
+        assert_eq!(
+            body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"],
+            false
+        );
+        assert_eq!(
+            body["web"]["implicitGrantSettings"]["enableIdTokenIssuance"],
+            false
+        );
         let rra = body["requiredResourceAccess"].as_array().unwrap();
         assert_eq!(rra.len(), 1);
         assert_eq!(rra[0]["resourceAppId"], MICROSOFT_GRAPH);
-        assert_eq!(rra[0]["resourceAccess"][0], json!({"id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "type": "Scope"}));
+        assert_eq!(
+            rra[0]["resourceAccess"][0],
+            json!({"id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "type": "Scope"})
+        );
         assert_eq!(body["tags"], json!(["appreg", "appreg-profile:nylas-v3"]));
     }
 
@@ -248,14 +293,20 @@ mod tests {
             rra[1]["resourceAccess"],
             json!([{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}, {"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}])
         );
-        assert_eq!(body["web"]["redirectUris"][1], "https://ireland.api.nylas.com/oauth/callback");
+        assert_eq!(
+            body["web"]["redirectUris"][1],
+            "https://ireland.api.nylas.com/oauth/callback"
+        );
     }
 
     #[test]
     fn request_list_with_and_without_admin_consent() {
         let now = datetime!(2026-11-22 09:00:00.123 UTC);
         let without = plan("nylas-streams", false).requests("appreg-x", "appreg · ab12", now);
-        let lines: Vec<String> = without.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+        let lines: Vec<String> = without
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
         assert_eq!(
             lines,
             [
@@ -265,16 +316,28 @@ mod tests {
                 "POST /servicePrincipals",
             ]
         );
-        assert_eq!(without[1].headers, [("Prefer", "create-if-missing".to_string())]);
+        assert_eq!(
+            without[1].headers,
+            [("Prefer", "create-if-missing".to_string())]
+        );
         assert_eq!(
             without[2].body.as_ref().unwrap()["passwordCredential"],
             json!({"displayName": "appreg · ab12", "endDateTime": "2028-11-22T09:00:00Z"})
         );
         let with = plan("nylas-streams", true).requests("appreg-x", "d", now);
-        let grants: Vec<&GraphRequest> = with.iter().filter(|r| r.path == "/oauth2PermissionGrants").collect();
+        let grants: Vec<&GraphRequest> = with
+            .iter()
+            .filter(|r| r.path == "/oauth2PermissionGrants")
+            .collect();
         assert_eq!(grants.len(), 2);
-        assert_eq!(grants[0].body.as_ref().unwrap()["scope"], "offline_access openid profile User.Read Mail.Read");
-        assert_eq!(grants[0].body.as_ref().unwrap()["consentType"], "AllPrincipals");
+        assert_eq!(
+            grants[0].body.as_ref().unwrap()["scope"],
+            "offline_access openid profile User.Read Mail.Read"
+        );
+        assert_eq!(
+            grants[0].body.as_ref().unwrap()["consentType"],
+            "AllPrincipals"
+        );
         assert!(grants[0].body.as_ref().unwrap()["principalId"].is_null());
     }
 }

@@ -45,17 +45,24 @@ pub fn validate_display_name(name: &str, audience: Audience) -> Result<(), Strin
 pub fn validate_redirect_uri(uri: &str, audience: Audience) -> Result<(), String> {
     let chars = uri.chars().count();
     if chars > MAX_REDIRECT_URI_CHARS {
-        return Err(format!("{chars} characters; at most {MAX_REDIRECT_URI_CHARS}"));
+        return Err(format!(
+            "{chars} characters; at most {MAX_REDIRECT_URI_CHARS}"
+        ));
     }
     if let Some(c) = uri.chars().find(|c| FORBIDDEN_URI_CHARS.contains(c)) {
-        return Err(format!("must not contain '{c}' (! $ ' ( ) , ; are not allowed)"));
+        return Err(format!(
+            "must not contain '{c}' (! $ ' ( ) , ; are not allowed)"
+        ));
     }
     if uri.chars().any(char::is_whitespace) {
         return Err("must not contain spaces".into());
     }
     let personal = !audience.limits().wildcards_and_queries_allowed;
     if personal && uri.contains('*') {
-        return Err(format!("wildcards are not allowed for {}", audience_phrase(audience)));
+        return Err(format!(
+            "wildcards are not allowed for {}",
+            audience_phrase(audience)
+        ));
     }
     let parsed = url::Url::parse(&uri.replace('*', "wildcard"))
         .map_err(|e| format!("not an absolute URI ({e})"))?;
@@ -63,8 +70,14 @@ pub fn validate_redirect_uri(uri: &str, audience: Audience) -> Result<(), String
     match parsed.scheme() {
         "https" => {}
         "http" if host == "localhost" || host == "127.0.0.1" => {}
-        "http" => return Err("must use https (http is allowed only for localhost and 127.0.0.1)".into()),
-        other => return Err(format!("scheme '{other}' is not allowed for a Web redirect URI; use https")),
+        "http" => {
+            return Err("must use https (http is allowed only for localhost and 127.0.0.1)".into());
+        }
+        other => {
+            return Err(format!(
+                "scheme '{other}' is not allowed for a Web redirect URI; use https"
+            ));
+        }
     }
     if host.is_empty() {
         return Err("needs a host".into());
@@ -73,7 +86,10 @@ pub fn validate_redirect_uri(uri: &str, audience: Audience) -> Result<(), String
         return Err("must not contain a fragment (#…)".into());
     }
     if personal && parsed.query().is_some() {
-        return Err(format!("query strings are not allowed for {}", audience_phrase(audience)));
+        return Err(format!(
+            "query strings are not allowed for {}",
+            audience_phrase(audience)
+        ));
     }
     Ok(())
 }
@@ -101,7 +117,8 @@ impl Plan {
     /// Every rule the plan breaks, each naming its field; empty when Graph will accept it.
     pub fn validate(&self, now: OffsetDateTime) -> Vec<ValidationError> {
         let mut errors = Vec::new();
-        let mut err = |field: &'static str, message: String| errors.push(ValidationError { field, message });
+        let mut err =
+            |field: &'static str, message: String| errors.push(ValidationError { field, message });
         let limits = self.audience.limits();
 
         if let Err(m) = validate_display_name(&self.display_name, self.audience) {
@@ -110,7 +127,11 @@ impl Plan {
         if self.redirect_uris.len() > limits.redirect_uris {
             err(
                 "redirect URIs",
-                format!("{} given; at most {} for this audience", self.redirect_uris.len(), limits.redirect_uris),
+                format!(
+                    "{} given; at most {} for this audience",
+                    self.redirect_uris.len(),
+                    limits.redirect_uris
+                ),
             );
         }
         for (i, uri) in self.redirect_uris.iter().enumerate() {
@@ -127,7 +148,9 @@ impl Plan {
                 if count > max {
                     err(
                         "permissions",
-                        format!("{count} on {resource_name}; at most {max} per resource with personal accounts"),
+                        format!(
+                            "{count} on {resource_name}; at most {max} per resource with personal accounts"
+                        ),
                     );
                 }
             }
@@ -138,21 +161,30 @@ impl Plan {
             }
         }
         match self.secret.lifetime {
-            SecretLifetime::Months(m) if !(1..=MAX_SECRET_MONTHS).contains(&m) => {
-                err("secret lifetime", format!("{m} months; choose 1 to {MAX_SECRET_MONTHS}"))
-            }
+            SecretLifetime::Months(m) if !(1..=MAX_SECRET_MONTHS).contains(&m) => err(
+                "secret lifetime",
+                format!("{m} months; choose 1 to {MAX_SECRET_MONTHS}"),
+            ),
             SecretLifetime::Until(date) => {
                 let latest = super::add_months(now, MAX_SECRET_MONTHS).date();
                 if date <= now.date() {
                     err("secret expiry", format!("{date} is not in the future"));
                 } else if date > latest {
-                    err("secret expiry", format!("{date} is more than {MAX_SECRET_MONTHS} months away (latest {latest})"));
+                    err(
+                        "secret expiry",
+                        format!(
+                            "{date} is more than {MAX_SECRET_MONTHS} months away (latest {latest})"
+                        ),
+                    );
                 }
             }
             SecretLifetime::Months(_) => {}
         }
         if self.secret.description.chars().any(char::is_control) {
-            err("secret description", "must not contain control characters".into());
+            err(
+                "secret description",
+                "must not contain control characters".into(),
+            );
         }
         errors
     }
@@ -180,7 +212,11 @@ mod tests {
     #[test]
     fn redirect_uri_table() {
         let cases: [(&str, Audience, bool); 16] = [
-            ("https://api.us.nylas.com/v3/connect/callback", PERSONAL, true),
+            (
+                "https://api.us.nylas.com/v3/connect/callback",
+                PERSONAL,
+                true,
+            ),
             ("http://localhost:8080/callback", PERSONAL, true),
             ("http://127.0.0.1/cb", PERSONAL, true),
             ("http://example.com/cb", ORG, false),
@@ -198,10 +234,18 @@ mod tests {
             ("", ORG, false),
         ];
         for (uri, audience, ok) in cases {
-            assert_eq!(validate_redirect_uri(uri, audience).is_ok(), ok, "{uri} {audience}");
+            assert_eq!(
+                validate_redirect_uri(uri, audience).is_ok(),
+                ok,
+                "{uri} {audience}"
+            );
         }
         let long = format!("https://example.com/{}", "a".repeat(240));
-        assert!(validate_redirect_uri(&long, ORG).unwrap_err().contains("at most 256"));
+        assert!(
+            validate_redirect_uri(&long, ORG)
+                .unwrap_err()
+                .contains("at most 256")
+        );
     }
 
     #[test]

@@ -28,24 +28,41 @@ pub(super) async fn register(
         .header("Prefer", "create-if-missing")
         .body(application_body(plan))
         .resend_after_lost_answer();
-    let answer = client.send(&call, reporter).await.map_err(|e| failed(op.clone(), e, reporter))?;
+    let answer = client
+        .send(&call, reporter)
+        .await
+        .map_err(|e| failed(op.clone(), e, reporter))?;
 
-    let known = journal.entry().object_id.clone().zip(journal.entry().app_id.clone());
+    let known = journal
+        .entry()
+        .object_id
+        .clone()
+        .zip(journal.entry().app_id.clone());
     let created: Option<Application> = (answer.status == 201).then(|| answer.json().ok()).flatten();
     let ids = match (created, known) {
-        (Some(app), _) => AppIds { object_id: app.id, app_id: app.app_id },
+        (Some(app), _) => AppIds {
+            object_id: app.id,
+            app_id: app.app_id,
+        },
         (None, Some((object_id, app_id))) => AppIds { object_id, app_id },
         // Updated, not created (an earlier attempt made it and its answer was lost), or an
         // answer that could not be read: look the app up by its unique name.
         (None, None) => {
-            let read = Call::new(op.clone(), Method::Get, format!("{}?$select=id,appId", upsert_path(&unique_name)))
-                .wait_for_replication();
+            let read = Call::new(
+                op.clone(),
+                Method::Get,
+                format!("{}?$select=id,appId", upsert_path(&unique_name)),
+            )
+            .wait_for_replication();
             let app: Application = client
                 .send(&read, reporter)
                 .await
                 .and_then(|a| a.json())
                 .map_err(|e| failed(op.clone(), e, reporter))?;
-            AppIds { object_id: app.id, app_id: app.app_id }
+            AppIds {
+                object_id: app.id,
+                app_id: app.app_id,
+            }
         }
     };
     journal.record(|e| {

@@ -33,7 +33,11 @@ pub(super) struct Principal {
     pub created: bool,
 }
 
-pub(super) async fn service_principal(client: &GraphClient, app_id: &str, reporter: &Reporter) -> Result<Principal, RunError> {
+pub(super) async fn service_principal(
+    client: &GraphClient,
+    app_id: &str,
+    reporter: &Reporter,
+) -> Result<Principal, RunError> {
     let op = Operation::CreateServicePrincipal;
     // A repeat after a lost answer is caught as a conflict below.
     let create = Call::new(op.clone(), Method::Post, "/servicePrincipals")
@@ -52,11 +56,24 @@ pub(super) async fn service_principal(client: &GraphClient, app_id: &str, report
     }
 }
 
-async fn read_principal(client: &GraphClient, app_id: &str, created: bool, reporter: &Reporter) -> Result<Principal, RunError> {
+async fn read_principal(
+    client: &GraphClient,
+    app_id: &str,
+    created: bool,
+    reporter: &Reporter,
+) -> Result<Principal, RunError> {
     let op = Operation::CreateServicePrincipal;
-    let read = Call::new(op.clone(), Method::Get, format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"))
-        .wait_for_replication();
-    let sp = client.send(&read, reporter).await.and_then(|a| a.json()).map_err(|e| failed(op, e, reporter))?;
+    let read = Call::new(
+        op.clone(),
+        Method::Get,
+        format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"),
+    )
+    .wait_for_replication();
+    let sp = client
+        .send(&read, reporter)
+        .await
+        .and_then(|a| a.json())
+        .map_err(|e| failed(op, e, reporter))?;
     Ok(Principal { sp, created })
 }
 
@@ -68,7 +85,11 @@ pub(super) async fn grant_all(
     reporter: &Reporter,
 ) -> Vec<ConsentResult> {
     // A service principal made by this run has no grants yet; only an older one needs a look.
-    let existing = if principal.created { Ok(Vec::new()) } else { existing_grants(client, &principal.sp.id, reporter).await };
+    let existing = if principal.created {
+        Ok(Vec::new())
+    } else {
+        existing_grants(client, &principal.sp.id, reporter).await
+    };
     let existing = match existing {
         Ok(grants) => grants,
         Err(error) => {
@@ -76,7 +97,14 @@ pub(super) async fn grant_all(
             return plan
                 .resources()
                 .into_iter()
-                .map(|(_, name)| skipped(name, plan, format!("cannot read the existing grants: {message}"), reporter))
+                .map(|(_, name)| {
+                    skipped(
+                        name,
+                        plan,
+                        format!("cannot read the existing grants: {message}"),
+                        reporter,
+                    )
+                })
                 .collect();
         }
     };
@@ -84,10 +112,24 @@ pub(super) async fn grant_all(
         let existing = &existing;
         async move {
             match resource_sps.get(app_id) {
-                Some(Ok(resource)) => grant_one(client, plan, &principal.sp.id, resource, name, existing, reporter).await,
-                Some(Err(error)) => {
-                    skipped(name, plan, format!("{name} cannot be read in this tenant: {}", error.advice()), reporter)
+                Some(Ok(resource)) => {
+                    grant_one(
+                        client,
+                        plan,
+                        &principal.sp.id,
+                        resource,
+                        name,
+                        existing,
+                        reporter,
+                    )
+                    .await
                 }
+                Some(Err(error)) => skipped(
+                    name,
+                    plan,
+                    format!("{name} cannot be read in this tenant: {}", error.advice()),
+                    reporter,
+                ),
                 None => skipped(name, plan, format!("{name} was not read"), reporter),
             }
         }
@@ -95,13 +137,21 @@ pub(super) async fn grant_all(
     futures::future::join_all(grants).await
 }
 
-async fn existing_grants(client: &GraphClient, sp_id: &str, reporter: &Reporter) -> Result<Vec<PermissionGrant>, GraphError> {
+async fn existing_grants(
+    client: &GraphClient,
+    sp_id: &str,
+    reporter: &Reporter,
+) -> Result<Vec<PermissionGrant>, GraphError> {
     let call = Call::new(
         Operation::GrantConsent("existing grants".into()),
         Method::Get,
         format!("/oauth2PermissionGrants?$filter=clientId eq '{sp_id}'"),
     );
-    Ok(client.send(&call, reporter).await?.json::<Collection<PermissionGrant>>()?.value)
+    Ok(client
+        .send(&call, reporter)
+        .await?
+        .json::<Collection<PermissionGrant>>()?
+        .value)
 }
 
 async fn grant_one(
@@ -115,9 +165,15 @@ async fn grant_one(
 ) -> ConsentResult {
     let scope = plan.delegated_scopes(&resource.app_id);
     let op = Operation::GrantConsent(name.to_string());
-    let mut result = ConsentResult { resource: name.to_string(), scope: scope.clone(), status: ConsentStatus::Granted };
+    let mut result = ConsentResult {
+        resource: name.to_string(),
+        scope: scope.clone(),
+        status: ConsentStatus::Granted,
+    };
     if !scope.is_empty() {
-        let prior = existing.iter().find(|g| g.resource_id == resource.id && g.consent_type.as_deref() == Some("AllPrincipals"));
+        let prior = existing.iter().find(|g| {
+            g.resource_id == resource.id && g.consent_type.as_deref() == Some("AllPrincipals")
+        });
         let outcome = match prior {
             Some(grant) => extend_grant(client, grant, &scope, &op, reporter).await,
             None => {
@@ -127,7 +183,10 @@ async fn grant_one(
                     .resend_after_lost_answer()
                     .wait_for_replication();
                 match client.send(&call, reporter).await {
-                    Err(e) if e.status() == Some(409) => extend_existing(client, client_sp, &resource.id, &scope, &op, reporter).await,
+                    Err(e) if e.status() == Some(409) => {
+                        extend_existing(client, client_sp, &resource.id, &scope, &op, reporter)
+                            .await
+                    }
                     other => other.map(drop),
                 }
             }
@@ -138,10 +197,17 @@ async fn grant_one(
         }
     }
     let op = Operation::AssignAppRole(name.to_string());
-    for role in plan.permissions_of(&resource.app_id).filter(|p| p.kind == PermissionKind::Application) {
-        let call = Call::new(op.clone(), Method::Post, format!("/servicePrincipals/{client_sp}/appRoleAssignments"))
-            .body(app_role_assignment_body(client_sp, &resource.id, &role.id))
-            .wait_for_replication();
+    for role in plan
+        .permissions_of(&resource.app_id)
+        .filter(|p| p.kind == PermissionKind::Application)
+    {
+        let call = Call::new(
+            op.clone(),
+            Method::Post,
+            format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
+        )
+        .body(app_role_assignment_body(client_sp, &resource.id, &role.id))
+        .wait_for_replication();
         match client.send(&call, reporter).await {
             // Already assigned on an earlier run.
             Ok(_) => {}
@@ -164,7 +230,9 @@ async fn extend_existing(
     reporter: &Reporter,
 ) -> Result<(), GraphError> {
     let grants = existing_grants(client, client_sp, reporter).await?;
-    match grants.iter().find(|g| g.resource_id == resource_sp && g.consent_type.as_deref() == Some("AllPrincipals")) {
+    match grants.iter().find(|g| {
+        g.resource_id == resource_sp && g.consent_type.as_deref() == Some("AllPrincipals")
+    }) {
         Some(grant) => extend_grant(client, grant, scope, op, reporter).await,
         None => Ok(()),
     }
@@ -186,33 +254,54 @@ async fn extend_grant(
         }
     }
     if scopes.len() == before {
-        reporter.emit(Event::Skipped { op: op.clone(), reason: "already granted".into() });
+        reporter.emit(Event::Skipped {
+            op: op.clone(),
+            reason: "already granted".into(),
+        });
         return Ok(());
     }
-    let call = Call::new(op.clone(), Method::Patch, format!("/oauth2PermissionGrants/{}", grant.id))
-        .body(json!({ "scope": scopes.join(" ") }))
-        .resend_after_lost_answer();
+    let call = Call::new(
+        op.clone(),
+        Method::Patch,
+        format!("/oauth2PermissionGrants/{}", grant.id),
+    )
+    .body(json!({ "scope": scopes.join(" ") }))
+    .resend_after_lost_answer();
     client.send(&call, reporter).await.map(drop)
 }
 
 fn consent_failure(op: &Operation, error: GraphError, reporter: &Reporter) -> ConsentStatus {
     if error.status() == Some(403) {
         let reason = "only an administrator can grant consent for the organisation; send them the admin consent link".to_string();
-        reporter.emit(Event::Skipped { op: op.clone(), reason: reason.clone() });
+        reporter.emit(Event::Skipped {
+            op: op.clone(),
+            reason: reason.clone(),
+        });
         return ConsentStatus::Skipped(reason);
     }
     let message = error.advice();
-    reporter.emit(Event::Failed { op: op.clone(), message: message.clone(), request_id: error.request_id().map(str::to_string) });
+    reporter.emit(Event::Failed {
+        op: op.clone(),
+        message: message.clone(),
+        request_id: error.request_id().map(str::to_string),
+    });
     ConsentStatus::Failed(message)
 }
 
 fn skipped(name: &str, plan: &Plan, reason: String, reporter: &Reporter) -> ConsentResult {
-    reporter.emit(Event::Skipped { op: Operation::GrantConsent(name.to_string()), reason: reason.clone() });
+    reporter.emit(Event::Skipped {
+        op: Operation::GrantConsent(name.to_string()),
+        reason: reason.clone(),
+    });
     let scope = plan
         .resources()
         .into_iter()
         .find(|(_, n)| *n == name)
         .map(|(id, _)| plan.delegated_scopes(id))
         .unwrap_or_default();
-    ConsentResult { resource: name.to_string(), scope, status: ConsentStatus::Skipped(reason) }
+    ConsentResult {
+        resource: name.to_string(),
+        scope,
+        status: ConsentStatus::Skipped(reason),
+    }
 }

@@ -54,7 +54,11 @@ pub enum RunError {
         "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter --secret-months",
         .cap.as_deref().map(|c| format!(" (the limit is {c})")).unwrap_or_default()
     )]
-    SecretLifetime { months: String, cap: Option<String>, request_id: Option<String> },
+    SecretLifetime {
+        months: String,
+        cap: Option<String>,
+        request_id: Option<String>,
+    },
     #[error(transparent)]
     Journal(#[from] JournalError),
 }
@@ -107,12 +111,20 @@ pub async fn execute(
 ) -> Result<Outcome, RunError> {
     // 1. Reads, concurrently.
     let resources = plan.resources();
-    let reads = futures::future::join_all(resources.iter().filter(|_| plan.admin_consent).map(|(app_id, name)| {
-                async move { (app_id.to_string(), client.resource_service_principal(app_id, name, reporter).await) }
-    }));
+    let reads = futures::future::join_all(resources.iter().filter(|_| plan.admin_consent).map(
+        |(app_id, name)| async move {
+            (
+                app_id.to_string(),
+                client
+                    .resource_service_principal(app_id, name, reporter)
+                    .await,
+            )
+        },
+    ));
     let (org, resource_sps) = tokio::join!(client.organization(reporter), reads);
     let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
-    let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> = resource_sps.into_iter().collect();
+    let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> =
+        resource_sps.into_iter().collect();
     journal.record(|e| e.tenant_id = Some(org.id.clone()))?;
 
     // 2. The app.
@@ -155,8 +167,20 @@ pub async fn execute(
 }
 
 /// Removes the new secret when it could not be handed over after all.
-pub async fn withdraw_secret(client: &GraphClient, outcome: Outcome, journal: &mut Journal, reporter: &Reporter) {
-    secret::discard(client, &outcome.object_id, outcome.secret, journal, reporter).await;
+pub async fn withdraw_secret(
+    client: &GraphClient,
+    outcome: Outcome,
+    journal: &mut Journal,
+    reporter: &Reporter,
+) {
+    secret::discard(
+        client,
+        &outcome.object_id,
+        outcome.secret,
+        journal,
+        reporter,
+    )
+    .await;
 }
 
 /// Marks the secret as handed over: from now on a re-run does not remove it.

@@ -26,9 +26,14 @@ pub(super) async fn issue(
 ) -> Result<IssuedSecret, RunError> {
     match journal.entry().secret.clone() {
         SecretState::Requested { display_name } => {
-            remove_where(client, &app.object_id, reporter, |c| c.display_name.as_deref() == Some(&display_name)).await?
+            remove_where(client, &app.object_id, reporter, |c| {
+                c.display_name.as_deref() == Some(&display_name)
+            })
+            .await?
         }
-        SecretState::Issued { key_id, .. } => remove_where(client, &app.object_id, reporter, |c| c.key_id == key_id).await?,
+        SecretState::Issued { key_id, .. } => {
+            remove_where(client, &app.object_id, reporter, |c| c.key_id == key_id).await?
+        }
         SecretState::None | SecretState::HandedOver { .. } => {}
     }
     journal.record(|e| e.secret = SecretState::None)?;
@@ -38,16 +43,30 @@ pub(super) async fn issue(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let display_name = format!("{} ({})", plan.secret.description, &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        journal.record(|e| e.secret = SecretState::Requested { display_name: display_name.clone() })?;
+        let display_name = format!(
+            "{} ({})",
+            plan.secret.description,
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        journal.record(|e| {
+            e.secret = SecretState::Requested {
+                display_name: display_name.clone(),
+            }
+        })?;
         let call = Call::new(Operation::AddSecret, Method::Post, path.clone())
             .body(add_password_body(&display_name, end))
             .wait_for_replication();
-        let answer = client.send(&call, reporter).await.and_then(|a| a.json::<NewPassword>());
+        let answer = client
+            .send(&call, reporter)
+            .await
+            .and_then(|a| a.json::<NewPassword>());
         match answer {
             Ok(password) => {
                 journal.record(|e| {
-                    e.secret = SecretState::Issued { display_name: display_name.clone(), key_id: password.key_id.clone() }
+                    e.secret = SecretState::Issued {
+                        display_name: display_name.clone(),
+                        key_id: password.key_id.clone(),
+                    }
                 })?;
                 return Ok(IssuedSecret {
                     value: password.secret_text,
@@ -63,15 +82,26 @@ pub(super) async fn issue(
                 let months = format!("until {}", format_graph_time(end));
                 reporter.emit(Event::Failed {
                     op: Operation::AddSecret,
-                    message: format!("the tenant's policy caps secret lifetime{}", cap.as_deref().map(|c| format!(" at {c}")).unwrap_or_default()),
+                    message: format!(
+                        "the tenant's policy caps secret lifetime{}",
+                        cap.as_deref()
+                            .map(|c| format!(" at {c}"))
+                            .unwrap_or_default()
+                    ),
                     request_id: error.request_id().map(str::to_string),
                 });
-                return Err(RunError::SecretLifetime { months, cap, request_id: error.request_id().map(str::to_string) });
+                return Err(RunError::SecretLifetime {
+                    months,
+                    cap,
+                    request_id: error.request_id().map(str::to_string),
+                });
             }
             Err(error) if answer_may_be_lost(&error) && attempt < MAX_ADD_ATTEMPTS => {
                 reporter.emit(Event::Retrying {
                     op: Operation::AddSecret,
-                    reason: format!("the answer was lost ({error}); removing any secret it made first"),
+                    reason: format!(
+                        "the answer was lost ({error}); removing any secret it made first"
+                    ),
                     attempt,
                     wait: std::time::Duration::ZERO,
                 });
@@ -98,7 +128,10 @@ pub(super) async fn discard(
     reporter: &Reporter,
 ) {
     // If removal fails too, the journal keeps the key id and the next run removes it.
-    if remove_key(client, object_id, &secret.key_id, reporter).await.is_ok() {
+    if remove_key(client, object_id, &secret.key_id, reporter)
+        .await
+        .is_ok()
+    {
         let _ = journal.record(|e| e.secret = SecretState::None);
     }
 }
@@ -113,8 +146,16 @@ fn answer_may_be_lost(error: &GraphError) -> bool {
     }
 }
 
-async fn remove_named(client: &GraphClient, object_id: &str, display_name: &str, reporter: &Reporter) -> Result<(), RunError> {
-    remove_where(client, object_id, reporter, |c| c.display_name.as_deref() == Some(display_name)).await
+async fn remove_named(
+    client: &GraphClient,
+    object_id: &str,
+    display_name: &str,
+    reporter: &Reporter,
+) -> Result<(), RunError> {
+    remove_where(client, object_id, reporter, |c| {
+        c.display_name.as_deref() == Some(display_name)
+    })
+    .await
 }
 
 /// Lists the app's secrets and removes those `doomed` picks, so only existing keys are removed.
@@ -125,8 +166,12 @@ async fn remove_where(
     doomed: impl Fn(&PasswordCredential) -> bool,
 ) -> Result<(), RunError> {
     let op = Operation::RemoveLostSecret;
-    let read = Call::new(op.clone(), Method::Get, format!("/applications/{object_id}?$select=id,appId,passwordCredentials"))
-        .wait_for_replication();
+    let read = Call::new(
+        op.clone(),
+        Method::Get,
+        format!("/applications/{object_id}?$select=id,appId,passwordCredentials"),
+    )
+    .wait_for_replication();
     let app: Application = client
         .send(&read, reporter)
         .await
@@ -138,19 +183,38 @@ async fn remove_where(
     Ok(())
 }
 
-async fn remove_key(client: &GraphClient, object_id: &str, key_id: &str, reporter: &Reporter) -> Result<(), RunError> {
+async fn remove_key(
+    client: &GraphClient,
+    object_id: &str,
+    key_id: &str,
+    reporter: &Reporter,
+) -> Result<(), RunError> {
     let op = Operation::RemoveLostSecret;
-    let call = Call::new(op.clone(), Method::Post, format!("/applications/{object_id}/removePassword"))
-        .body(json!({ "keyId": key_id }))
-        .wait_for_replication();
-    client.send(&call, reporter).await.map(drop).map_err(|e| failed(op, e, reporter))
+    let call = Call::new(
+        op.clone(),
+        Method::Post,
+        format!("/applications/{object_id}/removePassword"),
+    )
+    .body(json!({ "keyId": key_id }))
+    .wait_for_replication();
+    client
+        .send(&call, reporter)
+        .await
+        .map(drop)
+        .map_err(|e| failed(op, e, reporter))
 }
 
 /// The tenant's cap on secret lifetime, when this user may read the policy.
 async fn lifetime_cap(client: &GraphClient, reporter: &Reporter) -> Option<String> {
-    let call = Call::new(Operation::AddSecret, Method::Get, "/policies/defaultAppManagementPolicy");
+    let call = Call::new(
+        Operation::AddSecret,
+        Method::Get,
+        "/policies/defaultAppManagementPolicy",
+    );
     let policy: Value = client.send(&call, reporter).await.ok()?.json().ok()?;
-    let restrictions = policy.pointer("/applicationRestrictions/passwordCredentials")?.as_array()?;
+    let restrictions = policy
+        .pointer("/applicationRestrictions/passwordCredentials")?
+        .as_array()?;
     restrictions
         .iter()
         .find(|r| r.get("restrictionType").and_then(Value::as_str) == Some("passwordLifetime"))

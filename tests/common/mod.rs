@@ -37,7 +37,11 @@ pub fn fast_retries() -> RetryPolicy {
 
 pub fn client(sim: &SimHandle) -> GraphClient {
     let endpoints = Cloud::Global
-        .endpoints(Some(&sim.graph_url()), Some(&sim.login_url()), Some(&sim.arm_url()))
+        .endpoints(
+            Some(&sim.graph_url()),
+            Some(&sim.login_url()),
+            Some(&sim.arm_url()),
+        )
         .expect("simulator URLs parse");
     let mut config = AuthConfig::new(AuthMethod::Token, endpoints.auth());
     config.static_token = Some(SecretString::new(TEST_TOKEN.into()));
@@ -50,8 +54,15 @@ pub fn client(sim: &SimHandle) -> GraphClient {
 pub fn plan(profile_id: &str, name: &str, admin_consent: bool) -> Plan {
     let profile = profile::find(profile_id).expect("built-in profile");
     let regions = profile.regions.iter().map(|r| r.id.clone()).collect();
-    let choices = Choices { display_name: name.into(), regions, admin_consent, ..Choices::default() };
-    from_profile(&profile, &Catalog::offline(), &choices).expect("plan builds").0
+    let choices = Choices {
+        display_name: name.into(),
+        regions,
+        admin_consent,
+        ..Choices::default()
+    };
+    from_profile(&profile, &Catalog::offline(), &choices)
+        .expect("plan builds")
+        .0
 }
 
 pub fn reporter() -> (Reporter, UnboundedReceiver<Event>) {
@@ -71,5 +82,9 @@ pub fn drain(receiver: &mut UnboundedReceiver<Event>) -> Vec<Event> {
 pub fn apps_named(sim: &SimHandle, name: &str) -> Vec<appreg::sim::AppSnapshot> {
     let snapshot = sim.snapshot();
     let home = snapshot.home().expect("home tenant");
-    home.applications.iter().filter(|a| a.display_name == name).cloned().collect()
+    home.applications
+        .iter()
+        .filter(|a| a.display_name == name)
+        .cloned()
+        .collect()
 }
