@@ -22,6 +22,14 @@ pub struct Cli {
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub sign_in: SignInArgs,
+    /// Seconds after which the wizard clears the clipboard if it still holds the secret.
+    #[arg(
+        long,
+        env = "APPREG_CLIPBOARD_CLEAR_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub clipboard_clear_secs: u64,
     /// More detail on stderr (-v: progress, -vv: debug); secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -142,4 +150,25 @@ pub struct CreateArgs {
     /// Write the secret to this new file (mode 0600) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub secret_out: Option<PathBuf>,
+}
+
+impl SignInArgs {
+    /// Sign-in settings from these arguments and the environment (`APPREG_ACCESS_TOKEN`,
+    /// `APPREG_CLIENT_SECRET`).
+    pub fn auth_config(&self, endpoints: &crate::cloud::Endpoints) -> crate::auth::AuthConfig {
+        let mut config = crate::auth::AuthConfig::new(self.method, endpoints.auth());
+        config.tenant = self.tenant.clone();
+        if let Some(id) = &self.client_id {
+            config.client_id = id.clone();
+        }
+        let secret_env = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(crate::secret::SecretString::new)
+        };
+        config.static_token = secret_env("APPREG_ACCESS_TOKEN");
+        config.client_secret = secret_env("APPREG_CLIENT_SECRET");
+        config
+    }
 }

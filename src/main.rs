@@ -63,8 +63,13 @@ async fn run(cli: Cli) -> ExitCode {
             };
         }
         None => {
-            eprintln!("the wizard is not built yet");
-            return ExitCode::FAILURE;
+            return match appreg::tui::run(appreg::tui::Options::from_cli(&cli)).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
         }
     };
     match result {

@@ -198,46 +198,63 @@ fn parse_entries(text: &str) -> Result<(Vec<Entry>, Vec<String>), ManifestError>
     Ok((entries, repairs))
 }
 
+/// Follows JSON text character by character, telling structure from string content.
+#[derive(Default)]
+struct Scanner {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Scanner {
+    /// Whether `c` is structure (outside any string, quotes excluded).
+    fn structural(&mut self, c: char) -> bool {
+        if self.in_string {
+            match (self.escaped, c) {
+                (true, _) => self.escaped = false,
+                (false, '\\') => self.escaped = true,
+                (false, '"') => self.in_string = false,
+                _ => {}
+            }
+            return false;
+        }
+        if c == '"' {
+            self.in_string = true;
+            return false;
+        }
+        true
+    }
+}
+
 /// Removes commas that stand right before a closing bracket, outside strings.
 fn strip_trailing_commas(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut pending_comma: Option<String> = None;
+    let mut scanner = Scanner::default();
+    // A comma and the white space after it, held until the next structural character.
+    let mut held: Option<String> = None;
     for c in text.chars() {
-        if in_string {
+        if !scanner.structural(c) {
+            out.extend(held.take());
             out.push(c);
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
             continue;
         }
-        if let Some(held) = pending_comma.as_mut() {
-            if c.is_whitespace() {
-                held.push(c);
-                continue;
-            }
-            let held = pending_comma.take().unwrap_or_default();
-            if c == ']' || c == '}' {
-                out.push_str(held.trim_start_matches(','));
-            } else {
-                out.push_str(&held);
-            }
-        }
-        match c {
-            ',' => pending_comma = Some(",".into()),
-            '"' => {
-                in_string = true;
+        match (held.as_mut(), c) {
+            (Some(pending), c) if c.is_whitespace() => pending.push(c),
+            (Some(_), ']' | '}') => {
+                out.push_str(held.take().unwrap_or_default().trim_start_matches(','));
                 out.push(c);
             }
-            _ => out.push(c),
+            (_, ',') => {
+                out.extend(held.take());
+                held = Some(",".into());
+            }
+            _ => {
+                out.extend(held.take());
+                out.push(c);
+            }
         }
     }
-    if let Some(held) = pending_comma {
-        out.push_str(held.trim_start_matches(','));
+    if let Some(pending) = held {
+        out.push_str(pending.trim_start_matches(','));
     }
     out
 }
@@ -245,20 +262,9 @@ fn strip_trailing_commas(text: &str) -> String {
 /// The brackets a block cut off at its end still needs, innermost first.
 fn missing_closers(text: &str) -> Result<String, ManifestError> {
     let mut stack = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut scanner = Scanner::default();
+    for c in text.chars().filter(|&c| scanner.structural(c)) {
         match c {
-            '"' => in_string = true,
             '{' => stack.push('}'),
             '[' => stack.push(']'),
             '}' | ']' if stack.pop() != Some(c) => {
@@ -269,7 +275,7 @@ fn missing_closers(text: &str) -> Result<String, ManifestError> {
             _ => {}
         }
     }
-    if in_string {
+    if scanner.in_string {
         return Err(ManifestError("a string is not closed".into()));
     }
     Ok(stack.into_iter().rev().collect())
@@ -367,6 +373,13 @@ mod tests {
         let imported = Catalog::offline().import_manifest(text).unwrap();
         assert!(imported.permissions.is_empty());
         assert_eq!(imported.warnings.len(), 2);
+    }
+
+    #[test]
+    fn repairs_leave_string_content_alone() {
+        let text = r#"{"a": "x, ]", "b": [1, 2,],}"#;
+        assert_eq!(strip_trailing_commas(text), r#"{"a": "x, ]", "b": [1, 2]}"#);
+        assert_eq!(missing_closers(r#"{"a": ["}""#).unwrap(), "]}");
     }
 
     #[test]

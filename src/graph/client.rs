@@ -225,6 +225,15 @@ impl GraphClient {
         }
     }
 
+    /// Sends `call` and reads its answer as `T`.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        reporter: &Reporter,
+    ) -> Result<T, GraphError> {
+        self.send(call, reporter).await?.json()
+    }
+
     async fn send_once(&self, call: &Call) -> Result<Answer, GraphError> {
         let (base, resource) = match call.api {
             Api::Graph => (&self.config.graph_url, TokenResource::Graph),

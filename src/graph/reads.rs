@@ -16,7 +16,7 @@ impl GraphClient {
             Method::Get,
             "/organization?$select=id,displayName,verifiedDomains",
         );
-        let list: Collection<Organization> = self.send(&call, reporter).await?.json()?;
+        let list: Collection<Organization> = self.send_json(&call, reporter).await?;
         list.value
             .into_iter()
             .next()
@@ -39,7 +39,7 @@ impl GraphClient {
             Method::Get,
             resource_sp_path(app_id),
         );
-        self.send(&call, reporter).await?.json()
+        self.send_json(&call, reporter).await
     }
 
     /// The tenants the signed-in user can reach (ARM), following `nextLink`.
@@ -48,7 +48,7 @@ impl GraphClient {
         let mut path = "/tenants?api-version=2022-12-01".to_string();
         for _ in 0..MAX_TENANT_PAGES {
             let call = Call::new(Operation::ListTenants, Method::Get, path.clone()).arm();
-            let page: Collection<Tenant> = self.send(&call, reporter).await?.json()?;
+            let page: Collection<Tenant> = self.send_json(&call, reporter).await?;
             tenants.extend(page.value);
             match page.next_link.and_then(|link| self.arm_relative(&link)) {
                 Some(next) => path = next,

@@ -2,7 +2,7 @@
 
 use super::output::{self, progress_line};
 use super::{HeadlessError, build_plan};
-use crate::auth::{self, AuthConfig, DeviceCodeEvent};
+use crate::auth::{self, DeviceCodeEvent};
 use crate::catalog::Catalog;
 use crate::cli::{CreateArgs, SignInArgs};
 use crate::cloud::Endpoints;
@@ -38,7 +38,7 @@ pub async fn create(
     }
     confirm(&plan, args.yes, now)?;
 
-    let config = auth_config(sign_in, endpoints);
+    let config = sign_in.auth_config(endpoints);
     let tokens = auth::sign_in(&config, print_device_code).await?;
     eprintln!("Signed in: {}", tokens.label());
     let client = GraphClient::new(endpoints.graph_config(), tokens)
@@ -107,23 +107,6 @@ pub async fn create(
     }
     eprintln!("! A new secret can take up to a minute before sign-ins accept it.");
     Ok(())
-}
-
-pub(crate) fn auth_config(sign_in: &SignInArgs, endpoints: &Endpoints) -> AuthConfig {
-    let mut config = AuthConfig::new(sign_in.method, endpoints.auth());
-    config.tenant = sign_in.tenant.clone();
-    if let Some(id) = &sign_in.client_id {
-        config.client_id = id.clone();
-    }
-    config.static_token = std::env::var("APPREG_ACCESS_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(SecretString::new);
-    config.client_secret = std::env::var("APPREG_CLIENT_SECRET")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .map(SecretString::new);
-    config
 }
 
 fn print_device_code(event: DeviceCodeEvent) {

@@ -55,9 +55,8 @@ pub(super) async fn register(
             )
             .wait_for_replication();
             let app: Application = client
-                .send(&read, reporter)
+                .send_json(&read, reporter)
                 .await
-                .and_then(|a| a.json())
                 .map_err(|e| failed(op.clone(), e, reporter))?;
             AppIds {
                 object_id: app.id,

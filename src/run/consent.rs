@@ -70,9 +70,8 @@ async fn read_principal(
     )
     .wait_for_replication();
     let sp = client
-        .send(&read, reporter)
+        .send_json(&read, reporter)
         .await
-        .and_then(|a| a.json())
         .map_err(|e| failed(op, e, reporter))?;
     Ok(Principal { sp, created })
 }

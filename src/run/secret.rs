@@ -173,9 +173,8 @@ async fn remove_where(
     )
     .wait_for_replication();
     let app: Application = client
-        .send(&read, reporter)
+        .send_json(&read, reporter)
         .await
-        .and_then(|a| a.json())
         .map_err(|e| failed(op.clone(), e, reporter))?;
     for credential in app.password_credentials.iter().filter(|c| doomed(c)) {
         remove_key(client, object_id, &credential.key_id, reporter).await?;

@@ -1,0 +1,432 @@
+//! Runs the effects `update` asks for (sign-in, tenant list, the create run, clipboard, timers,
+//! file writes) and sends their results back as messages. Network work runs in tokio tasks, so
+//! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
+
+use super::msg::{
+    CopyTarget, Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInFailure, SignInOption,
+    TenantChoice,
+};
+use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
+use crate::clipboard::Clipboard;
+use crate::cloud::Endpoints;
+use crate::graph::GraphClient;
+use crate::graph::models::Tenant;
+use crate::journal::Journal;
+use crate::plan::Plan;
+use crate::progress::{Event, Reporter};
+use crate::run::{self, ConsentStatus, Outcome};
+use crate::secret::SecretString;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
+
+#[derive(Debug)]
+pub enum Effect {
+    DetectSignIn,
+    SignIn {
+        method: AuthMethod,
+    },
+    CancelSignIn,
+    ListTenants,
+    /// Runs the plan; sent again after a failure, it continues with the same journal.
+    Run(Box<Plan>),
+    /// The user confirmed saving the secret: the journal stops offering to replace it.
+    SecretSaved,
+    Copy {
+        what: CopyTarget,
+        text: SecretString,
+    },
+    ClearClipboard,
+    WriteSummary {
+        file_name: String,
+        text: String,
+    },
+    Quit,
+}
+
+/// Where the wizard works: Graph and sign-in endpoints, and how sign-in is configured.
+pub struct Connection {
+    pub endpoints: Endpoints,
+    pub auth: AuthConfig,
+    /// The demo signs in against the simulator only: local tools (az, azd) are not offered.
+    pub demo: bool,
+    /// Where the resume journal lives; `None` keeps it in memory (the demo).
+    pub journal_dir: Option<PathBuf>,
+}
+
+/// What a run leaves behind for a retry or for the hand-over of the secret.
+#[derive(Default)]
+struct RunState {
+    journal: Option<Journal>,
+    /// The outcome with its secret moved out to the screen; kept to mark the hand-over.
+    outcome: Option<Outcome>,
+}
+
+pub struct Effects {
+    messages: UnboundedSender<Msg>,
+    connection: Arc<Connection>,
+    tokens: Arc<Mutex<Option<Arc<dyn TokenSource>>>>,
+    run_state: Arc<tokio::sync::Mutex<RunState>>,
+    sign_in: Option<JoinHandle<()>>,
+    clipboard: Clipboard,
+    clear_after: Duration,
+    /// The secret as copied, to recognise it on the clipboard when clearing.
+    copied_secret: Option<Zeroizing<String>>,
+    clear_timer: Option<JoinHandle<()>>,
+}
+
+impl Effects {
+    pub fn new(
+        messages: UnboundedSender<Msg>,
+        connection: Connection,
+        clipboard: Clipboard,
+        clear_after: Duration,
+    ) -> Self {
+        Self {
+            messages,
+            connection: Arc::new(connection),
+            tokens: Arc::new(Mutex::new(None)),
+            run_state: Arc::default(),
+            sign_in: None,
+            clipboard,
+            clear_after,
+            copied_secret: None,
+            clear_timer: None,
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::DetectSignIn => self.detect_sign_in(),
+            Effect::SignIn { method } => self.start_sign_in(method),
+            Effect::CancelSignIn => {
+                if let Some(task) = self.sign_in.take() {
+                    // Dropping the poll future ends the device code sign-in.
+                    task.abort();
+                }
+            }
+            Effect::ListTenants => self.list_tenants(),
+            Effect::Run(plan) => self.execute(*plan),
+            Effect::SecretSaved => self.mark_handed_over(),
+            Effect::Copy { what, text } => self.copy(what, text),
+            Effect::ClearClipboard => self.clear_clipboard(),
+            Effect::WriteSummary { file_name, text } => self.write_summary(file_name, text),
+            Effect::Quit => self.shutdown(),
+        }
+    }
+
+    /// Takes the secret off the clipboard before leaving, if it is still there.
+    pub fn shutdown(&mut self) {
+        if self.copied_secret.is_some() {
+            self.clear_clipboard();
+        }
+        if let Some(task) = self.sign_in.take() {
+            task.abort();
+        }
+    }
+
+    fn reporter(&self) -> Reporter {
+        let (events, mut received) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            while let Some(event) = received.recv().await {
+                if messages.send(Msg::Progress(event)).is_err() {
+                    break;
+                }
+            }
+        });
+        Reporter::new(events)
+    }
+
+    fn detect_sign_in(&self) {
+        let connection = Arc::clone(&self.connection);
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let options = if connection.demo {
+                vec![SignInOption {
+                    method: AuthMethod::DeviceCode,
+                    label: "device code (simulated sign-in)".into(),
+                }]
+            } else {
+                auth::detect(&connection.auth)
+                    .await
+                    .into_iter()
+                    .map(|d| SignInOption {
+                        method: d.method,
+                        label: d.label,
+                    })
+                    .collect()
+            };
+            let _ = messages.send(Msg::SignInOptions(options));
+        });
+    }
+
+    fn start_sign_in(&mut self, method: AuthMethod) {
+        if let Some(task) = self.sign_in.take() {
+            task.abort();
+        }
+        let connection = Arc::clone(&self.connection);
+        let messages = self.messages.clone();
+        let tokens = Arc::clone(&self.tokens);
+        self.sign_in = Some(tokio::spawn(async move {
+            let config = AuthConfig {
+                method,
+                ..clone_auth(&connection.auth)
+            };
+            let prompts = messages.clone();
+            let on_prompt = move |event: DeviceCodeEvent| {
+                if let DeviceCodeEvent::Prompt(prompt) = event {
+                    let _ = prompts.send(Msg::DeviceCode(DeviceCode {
+                        user_code: prompt.user_code,
+                        verification_uri: prompt.verification_uri,
+                        expires_at: prompt.expires_at,
+                    }));
+                }
+            };
+            let msg = match auth::sign_in(&config, on_prompt).await {
+                Ok(source) => {
+                    let account = source.label();
+                    if let Ok(mut slot) = tokens.lock() {
+                        *slot = Some(source);
+                    }
+                    Msg::SignedIn { account }
+                }
+                Err(error) => Msg::SignInFailed(SignInFailure {
+                    message: error.to_string(),
+                    retryable: true,
+                }),
+            };
+            let _ = messages.send(msg);
+        }));
+    }
+
+    fn client(&self) -> Result<GraphClient, String> {
+        let tokens = self
+            .tokens
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+            .ok_or("not signed in")?;
+        GraphClient::new(self.connection.endpoints.graph_config(), tokens)
+            .map_err(|e| e.to_string())
+    }
+
+    fn list_tenants(&self) {
+        let client = self.client();
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => reachable_tenants(&client, &reporter).await,
+                Err(why) => Err(why),
+            };
+            let _ = messages.send(Msg::Tenants(result));
+        });
+    }
+
+    fn execute(&self, plan: Plan) {
+        let client = self.client();
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        let state = Arc::clone(&self.run_state);
+        let journal_dir = self.connection.journal_dir.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => {
+                    let client = client.for_tenant(plan.tenant.clone());
+                    let mut state = state.lock().await;
+                    run_plan(&client, &plan, &mut state, journal_dir, &reporter).await
+                }
+                Err(why) => Err(RunFailure {
+                    message: why,
+                    code: None,
+                    request_id: None,
+                }),
+            };
+            let _ = messages.send(Msg::RunFinished(result));
+        });
+    }
+
+    fn mark_handed_over(&self) {
+        let state = Arc::clone(&self.run_state);
+        tokio::spawn(async move {
+            let mut state = state.lock().await;
+            let RunState { journal, outcome } = &mut *state;
+            if let (Some(journal), Some(outcome)) = (journal.as_mut(), outcome.as_ref())
+                && let Err(error) = run::handed_over(journal, outcome)
+            {
+                tracing::warn!(%error, "cannot record the secret hand-over");
+            }
+        });
+    }
+
+    fn copy(&mut self, what: CopyTarget, text: SecretString) {
+        let sensitive = what == CopyTarget::Secret;
+        let outcome = self
+            .clipboard
+            .copy(text.expose(), sensitive, &mut std::io::stdout());
+        let copied = !matches!(outcome, crate::clipboard::Copied::Failed(_));
+        if sensitive && copied {
+            self.copied_secret = Some(Zeroizing::new(text.expose().to_owned()));
+            self.schedule_clear();
+        }
+        let _ = self.messages.send(Msg::Copied { what, outcome });
+    }
+
+    fn schedule_clear(&mut self) {
+        if let Some(timer) = self.clear_timer.take() {
+            timer.abort();
+        }
+        let messages = self.messages.clone();
+        let delay = self.clear_after;
+        self.clear_timer = Some(tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = messages.send(Msg::ClipboardClearDue);
+        }));
+    }
+
+    fn clear_clipboard(&mut self) {
+        if let Some(secret) = self.copied_secret.take() {
+            let cleared = self
+                .clipboard
+                .clear_if_unchanged(&secret, &mut std::io::stdout());
+            let _ = self.messages.send(Msg::ClipboardCleared(cleared));
+        }
+    }
+
+    fn write_summary(&self, file_name: String, text: String) {
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let path = std::env::current_dir()
+                .map(|dir| dir.join(&file_name))
+                .unwrap_or_else(|_| file_name.into());
+            let result = tokio::fs::write(&path, text)
+                .await
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            let _ = messages.send(Msg::SummaryWritten(result));
+        });
+    }
+}
+
+/// `AuthConfig` holds secrets and so is not `Clone`; each sign-in attempt gets its own copy.
+fn clone_auth(config: &AuthConfig) -> AuthConfig {
+    AuthConfig {
+        method: config.method,
+        endpoints: config.endpoints.clone(),
+        tenant: config.tenant.clone(),
+        client_id: config.client_id.clone(),
+        client_secret: config.client_secret.as_ref().map(SecretString::duplicate),
+        static_token: config.static_token.as_ref().map(SecretString::duplicate),
+    }
+}
+
+async fn reachable_tenants(
+    client: &GraphClient,
+    reporter: &Reporter,
+) -> Result<Vec<TenantChoice>, String> {
+    let (home, tenants) = tokio::join!(
+        client.organization(reporter),
+        client.reachable_tenants(reporter)
+    );
+    let home = home.map(|org| org.id).ok();
+    let tenants = tenants.map_err(|e| e.advice())?;
+    let switchable = client.tokens().can_switch_tenant();
+    Ok(tenants
+        .into_iter()
+        .map(|t| tenant_choice(t, home.as_deref()))
+        // A source that cannot switch tenant serves only the one it signed in to.
+        .filter(|t| switchable || t.current || home.is_none())
+        .collect())
+}
+
+fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
+    TenantChoice {
+        current: home == Some(tenant.tenant_id.as_str()),
+        name: tenant
+            .display_name
+            .unwrap_or_else(|| tenant.tenant_id.clone()),
+        default_domain: tenant
+            .default_domain
+            .or_else(|| tenant.domains.first().cloned())
+            .unwrap_or_default(),
+        category: tenant.tenant_category.unwrap_or_default(),
+        id: tenant.tenant_id,
+    }
+}
+
+async fn run_plan(
+    client: &GraphClient,
+    plan: &Plan,
+    state: &mut RunState,
+    journal_dir: Option<PathBuf>,
+    reporter: &Reporter,
+) -> Result<Box<Created>, RunFailure> {
+    let journal = match &mut state.journal {
+        Some(journal) => journal,
+        slot => slot.insert(open_journal(plan, journal_dir)?),
+    };
+    let now = OffsetDateTime::now_utc();
+    match run::execute(client, plan, journal, reporter, now).await {
+        Ok(mut outcome) => {
+            let value =
+                std::mem::replace(&mut outcome.secret.value, SecretString::new(String::new()));
+            let created = Created {
+                tenant_id: outcome.tenant_id.clone(),
+                object_id: outcome.object_id.clone(),
+                app_id: outcome.app_id.clone(),
+                display_name: outcome.display_name.clone(),
+                consent: consent_words(&outcome),
+                secret: IssuedSecret {
+                    value,
+                    hint: outcome.secret.hint.clone().unwrap_or_default(),
+                    end_date_time: outcome.secret.end_date_time.clone(),
+                },
+            };
+            state.outcome = Some(outcome);
+            Ok(Box::new(created))
+        }
+        Err(error) => Err(RunFailure {
+            message: error.to_string(),
+            code: error.code().map(str::to_string),
+            request_id: error.request_id().map(str::to_string),
+        }),
+    }
+}
+
+fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure> {
+    match dir {
+        Some(dir) => Journal::open(
+            &dir,
+            plan.tenant.as_deref(),
+            &plan.display_name,
+            &plan.profile_id,
+        )
+        .map_err(|e| RunFailure {
+            message: e.to_string(),
+            code: None,
+            request_id: None,
+        }),
+        None => Ok(Journal::in_memory()),
+    }
+}
+
+fn consent_words(outcome: &Outcome) -> String {
+    if outcome.consent.is_empty() {
+        return "not requested: each user consents at first sign-in".into();
+    }
+    outcome
+        .consent
+        .iter()
+        .map(|c| match &c.status {
+            ConsentStatus::Granted => format!("{}: granted", c.resource),
+            ConsentStatus::Skipped(why) => format!("{}: skipped ({why})", c.resource),
+            ConsentStatus::Failed(why) => format!("{}: failed ({why})", c.resource),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

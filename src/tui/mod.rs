@@ -1,0 +1,159 @@
+//! The full-screen wizard: `appreg` (against Microsoft Graph) or `appreg --demo` (against the
+//! embedded simulator). Elm-style: [`update`] turns messages into state changes and effects,
+//! [`effects`] runs those off the loop and answers with messages, [`view`] draws the model.
+//!
+//! The loop sleeps until a key, a paste, a resize, an effect's answer or a signal arrives; it
+//! ticks only while something on screen moves, so an idle wizard uses no CPU.
+
+pub mod effects;
+pub mod model;
+pub mod msg;
+mod terminal;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod snapshots;
+
+use crate::cli::{Cli, ConnectionArgs, SignInArgs};
+use crate::clipboard::Clipboard;
+use crate::journal::Journal;
+use anyhow::Context;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use effects::{Connection, Effects};
+use futures::StreamExt;
+use model::{Model, Setup};
+use msg::Msg;
+use std::io::IsTerminal;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub demo: bool,
+    pub connection: ConnectionArgs,
+    pub sign_in: SignInArgs,
+    pub clipboard_clear_after: Duration,
+}
+
+impl Options {
+    pub fn from_cli(cli: &Cli) -> Self {
+        let clipboard_clear_after = Duration::from_secs(cli.clipboard_clear_secs);
+        Self {
+            demo: cli.demo,
+            connection: cli.connection.clone(),
+            sign_in: cli.sign_in.clone(),
+            clipboard_clear_after,
+        }
+    }
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the wizard needs a terminal; for scripts use `appreg create` (see `appreg create --help`)"
+        );
+    }
+    // The simulator lives as long as the wizard; dropping the handle stops it.
+    let (endpoints, _simulator) = if options.demo {
+        let sim = crate::sim::start(crate::sim::SimConfig::demo())
+            .await
+            .context("cannot start the demo simulator")?;
+        let endpoints = options.connection.cloud.endpoints(
+            Some(&sim.graph_url()),
+            Some(&sim.login_url()),
+            Some(&sim.arm_url()),
+        )?;
+        (endpoints, Some(sim))
+    } else {
+        let c = &options.connection;
+        (
+            c.cloud.endpoints(
+                c.graph_url.as_deref(),
+                c.login_url.as_deref(),
+                c.arm_url.as_deref(),
+            )?,
+            None,
+        )
+    };
+    let connection = Connection {
+        auth: options.sign_in.auth_config(&endpoints),
+        demo: options.demo,
+        journal_dir: if options.demo {
+            None
+        } else {
+            Journal::default_dir()
+        },
+        endpoints,
+    };
+
+    let mut terminal = terminal::Session::start()?;
+    let size = terminal.size()?;
+    let mut model = Model::new(Setup {
+        demo: options.demo,
+        monochrome: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        clipboard_clear_after: options.clipboard_clear_after,
+        login_url: connection.endpoints.login_url.to_string(),
+        now: OffsetDateTime::now_utc(),
+        size: (size.width, size.height),
+    });
+    let (messages, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let mut effects = Effects::new(
+        messages,
+        connection,
+        Clipboard::open(),
+        options.clipboard_clear_after,
+    );
+    let mut input = EventStream::new();
+    let mut stop = terminal::stop_signal()?;
+    let mut next_tick: Option<Instant> = None;
+
+    terminal.draw(&model)?;
+    loop {
+        let tick = async {
+            match next_tick {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let msg = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => terminal_msg(event),
+                Some(Err(error)) => return Err(error).context("cannot read the terminal"),
+                None => break,
+            },
+            Some(answer) = answers.recv() => Some(answer),
+            () = tick => {
+                next_tick = None;
+                Some(Msg::Tick { now: OffsetDateTime::now_utc() })
+            }
+            _ = stop.recv() => break,
+        };
+        let Some(msg) = msg else { continue };
+        for effect in update::update(&mut model, msg) {
+            effects.run(effect);
+        }
+        if model.quit {
+            break;
+        }
+        next_tick = match (model.tick_interval(), next_tick) {
+            (Some(_), Some(at)) => Some(at),
+            (Some(every), None) => Some(Instant::now() + every),
+            (None, _) => None,
+        };
+        terminal.draw(&model)?;
+    }
+    effects.shutdown();
+    Ok(())
+}
+
+/// Key presses (not releases or repeats reported separately), pastes and resizes.
+fn terminal_msg(event: TermEvent) -> Option<Msg> {
+    match event {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Paste(text) => Some(Msg::Paste(text)),
+        TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}

@@ -1,0 +1,339 @@
+//! The wizard's whole state. Views read it; only [`crate::tui::update`] changes it.
+
+mod checks;
+mod permission_rows;
+mod status;
+mod steps;
+mod summary;
+mod text_input;
+
+pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
+pub use status::{Call, CallState, StatusLog};
+pub use steps::*;
+pub use summary::SECRET_PLACEHOLDER;
+pub use text_input::TextInput;
+
+use crate::catalog::Catalog;
+use crate::plan::{self, Choices, ImplicitGrant, Plan, PlanError, SecretLifetime};
+use crate::profile::Profile;
+use std::time::Duration;
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Platform,
+    SignIn,
+    Tenant,
+    Registration,
+    RedirectUris,
+    Permissions,
+    Secret,
+    Review,
+    Create,
+    Reveal,
+    Done,
+}
+
+impl Step {
+    pub const ALL: [Step; 11] = [
+        Step::Platform,
+        Step::SignIn,
+        Step::Tenant,
+        Step::Registration,
+        Step::RedirectUris,
+        Step::Permissions,
+        Step::Secret,
+        Step::Review,
+        Step::Create,
+        Step::Reveal,
+        Step::Done,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Platform => "Platform",
+            Step::SignIn => "Sign in",
+            Step::Tenant => "Tenant",
+            Step::Registration => "Registration",
+            Step::RedirectUris => "Redirect URIs",
+            Step::Permissions => "API permissions",
+            Step::Secret => "Client secret",
+            Step::Review => "Review",
+            Step::Create => "Create",
+            Step::Reveal => "Copy the secret",
+            Step::Done => "Done",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+
+    pub fn next(self) -> Step {
+        Step::ALL.get(self.number()).copied().unwrap_or(Step::Done)
+    }
+
+    /// The step Esc returns to; none once the app exists.
+    pub fn back(self) -> Option<Step> {
+        match self {
+            Step::Platform | Step::Create | Step::Reveal | Step::Done => None,
+            _ => Step::ALL.get(self.number() - 2).copied(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Done,
+    Current,
+    Running,
+    Failed,
+    Pending,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// Quitting now would lose something; the text says what.
+    ConfirmQuit(String),
+}
+
+/// Smallest terminal the layout is designed for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+const SPINNER_TICK: Duration = Duration::from_millis(120);
+const COUNTDOWN_TICK: Duration = Duration::from_secs(1);
+
+#[derive(Debug)]
+pub struct Model {
+    pub demo: bool,
+    pub monochrome: bool,
+    /// Seconds the secret stays on the clipboard, shown on the reveal screen.
+    pub clipboard_clear_after: Duration,
+    /// The sign-in authority, for the admin-consent link.
+    pub login_url: String,
+    pub now: OffsetDateTime,
+    /// Advances on every tick; drives spinners.
+    pub frame: usize,
+    pub size: (u16, u16),
+    pub step: Step,
+    pub profiles: Vec<Profile>,
+    pub catalog: Catalog,
+    pub platform: PlatformStep,
+    pub sign_in: SignInStep,
+    pub tenant: TenantStep,
+    pub registration: RegistrationStep,
+    pub redirects: RedirectStep,
+    pub permissions: PermissionStep,
+    pub secret: SecretStep,
+    pub review: ReviewStep,
+    pub create: CreateStep,
+    pub reveal: RevealStep,
+    pub done: DoneStep,
+    pub status: StatusLog,
+    pub overlay: Option<Overlay>,
+    pub quit: bool,
+}
+
+/// How the wizard starts; the run loop fills it from the command line and the environment.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub demo: bool,
+    pub monochrome: bool,
+    pub clipboard_clear_after: Duration,
+    pub login_url: String,
+    pub now: OffsetDateTime,
+    pub size: (u16, u16),
+}
+
+impl Model {
+    pub fn new(setup: Setup) -> Self {
+        let profiles = crate::profile::built_in();
+        let first = &profiles[0];
+        let redirects = RedirectStep::for_profile(first);
+        let permissions = PermissionStep::for_profile(first);
+        let secret = SecretStep::for_profile(first);
+        Self {
+            demo: setup.demo,
+            monochrome: setup.monochrome,
+            clipboard_clear_after: setup.clipboard_clear_after,
+            login_url: setup.login_url,
+            now: setup.now,
+            frame: 0,
+            size: setup.size,
+            step: Step::Platform,
+            catalog: Catalog::offline(),
+            platform: PlatformStep {
+                cursor: 0,
+                applied: Some(0),
+            },
+            sign_in: SignInStep::default(),
+            tenant: TenantStep::default(),
+            registration: RegistrationStep::default(),
+            redirects,
+            permissions,
+            secret,
+            review: ReviewStep::default(),
+            create: CreateStep::default(),
+            reveal: RevealStep::default(),
+            done: DoneStep::default(),
+            status: StatusLog::default(),
+            overlay: None,
+            quit: false,
+            profiles,
+        }
+    }
+
+    /// The platform the later steps are filled from.
+    pub fn profile(&self) -> &Profile {
+        let index = self.platform.applied.unwrap_or(self.platform.cursor);
+        &self.profiles[index.min(self.profiles.len() - 1)]
+    }
+
+    /// Refills the later steps from another platform's preset; the app name is kept.
+    pub fn apply_profile(&mut self, index: usize) {
+        if self.platform.applied == Some(index) {
+            return;
+        }
+        self.platform.applied = Some(index);
+        let profile = &self.profiles[index];
+        self.registration.audience = 0;
+        self.redirects = RedirectStep::for_profile(profile);
+        self.permissions = PermissionStep::for_profile(profile);
+        self.secret = SecretStep::for_profile(profile);
+    }
+
+    pub fn audience(&self) -> crate::audience::Audience {
+        let allowed = &self.profile().allowed_audiences;
+        allowed
+            .get(self.registration.audience)
+            .copied()
+            .unwrap_or(self.profile().audience)
+    }
+
+    /// The custom expiry date, when one is chosen and parses.
+    pub fn secret_date(&self) -> Result<Date, String> {
+        let text = self.secret.date.value().trim();
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        Date::parse(text, format).map_err(|_| "enter the date as YYYY-MM-DD".to_string())
+    }
+
+    pub fn secret_lifetime(&self) -> SecretLifetime {
+        match LIFETIME_MONTHS.get(self.secret.lifetime) {
+            Some(months) => SecretLifetime::Months(*months),
+            // An unparsable date is reported on the secret step; the plan keeps the preset meanwhile.
+            None => self
+                .secret_date()
+                .map(SecretLifetime::Until)
+                .unwrap_or(SecretLifetime::Months(self.profile().secret_months)),
+        }
+    }
+
+    pub fn choices(&self) -> Choices {
+        let profile = self.profile();
+        let redirects = &self.redirects;
+        let regions = profile
+            .regions
+            .iter()
+            .zip(&redirects.regions)
+            .filter(|(_, on)| **on)
+            .map(|(r, _)| r.id.clone())
+            .collect();
+        let capabilities = profile
+            .capabilities
+            .iter()
+            .zip(&self.permissions.capabilities)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| c.id.clone())
+            .collect();
+        Choices {
+            display_name: self.registration.name.value().to_string(),
+            tenant: self.tenant.chosen.as_ref().map(|t| t.id.clone()),
+            audience: Some(self.audience()),
+            regions,
+            self_hosted_url: redirects
+                .self_hosted
+                .then(|| redirects.self_hosted_url.value().trim().to_string()),
+            extra_redirect_uris: redirects.extra_uris(),
+            capabilities: Some(capabilities),
+            extra_permissions: self
+                .permissions
+                .added
+                .iter()
+                .map(AddedPermission::spec)
+                .collect(),
+            removed_permissions: self.permissions.removed.clone(),
+            implicit_grant: Some(ImplicitGrant {
+                access_tokens: redirects.access_tokens,
+                id_tokens: redirects.id_tokens,
+            }),
+            secret_lifetime: Some(self.secret_lifetime()),
+            secret_description: Some(self.secret.description.value().to_string()),
+            admin_consent: self.permissions.admin_consent,
+            tags: Vec::new(),
+        }
+    }
+
+    /// The plan as chosen so far, with the warnings the user should see.
+    pub fn plan(&self) -> Result<(Plan, Vec<String>), PlanError> {
+        plan::from_profile(self.profile(), &self.catalog, &self.choices())
+    }
+
+    pub fn status_of(&self, step: Step) -> StepStatus {
+        if step == self.step {
+            return match step {
+                Step::Create if matches!(self.create.phase, CreatePhase::Failed(_)) => {
+                    StepStatus::Failed
+                }
+                _ if self.step_is_working() => StepStatus::Running,
+                _ => StepStatus::Current,
+            };
+        }
+        if step < self.step {
+            StepStatus::Done
+        } else {
+            StepStatus::Pending
+        }
+    }
+
+    fn step_is_working(&self) -> bool {
+        match self.step {
+            Step::SignIn => matches!(
+                self.sign_in.phase,
+                SignInPhase::Detecting | SignInPhase::Waiting | SignInPhase::DeviceCode { .. }
+            ),
+            Step::Tenant => self.tenant.load == TenantLoad::Loading,
+            Step::Create => self.create.phase == CreatePhase::Running,
+            _ => false,
+        }
+    }
+
+    /// Background work that quitting would abandon half-way.
+    pub fn work_running(&self) -> bool {
+        matches!(
+            self.sign_in.phase,
+            SignInPhase::Waiting | SignInPhase::DeviceCode { .. }
+        ) || (self.step == Step::Create && self.create.phase == CreatePhase::Running)
+    }
+
+    pub fn secret_unacknowledged(&self) -> bool {
+        self.reveal.secret.is_some() && !self.reveal.acknowledged
+    }
+
+    /// How often the screen must redraw on its own; `None` when nothing moves.
+    pub fn tick_interval(&self) -> Option<Duration> {
+        if self.step_is_working() && !matches!(self.sign_in.phase, SignInPhase::DeviceCode { .. })
+            || self.status.has_pending()
+        {
+            Some(SPINNER_TICK)
+        } else if matches!(self.sign_in.phase, SignInPhase::DeviceCode { .. }) {
+            Some(COUNTDOWN_TICK)
+        } else {
+            None
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+}

@@ -1,0 +1,330 @@
+//! The state each step keeps while the user is on it, and keeps when the user goes back.
+
+use super::permission_rows::AddedPermission;
+use super::text_input::TextInput;
+use crate::clipboard::{Cleared, Copied};
+use crate::profile::Profile;
+use crate::progress::Operation;
+use crate::secret::SecretString;
+use crate::tui::msg::{DeviceCode, RunFailure, SignInFailure, SignInOption, TenantChoice};
+use ratatui_textarea::TextArea;
+use std::path::PathBuf;
+
+#[derive(Debug, Default)]
+pub struct PlatformStep {
+    pub cursor: usize,
+    /// The profile the later steps were filled from; choosing another refills them.
+    pub applied: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInPhase {
+    Detecting,
+    Choosing,
+    Waiting,
+    DeviceCode {
+        code: DeviceCode,
+        copied: Option<Copied>,
+    },
+    Failed(SignInFailure),
+    SignedIn {
+        account: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct SignInStep {
+    pub options: Vec<SignInOption>,
+    pub cursor: usize,
+    pub phase: SignInPhase,
+}
+
+impl Default for SignInStep {
+    fn default() -> Self {
+        Self {
+            options: Vec::new(),
+            cursor: 0,
+            phase: SignInPhase::Detecting,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenantLoad {
+    Loading,
+    Loaded(Vec<TenantChoice>),
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct TenantStep {
+    pub load: TenantLoad,
+    pub filter: TextInput,
+    /// Index into the filtered list.
+    pub cursor: usize,
+    pub chosen: Option<TenantChoice>,
+}
+
+impl Default for TenantStep {
+    fn default() -> Self {
+        Self {
+            load: TenantLoad::Loading,
+            filter: TextInput::default(),
+            cursor: 0,
+            chosen: None,
+        }
+    }
+}
+
+impl TenantStep {
+    /// Tenants whose name, domain or id contains the filter text, in ARM's order.
+    pub fn visible(&self) -> Vec<&TenantChoice> {
+        let TenantLoad::Loaded(all) = &self.load else {
+            return Vec::new();
+        };
+        let wanted = self.filter.value().trim().to_lowercase();
+        all.iter()
+            .filter(|t| {
+                wanted.is_empty()
+                    || [&t.name, &t.default_domain, &t.id]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&wanted))
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationFocus {
+    Name,
+    Audience,
+}
+
+#[derive(Debug)]
+pub struct RegistrationStep {
+    pub focus: RegistrationFocus,
+    pub name: TextInput,
+    /// Index into the profile's allowed audiences.
+    pub audience: usize,
+}
+
+impl Default for RegistrationStep {
+    fn default() -> Self {
+        Self {
+            focus: RegistrationFocus::Name,
+            name: TextInput::default(),
+            audience: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectFocus {
+    /// The preset's region checkboxes, plus the self-hosted one when the platform has it.
+    Regions,
+    SelfHostedUrl,
+    Extra,
+    Implicit,
+}
+
+#[derive(Debug)]
+pub struct RedirectStep {
+    pub focus: RedirectFocus,
+    pub cursor: usize,
+    pub regions: Vec<bool>,
+    pub self_hosted: bool,
+    pub self_hosted_url: TextInput,
+    pub extra: TextArea<'static>,
+    pub access_tokens: bool,
+    pub id_tokens: bool,
+}
+
+impl RedirectStep {
+    pub fn for_profile(profile: &Profile) -> Self {
+        Self {
+            focus: RedirectFocus::Regions,
+            cursor: 0,
+            regions: profile.regions.iter().map(|r| r.default).collect(),
+            self_hosted: false,
+            self_hosted_url: TextInput::default(),
+            extra: TextArea::default(),
+            access_tokens: profile.implicit_access_tokens,
+            id_tokens: profile.implicit_id_tokens,
+        }
+    }
+
+    /// The extra URIs the user typed, one a line, blank lines ignored.
+    pub fn extra_uris(&self) -> Vec<String> {
+        self.extra
+            .lines()
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermissionMode {
+    Browse,
+    Search,
+    Import,
+}
+
+#[derive(Debug)]
+pub struct PermissionStep {
+    pub mode: PermissionMode,
+    pub cursor: usize,
+    /// One flag per profile capability.
+    pub capabilities: Vec<bool>,
+    /// `resource:Name` specs of preset permissions the user unticked.
+    pub removed: Vec<String>,
+    /// Permissions added by search or import.
+    pub added: Vec<AddedPermission>,
+    pub admin_consent: bool,
+    pub query: TextInput,
+    pub result_cursor: usize,
+    pub import: TextArea<'static>,
+    /// The last import's warnings, or why the pasted block could not be read.
+    pub import_report: Option<Result<Vec<String>, String>>,
+}
+
+impl PermissionStep {
+    pub fn for_profile(profile: &Profile) -> Self {
+        Self {
+            mode: PermissionMode::Browse,
+            cursor: 0,
+            capabilities: profile.capabilities.iter().map(|c| c.default).collect(),
+            removed: Vec::new(),
+            added: Vec::new(),
+            admin_consent: false,
+            query: TextInput::default(),
+            result_cursor: 0,
+            import: TextArea::default(),
+            import_report: None,
+        }
+    }
+}
+
+/// The lifetimes the portal offers, plus a date of the user's choosing.
+pub const LIFETIME_MONTHS: [u32; 3] = [6, 12, 24];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretFocus {
+    Lifetime,
+    Date,
+    Description,
+}
+
+#[derive(Debug)]
+pub struct SecretStep {
+    pub focus: SecretFocus,
+    /// Index into [`LIFETIME_MONTHS`]; one past the end is "a date".
+    pub lifetime: usize,
+    pub date: TextInput,
+    pub description: TextInput,
+}
+
+impl SecretStep {
+    pub fn for_profile(profile: &Profile) -> Self {
+        let lifetime = LIFETIME_MONTHS
+            .iter()
+            .position(|m| *m == profile.secret_months)
+            .unwrap_or(LIFETIME_MONTHS.len() - 1);
+        Self {
+            focus: SecretFocus::Lifetime,
+            lifetime,
+            date: TextInput::default(),
+            description: TextInput::default(),
+        }
+    }
+
+    pub fn custom_date(&self) -> bool {
+        self.lifetime == LIFETIME_MONTHS.len()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReviewView {
+    #[default]
+    Summary,
+    Requests,
+    Manifest,
+}
+
+#[derive(Debug, Default)]
+pub struct ReviewStep {
+    pub view: ReviewView,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpState {
+    Running,
+    Retrying(String),
+    Done(String),
+    Skipped(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpRow {
+    pub op: Operation,
+    pub state: OpState,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatePhase {
+    Running,
+    Failed(RunFailure),
+    Finished,
+}
+
+#[derive(Debug)]
+pub struct CreateStep {
+    pub rows: Vec<OpRow>,
+    pub phase: CreatePhase,
+    pub attempt: u32,
+}
+
+impl Default for CreateStep {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            phase: CreatePhase::Running,
+            attempt: 0,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RevealStep {
+    pub secret: Option<SecretString>,
+    pub hint: String,
+    pub end_date_time: String,
+    pub revealed: bool,
+    pub copied: Option<Copied>,
+    pub cleared: Option<Cleared>,
+    /// "Have you saved it?" is on screen, waiting for `y`.
+    pub confirming: bool,
+    pub acknowledged: bool,
+}
+
+/// The ids the summary shows; everything but the secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registered {
+    pub tenant_id: String,
+    pub object_id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub consent: String,
+    pub secret_end: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct DoneStep {
+    pub registered: Registered,
+    pub scroll: u16,
+    pub written: Option<Result<PathBuf, String>>,
+    pub copied: Option<Copied>,
+}

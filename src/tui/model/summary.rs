@@ -1,0 +1,100 @@
+//! The closing summary: what was registered and what to do next. The Done screen draws it and
+//! `w` writes it; neither ever includes the secret's value.
+
+use super::Model;
+use crate::catalog::MICROSOFT_GRAPH;
+
+/// Where `{client_secret}` stands in the next step: the secret is never written out.
+pub const SECRET_PLACEHOLDER: &str = "<client secret>";
+
+impl Model {
+    /// Label and value pairs, in the portal's words.
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let done = &self.done.registered;
+        let mut lines = vec![
+            ("Display name", done.display_name.clone()),
+            ("Application (client) ID", done.app_id.clone()),
+            ("Directory (tenant) ID", done.tenant_id.clone()),
+            ("Object ID", done.object_id.clone()),
+        ];
+        if let Ok((plan, _)) = self.plan() {
+            lines.push((
+                "Supported account types",
+                plan.audience.portal_label().to_string(),
+            ));
+            for uri in &plan.redirect_uris {
+                lines.push(("Redirect URI (Web)", uri.clone()));
+            }
+            for (app_id, name) in plan.resources() {
+                let names: Vec<&str> = plan
+                    .permissions_of(app_id)
+                    .map(|p| p.name.as_str())
+                    .collect();
+                lines.push(("API permissions", format!("{name}: {}", names.join(" "))));
+            }
+        }
+        lines.push(("Admin consent", done.consent.clone()));
+        if let Some(end) = &done.secret_end {
+            lines.push(("Client secret expires", end.clone()));
+        }
+        if let Some(link) = self.admin_consent_link() {
+            lines.push(("Admin consent link", link));
+            lines.push((
+                "Publisher",
+                "unverified: users in other organisations may need their admin to open the link above".into(),
+            ));
+        }
+        lines
+    }
+
+    /// For multi-tenant apps: the page where another tenant's admin consents for everyone.
+    pub fn admin_consent_link(&self) -> Option<String> {
+        let done = &self.done.registered;
+        if !self.audience().is_multi_tenant() || done.app_id.is_empty() {
+            return None;
+        }
+        let login = self.login_url.trim_end_matches('/');
+        Some(format!(
+            "{login}/{}/adminconsent?client_id={}",
+            done.tenant_id, done.app_id
+        ))
+    }
+
+    /// The platform's next step with the ids filled in; the secret stays a placeholder.
+    pub fn next_step(&self) -> String {
+        let scopes = self
+            .plan()
+            .map(|(plan, _)| plan.delegated_scopes(MICROSOFT_GRAPH).replace(' ', ","))
+            .unwrap_or_default();
+        let done = &self.done.registered;
+        self.profile()
+            .next_step
+            .replace("{client_id}", &done.app_id)
+            .replace("{tenant_id}", &done.tenant_id)
+            .replace("{scopes}", &scopes)
+            .replace("{client_secret}", SECRET_PLACEHOLDER)
+    }
+
+    pub fn summary_text(&self) -> String {
+        let width = self
+            .summary()
+            .iter()
+            .map(|(label, _)| label.len())
+            .max()
+            .unwrap_or(0);
+        let mut text = format!(
+            "appreg: {} registered for {}\n\n",
+            self.done.registered.display_name,
+            self.profile().name
+        );
+        for (label, value) in self.summary() {
+            text.push_str(&format!("{label:width$}  {value}\n"));
+        }
+        text.push_str(&format!("\nNext step:\n{}\n", self.next_step()));
+        text
+    }
+
+    pub fn summary_file_name(&self) -> String {
+        format!("appreg-{}.txt", self.done.registered.app_id)
+    }
+}

@@ -1,0 +1,126 @@
+//! Everything that can happen to the wizard: terminal input, the clock, and the results of the
+//! work [`super::effects`] does in the background. The data types here are what the screens
+//! draw, translated from the core's types at the effects boundary.
+
+use crate::auth::AuthMethod;
+use crate::clipboard::{Cleared, Copied};
+use crate::progress::Event;
+use crate::secret::SecretString;
+use crossterm::event::KeyEvent;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste: the whole pasted text at once.
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Only sent while something moves (spinner, countdown).
+    Tick {
+        now: OffsetDateTime,
+    },
+    SignInOptions(Vec<SignInOption>),
+    DeviceCode(DeviceCode),
+    SignedIn {
+        account: String,
+    },
+    SignInFailed(SignInFailure),
+    Tenants(Result<Vec<TenantChoice>, String>),
+    Progress(Event),
+    RunFinished(Result<Box<Created>, RunFailure>),
+    Copied {
+        what: CopyTarget,
+        outcome: Copied,
+    },
+    /// The delay after copying the secret is over: time to take it off the clipboard.
+    ClipboardClearDue,
+    ClipboardCleared(Cleared),
+    SummaryWritten(Result<PathBuf, String>),
+}
+
+/// A way to sign in that was found on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInOption {
+    pub method: AuthMethod,
+    /// What to show, with the account when known: `Azure CLI (ada@contoso.com)`.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCode {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFailure {
+    pub message: String,
+    /// Declined, expired or a network hiccup: trying again may work.
+    pub retryable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantChoice {
+    pub id: String,
+    pub name: String,
+    pub default_domain: String,
+    /// ARM's `tenantCategory`: `Home`, `ProjectedBy` (guest) or `ManagedBy` (partner).
+    pub category: String,
+    /// The tenant the user signed in to.
+    pub current: bool,
+}
+
+impl TenantChoice {
+    /// Guests and partners usually lack the role to register apps in someone else's tenant.
+    pub fn registration_warning(&self) -> Option<&'static str> {
+        match self.category.as_str() {
+            "ProjectedBy" => Some(
+                "you are a guest in this tenant: guests usually cannot register apps (needs the Application Developer role there)",
+            ),
+            "ManagedBy" => Some(
+                "this tenant is managed through a partner relationship: registering apps needs a directory role in it",
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// What the run created; the secret is here once and moves into the reveal screen.
+#[derive(Debug)]
+pub struct Created {
+    pub tenant_id: String,
+    pub object_id: String,
+    pub app_id: String,
+    pub display_name: String,
+    pub secret: IssuedSecret,
+    /// What happened to admin consent, in plain words (`granted`, `not requested`, …).
+    pub consent: String,
+}
+
+#[derive(Debug)]
+pub struct IssuedSecret {
+    pub value: SecretString,
+    pub hint: String,
+    pub end_date_time: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFailure {
+    /// What failed, why in plain words, what to do next.
+    pub message: String,
+    /// Graph's error code, when Graph gave one.
+    pub code: Option<String>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTarget {
+    DeviceCode,
+    Secret,
+    ClientId,
+}

@@ -1,0 +1,279 @@
+//! Every step drawn at 80×24 and 120×40 with fixed data and a fake secret, compared with the
+//! reviewed snapshots under `src/tui/snapshots/`.
+
+use super::model::{CreatePhase, Model, OpRow, OpState, Registered, SignInPhase, Step, TenantLoad};
+use super::msg::{DeviceCode, RunFailure, TenantChoice};
+use super::view;
+use crate::clipboard::Copied;
+use crate::plan::requests::Method;
+use crate::progress::{Event, Operation};
+use crate::secret::SecretString;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+use time::macros::datetime;
+
+/// Looks like a secret, is not one.
+pub const FAKE_SECRET: &str = "FAKE~not.a.real.secret-0123456789abcdefgh";
+
+/// A wizard on `step` with everything before it filled in as a user would have.
+pub fn fixture_model(step: Step) -> Model {
+    let mut model = Model::new(super::model::Setup {
+        demo: true,
+        monochrome: false,
+        clipboard_clear_after: Duration::from_secs(60),
+        login_url: "https://login.microsoftonline.com".into(),
+        now: datetime!(2026-11-22 10:30 UTC),
+        size: (80, 24),
+    });
+    model.step = step;
+    if step == Step::Platform {
+        return model;
+    }
+    model.sign_in.phase = SignInPhase::DeviceCode {
+        code: DeviceCode {
+            user_code: "F7KQ2MXP".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: model.now + time::Duration::seconds(14 * 60 + 32),
+        },
+        copied: Some(Copied::System),
+    };
+    if step == Step::SignIn {
+        return model;
+    }
+    model.sign_in.phase = SignInPhase::SignedIn {
+        account: "device code (ada@contoso.com)".into(),
+    };
+    let tenants = vec![
+        TenantChoice {
+            id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+            name: "Contoso".into(),
+            default_domain: "contoso.onmicrosoft.com".into(),
+            category: "Home".into(),
+            current: true,
+        },
+        TenantChoice {
+            id: "0f6c2f7e-3b8a-4c5e-9d1a-7e2b4c6d8f90".into(),
+            name: "Fabrikam Lab".into(),
+            default_domain: "fabrikamlab.onmicrosoft.com".into(),
+            category: "ProjectedBy".into(),
+            current: false,
+        },
+    ];
+    model.tenant.load = TenantLoad::Loaded(tenants.clone());
+    record_reads(&mut model);
+    if step == Step::Tenant {
+        return model;
+    }
+    model.tenant.chosen = Some(tenants[0].clone());
+    model.registration.name.set("Acme Mail");
+    if step == Step::Registration {
+        return model;
+    }
+    model
+        .redirects
+        .extra
+        .insert_str("https://app.acme.dev/callback\nhttp://acme.dev/cb");
+    if step == Step::RedirectUris {
+        return model;
+    }
+    model.redirects.extra =
+        ratatui_textarea::TextArea::new(vec!["https://app.acme.dev/callback".into()]);
+    if matches!(step, Step::Permissions | Step::Secret | Step::Review) {
+        return model;
+    }
+    record_run(&mut model);
+    model.create.attempt = 1;
+    if step == Step::Create {
+        model.create.phase = CreatePhase::Failed(RunFailure {
+            message: "Add the client secret failed: the tenant's app management policy does not allow a secret that lasts this long; choose a shorter lifetime".into(),
+            code: Some("CredentialInvalidLifetimeAsPerAppPolicy".into()),
+            request_id: Some("5c1e0a8e-1b7d-4c1f-9a55-0d6f2f0b9e11".into()),
+        });
+        return model;
+    }
+    model.create.phase = CreatePhase::Finished;
+    model.done.registered = Registered {
+        tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+        object_id: "6a1f3c2e-9b7d-4e8f-a0c1-2d3e4f5a6b7c".into(),
+        app_id: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e".into(),
+        display_name: "Acme Mail".into(),
+        consent: "not requested: each user consents at first sign-in".into(),
+        secret_end: Some("2028-11-22T10:30:00Z".into()),
+    };
+    model.reveal.secret = Some(SecretString::new(FAKE_SECRET.into()));
+    model.reveal.hint = "FAK".into();
+    model.reveal.end_date_time = "2028-11-22T10:30:00Z".into();
+    model.reveal.copied = Some(Copied::System);
+    if step == Step::Reveal {
+        return model;
+    }
+    model.reveal.acknowledged = true;
+    model
+}
+
+fn done(op: Operation, method: Method, path: &str, status: u16, ms: u64, id: &str) -> Event {
+    Event::Done {
+        op,
+        method,
+        path: path.into(),
+        status,
+        latency: Duration::from_millis(ms),
+        request_id: Some(id.into()),
+    }
+}
+
+fn record_reads(model: &mut Model) {
+    model.status.record(&done(
+        Operation::ReadTenant,
+        Method::Get,
+        "/organization",
+        200,
+        142,
+        "a1b2c3d4-0001",
+    ));
+    model.status.record(&done(
+        Operation::ListTenants,
+        Method::Get,
+        "/tenants?api-version=2022-12-01",
+        200,
+        231,
+        "a1b2c3d4-0002",
+    ));
+}
+
+fn record_run(model: &mut Model) {
+    let events = [
+        done(
+            Operation::ReadTenant,
+            Method::Get,
+            "/organization",
+            200,
+            118,
+            "a1b2c3d4-0003",
+        ),
+        done(
+            Operation::RegisterApp,
+            Method::Patch,
+            "/applications(uniqueName='appreg-7f3a')",
+            201,
+            412,
+            "a1b2c3d4-0004",
+        ),
+        Event::Retrying {
+            op: Operation::CreateServicePrincipal,
+            reason: "waiting for directory replication".into(),
+            attempt: 1,
+            wait: Duration::from_millis(500),
+        },
+        done(
+            Operation::CreateServicePrincipal,
+            Method::Post,
+            "/servicePrincipals",
+            201,
+            305,
+            "a1b2c3d4-0005",
+        ),
+        done(
+            Operation::AddSecret,
+            Method::Post,
+            "/applications/6a1f3c2e/addPassword",
+            200,
+            251,
+            "a1b2c3d4-0006",
+        ),
+    ];
+    for event in events {
+        model.status.record(&event);
+    }
+    model.create.rows = vec![
+        OpRow {
+            op: Operation::ReadTenant,
+            state: OpState::Done("200 in 118 ms".into()),
+        },
+        OpRow {
+            op: Operation::RegisterApp,
+            state: OpState::Done("201 in 412 ms".into()),
+        },
+        OpRow {
+            op: Operation::CreateServicePrincipal,
+            state: OpState::Done("201 in 305 ms".into()),
+        },
+        OpRow {
+            op: Operation::AddSecret,
+            state: OpState::Failed("policy".into()),
+        },
+    ];
+}
+
+fn render(model: &mut Model, width: u16, height: u16) -> String {
+    model.size = (width, height);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal
+        .draw(|frame| view::draw(frame, model))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn name(step: Step) -> String {
+    step.title().to_lowercase().replace(' ', "_")
+}
+
+#[test]
+fn every_step_at_both_sizes() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for step in Step::ALL {
+            for (width, height) in [(80, 24), (120, 40)] {
+                let mut model = fixture_model(step);
+                let screen = render(&mut model, width, height);
+                assert!(
+                    !screen.contains(FAKE_SECRET),
+                    "{step:?}: the secret is masked by default"
+                );
+                insta::assert_snapshot!(format!("{}_{width}x{height}", name(step)), screen);
+            }
+        }
+    });
+}
+
+#[test]
+fn overlays_reveal_and_a_tiny_terminal() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        let mut model = fixture_model(Step::Permissions);
+        model.overlay = Some(super::model::Overlay::Help);
+        insta::assert_snapshot!("help_80x24", render(&mut model, 80, 24));
+
+        let mut model = fixture_model(Step::Reveal);
+        model.reveal.revealed = true;
+        model.reveal.confirming = true;
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains(FAKE_SECRET), "r reveals it");
+        insta::assert_snapshot!("reveal_revealed_80x24", screen);
+
+        let mut model = fixture_model(Step::Platform);
+        insta::assert_snapshot!("too_small_60x20", render(&mut model, 60, 20));
+    });
+}
+
+#[test]
+fn monochrome_sets_no_colour_anywhere() {
+    for step in Step::ALL {
+        let mut model = fixture_model(step);
+        model.monochrome = true;
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        terminal
+            .draw(|frame| view::draw(frame, &model))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let coloured = buffer.content().iter().find(|cell| {
+            cell.fg != ratatui::style::Color::Reset || cell.bg != ratatui::style::Color::Reset
+        });
+        assert!(coloured.is_none(), "{step:?}: {coloured:?}");
+    }
+}

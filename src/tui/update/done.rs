@@ -1,0 +1,43 @@
+//! Done: the summary; `w` writes it (without the secret) to a file.
+
+use super::{Handled, KeyHint, hint};
+use crate::secret::SecretString;
+use crate::tui::effects::Effect;
+use crate::tui::model::Model;
+use crate::tui::msg::CopyTarget;
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    match key.code {
+        KeyCode::Char('w') => Handled::Yes(vec![Effect::WriteSummary {
+            file_name: model.summary_file_name(),
+            text: model.summary_text(),
+        }]),
+        KeyCode::Char('c') => {
+            let text = SecretString::new(model.done.registered.app_id.clone());
+            Handled::Yes(vec![Effect::Copy {
+                what: CopyTarget::ClientId,
+                text,
+            }])
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            model.done.scroll = model.done.scroll.saturating_sub(1);
+            Handled::nothing()
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            model.done.scroll = model.done.scroll.saturating_add(1);
+            Handled::nothing()
+        }
+        KeyCode::Enter => Handled::Yes(super::ask_to_quit(model)),
+        _ => Handled::No,
+    }
+}
+
+pub fn keys(_: &Model) -> Vec<KeyHint> {
+    vec![
+        hint("w", "write summary to a file"),
+        hint("c", "copy client id"),
+        hint("↑↓", "scroll"),
+        hint("enter", "finish"),
+    ]
+}

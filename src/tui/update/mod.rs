@@ -1,0 +1,245 @@
+//! `update(model, msg) -> effects`: the only place the wizard's state changes. Pure: no I/O, no
+//! clock; whatever needs the outside world comes back as an [`Effect`].
+
+mod create;
+mod done;
+mod permissions;
+mod platform;
+mod redirects;
+mod registration;
+mod reveal;
+mod review;
+mod secret;
+mod sign_in;
+mod tenant;
+
+#[cfg(test)]
+mod tests;
+
+use super::effects::Effect;
+use super::model::{Model, Overlay, Step};
+use super::msg::Msg;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// One entry of the key-hint bar and the help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHint {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+pub const fn hint(keys: &'static str, action: &'static str) -> KeyHint {
+    KeyHint { keys, action }
+}
+
+/// What a step did with a key: used it, or left it to the global keys (q, ?, Esc).
+pub enum Handled {
+    Yes(Vec<Effect>),
+    No,
+}
+
+impl Handled {
+    fn nothing() -> Self {
+        Handled::Yes(Vec::new())
+    }
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(model, key),
+        Msg::Paste(text) => on_paste(model, &text),
+        Msg::Resize { width, height } => {
+            model.size = (width, height);
+            Vec::new()
+        }
+        Msg::Tick { now } => {
+            model.now = now;
+            model.frame = model.frame.wrapping_add(1);
+            sign_in::on_tick(model)
+        }
+        Msg::SignInOptions(options) => sign_in::on_options(model, options),
+        Msg::DeviceCode(code) => sign_in::on_device_code(model, code),
+        Msg::SignedIn { account } => sign_in::on_signed_in(model, account),
+        Msg::SignInFailed(failure) => sign_in::on_failed(model, failure),
+        Msg::Tenants(result) => tenant::on_tenants(model, result),
+        Msg::Progress(event) => create::on_progress(model, event),
+        Msg::RunFinished(result) => create::on_finished(model, result),
+        Msg::Copied { what, outcome } => reveal::on_copied(model, what, outcome),
+        Msg::ClipboardClearDue => vec![Effect::ClearClipboard],
+        Msg::ClipboardCleared(cleared) => {
+            model.reveal.cleared = Some(cleared);
+            Vec::new()
+        }
+        Msg::SummaryWritten(result) => {
+            model.done.written = Some(result);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    if let Some(overlay) = model.overlay.clone() {
+        return on_overlay_key(model, overlay, key, ctrl_c);
+    }
+    if ctrl_c {
+        return ask_to_quit(model);
+    }
+    if model.too_small() {
+        return match key.code {
+            KeyCode::Char('q') => ask_to_quit(model),
+            _ => Vec::new(),
+        };
+    }
+    if let Handled::Yes(effects) = step_key(model, key) {
+        return effects;
+    }
+    match key.code {
+        KeyCode::Char('q') => ask_to_quit(model),
+        KeyCode::Char('?') => {
+            model.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        KeyCode::Esc => {
+            go_back(model);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_overlay_key(model: &mut Model, overlay: Overlay, key: KeyEvent, ctrl_c: bool) -> Vec<Effect> {
+    match overlay {
+        Overlay::Help => {
+            if ctrl_c {
+                return ask_to_quit(model);
+            }
+            model.overlay = None;
+        }
+        Overlay::ConfirmQuit(_) => match key.code {
+            KeyCode::Char('y' | 'Y') => return quit(model),
+            _ if ctrl_c => return quit(model),
+            _ => model.overlay = None,
+        },
+    }
+    Vec::new()
+}
+
+/// Quits at once unless that would abandon running work or an unsaved secret.
+pub fn ask_to_quit(model: &mut Model) -> Vec<Effect> {
+    let reason = if model.secret_unacknowledged() {
+        Some("The client secret is shown only once and you have not confirmed saving it.")
+    } else if model.work_running() {
+        Some("Work is still running; quitting now stops it half-way (a later run continues it).")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => {
+            model.overlay = Some(Overlay::ConfirmQuit(reason.to_string()));
+            Vec::new()
+        }
+        None => quit(model),
+    }
+}
+
+fn quit(model: &mut Model) -> Vec<Effect> {
+    model.quit = true;
+    model.overlay = None;
+    vec![Effect::Quit]
+}
+
+pub fn go_back(model: &mut Model) {
+    if let Some(previous) = model.step.back() {
+        model.step = previous;
+    }
+}
+
+fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
+    match model.step {
+        Step::Platform => platform::on_key(model, key),
+        Step::SignIn => sign_in::on_key(model, key),
+        Step::Tenant => tenant::on_key(model, key),
+        Step::Registration => registration::on_key(model, key),
+        Step::RedirectUris => redirects::on_key(model, key),
+        Step::Permissions => permissions::on_key(model, key),
+        Step::Secret => secret::on_key(model, key),
+        Step::Review => review::on_key(model, key),
+        Step::Create => create::on_key(model, key),
+        Step::Reveal => reveal::on_key(model, key),
+        Step::Done => done::on_key(model, key),
+    }
+}
+
+fn on_paste(model: &mut Model, text: &str) -> Vec<Effect> {
+    if model.overlay.is_some() {
+        return Vec::new();
+    }
+    match model.step {
+        Step::Tenant => model.tenant.filter.insert_str(text.trim()),
+        Step::Registration => registration::on_paste(model, text),
+        Step::RedirectUris => redirects::on_paste(model, text),
+        Step::Permissions => permissions::on_paste(model, text),
+        Step::Secret => secret::on_paste(model, text),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The current step's keys, then the ones every step shares.
+pub fn key_hints(model: &Model) -> Vec<KeyHint> {
+    let mut hints = match model.step {
+        Step::Platform => platform::keys(model),
+        Step::SignIn => sign_in::keys(model),
+        Step::Tenant => tenant::keys(model),
+        Step::Registration => registration::keys(model),
+        Step::RedirectUris => redirects::keys(model),
+        Step::Permissions => permissions::keys(model),
+        Step::Secret => secret::keys(model),
+        Step::Review => review::keys(model),
+        Step::Create => create::keys(model),
+        Step::Reveal => reveal::keys(model),
+        Step::Done => done::keys(model),
+    };
+    // Steps that give Esc its own meaning (cancel, close) list it themselves.
+    if model.step.back().is_some() && !hints.iter().any(|h| h.keys == "esc") {
+        hints.push(hint("esc", "back"));
+    }
+    hints.push(hint("?", "help"));
+    hints.push(if typing(model) {
+        hint("ctrl+c", "quit")
+    } else {
+        hint("q", "quit")
+    });
+    hints
+}
+
+/// Whether letters go into a text field on this screen (then `q` and `?` are text, not keys).
+pub fn typing(model: &Model) -> bool {
+    match model.step {
+        Step::Tenant => true,
+        Step::Registration => registration::typing(model),
+        Step::RedirectUris => redirects::typing(model),
+        Step::Permissions => permissions::typing(model),
+        Step::Secret => secret::typing(model),
+        _ => false,
+    }
+}
+
+/// Moves a cursor over `len` items by an arrow key; returns false for other keys.
+pub fn move_cursor(cursor: &mut usize, len: usize, key: KeyEvent) -> bool {
+    let last = len.saturating_sub(1);
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(last),
+        KeyCode::Home => *cursor = 0,
+        KeyCode::End => *cursor = last,
+        _ => return false,
+    }
+    true
+}
+
+/// Like [`move_cursor`] but without j/k, for lists next to a text field.
+pub fn move_cursor_arrows(cursor: &mut usize, len: usize, key: KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Up | KeyCode::Down) && move_cursor(cursor, len, key)
+}

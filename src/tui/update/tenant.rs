@@ -1,0 +1,67 @@
+//! Tenant: choose where the app is registered, among the tenants the account reaches.
+
+use super::{Handled, KeyHint, hint, move_cursor_arrows};
+use crate::tui::effects::Effect;
+use crate::tui::model::{Model, Step, TenantLoad};
+use crate::tui::msg::TenantChoice;
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    let tenant = &mut model.tenant;
+    match (&tenant.load, key.code) {
+        (TenantLoad::Failed(_), KeyCode::Char('r')) => {
+            tenant.load = TenantLoad::Loading;
+            return Handled::Yes(vec![Effect::ListTenants]);
+        }
+        (TenantLoad::Loaded(_), KeyCode::Enter) => {
+            let Some(chosen) = tenant.visible().get(tenant.cursor).map(|t| (*t).clone()) else {
+                return Handled::nothing();
+            };
+            tenant.chosen = Some(chosen);
+            model.step = Step::Registration;
+            return Handled::nothing();
+        }
+        _ => {}
+    }
+    let visible = tenant.visible().len();
+    if move_cursor_arrows(&mut tenant.cursor, visible, key) {
+        return Handled::nothing();
+    }
+    if tenant.filter.handle_key(key) {
+        tenant.cursor = 0;
+        return Handled::nothing();
+    }
+    Handled::No
+}
+
+pub fn keys(model: &Model) -> Vec<KeyHint> {
+    match model.tenant.load {
+        TenantLoad::Loading => vec![],
+        TenantLoad::Failed(_) => vec![hint("r", "try again")],
+        TenantLoad::Loaded(_) => vec![
+            hint("type", "filter"),
+            hint("↑↓", "choose"),
+            hint("enter", "continue"),
+        ],
+    }
+}
+
+pub fn on_tenants(model: &mut Model, result: Result<Vec<TenantChoice>, String>) -> Vec<Effect> {
+    let tenant = &mut model.tenant;
+    tenant.load = match result {
+        Ok(list) if list.is_empty() => TenantLoad::Failed("this account reaches no tenant".into()),
+        Ok(list) => {
+            // Keep the user's earlier pick, else start on the tenant they signed in to.
+            let wanted = tenant.chosen.as_ref().map(|c| c.id.clone());
+            tenant.cursor = list
+                .iter()
+                .position(|t| Some(&t.id) == wanted.as_ref())
+                .or_else(|| list.iter().position(|t| t.current))
+                .unwrap_or(0);
+            tenant.filter.set("");
+            TenantLoad::Loaded(list)
+        }
+        Err(message) => TenantLoad::Failed(message),
+    };
+    Vec::new()
+}

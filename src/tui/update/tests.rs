@@ -1,0 +1,496 @@
+//! Each step's keys and checks, driven through `update` as the run loop would.
+
+use super::update;
+use crate::auth::AuthMethod;
+use crate::clipboard::Copied;
+use crate::plan::requests::Method;
+use crate::progress::{Event, Operation};
+use crate::secret::SecretString;
+use crate::tui::effects::Effect;
+use crate::tui::model::{
+    CreatePhase, Model, Overlay, RedirectFocus, SignInPhase, Step, TenantLoad,
+};
+use crate::tui::msg::{
+    Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInOption, TenantChoice,
+};
+use crate::tui::snapshots::{FAKE_SECRET, fixture_model};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+fn press(model: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(model: &mut Model, c: char) -> Vec<Effect> {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(model, KeyCode::Char(c));
+    }
+}
+
+fn tenants() -> Vec<TenantChoice> {
+    let tenant = |id: &str, name: &str, category: &str, current: bool| TenantChoice {
+        id: id.into(),
+        name: name.into(),
+        default_domain: format!("{}.onmicrosoft.com", name.to_lowercase()),
+        category: category.into(),
+        current,
+    };
+    vec![
+        tenant(
+            "11111111-1111-1111-1111-111111111111",
+            "Fabrikam",
+            "ProjectedBy",
+            false,
+        ),
+        tenant(
+            "22222222-2222-2222-2222-222222222222",
+            "Contoso",
+            "Home",
+            true,
+        ),
+    ]
+}
+
+/// A fresh wizard moved to `step` the way a user gets there, with the defaults accepted.
+fn at(step: Step) -> Model {
+    let mut model = fixture_model(Step::Platform);
+    let steps = [
+        Step::Platform,
+        Step::SignIn,
+        Step::Tenant,
+        Step::Registration,
+        Step::RedirectUris,
+        Step::Permissions,
+        Step::Secret,
+    ];
+    for current in steps {
+        if current == step {
+            return model;
+        }
+        match current {
+            Step::Platform => {
+                press(&mut model, KeyCode::Enter);
+            }
+            Step::SignIn => {
+                update(
+                    &mut model,
+                    Msg::SignedIn {
+                        account: "device code (ada@contoso.com)".into(),
+                    },
+                );
+                update(&mut model, Msg::Tenants(Ok(tenants())));
+            }
+            Step::Registration => type_text(&mut model, "Acme Mail"),
+            _ => {}
+        }
+        if current != Step::SignIn {
+            press(&mut model, KeyCode::Enter);
+        }
+    }
+    assert_eq!(model.step, step);
+    model
+}
+
+#[test]
+fn platform_enter_applies_the_preset_and_looks_for_sign_in_methods() {
+    let mut model = fixture_model(Step::Platform);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Down);
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::SignIn);
+    assert_eq!(model.profile().id, "nylas-streams");
+    assert!(
+        model.redirects.access_tokens && model.redirects.id_tokens,
+        "Streams turns both implicit grants on"
+    );
+    assert!(matches!(effects[..], [Effect::DetectSignIn]));
+}
+
+#[test]
+fn sign_in_device_code_copies_the_code_counts_down_and_can_retry() {
+    let mut model = at(Step::SignIn);
+    update(
+        &mut model,
+        Msg::SignInOptions(vec![SignInOption {
+            method: AuthMethod::DeviceCode,
+            label: "device code".into(),
+        }]),
+    );
+    let effects = press(&mut model, KeyCode::Enter);
+    assert!(matches!(
+        effects[..],
+        [Effect::SignIn {
+            method: AuthMethod::DeviceCode
+        }]
+    ));
+    let code = DeviceCode {
+        user_code: "F7KQ2MXP".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_at: model.now + time::Duration::minutes(15),
+    };
+    let effects = update(&mut model, Msg::DeviceCode(code));
+    assert!(matches!(&effects[..], [Effect::Copy { text, .. }] if *text == *"F7KQ2MXP"));
+    assert_eq!(
+        model.tick_interval(),
+        Some(Duration::from_secs(1)),
+        "the countdown ticks once a second"
+    );
+    let later = model.now + time::Duration::minutes(16);
+    let effects = update(&mut model, Msg::Tick { now: later });
+    assert!(matches!(effects[..], [Effect::CancelSignIn]));
+    assert!(matches!(&model.sign_in.phase, SignInPhase::Failed(f) if f.retryable));
+    press(&mut model, KeyCode::Char('r'));
+    assert_eq!(model.sign_in.phase, SignInPhase::Choosing);
+}
+
+#[test]
+fn signing_in_lists_tenants_and_preselects_the_current_one() {
+    let mut model = at(Step::SignIn);
+    let effects = update(
+        &mut model,
+        Msg::SignedIn {
+            account: "ada".into(),
+        },
+    );
+    assert_eq!(model.step, Step::Tenant);
+    assert!(matches!(effects[..], [Effect::ListTenants]));
+    assert_eq!(
+        model.tick_interval(),
+        Some(Duration::from_millis(120)),
+        "a spinner while loading"
+    );
+    update(&mut model, Msg::Tenants(Ok(tenants())));
+    assert_eq!(model.tenant.visible()[model.tenant.cursor].name, "Contoso");
+    assert_eq!(model.tick_interval(), None, "idle: no ticks");
+}
+
+#[test]
+fn tenant_filter_takes_letters_even_q_and_enter_chooses() {
+    let mut model = at(Step::Tenant);
+    type_text(&mut model, "fabq");
+    assert!(!model.quit, "q is text in the filter");
+    assert_eq!(model.tenant.visible().len(), 0);
+    press(&mut model, KeyCode::Backspace);
+    assert_eq!(model.tenant.visible().len(), 1);
+    assert!(
+        model.tenant.visible()[0].registration_warning().is_some(),
+        "guests are warned"
+    );
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Registration);
+    assert_eq!(model.tenant.chosen.as_ref().unwrap().name, "Fabrikam");
+}
+
+#[test]
+fn tenant_failure_offers_a_retry() {
+    let mut model = at(Step::Tenant);
+    update(&mut model, Msg::Tenants(Err("ARM refused".into())));
+    let effects = press(&mut model, KeyCode::Char('r'));
+    assert!(matches!(effects[..], [Effect::ListTenants]));
+    assert_eq!(model.tenant.load, TenantLoad::Loading);
+}
+
+#[test]
+fn registration_checks_the_name_live_against_the_audience() {
+    let mut model = at(Step::Registration);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Registration, "an empty name stays");
+    type_text(&mut model, &"a".repeat(91));
+    assert!(
+        model.name_error().unwrap().contains("at most 90"),
+        "Nylas v3 allows personal accounts"
+    );
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Down);
+    assert!(model.name_error().is_none(), "single tenant allows 120");
+    assert!(!model.audience().is_multi_tenant());
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::RedirectUris);
+}
+
+#[test]
+fn redirects_need_a_region_and_valid_extra_lines() {
+    let mut model = at(Step::RedirectUris);
+    press(&mut model, KeyCode::Char(' '));
+    assert!(model.redirect_error().unwrap().contains("tick a region"));
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::RedirectUris);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char(' '));
+    assert!(model.redirect_error().is_none(), "EU alone is fine");
+    press(&mut model, KeyCode::Tab);
+    assert_eq!(model.redirects.focus, RedirectFocus::Extra);
+    update(
+        &mut model,
+        Msg::Paste("http://example.com/cb\r\nhttps://app.example.com/cb".into()),
+    );
+    let checks = model.extra_uri_checks();
+    assert!(checks[0].1.is_err() && checks[1].1.is_ok(), "{checks:?}");
+    assert!(model.redirect_error().is_some());
+    type_text(&mut model, "q?");
+    assert!(
+        !model.quit && model.overlay.is_none(),
+        "letters are text in the box"
+    );
+    assert_eq!(
+        model.plan().unwrap().0.redirect_uris[0],
+        "https://api.eu.nylas.com/v3/connect/callback"
+    );
+}
+
+#[test]
+fn nango_self_hosted_builds_its_redirect_uri() {
+    let mut model = fixture_model(Step::Platform);
+    for _ in 0..3 {
+        press(&mut model, KeyCode::Down);
+    }
+    press(&mut model, KeyCode::Enter);
+    model.step = Step::RedirectUris;
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char(' '));
+    press(&mut model, KeyCode::Tab);
+    assert_eq!(model.redirects.focus, RedirectFocus::SelfHostedUrl);
+    update(&mut model, Msg::Paste("https://nango.acme.dev/".into()));
+    assert_eq!(
+        model.self_hosted_redirect(),
+        Some(Ok("https://nango.acme.dev/oauth/callback".into()))
+    );
+}
+
+#[test]
+fn permissions_toggle_search_and_import() {
+    let mut model = at(Step::Permissions);
+    let before = model.plan().unwrap().0.permissions.len();
+    // Rows: five preset scopes, then the capabilities; the sixth selectable row is "Read mail".
+    for _ in 0..5 {
+        press(&mut model, KeyCode::Down);
+    }
+    press(&mut model, KeyCode::Char(' '));
+    assert_eq!(model.plan().unwrap().0.permissions.len(), before - 1);
+
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "Mail.ReadBasic");
+    assert_eq!(model.search_results()[0].1.name, "Mail.ReadBasic");
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(
+        model.step,
+        Step::Permissions,
+        "Esc closes the search, not the step"
+    );
+    let scopes = model
+        .plan()
+        .unwrap()
+        .0
+        .delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
+    assert!(scopes.contains("Mail.ReadBasic"), "{scopes}");
+
+    let block = r#""requiredResourceAccess": [{"resourceAppId": "00000003-0000-0000-c000-000000000000",
+        "resourceAccess": [{"id": "cb8f45a0-5c2e-4ea1-b803-84b870a7d7ec", "type": "Scope"}]}"#;
+    update(&mut model, Msg::Paste(block.into()));
+    ctrl(&mut model, 's');
+    let report = model.permissions.import_report.clone().unwrap().unwrap();
+    assert!(
+        report.iter().any(|r| r.contains("Place.Read.All")),
+        "{report:?}"
+    );
+    assert!(model.plan().unwrap().0.needs_admin_consent());
+    press(&mut model, KeyCode::Char('a'));
+    assert!(model.plan().unwrap().0.admin_consent);
+}
+
+#[test]
+fn secret_dates_are_checked_before_review() {
+    let mut model = at(Step::Secret);
+    assert_eq!(
+        model.secret_lifetime(),
+        crate::plan::SecretLifetime::Months(24)
+    );
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Tab);
+    type_text(&mut model, "2030-01-01");
+    assert!(model.secret_error().unwrap().contains("at most 24 months"));
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Secret);
+    for _ in 0..10 {
+        press(&mut model, KeyCode::Backspace);
+    }
+    type_text(&mut model, "2027-01-15");
+    assert!(model.secret_error().is_none());
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Review);
+}
+
+#[test]
+fn esc_goes_back_keeping_choices_until_create() {
+    let mut model = at(Step::Review);
+    for expected in [
+        Step::Secret,
+        Step::Permissions,
+        Step::RedirectUris,
+        Step::Registration,
+    ] {
+        press(&mut model, KeyCode::Esc);
+        assert_eq!(model.step, expected);
+    }
+    assert_eq!(model.registration.name.value(), "Acme Mail");
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.step, Step::Tenant);
+}
+
+#[test]
+fn review_toggles_views_and_enter_runs_the_plan() {
+    let mut model = at(Step::Review);
+    press(&mut model, KeyCode::Char('g'));
+    assert_eq!(model.review.view, crate::tui::model::ReviewView::Requests);
+    press(&mut model, KeyCode::Char('g'));
+    assert_eq!(model.review.view, crate::tui::model::ReviewView::Summary);
+    let effects = press(&mut model, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::Run(plan)] if plan.display_name == "Acme Mail"));
+    assert_eq!(model.step, Step::Create);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.step, Step::Create, "no going back once creating");
+}
+
+fn created() -> Box<Created> {
+    Box::new(Created {
+        tenant_id: "22222222-2222-2222-2222-222222222222".into(),
+        object_id: "33333333-3333-3333-3333-333333333333".into(),
+        app_id: "44444444-4444-4444-4444-444444444444".into(),
+        display_name: "Acme Mail".into(),
+        consent: "not requested".into(),
+        secret: IssuedSecret {
+            value: SecretString::new(FAKE_SECRET.into()),
+            hint: "Fak".into(),
+            end_date_time: "2028-11-22T10:30:00Z".into(),
+        },
+    })
+}
+
+#[test]
+fn create_rows_follow_progress_and_a_failure_retries() {
+    let mut model = at(Step::Review);
+    press(&mut model, KeyCode::Enter);
+    let op = Operation::RegisterApp;
+    update(
+        &mut model,
+        Msg::Progress(Event::Started {
+            op: op.clone(),
+            method: Method::Patch,
+            path: "/applications(uniqueName='x')".into(),
+        }),
+    );
+    assert!(model.status.has_pending());
+    update(
+        &mut model,
+        Msg::Progress(Event::Failed {
+            op: op.clone(),
+            message: "denied".into(),
+            request_id: Some("req-9".into()),
+        }),
+    );
+    let failure = RunFailure {
+        message: "Register the app failed: denied".into(),
+        code: Some("Authorization_RequestDenied".into()),
+        request_id: Some("req-9".into()),
+    };
+    update(&mut model, Msg::RunFinished(Err(failure)));
+    assert!(matches!(model.create.phase, CreatePhase::Failed(_)));
+    assert_eq!(
+        model.status_of(Step::Create),
+        crate::tui::model::StepStatus::Failed
+    );
+    let effects = press(&mut model, KeyCode::Char('r'));
+    assert!(matches!(effects[..], [Effect::Run(_)]));
+    assert_eq!(model.create.attempt, 2);
+    update(&mut model, Msg::RunFinished(Ok(created())));
+    assert_eq!(model.step, Step::Reveal);
+}
+
+#[test]
+fn the_secret_needs_two_deliberate_keys_to_leave() {
+    let mut model = at(Step::Review);
+    press(&mut model, KeyCode::Enter);
+    update(&mut model, Msg::RunFinished(Ok(created())));
+    let effects = press(&mut model, KeyCode::Char('c'));
+    assert!(matches!(&effects[..], [Effect::Copy { text, .. }] if *text == *FAKE_SECRET));
+    update(
+        &mut model,
+        Msg::Copied {
+            what: crate::tui::msg::CopyTarget::Secret,
+            outcome: Copied::System,
+        },
+    );
+    press(&mut model, KeyCode::Char('q'));
+    assert!(
+        matches!(model.overlay, Some(Overlay::ConfirmQuit(_))),
+        "an unsaved secret asks first"
+    );
+    press(&mut model, KeyCode::Char('n'));
+    assert!(model.overlay.is_none() && !model.quit);
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.step, Step::Reveal, "a stray key does not leave");
+    press(&mut model, KeyCode::Enter);
+    let effects = press(&mut model, KeyCode::Char('y'));
+    assert!(matches!(effects[..], [Effect::SecretSaved]));
+    assert_eq!(model.step, Step::Done);
+    let effects = press(&mut model, KeyCode::Char('w'));
+    let Some(Effect::WriteSummary { text, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        text.contains("44444444-4444-4444-4444-444444444444") && !text.contains(FAKE_SECRET),
+        "{text}"
+    );
+    assert!(text.contains("--client-secret <client secret>"), "{text}");
+    let effects = press(&mut model, KeyCode::Char('q'));
+    assert!(matches!(effects[..], [Effect::Quit]));
+}
+
+#[test]
+fn ctrl_c_asks_while_work_runs_and_help_opens_and_closes() {
+    let mut model = at(Step::Review);
+    press(&mut model, KeyCode::Enter);
+    ctrl(&mut model, 'c');
+    assert!(matches!(model.overlay, Some(Overlay::ConfirmQuit(_))));
+    let effects = ctrl(&mut model, 'c');
+    assert!(
+        matches!(effects[..], [Effect::Quit]),
+        "a second Ctrl-C quits"
+    );
+
+    let mut model = fixture_model(Step::Platform);
+    press(&mut model, KeyCode::Char('?'));
+    assert_eq!(model.overlay, Some(Overlay::Help));
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.overlay, None);
+    let effects = press(&mut model, KeyCode::Char('q'));
+    assert!(
+        matches!(effects[..], [Effect::Quit]),
+        "nothing to lose: quits at once"
+    );
+}
+
+#[test]
+fn a_tiny_terminal_only_listens_for_quit() {
+    let mut model = fixture_model(Step::Platform);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 60,
+            height: 20,
+        },
+    );
+    assert!(model.too_small());
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Platform);
+}

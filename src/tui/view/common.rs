@@ -1,0 +1,162 @@
+//! Small drawing helpers the step screens share.
+
+use super::theme::Theme;
+use ratatui::text::{Line, Span};
+
+pub fn checkbox(on: bool) -> &'static str {
+    if on { "[x]" } else { "[ ]" }
+}
+
+pub fn radio(on: bool) -> &'static str {
+    if on { "(•)" } else { "( )" }
+}
+
+/// The rows of a list of `len` that fit `height`, scrolled so `cursor` stays in view.
+pub fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize> {
+    if height == 0 {
+        return 0..0;
+    }
+    let start = cursor
+        .saturating_sub(height - 1)
+        .min(len.saturating_sub(height));
+    start..len.min(start + height)
+}
+
+/// A list row: a pointer when it has the cursor, highlighted when the list has focus.
+pub fn row<'a>(spans: Vec<Span<'a>>, here: bool, focused: bool, theme: Theme) -> Line<'a> {
+    let pointer = if here && focused { "▸ " } else { "  " };
+    let mut all = vec![Span::styled(pointer, theme.key())];
+    all.extend(spans);
+    let line = Line::from(all);
+    if here && focused {
+        line.style(theme.selected())
+    } else {
+        line
+    }
+}
+
+pub fn heading(text: &str, focused: bool, theme: Theme) -> Line<'static> {
+    let style = if focused {
+        theme.focused_border()
+    } else {
+        theme.heading()
+    };
+    Line::styled(text.to_string(), style)
+}
+
+pub fn warning(text: &str, theme: Theme) -> Line<'static> {
+    Line::styled(format!("⚠ {text}"), theme.warn())
+}
+
+pub fn label_value(label: &str, value: String, width: usize, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:width$}  "), theme.heading()),
+        Span::raw(value),
+    ])
+}
+
+/// Narrower than this, a value goes under its label instead of beside it.
+const MIN_VALUE_COLUMN: usize = 40;
+
+/// A label and its value wrapped to `area_width`: beside the label with a hanging indent when
+/// there is room, under it otherwise. Long words (URIs, ids) are never split.
+pub fn field(
+    label: &str,
+    value: &str,
+    label_width: usize,
+    area_width: u16,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let area_width = usize::from(area_width);
+    let beside = area_width.saturating_sub(label_width + 2) >= MIN_VALUE_COLUMN;
+    let indent = if beside { label_width + 2 } else { 2 };
+    let wrapped = wrap_words(value, area_width.saturating_sub(indent).max(1));
+    let mut lines = Vec::new();
+    let mut values = wrapped.into_iter();
+    if beside {
+        let first = values.next().unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:label_width$}  "), theme.heading()),
+            Span::raw(first),
+        ]));
+    } else if !label.is_empty() {
+        lines.push(Line::styled(label.to_string(), theme.heading()));
+    }
+    lines.extend(values.map(|v| Line::raw(format!("{:indent$}{v}", ""))));
+    lines
+}
+
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+}
+
+/// A multi-line text box: bordered, the border lit and the cursor shown only with focus.
+pub fn text_box<'a>(
+    area: &ratatui_textarea::TextArea<'a>,
+    title: &'a str,
+    placeholder: &'a str,
+    focused: bool,
+    theme: Theme,
+) -> ratatui_textarea::TextArea<'a> {
+    use ratatui::style::{Modifier, Style};
+    use ratatui::widgets::{Block, Borders};
+    let mut boxed = area.clone();
+    let border = if focused {
+        theme.focused_border()
+    } else {
+        theme.dim()
+    };
+    boxed.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(border)
+            .title(title),
+    );
+    boxed.set_cursor_line_style(Style::default());
+    boxed.set_cursor_style(if focused {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    });
+    boxed.set_placeholder_text(placeholder);
+    boxed.set_placeholder_style(theme.dim());
+    boxed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{window, wrap_words};
+
+    #[test]
+    fn words_wrap_without_splitting_long_ones() {
+        assert_eq!(wrap_words("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(
+            wrap_words("https://example.com/long x", 5),
+            ["https://example.com/long", "x"]
+        );
+        assert_eq!(wrap_words("", 5), [""]);
+    }
+
+    #[test]
+    fn the_window_follows_the_cursor() {
+        assert_eq!(window(10, 0, 4), 0..4);
+        assert_eq!(window(10, 5, 4), 2..6);
+        assert_eq!(window(10, 9, 4), 6..10);
+        assert_eq!(window(3, 2, 10), 0..3);
+        assert_eq!(window(3, 2, 0), 0..0);
+    }
+}

@@ -1,0 +1,62 @@
+//! Create: one row per operation as progress events arrive; a failure in plain words.
+
+use super::common::heading;
+use super::theme::Theme;
+use super::widgets::spinner;
+use crate::tui::model::{CreatePhase, Model, OpState};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let create = &model.create;
+    let title = match create.attempt {
+        0 | 1 => "Creating the app".to_string(),
+        n => format!("Creating the app (attempt {n}: continuing where the last one stopped)"),
+    };
+    let mut lines = vec![heading(&title, true, theme), Line::default()];
+    if create.rows.is_empty() && create.phase == CreatePhase::Running {
+        lines.push(Line::raw(format!(" {} Starting…", spinner(model.frame))));
+    }
+    for row in &create.rows {
+        let (glyph, style, detail) = match &row.state {
+            OpState::Running => (
+                spinner(model.frame).to_string(),
+                theme.emphasis(),
+                String::new(),
+            ),
+            OpState::Retrying(why) => ("↻".into(), theme.warn(), why.clone()),
+            OpState::Done(what) => ("✓".into(), theme.ok(), what.clone()),
+            OpState::Skipped(why) => ("–".into(), theme.dim(), format!("skipped: {why}")),
+            OpState::Failed(_) => ("✗".into(), theme.error(), "failed".into()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {glyph} "), style),
+            Span::raw(format!("{:34}", row.op.to_string())),
+            Span::styled(detail, theme.dim()),
+        ]));
+    }
+    if let CreatePhase::Failed(failure) = &create.phase {
+        lines.push(Line::default());
+        lines.push(Line::styled(failure.message.clone(), theme.error()));
+        if let Some(code) = &failure.code {
+            lines.push(Line::from(vec![
+                Span::styled("Graph's code: ", theme.heading()),
+                Span::raw(code.clone()),
+            ]));
+        }
+        if let Some(id) = &failure.request_id {
+            lines.push(Line::from(vec![
+                Span::styled("request-id: ", theme.heading()),
+                Span::raw(id.clone()),
+                Span::styled("  (support asks for it)", theme.dim()),
+            ]));
+        }
+        lines.push(Line::styled(
+            "Press r to retry: appreg continues where it stopped and never creates a second app.",
+            theme.emphasis(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,61 @@
+//! Done: what was registered and the platform's next step; `w` writes it to a file.
+
+use super::common::{field, heading};
+use super::theme::Theme;
+use crate::tui::model::Model;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let summary = model.summary();
+    let width = summary
+        .iter()
+        .map(|(label, _)| label.len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = vec![
+        heading(
+            &format!("✓ {} is ready", model.done.registered.display_name),
+            true,
+            theme,
+        ),
+        Line::default(),
+    ];
+    for (label, value) in summary {
+        lines.extend(field(label, &value, width, area.width, theme));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!("Next, in {}:", model.profile().name),
+        theme.heading(),
+    ));
+    lines.push(Line::styled(model.next_step(), theme.emphasis()));
+    match &model.done.written {
+        Some(Ok(path)) => lines.push(Line::styled(
+            format!(
+                "✓ Summary written to {} (without the secret)",
+                path.display()
+            ),
+            theme.ok(),
+        )),
+        Some(Err(why)) => lines.push(Line::styled(
+            format!("✗ Could not write the summary: {why}"),
+            theme.error(),
+        )),
+        None => {}
+    }
+    if let Some(outcome) = &model.done.copied {
+        lines.push(Line::styled(
+            format!("The client id was {outcome}."),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((model.done.scroll, 0)),
+        area,
+    );
+}

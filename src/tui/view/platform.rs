@@ -1,0 +1,58 @@
+//! Platform: the presets, one line each, and what the highlighted one sets up.
+
+use super::common::{heading, row, warning};
+use super::theme::Theme;
+use crate::tui::model::Model;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let mut list = vec![
+        heading("Which platform is the app for?", true, theme),
+        Line::default(),
+    ];
+    let name_width = model
+        .profiles
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, profile) in model.profiles.iter().enumerate() {
+        let spans = vec![
+            Span::styled(format!("{:name_width$}  ", profile.name), theme.emphasis()),
+            Span::raw(profile.summary.clone()),
+        ];
+        list.push(row(spans, i == model.platform.cursor, true, theme));
+    }
+    // One line each: summaries are cut at the edge rather than wrapped.
+    let [list_area, details_area] = Layout::vertical([
+        Constraint::Length(list.len() as u16 + 1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(list), list_area);
+    let mut lines = Vec::new();
+    let highlighted = &model.profiles[model.platform.cursor.min(model.profiles.len() - 1)];
+    lines.push(Line::from(vec![
+        Span::styled("Recommended account types: ", theme.heading()),
+        Span::raw(highlighted.audience.portal_label()),
+    ]));
+    let uris: Vec<&str> = highlighted
+        .default_regions()
+        .iter()
+        .map(|r| r.redirect_uri.as_str())
+        .collect();
+    if !uris.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("Redirect URI: ", theme.heading()),
+            Span::raw(uris.join(", ")),
+        ]));
+    }
+    lines.extend(highlighted.warnings.iter().map(|w| warning(w, theme)));
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        details_area,
+    );
+}

@@ -1,0 +1,96 @@
+//! Tenant: the reachable tenants, filterable, with a warning where registering is unlikely.
+
+use super::common::{heading, row, warning, window};
+use super::theme::Theme;
+use super::widgets::spinner;
+use super::widgets::text_field::TextField;
+use crate::tui::model::{Model, TenantLoad};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let tenant = &model.tenant;
+    let all = match &tenant.load {
+        TenantLoad::Loading => {
+            let text = format!(
+                "{} Listing the tenants you can reach…",
+                spinner(model.frame)
+            );
+            frame.render_widget(Paragraph::new(text), area);
+            return;
+        }
+        TenantLoad::Failed(why) => {
+            let lines = vec![
+                Line::styled("✗ Could not list your tenants", theme.error()),
+                Line::default(),
+                Line::raw(why.clone()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            return;
+        }
+        TenantLoad::Loaded(all) => all,
+    };
+    let visible = tenant.visible();
+    let [title, filter, list, note] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(TextField::HEIGHT),
+        Constraint::Min(1),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(heading("Where should the app be registered?", true, theme)),
+        title,
+    );
+    TextField {
+        label: "Filter",
+        input: &tenant.filter,
+        placeholder: "type part of a name, domain or id",
+        focused: true,
+        check: Ok(Some(format!("{} of {} tenants", visible.len(), all.len()))),
+    }
+    .render(frame, filter, theme);
+
+    let name_width = visible
+        .iter()
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let domain_width = visible
+        .iter()
+        .map(|t| t.default_domain.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(32);
+    let range = window(visible.len(), tenant.cursor, usize::from(list.height));
+    let lines: Vec<Line> = visible[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(t, i)| {
+            let current = if t.current { " (signed in here)" } else { "" };
+            let spans = vec![
+                Span::styled(
+                    format!("{:name_width$.name_width$}  ", t.name),
+                    theme.emphasis(),
+                ),
+                Span::raw(format!(
+                    "{:domain_width$.domain_width$}  ",
+                    t.default_domain
+                )),
+                Span::styled(format!("{}  {}{current}", t.id, t.category), theme.dim()),
+            ];
+            row(spans, i == tenant.cursor, true, theme)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+
+    let highlighted = visible.get(tenant.cursor);
+    let note_lines: Vec<Line> = highlighted
+        .and_then(|t| t.registration_warning())
+        .map(|w| vec![warning(w, theme)])
+        .unwrap_or_default();
+    frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: false }), note);
+}
