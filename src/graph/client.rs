@@ -266,9 +266,7 @@ impl GraphClient {
         let status = response.status().as_u16();
         let request_id =
             header(&response, "request-id").or_else(|| header(&response, "x-ms-request-id"));
-        let retry_after = header(&response, "retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = header(&response, "retry-after").and_then(|v| parse_retry_after(&v));
         let body = response.bytes().await.map_err(transport_error)?.to_vec();
         if (200..300).contains(&status) {
             return Ok(Answer {
@@ -287,6 +285,22 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// `Retry-After` is either seconds or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    value
+        .parse::<u64>()
+        .map(Duration::from_secs)
+        .ok()
+        .or_else(|| {
+            let at = httpdate::parse_http_date(value).ok()?;
+            Some(
+                at.duration_since(std::time::SystemTime::now())
+                    .unwrap_or(Duration::ZERO),
+            )
+        })
 }
 
 fn transport_error(e: reqwest::Error) -> GraphError {
@@ -379,6 +393,22 @@ mod tests {
         assert!(e.has_code("Request_BadRequest"));
         assert_eq!(e.request_id(), Some("abc"));
         assert!(retry::is_replication_lag(&e));
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(30));
+        let wait = parse_retry_after(&soon).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
     }
 
     #[test]
