@@ -46,6 +46,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Audit an existing app registration against a platform, and mend it with --fix.
+    Doctor(DoctorArgs),
+    /// Add a new client secret to an existing app; old ones are removed only when named.
+    RotateSecret(RotateArgs),
     /// Serve the embedded Graph simulator on loopback until Ctrl-C.
     Sim(crate::sim::SimArgs),
 }
@@ -171,4 +175,82 @@ impl SignInArgs {
         config.client_secret = secret_env("APPREG_CLIENT_SECRET");
         config
     }
+}
+
+/// Which existing app: its client id, or its display name.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct AppSelectorArgs {
+    /// The application (client) id.
+    #[arg(long, value_name = "GUID")]
+    pub app_id: Option<String>,
+    /// The display name (must name exactly one app).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub app: AppSelectorArgs,
+    /// Platform preset to check against (default: the app's appreg-profile tag).
+    #[arg(long, conflicts_with = "profile_file")]
+    pub profile: Option<String>,
+    /// Your own preset, in the same TOML form as the built-in ones.
+    #[arg(long, value_name = "FILE.toml")]
+    pub profile_file: Option<PathBuf>,
+    /// Regions whose redirect URIs must be there (us, eu; Nango: cloud); default: every region.
+    #[arg(long = "region", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Base URL of a self-hosted server (Nango), e.g. https://nango.example.com.
+    #[arg(long)]
+    pub self_hosted_url: Option<String>,
+    /// Another Web redirect URI the app must have (repeatable).
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// Capability groups whose permissions the app must have (e.g. mail-read,mail-send).
+    #[arg(long = "capability", value_delimiter = ',')]
+    pub capabilities: Vec<String>,
+    /// Admin consent is wanted: missing grants are errors, and --fix grants them.
+    #[arg(long)]
+    pub admin_consent: bool,
+    /// Show the requests that mend the findings, ask, send them, and audit again.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: also remove redirect URIs and retired permissions the platform does not use.
+    #[arg(long, requires = "fix")]
+    pub remove_extra: bool,
+    /// Do not ask for confirmation (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Machine-readable output on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub app: AppSelectorArgs,
+    /// Lifetime of the new secret in months, 1 to 24.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=24))]
+    pub months: u32,
+    /// Remove this secret (its key id) once the new one exists.
+    #[arg(long, value_name = "KEYID", conflicts_with = "remove_expired")]
+    pub remove: Option<String>,
+    /// Remove the secrets that have expired.
+    #[arg(long)]
+    pub remove_expired: bool,
+    /// The new secret's description in the portal.
+    #[arg(long, default_value = "appreg")]
+    pub description: String,
+    /// Write the new secret to this new file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub secret_out: Option<PathBuf>,
+    /// Do not ask for confirmation (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Machine-readable output on stdout.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clipboard;
 pub mod cloud;
+pub mod doctor;
 pub mod graph;
 pub mod headless;
 pub mod journal;

@@ -53,6 +53,18 @@ async fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => Err(error.into()),
         },
+        Some(Command::Doctor(args)) => match endpoints() {
+            Ok(endpoints) => {
+                headless::doctor(args, &endpoints, &cli.sign_in, cli.verbose > 0).await
+            }
+            Err(error) => Err(error.into()),
+        },
+        Some(Command::RotateSecret(args)) => match endpoints() {
+            Ok(endpoints) => {
+                headless::rotate_secret(args, &endpoints, &cli.sign_in, cli.verbose > 0).await
+            }
+            Err(error) => Err(error.into()),
+        },
         Some(Command::Sim(args)) => {
             return match sim::serve_cli(args.clone()).await {
                 Ok(()) => ExitCode::SUCCESS,

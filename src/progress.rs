@@ -18,6 +18,11 @@ pub enum Operation {
     CreateServicePrincipal,
     GrantConsent(String),
     AssignAppRole(String),
+    ReadApp,
+    ReadServicePrincipal,
+    ReadGrants,
+    UpdateApp,
+    RemoveSecret,
 }
 
 impl fmt::Display for Operation {
@@ -32,6 +37,11 @@ impl fmt::Display for Operation {
             Operation::CreateServicePrincipal => f.write_str("Create the service principal"),
             Operation::GrantConsent(name) => write!(f, "Grant admin consent for {name}"),
             Operation::AssignAppRole(name) => write!(f, "Assign {name} application permissions"),
+            Operation::ReadApp => f.write_str("Read the app registration"),
+            Operation::ReadServicePrincipal => f.write_str("Read the service principal"),
+            Operation::ReadGrants => f.write_str("Read the app's consent grants"),
+            Operation::UpdateApp => f.write_str("Update the app registration"),
+            Operation::RemoveSecret => f.write_str("Remove an old client secret"),
         }
     }
 }

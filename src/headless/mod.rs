@@ -1,13 +1,19 @@
-//! The command line without a screen: `create`, `plan` and `profiles`, for scripts and CI.
+//! The command line without a screen: `create`, `plan`, `profiles`, `doctor` and
+//! `rotate-secret`, for scripts and CI.
 //! Progress goes to stderr as lines, results to stdout (text, or JSON with `--json`).
 
 mod choices;
 mod create;
+mod doctor;
 mod output;
+mod rotate;
+mod session;
 
 pub use choices::build_plan;
 pub use create::create;
+pub use doctor::doctor;
 pub use output::{plan as print_plan, profiles};
+pub use rotate::rotate_secret;
 
 use crate::run::RunError;
 
@@ -36,8 +42,14 @@ pub enum HeadlessError {
         what: String,
         source: std::io::Error,
     },
-    #[error("stopped: nothing was created")]
+    #[error("stopped: nothing was changed")]
     Declined,
+    #[error("{}", describe_inspect_error(.0))]
+    Inspect(#[from] crate::doctor::InspectError),
+    #[error(transparent)]
+    Rotation(#[from] crate::run::RotationError),
+    #[error("the app has {errors} error(s): see the findings above")]
+    Unhealthy { errors: usize },
 }
 
 impl From<RunError> for HeadlessError {
@@ -55,7 +67,9 @@ impl HeadlessError {
             | HeadlessError::Plan(_)
             | HeadlessError::Manifest(_)
             | HeadlessError::Endpoint(_)
-            | HeadlessError::Usage(_) => 2,
+            | HeadlessError::Usage(_)
+            | HeadlessError::Rotation(_) => 2,
+            HeadlessError::Inspect(error) if error.is_input() => 2,
             _ => 1,
         }
     }
@@ -73,4 +87,11 @@ fn describe_run_error(error: &RunError) -> String {
     }
     text.push_str("\n  Run the same command again to continue: the app already made is reused.");
     text
+}
+
+fn describe_inspect_error(error: &crate::doctor::InspectError) -> String {
+    match error.request_id() {
+        Some(id) => format!("{error}\n  request-id: {id}"),
+        None => error.to_string(),
+    }
 }

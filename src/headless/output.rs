@@ -17,18 +17,7 @@ pub fn plan(plan: &Plan, warnings: &[String], as_json: bool, now: OffsetDateTime
     let requests = plan.requests(PLAN_UNIQUE_NAME, &secret_name, now);
     let manifest = json!({ "requiredResourceAccess": manifest_required_resource_access(plan) });
     if as_json {
-        let requests: Vec<Value> = requests
-            .iter()
-            .map(|r| {
-                json!({
-                    "purpose": r.purpose,
-                    "method": r.method.to_string(),
-                    "path": r.path,
-                    "headers": r.headers.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
-                    "body": r.body,
-                })
-            })
-            .collect();
+        let requests: Vec<Value> = requests.iter().map(request_json).collect();
         let doc = json!({
             "summary": summary(plan, now),
             "warnings": warnings,
@@ -50,6 +39,17 @@ pub fn plan(plan: &Plan, warnings: &[String], as_json: bool, now: OffsetDateTime
     out.push_str("Manifest (requiredResourceAccess):\n");
     out.push_str(&pretty(&manifest));
     out
+}
+
+/// One Graph request as `--json` shows it.
+pub fn request_json(r: &crate::plan::GraphRequest) -> Value {
+    json!({
+        "purpose": r.purpose,
+        "method": r.method.to_string(),
+        "path": r.path,
+        "headers": r.headers.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+        "body": r.body,
+    })
 }
 
 /// The plan in the portal's words.

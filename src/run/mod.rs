@@ -10,6 +10,8 @@
 
 mod app;
 mod consent;
+mod repair;
+mod rotate;
 mod secret;
 
 use crate::graph::models::ServicePrincipal;
@@ -22,6 +24,12 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 pub use consent::{ConsentResult, ConsentStatus};
+pub use repair::{RepairOutcome, repair};
+pub use rotate::{
+    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_handed_over,
+    withdraw_rotation,
+};
+pub use secret::SecretRequest;
 
 /// What a finished run hands to the front end.
 #[derive(Debug)]
@@ -51,7 +59,7 @@ pub enum RunError {
     #[error("{op} failed: {}", .error.advice())]
     Graph { op: Operation, error: GraphError },
     #[error(
-        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter --secret-months",
+        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter lifetime (--secret-months for create, --months for rotate-secret)",
         .cap.as_deref().map(|c| format!(" (the limit is {c})")).unwrap_or_default()
     )]
     SecretLifetime {
@@ -131,7 +139,11 @@ pub async fn execute(
     let app = app::register(client, plan, journal, reporter).await?;
 
     // 3 ∥ 4. The secret alongside the service principal and the grants that follow it.
-    let secret = secret::issue(client, plan, &app, journal, reporter, now);
+    let request = SecretRequest {
+        description: plan.secret.description.clone(),
+        end: plan.secret.lifetime.end(now),
+    };
+    let secret = secret::issue(client, &app.object_id, &request, journal, reporter);
     let principal_and_consent = async {
         let principal = consent::service_principal(client, &app.app_id, reporter).await?;
         let consent = if plan.admin_consent {

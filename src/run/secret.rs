@@ -1,13 +1,12 @@
-//! Step 3a: the client secret. A secret is either handed over or removed: when addPassword's
-//! answer is lost, the secret it may have made is found by its one-off display name and removed
-//! before a new one is made.
+//! The client secret, for `create` (step 3a) and `rotate-secret` alike. A secret is either
+//! handed over or removed: when addPassword's answer is lost, the secret it may have made is
+//! found by its one-off display name and removed before a new one is made, and the journal
+//! lets a later run remove one a crash left behind.
 
-use super::app::AppIds;
 use super::{IssuedSecret, RunError, failed};
 use crate::graph::models::{Application, NewPassword, PasswordCredential};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::journal::{Journal, SecretState};
-use crate::plan::Plan;
 use crate::plan::requests::{Method, add_password_body, format_graph_time};
 use crate::progress::{Event, Operation, Reporter};
 use serde_json::{Value, json};
@@ -16,36 +15,44 @@ use time::OffsetDateTime;
 /// Lost answers are retried this often before giving up.
 const MAX_ADD_ATTEMPTS: u32 = 3;
 
+/// The secret to add: its description in the portal (a per-attempt mark is added) and expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRequest {
+    pub description: String,
+    pub end: OffsetDateTime,
+}
+
+/// Adds a secret to the app `object_id`, first removing one an earlier run made but never
+/// handed over. The journal follows every step; the value is only ever in the answer.
 pub(super) async fn issue(
     client: &GraphClient,
-    plan: &Plan,
-    app: &AppIds,
+    object_id: &str,
+    request: &SecretRequest,
     journal: &mut Journal,
     reporter: &Reporter,
-    now: OffsetDateTime,
 ) -> Result<IssuedSecret, RunError> {
     match journal.entry().secret.clone() {
         SecretState::Requested { display_name } => {
-            remove_where(client, &app.object_id, reporter, |c| {
+            remove_where(client, object_id, reporter, |c| {
                 c.display_name.as_deref() == Some(&display_name)
             })
             .await?
         }
         SecretState::Issued { key_id, .. } => {
-            remove_where(client, &app.object_id, reporter, |c| c.key_id == key_id).await?
+            remove_where(client, object_id, reporter, |c| c.key_id == key_id).await?
         }
         SecretState::None | SecretState::HandedOver { .. } => {}
     }
     journal.record(|e| e.secret = SecretState::None)?;
 
-    let end = plan.secret.lifetime.end(now);
-    let path = format!("/applications/{}/addPassword", app.object_id);
+    let end = request.end;
+    let path = format!("/applications/{object_id}/addPassword");
     let mut attempt = 0;
     loop {
         attempt += 1;
         let display_name = format!(
             "{} ({})",
-            plan.secret.description,
+            request.description,
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
         journal.record(|e| {
@@ -105,12 +112,12 @@ pub(super) async fn issue(
                     attempt,
                     wait: std::time::Duration::ZERO,
                 });
-                remove_named(client, &app.object_id, &display_name, reporter).await?;
+                remove_named(client, object_id, &display_name, reporter).await?;
                 journal.record(|e| e.secret = SecretState::None)?;
             }
             Err(error) => {
                 if answer_may_be_lost(&error) {
-                    remove_named(client, &app.object_id, &display_name, reporter).await?;
+                    remove_named(client, object_id, &display_name, reporter).await?;
                 }
                 journal.record(|e| e.secret = SecretState::None)?;
                 return Err(failed(Operation::AddSecret, error, reporter));
@@ -128,9 +135,15 @@ pub(super) async fn discard(
     reporter: &Reporter,
 ) {
     // If removal fails too, the journal keeps the key id and the next run removes it.
-    if remove_key(client, object_id, &secret.key_id, reporter)
-        .await
-        .is_ok()
+    if remove_key(
+        client,
+        object_id,
+        &secret.key_id,
+        Operation::RemoveLostSecret,
+        reporter,
+    )
+    .await
+    .is_ok()
     {
         let _ = journal.record(|e| e.secret = SecretState::None);
     }
@@ -177,18 +190,26 @@ async fn remove_where(
         .await
         .map_err(|e| failed(op.clone(), e, reporter))?;
     for credential in app.password_credentials.iter().filter(|c| doomed(c)) {
-        remove_key(client, object_id, &credential.key_id, reporter).await?;
+        remove_key(
+            client,
+            object_id,
+            &credential.key_id,
+            Operation::RemoveLostSecret,
+            reporter,
+        )
+        .await?;
     }
     Ok(())
 }
 
-async fn remove_key(
+/// `removePassword` for one key; `op` says whether it is cleanup or a removal the user asked for.
+pub(super) async fn remove_key(
     client: &GraphClient,
     object_id: &str,
     key_id: &str,
+    op: Operation,
     reporter: &Reporter,
 ) -> Result<(), RunError> {
-    let op = Operation::RemoveLostSecret;
     let call = Call::new(
         op.clone(),
         Method::Post,

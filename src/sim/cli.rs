@@ -68,6 +68,8 @@ impl SimArgs {
         } else {
             SimConfig::default()
         };
+        // The standalone simulator serves demos and manual tests: give it apps to support.
+        config.seed = super::Seed::with_support_apps();
         config.listen = self.listen;
         if let Some(min) = self.latency_ms {
             let max = self.latency_max_ms.unwrap_or(min);

@@ -262,7 +262,7 @@ fn patch(
 }
 
 /// Deleting an app also removes its service principal in the home tenant
-/// and that principal's grants.
+/// and that principal's grants and role assignments.
 fn delete(
     state: &mut SimState,
     request: &GraphRequest<'_>,
@@ -286,6 +286,11 @@ fn delete(
         !removed
             .iter()
             .any(|id| Some(id.as_str()) == g.str("clientId"))
+    });
+    tenant.app_role_assignments.retain(|a| {
+        !removed
+            .iter()
+            .any(|id| Some(id.as_str()) == a.str("principalId"))
     });
     Ok(no_content())
 }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::errors::{GraphError, json_response, no_content};
+use super::graph_assignments;
 use super::graph_routes::{GraphRequest, tenant_of};
 use super::odata::Key;
 use super::state::{SimState, Stored, Tenant, app_template, sp_for_app};
@@ -43,8 +44,12 @@ pub(crate) fn route(
         }
         _ => {}
     }
-    if let Some(segment) = request.target.rest.first() {
-        return Err(GraphError::unknown_segment(segment));
+    match request.target.rest.as_slice() {
+        [] => {}
+        [segment] if segment == "appRoleAssignments" => {
+            return graph_assignments::route(state, request, key);
+        }
+        [segment, ..] => return Err(GraphError::unknown_segment(segment)),
     }
     match *request.method {
         Method::GET => get(state, request, key),
@@ -211,6 +216,9 @@ fn delete(
     tenant.service_principals.retain(|sp| sp.id() != id);
     tenant.grants.retain(|g| {
         g.str("clientId") != Some(id.as_str()) && g.str("resourceId") != Some(id.as_str())
+    });
+    tenant.app_role_assignments.retain(|a| {
+        a.str("principalId") != Some(id.as_str()) && a.str("resourceId") != Some(id.as_str())
     });
     Ok(no_content())
 }

@@ -12,6 +12,7 @@ mod cli;
 mod errors;
 mod faults;
 mod graph_apps;
+mod graph_assignments;
 mod graph_grants;
 mod graph_routes;
 mod graph_sps;
@@ -38,7 +39,10 @@ use tokio::task::JoinHandle;
 pub use cli::{SimArgs, serve_cli};
 pub use faults::{Fault, FaultKind};
 pub use requestlog::LoggedRequest;
-pub use seed::{AppSeed, DEMO_TENANT_ID, SECOND_TENANT_ID, Seed, TenantSeed, UserSeed};
+pub use seed::{
+    AppSeed, DEMO_TENANT_ID, LEGACY_NYLAS_APP_ID, SECOND_TENANT_ID, SUPPORT_MAILBOX_APP_ID,
+    SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
+};
 pub use snapshot::{
     AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot,
 };
@@ -139,11 +143,13 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// Feels like the real service: 80–250 ms per call and ~2 s of replication lag.
+    /// Feels like the real service: 80–250 ms per call and ~2 s of replication lag, and the
+    /// demo tenant holds apps with defects for `doctor` to find.
     pub fn demo() -> Self {
         SimConfig {
             latency: Latency::range(Duration::from_millis(80), Duration::from_millis(250)),
             replication_delay: Duration::from_secs(2),
+            seed: Seed::with_support_apps(),
             ..SimConfig::default()
         }
     }

@@ -50,7 +50,8 @@ pub struct UserSeed {
     pub job_title: Option<String>,
 }
 
-/// A pre-existing app registration (already replicated).
+/// A pre-existing app registration (already replicated). Seeds are how tests and the demo
+/// get apps with defects for `doctor` to find: nothing here is validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppSeed {
     pub display_name: String,
@@ -58,8 +59,43 @@ pub struct AppSeed {
     pub unique_name: Option<String>,
     pub tags: Vec<String>,
     pub web_redirect_uris: Vec<String>,
-    /// Also create its service principal in the tenant.
+    pub spa_redirect_uris: Vec<String>,
+    pub public_client_redirect_uris: Vec<String>,
+    /// Implicit grant: (access tokens, ID tokens).
+    pub implicit_grant: (bool, bool),
+    /// `None`: 2 for personal-account audiences, unset otherwise.
+    pub access_token_version: Option<u8>,
+    /// `requiredResourceAccess` as (resource appId, permission id, `Scope` or `Role`).
+    pub permissions: Vec<(String, String, String)>,
+    pub secrets: Vec<SecretSeed>,
+    /// The verified publisher's name; `None` = unverified.
+    pub verified_publisher: Option<String>,
+    /// Fixed object id and client id (random when `None`), so demos can name the app.
+    pub ids: Option<(Uuid, Uuid)>,
+    /// Also create its service principal in the tenant (with this id when given).
     pub service_principal: bool,
+    pub service_principal_id: Option<Uuid>,
+    /// Tenant-wide delegated grants of the service principal: (resource appId, scopes).
+    pub admin_consent: Vec<(String, String)>,
+}
+
+/// Client-secret metadata on a seeded app (a seed never has a secret's text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSeed {
+    pub key_id: Uuid,
+    pub display_name: String,
+    /// Days from the simulator's start until it expires; negative: expired.
+    pub expires_in_days: i64,
+}
+
+impl SecretSeed {
+    pub fn new(display_name: impl Into<String>, expires_in_days: i64) -> Self {
+        SecretSeed {
+            key_id: Uuid::new_v4(),
+            display_name: display_name.into(),
+            expires_in_days,
+        }
+    }
 }
 
 impl AppSeed {
@@ -71,9 +107,121 @@ impl AppSeed {
             unique_name: None,
             tags: Vec::new(),
             web_redirect_uris: Vec::new(),
+            spa_redirect_uris: Vec::new(),
+            public_client_redirect_uris: Vec::new(),
+            implicit_grant: (false, false),
+            access_token_version: None,
+            permissions: Vec::new(),
+            secrets: Vec::new(),
+            verified_publisher: None,
+            ids: None,
             service_principal: false,
+            service_principal_id: None,
+            admin_consent: Vec::new(),
         }
     }
+}
+
+/// The half-broken Nylas app of the demo tenant: every defect `doctor` knows, at once.
+pub const LEGACY_NYLAS_APP_ID: &str = "1e9ac700-de30-4000-8000-00000000a001";
+const LEGACY_NYLAS_OBJECT_ID: &str = "0b1ec700-de30-4000-8000-00000000a001";
+/// A healthy work-account app whose only secret expires next week.
+pub const SUPPORT_MAILBOX_APP_ID: &str = "5a99027e-de30-4000-8000-00000000a002";
+const SUPPORT_MAILBOX_OBJECT_ID: &str = "0b1ec700-de30-4000-8000-00000000a002";
+const SUPPORT_MAILBOX_SP_ID: &str = "5e1f0000-de30-4000-8000-00000000a002";
+const SUPPORT_MAILBOX_KEY_ID: &str = "6e1f0000-de30-4000-8000-00000000a002";
+const LEGACY_NYLAS_KEY_ID: &str = "6e1f0000-de30-4000-8000-00000000a001";
+
+const AZURE_AD_GRAPH_APP_ID: &str = "00000002-0000-0000-c000-000000000000";
+/// Azure AD Graph `User.Read` (retired).
+const AAD_GRAPH_USER_READ: &str = "311a71cc-e848-46a1-bdf8-97ff7156d8e6";
+const GRAPH_USER_READ: &str = "e1fe6dd8-ba31-4d61-89e7-88639da4683d";
+const GRAPH_MAIL_READ: &str = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
+const GRAPH_OFFLINE_ACCESS: &str = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182";
+const GRAPH_OPENID: &str = "37f7f235-527c-4136-accd-4a02d197296e";
+const GRAPH_PROFILE: &str = "14dad69e-099b-42c9-810b-d002981feec1";
+const EXCHANGE_EAS: &str = "266d2589-20b5-4f91-9a03-89247d1be8da";
+const EXCHANGE_EWS: &str = "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5";
+
+/// A delegated permission as `requiredResourceAccess` lists it.
+pub fn scope(resource_app_id: &str, id: &str) -> (String, String, String) {
+    (
+        resource_app_id.to_owned(),
+        id.to_owned(),
+        "Scope".to_owned(),
+    )
+}
+
+/// The apps the demo tenant starts with.
+pub fn support_apps() -> Vec<AppSeed> {
+    let legacy = AppSeed {
+        // A v2-era audience without personal accounts, the v2 callback left over, the US v3
+        // callback registered as a SPA, no EU callback, Azure AD Graph instead of
+        // offline_access, an expired secret, no service principal.
+        sign_in_audience: "AzureADMultipleOrgs".to_owned(),
+        web_redirect_uris: vec!["https://api.nylas.com/oauth/callback".to_owned()],
+        spa_redirect_uris: vec!["https://api.us.nylas.com/v3/connect/callback".to_owned()],
+        permissions: vec![
+            scope(AZURE_AD_GRAPH_APP_ID, AAD_GRAPH_USER_READ),
+            scope(MICROSOFT_GRAPH_APP_ID, GRAPH_USER_READ),
+            scope(MICROSOFT_GRAPH_APP_ID, GRAPH_MAIL_READ),
+        ],
+        secrets: vec![SecretSeed {
+            key_id: fixed_uuid(LEGACY_NYLAS_KEY_ID),
+            display_name: "nylas-2024".to_owned(),
+            expires_in_days: -40,
+        }],
+        ids: Some((
+            fixed_uuid(LEGACY_NYLAS_OBJECT_ID),
+            fixed_uuid(LEGACY_NYLAS_APP_ID),
+        )),
+        ..AppSeed::new("Acme Nylas (legacy)")
+    };
+    let support = AppSeed {
+        sign_in_audience: "AzureADMultipleOrgs".to_owned(),
+        web_redirect_uris: vec![
+            "https://api.nylas.com/oauth/callback".to_owned(),
+            "https://ireland.api.nylas.com/oauth/callback".to_owned(),
+        ],
+        secrets: vec![SecretSeed {
+            key_id: fixed_uuid(SUPPORT_MAILBOX_KEY_ID),
+            display_name: "support-sync".to_owned(),
+            expires_in_days: 7,
+        }],
+        verified_publisher: Some("Contoso".to_owned()),
+        ids: Some((
+            fixed_uuid(SUPPORT_MAILBOX_OBJECT_ID),
+            fixed_uuid(SUPPORT_MAILBOX_APP_ID),
+        )),
+        service_principal: true,
+        service_principal_id: Some(fixed_uuid(SUPPORT_MAILBOX_SP_ID)),
+        permissions: [
+            GRAPH_OFFLINE_ACCESS,
+            GRAPH_OPENID,
+            GRAPH_PROFILE,
+            GRAPH_USER_READ,
+            GRAPH_MAIL_READ,
+        ]
+        .into_iter()
+        .map(|id| scope(MICROSOFT_GRAPH_APP_ID, id))
+        .chain([
+            scope(EXCHANGE_ONLINE_APP_ID, EXCHANGE_EAS),
+            scope(EXCHANGE_ONLINE_APP_ID, EXCHANGE_EWS),
+        ])
+        .collect(),
+        admin_consent: vec![
+            (
+                MICROSOFT_GRAPH_APP_ID.to_owned(),
+                "offline_access openid profile User.Read Mail.Read".to_owned(),
+            ),
+            (
+                EXCHANGE_ONLINE_APP_ID.to_owned(),
+                "EAS.AccessAsUser.All EWS.AccessAsUser.All".to_owned(),
+            ),
+        ],
+        ..AppSeed::new("Support Mailbox Sync")
+    };
+    vec![legacy, support]
 }
 
 impl Default for Seed {
@@ -83,6 +231,16 @@ impl Default for Seed {
 }
 
 impl Seed {
+    /// The demo directory with apps to support: [`support_apps`] in Contoso (Demo). The
+    /// wizard's demo and `appreg sim` start with it; tests that want the defects opt in.
+    pub fn with_support_apps() -> Self {
+        let mut seed = Seed::demo();
+        if let Some(home) = seed.tenants.first_mut() {
+            home.applications.extend(support_apps());
+        }
+        seed
+    }
+
     /// Two tenants with fixed, recognisable ids and Adele Vance signed in:
     /// a member of Contoso (Demo) and a guest in Fabrikam Lab.
     pub fn demo() -> Self {
@@ -192,6 +350,13 @@ mod tests {
             DEMO_USER_ID,
             DEMO_USER_GUEST_ID,
             MICROSOFT_TENANT_ID,
+            LEGACY_NYLAS_APP_ID,
+            LEGACY_NYLAS_OBJECT_ID,
+            LEGACY_NYLAS_KEY_ID,
+            SUPPORT_MAILBOX_APP_ID,
+            SUPPORT_MAILBOX_OBJECT_ID,
+            SUPPORT_MAILBOX_SP_ID,
+            SUPPORT_MAILBOX_KEY_ID,
         ] {
             assert!(Uuid::parse_str(id).is_ok(), "{id}");
         }

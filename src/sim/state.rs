@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value, json};
@@ -43,6 +45,8 @@ pub(crate) struct Tenant {
     pub applications: Vec<Stored>,
     pub service_principals: Vec<Stored>,
     pub grants: Vec<Stored>,
+    /// Application permissions granted to service principals.
+    pub app_role_assignments: Vec<Stored>,
 }
 
 /// A directory object as Graph would serialize it, plus when replicas see it.
@@ -104,6 +108,7 @@ impl SimState {
                 applications: Vec::new(),
                 service_principals: Vec::new(),
                 grants: Vec::new(),
+                app_role_assignments: Vec::new(),
             };
             for resource in &FIRST_PARTY {
                 let id = state.new_uuid();
@@ -121,18 +126,57 @@ impl SimState {
     }
 
     fn seed_app(&mut self, tenant: &mut Tenant, seed: &AppSeed, now: Instant) {
-        let mut doc = app_template(self.new_uuid(), self.new_uuid(), &tenant.default_domain);
+        let (id, app_id) = match seed.ids {
+            Some(ids) => ids,
+            None => (self.new_uuid(), self.new_uuid()),
+        };
+        let mut doc = app_template(id, app_id, &tenant.default_domain);
         doc.insert("displayName".into(), json!(seed.display_name));
         doc.insert("signInAudience".into(), json!(seed.sign_in_audience));
         doc.insert("uniqueName".into(), json!(seed.unique_name));
         doc.insert("tags".into(), json!(seed.tags));
-        if seed.sign_in_audience.contains("Personal") {
-            doc["api"]["requestedAccessTokenVersion"] = json!(2);
-        }
+        let personal = seed.sign_in_audience.contains("Personal");
+        doc["api"]["requestedAccessTokenVersion"] =
+            json!(seed.access_token_version.or(personal.then_some(2)));
         doc["web"]["redirectUris"] = json!(seed.web_redirect_uris);
+        doc["web"]["implicitGrantSettings"] = json!({
+            "enableAccessTokenIssuance": seed.implicit_grant.0,
+            "enableIdTokenIssuance": seed.implicit_grant.1,
+        });
+        doc["spa"]["redirectUris"] = json!(seed.spa_redirect_uris);
+        doc["publicClient"]["redirectUris"] = json!(seed.public_client_redirect_uris);
+        doc.insert("requiredResourceAccess".into(), seeded_permissions(seed));
+        doc.insert("passwordCredentials".into(), seeded_secrets(seed));
+        if let Some(publisher) = &seed.verified_publisher {
+            doc.insert(
+                "verifiedPublisher".into(),
+                json!({
+                    "displayName": publisher,
+                    "verifiedPublisherId": "1234567",
+                    "addedDateTime": "2024-01-15T10:00:00Z"
+                }),
+            );
+        }
         sync_redirect_uri_settings(&mut doc);
         if seed.service_principal {
-            let sp = sp_for_app(&doc, self.new_uuid(), tenant.id);
+            let sp_id = seed.service_principal_id.unwrap_or_else(|| self.new_uuid());
+            let sp = sp_for_app(&doc, sp_id, tenant.id);
+            for (resource_app_id, scope) in &seed.admin_consent {
+                let resource = tenant
+                    .service_principals
+                    .iter()
+                    .find(|r| r.str("appId") == Some(resource_app_id.as_str()))
+                    .map(|r| r.id().to_owned())
+                    .unwrap_or_default();
+                // Derived, not drawn: seeding leaves the random stream as it was.
+                let mut id_bytes = sp_id.as_bytes().to_vec();
+                id_bytes.extend_from_slice(resource.as_bytes().get(..16).unwrap_or_default());
+                let grant_id = URL_SAFE_NO_PAD.encode(id_bytes);
+                tenant.grants.push(Stored {
+                    doc: seeded_grant(&grant_id, &sp_id.to_string(), &resource, scope),
+                    visible_at: now,
+                });
+            }
             tenant.service_principals.push(Stored {
                 doc: sp,
                 visible_at: now,
@@ -192,6 +236,58 @@ impl SimState {
             },
         ))
     }
+}
+
+fn seeded_permissions(seed: &AppSeed) -> Value {
+    let mut resources: Vec<Value> = Vec::new();
+    for (resource, id, kind) in &seed.permissions {
+        let entry = json!({ "id": id, "type": kind });
+        match resources
+            .iter_mut()
+            .find(|r| r["resourceAppId"] == json!(resource))
+        {
+            Some(existing) => {
+                if let Some(list) = existing["resourceAccess"].as_array_mut() {
+                    list.push(entry);
+                }
+            }
+            None => resources.push(json!({ "resourceAppId": resource, "resourceAccess": [entry] })),
+        }
+    }
+    Value::Array(resources)
+}
+
+fn seeded_secrets(seed: &AppSeed) -> Value {
+    let now = OffsetDateTime::now_utc();
+    Value::Array(
+        seed.secrets
+            .iter()
+            .map(|secret| {
+                let end = now + time::Duration::days(secret.expires_in_days);
+                json!({
+                    "customKeyIdentifier": null,
+                    "displayName": secret.display_name,
+                    "endDateTime": graph_timestamp(end),
+                    "hint": "sd~",
+                    "keyId": secret.key_id.to_string(),
+                    "secretText": null,
+                    "startDateTime": graph_timestamp(end - time::Duration::days(730)),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn seeded_grant(id: &str, client_id: &str, resource_id: &str, scope: &str) -> Map<String, Value> {
+    let doc = json!({
+        "clientId": client_id,
+        "consentType": "AllPrincipals",
+        "id": id,
+        "principalId": null,
+        "resourceId": resource_id,
+        "scope": scope,
+    });
+    doc.as_object().cloned().unwrap_or_default()
 }
 
 /// A new application exactly as `POST /applications` returns it before the

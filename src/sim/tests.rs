@@ -1231,3 +1231,109 @@ async fn seeded_apps_exist_and_are_replicated() {
             .any(|sp| sp.app_id == home.applications[0].app_id)
     );
 }
+
+#[tokio::test]
+async fn support_apps_carry_their_defects_and_a_verified_publisher() {
+    let env = env(SimConfig {
+        seed: Seed::with_support_apps(),
+        ..SimConfig::default()
+    })
+    .await;
+    let legacy = env
+        .get(&format!("/applications(appId='{LEGACY_NYLAS_APP_ID}')"))
+        .await
+        .body;
+    assert_eq!(legacy["displayName"], "Acme Nylas (legacy)");
+    assert_eq!(
+        legacy["spa"]["redirectUris"][0],
+        "https://api.us.nylas.com/v3/connect/callback"
+    );
+    assert_eq!(
+        legacy["requiredResourceAccess"][0]["resourceAppId"],
+        "00000002-0000-0000-c000-000000000000"
+    );
+    assert!(legacy["verifiedPublisher"]["verifiedPublisherId"].is_null());
+    let support = env
+        .get(&format!("/applications(appId='{SUPPORT_MAILBOX_APP_ID}')"))
+        .await
+        .body;
+    assert_eq!(support["verifiedPublisher"]["displayName"], "Contoso");
+    let sp = env
+        .get(&format!(
+            "/servicePrincipals?$filter=appId%20eq%20'{SUPPORT_MAILBOX_APP_ID}'"
+        ))
+        .await
+        .body;
+    let sp_id = sp["value"][0]["id"].as_str().expect("sp");
+    let grants = env
+        .get(&format!(
+            "/oauth2PermissionGrants?$filter=clientId%20eq%20'{sp_id}'"
+        ))
+        .await
+        .body;
+    assert_eq!(grants["value"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn spa_public_client_and_api_can_be_patched() {
+    let env = env(SimConfig::default()).await;
+    let app = env.create_app(json!({ "displayName": "Platforms" })).await;
+    let id = app["id"].as_str().expect("id");
+    let patched = env
+        .patch(
+            &format!("/applications/{id}"),
+            json!({
+                "signInAudience": "AzureADandPersonalMicrosoftAccount",
+                "api": { "requestedAccessTokenVersion": 2 },
+                "spa": { "redirectUris": ["https://app.example.com/spa"] },
+                "publicClient": { "redirectUris": ["msal123://auth"] }
+            }),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::NO_CONTENT, "{}", patched.body);
+    let stored = env.get(&format!("/applications/{id}")).await.body;
+    assert_eq!(
+        stored["spa"]["redirectUris"][0],
+        "https://app.example.com/spa"
+    );
+    assert_eq!(stored["publicClient"]["redirectUris"][0], "msal123://auth");
+    assert_eq!(stored["api"]["requestedAccessTokenVersion"], 2);
+    assert!(
+        stored["api"]["oauth2PermissionScopes"].is_array(),
+        "api merges"
+    );
+}
+
+#[tokio::test]
+async fn app_role_assignments_are_validated_listed_and_unique() {
+    let env = env(SimConfig::default()).await;
+    let app = env.create_app(json!({ "displayName": "Daemon" })).await;
+    let app_id = app["appId"].as_str().expect("appId");
+    let sp = env
+        .post("/servicePrincipals", json!({ "appId": app_id }))
+        .await
+        .body;
+    let sp_id = sp["id"].as_str().expect("sp id").to_owned();
+    let graph = env
+        .get(&format!("/servicePrincipals(appId='{GRAPH}')"))
+        .await
+        .body;
+    let graph_id = graph["id"].as_str().expect("graph sp");
+    let path = format!("/servicePrincipals/{sp_id}/appRoleAssignments");
+    let mail_read_role = "810c84a8-4a9e-49e6-bf7d-12d183f40d01";
+    let body =
+        |role: &str| json!({ "principalId": sp_id, "resourceId": graph_id, "appRoleId": role });
+    let created = env.post(&path, body(mail_read_role)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.body["resourceDisplayName"], "Microsoft Graph");
+    let again = env.post(&path, body(mail_read_role)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let unknown = env.post(&path, body(MAIL_READ)).await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::BAD_REQUEST,
+        "a scope id is not a role"
+    );
+    let list = env.get(&path).await.body;
+    assert_eq!(list["value"].as_array().map(Vec::len), Some(1));
+}

@@ -1,0 +1,172 @@
+//! The enterprise application in the home tenant, admin consent when it is wanted, and
+//! publisher verification for multi-tenant apps.
+
+use super::permissions::{configured, names};
+use crate::audience::Audience;
+use crate::catalog::{Catalog, PermissionKind};
+use crate::doctor::context::AuditContext;
+use crate::doctor::finding::{Code, Finding, PermissionRef, Remedy, Severity, portal};
+use crate::graph::models::Application;
+
+pub(super) fn check(
+    app: &Application,
+    catalog: &Catalog,
+    context: &AuditContext,
+    audience: Audience,
+    findings: &mut Vec<Finding>,
+) {
+    if context.service_principal.is_none() {
+        let severity = if context.wants.admin_consent || !audience.is_multi_tenant() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        findings.push(Finding {
+            code: Code::ServicePrincipalMissing,
+            severity,
+            title: "the app has no service principal (enterprise application) in its home tenant".into(),
+            why: "admin consent can only be granted to a service principal, and until a first sign-in creates one the app cannot be managed, assigned or audited under Enterprise applications".into(),
+            fix: "create the service principal".into(),
+            portal: portal::SERVICE_PRINCIPAL,
+            remedy: Some(Remedy::CreateServicePrincipal),
+        });
+    }
+    if context.wants.admin_consent {
+        check_admin_consent(app, catalog, context, findings);
+    }
+    if audience.is_multi_tenant() && context.verified_publisher.is_none() {
+        let tenant = context.tenant_id.as_deref().unwrap_or("organizations");
+        findings.push(Finding {
+            code: Code::PublisherUnverified,
+            severity: Severity::Info,
+            title: "the publisher is not verified".into(),
+            why: "users in other organisations see 'unverified' and are often blocked from consenting to a multi-tenant app from an unverified publisher".into(),
+            fix: format!(
+                "verify the publisher with a Microsoft Partner Network id, or have each organisation's administrator consent: https://login.microsoftonline.com/{tenant}/adminconsent?client_id={}",
+                app.app_id
+            ),
+            portal: portal::PUBLISHER,
+            remedy: None,
+        });
+    }
+}
+
+/// The permissions the app will list once fixed: what it has (minus retired ones) plus what
+/// the findings so far add.
+fn desired(app: &Application, catalog: &Catalog, findings: &[Finding]) -> Vec<PermissionRef> {
+    let mut desired: Vec<PermissionRef> = configured(app, catalog)
+        .into_iter()
+        .filter(|p| {
+            catalog
+                .resource_by_app_id(&p.resource_app_id)
+                .is_none_or(|r| r.retired.is_none())
+        })
+        .collect();
+    for finding in findings {
+        if let Some(Remedy::AddPermissions { permissions }) = &finding.remedy {
+            desired.extend(permissions.iter().cloned());
+        }
+    }
+    desired
+}
+
+fn check_admin_consent(
+    app: &Application,
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    if context.service_principal.is_some()
+        && (context.grants.is_none() || context.role_assignments.is_none())
+    {
+        findings.push(Finding {
+            code: Code::GrantsUnreadable,
+            severity: Severity::Info,
+            title: "the app's consent grants could not be read".into(),
+            why: "reading grants needs a directory role; admin consent is checked as if none were granted".into(),
+            fix: "run as a Cloud Application Administrator to check consent".into(),
+            portal: portal::ADMIN_CONSENT,
+            remedy: None,
+        });
+    }
+    let desired = desired(app, catalog, findings);
+    let mut resources: Vec<(&str, &str)> = Vec::new();
+    for p in &desired {
+        if !resources.iter().any(|(id, _)| *id == p.resource_app_id) {
+            resources.push((&p.resource_app_id, &p.resource_name));
+        }
+    }
+    let mut found = Vec::new();
+    for (resource_app_id, resource_name) in resources {
+        let of_resource = || {
+            desired
+                .iter()
+                .filter(|p| p.resource_app_id == resource_app_id)
+        };
+        let scopes: Vec<String> = of_resource()
+            .filter(|p| p.kind == PermissionKind::Delegated.as_graph())
+            .map(|p| p.name.clone())
+            .collect();
+        let roles: Vec<&PermissionRef> = of_resource()
+            .filter(|p| p.kind == PermissionKind::Application.as_graph())
+            .collect();
+        let resource_sp = context.resource_principal(resource_app_id);
+        let granted: Vec<String> = resource_sp
+            .and_then(|sp| context.admin_grant(&sp.id))
+            .map(|g| g.scopes().map(str::to_string).collect())
+            .unwrap_or_default();
+        let missing_scopes: Vec<String> = scopes
+            .iter()
+            .filter(|s| !granted.iter().any(|g| g.eq_ignore_ascii_case(s)))
+            .cloned()
+            .collect();
+        let missing_roles: Vec<PermissionRef> = roles
+            .into_iter()
+            .filter(|role| {
+                !context.role_assignments.iter().flatten().any(|a| {
+                    a.app_role_id.eq_ignore_ascii_case(&role.id)
+                        && resource_sp.is_some_and(|sp| a.resource_id == sp.id)
+                })
+            })
+            .cloned()
+            .collect();
+        if missing_scopes.is_empty() && missing_roles.is_empty() {
+            continue;
+        }
+        let mut listed = missing_scopes.join(", ");
+        if !missing_roles.is_empty() {
+            if !listed.is_empty() {
+                listed.push_str(", ");
+            }
+            listed.push_str(&names(&missing_roles));
+        }
+        let (fix, remedy) = match resource_sp {
+            Some(_) => (
+                "grant admin consent for the organisation (needs Cloud Application Administrator)"
+                    .to_string(),
+                Some(Remedy::GrantAdminConsent {
+                    resource_app_id: resource_app_id.to_string(),
+                    resource_name: resource_name.to_string(),
+                    scopes,
+                    roles: missing_roles,
+                }),
+            ),
+            None => (
+                format!(
+                    "{resource_name} has no service principal in this tenant: consent cannot be granted here"
+                ),
+                None,
+            ),
+        };
+        found.push(Finding {
+            code: Code::AdminConsentMissing,
+            severity: Severity::Error,
+            title: format!("admin consent is missing for {resource_name}: {listed}"),
+            why: "without it each user is asked to consent, and permissions only an administrator may grant stop sign-in (AADSTS65001 / AADSTS90094)".into(),
+            fix,
+            portal: portal::ADMIN_CONSENT,
+            remedy,
+        });
+    }
+    findings.extend(found);
+}

@@ -1,0 +1,222 @@
+//! API permissions: what the platform needs, retired Azure AD Graph entries, and permissions
+//! that only an administrator can consent to.
+
+use crate::catalog::{Catalog, PermissionKind};
+use crate::doctor::context::AuditContext;
+use crate::doctor::finding::{Code, Finding, PermissionRef, Remedy, Severity, portal};
+use crate::graph::models::Application;
+use crate::profile::Profile;
+
+const OFFLINE_ACCESS: &str = "offline_access";
+
+pub(super) fn check(
+    app: &Application,
+    profile: &Profile,
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    let present = configured(app, catalog);
+    check_retired(&present, catalog, findings);
+    check_missing(&present, profile, catalog, context, findings);
+    check_admin_only(&present, catalog, context, findings);
+}
+
+/// Every permission the app lists, named from the catalog where it knows the id.
+pub(crate) fn configured(app: &Application, catalog: &Catalog) -> Vec<PermissionRef> {
+    app.required_resource_access
+        .iter()
+        .flat_map(|rra| {
+            rra.resource_access.iter().map(|access| {
+                let known = catalog.permission_by_id(&rra.resource_app_id, &access.id);
+                let resource_name = catalog
+                    .resource_by_app_id(&rra.resource_app_id)
+                    .map_or_else(|| rra.resource_app_id.clone(), |r| r.display_name.clone());
+                PermissionRef {
+                    resource_app_id: rra.resource_app_id.clone(),
+                    resource_name,
+                    id: access.id.clone(),
+                    name: known.map_or_else(|| access.id.clone(), |(_, p)| p.name.clone()),
+                    kind: access.kind.clone(),
+                }
+            })
+        })
+        .collect()
+}
+
+fn is_retired(permission: &PermissionRef, catalog: &Catalog) -> bool {
+    catalog
+        .resource_by_app_id(&permission.resource_app_id)
+        .is_some_and(|r| r.retired.is_some())
+}
+
+fn check_retired(present: &[PermissionRef], catalog: &Catalog, findings: &mut Vec<Finding>) {
+    let retired: Vec<PermissionRef> = present
+        .iter()
+        .filter(|p| is_retired(p, catalog))
+        .cloned()
+        .collect();
+    let Some(first) = retired.first() else {
+        return;
+    };
+    let why = catalog
+        .resource_by_app_id(&first.resource_app_id)
+        .and_then(|r| r.retired.clone())
+        .unwrap_or_default();
+    findings.push(Finding {
+        code: Code::PermissionRetired,
+        severity: Severity::Warning,
+        title: format!(
+            "retired {} permissions are still configured: {}",
+            first.resource_name,
+            names(&retired)
+        ),
+        why: format!("{why} These entries grant nothing and clutter consent."),
+        fix: "remove them (--fix --remove-extra); Microsoft Graph has the equivalents".into(),
+        portal: portal::PERMISSIONS,
+        remedy: Some(Remedy::RemovePermissions {
+            permissions: retired,
+        }),
+    });
+}
+
+/// The delegated permissions the preset (and the chosen capabilities) need.
+pub(crate) fn required(
+    profile: &Profile,
+    catalog: &Catalog,
+    context: &AuditContext,
+) -> Vec<PermissionRef> {
+    let base = profile
+        .permissions
+        .iter()
+        .flat_map(|group| group.scopes.iter().map(|s| (group.resource.as_str(), s)));
+    let capabilities = context
+        .wants
+        .capabilities
+        .iter()
+        .filter_map(|id| profile.capability(id))
+        .flat_map(|c| c.scopes.iter().map(|s| (c.resource.as_str(), s)));
+    let mut wanted: Vec<PermissionRef> = Vec::new();
+    for (resource, scope) in base.chain(capabilities) {
+        let Ok((res, permission)) = catalog.permission(resource, scope, PermissionKind::Delegated)
+        else {
+            continue;
+        };
+        if !wanted.iter().any(|w| w.id == permission.id) {
+            wanted.push(PermissionRef {
+                resource_app_id: res.app_id.clone(),
+                resource_name: res.display_name.clone(),
+                id: permission.id.clone(),
+                name: permission.name.clone(),
+                kind: PermissionKind::Delegated.as_graph().into(),
+            });
+        }
+    }
+    wanted
+}
+
+fn check_missing(
+    present: &[PermissionRef],
+    profile: &Profile,
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    let (offline, others): (Vec<PermissionRef>, Vec<PermissionRef>) =
+        required(profile, catalog, context)
+            .into_iter()
+            .filter(|w| {
+                !present.iter().any(|p| {
+                    p.resource_app_id.eq_ignore_ascii_case(&w.resource_app_id)
+                        && p.id.eq_ignore_ascii_case(&w.id)
+                })
+            })
+            .partition(|w| w.name == OFFLINE_ACCESS);
+    if !offline.is_empty() {
+        findings.push(Finding {
+            code: Code::OfflineAccessMissing,
+            severity: Severity::Error,
+            title: "offline_access is not configured".into(),
+            why: format!(
+                "without offline_access Entra issues no refresh token: {} loses access to mailboxes about an hour after each sign-in",
+                profile.name
+            ),
+            fix: "add the delegated permission Microsoft Graph offline_access".into(),
+            portal: portal::PERMISSIONS,
+            remedy: Some(Remedy::AddPermissions {
+                permissions: offline,
+            }),
+        });
+    }
+    if !others.is_empty() {
+        findings.push(Finding {
+            code: Code::PermissionMissing,
+            severity: Severity::Error,
+            title: format!(
+                "{} needs permissions the app does not list: {}",
+                profile.name,
+                names(&others)
+            ),
+            why: "admin consent covers only configured permissions, and platforms that ask for .default get only those: the missing ones fail at first use (403 from Graph)".into(),
+            fix: format!("add the delegated permissions {}", names(&others)),
+            portal: portal::PERMISSIONS,
+            remedy: Some(Remedy::AddPermissions { permissions: others }),
+        });
+    }
+}
+
+fn check_admin_only(
+    present: &[PermissionRef],
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    let admin_only: Vec<PermissionRef> = present
+        .iter()
+        .filter(|p| !is_retired(p, catalog))
+        .filter(|p| {
+            p.kind == PermissionKind::Application.as_graph()
+                || catalog
+                    .permission_by_id(&p.resource_app_id, &p.id)
+                    .is_some_and(|(_, known)| known.admin_consent)
+        })
+        .cloned()
+        .collect();
+    if admin_only.is_empty() {
+        return;
+    }
+    let (severity, fix) = if context.wants.admin_consent {
+        (
+            Severity::Info,
+            "admin consent is wanted: it covers them".to_string(),
+        )
+    } else {
+        (
+            Severity::Warning,
+            "grant admin consent for the organisation (--admin-consent --fix, as an administrator), or remove them if the platform does not use them".to_string(),
+        )
+    };
+    findings.push(Finding {
+        code: Code::PermissionAdminConsent,
+        severity,
+        title: format!("only an administrator can consent to {}", names(&admin_only)),
+        why: "users cannot consent to these themselves: sign-in stops at 'Need admin approval' (AADSTS65001 / AADSTS90094) until an administrator grants consent for the organisation".into(),
+        fix,
+        portal: portal::PERMISSIONS,
+        remedy: None,
+    });
+}
+
+pub(crate) fn names(permissions: &[PermissionRef]) -> String {
+    permissions
+        .iter()
+        .map(|p| {
+            if p.kind == PermissionKind::Application.as_graph() {
+                format!("{} (application)", p.name)
+            } else {
+                p.name.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

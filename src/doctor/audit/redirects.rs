@@ -1,0 +1,225 @@
+//! The Web platform: redirect URIs (missing, extra, on the wrong platform) and implicit grant.
+
+use crate::doctor::context::Wants;
+use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity, portal};
+use crate::graph::models::Application;
+use crate::profile::Profile;
+
+/// The URIs the platform needs (`required`) and those it could use (`optional`).
+struct Expected {
+    required: Vec<String>,
+    optional: Vec<String>,
+    /// Every URI the platform knows, so that others count as extra.
+    known: Vec<String>,
+}
+
+pub(super) fn check(
+    app: &Application,
+    profile: &Profile,
+    wants: &Wants,
+    findings: &mut Vec<Finding>,
+) {
+    let web = platform_uris(app, Platform::Web);
+    let expected = expected(app, profile, wants);
+    let wanted = expected
+        .required
+        .iter()
+        .map(|u| (u, Severity::Error))
+        .chain(expected.optional.iter().map(|u| (u, Severity::Warning)));
+    for (uri, severity) in wanted {
+        if web.contains(uri) {
+            continue;
+        }
+        let elsewhere = [Platform::Spa, Platform::PublicClient]
+            .into_iter()
+            .find(|p| platform_uris(app, *p).contains(uri));
+        findings.push(match elsewhere {
+            Some(platform) => wrong_platform(uri, platform, profile),
+            None => missing(uri, severity, profile),
+        });
+    }
+    for platform in [Platform::Web, Platform::Spa, Platform::PublicClient] {
+        for uri in platform_uris(app, platform) {
+            if !expected.known.contains(&uri) {
+                findings.push(extra(uri, platform, profile));
+            }
+        }
+    }
+    check_implicit_grant(app, profile, findings);
+}
+
+pub(crate) fn platform_uris(app: &Application, platform: Platform) -> Vec<String> {
+    match platform {
+        Platform::Web => app.web.as_ref().map(|w| w.redirect_uris.clone()),
+        Platform::Spa => app.spa.as_ref().map(|s| s.redirect_uris.clone()),
+        Platform::PublicClient => app.public_client.as_ref().map(|p| p.redirect_uris.clone()),
+    }
+    .unwrap_or_default()
+}
+
+fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
+    let all_regions: Vec<String> = profile
+        .regions
+        .iter()
+        .map(|r| r.redirect_uri.clone())
+        .collect();
+    let self_hosted = wants
+        .self_hosted_url
+        .as_deref()
+        .and_then(|base| profile.self_hosted_redirect(base));
+    let mut required: Vec<String> = self_hosted.iter().cloned().collect();
+    let mut optional = Vec::new();
+    if !wants.regions.is_empty() {
+        required.extend(
+            wants
+                .regions
+                .iter()
+                .filter_map(|id| profile.region(id))
+                .map(|r| r.redirect_uri.clone()),
+        );
+    } else if self_hosted.is_none() {
+        // The preset's default regions and any region the app already serves are needed;
+        // the other regions are worth adding.
+        let registered: Vec<String> = [Platform::Web, Platform::Spa, Platform::PublicClient]
+            .into_iter()
+            .flat_map(|p| platform_uris(app, p))
+            .collect();
+        for region in &profile.regions {
+            if region.default || registered.contains(&region.redirect_uri) {
+                required.push(region.redirect_uri.clone());
+            } else {
+                optional.push(region.redirect_uri.clone());
+            }
+        }
+    }
+    required.extend(wants.redirect_uris.iter().map(|u| u.trim().to_string()));
+    required.dedup();
+    let known = all_regions
+        .into_iter()
+        .chain(required.iter().cloned())
+        .chain(optional.iter().cloned())
+        .collect();
+    Expected {
+        required,
+        optional,
+        known,
+    }
+}
+
+fn missing(uri: &str, severity: Severity, profile: &Profile) -> Finding {
+    let region = profile
+        .regions
+        .iter()
+        .find(|r| r.redirect_uri == uri)
+        .map(|r| format!(" ({})", r.label))
+        .unwrap_or_default();
+    let why = if severity == Severity::Error {
+        format!(
+            "{} sends users back to it after sign-in: Entra refuses with AADSTS50011 (the redirect URI does not match)",
+            profile.name
+        )
+    } else {
+        format!(
+            "projects of {} in that region send users back to it; without it their sign-ins fail with AADSTS50011",
+            profile.name
+        )
+    };
+    Finding {
+        code: Code::RedirectUriMissing,
+        severity,
+        title: format!("Web redirect URI {uri}{region} is missing"),
+        why,
+        fix: format!("add {uri} under Web"),
+        portal: portal::WEB,
+        remedy: Some(Remedy::AddWebRedirectUris {
+            uris: vec![uri.to_string()],
+        }),
+    }
+}
+
+fn wrong_platform(uri: &str, platform: Platform, profile: &Profile) -> Finding {
+    Finding {
+        code: Code::RedirectUriWrongPlatform,
+        severity: Severity::Error,
+        title: format!(
+            "{uri} is registered as {} instead of Web",
+            platform.portal_name()
+        ),
+        why: format!(
+            "{} redeems the code on its server with the client secret: for a {} URI Entra refuses that (AADSTS9002326, or AADSTS50011 because no Web URI matches)",
+            profile.name,
+            platform.portal_name()
+        ),
+        fix: format!(
+            "move it from {} to Web (the address stays registered)",
+            platform.portal_name()
+        ),
+        portal: portal_of(platform),
+        remedy: Some(Remedy::MoveToWeb {
+            uri: uri.to_string(),
+            from: platform,
+        }),
+    }
+}
+
+fn extra(uri: String, platform: Platform, profile: &Profile) -> Finding {
+    Finding {
+        code: Code::RedirectUriExtra,
+        severity: Severity::Info,
+        title: format!(
+            "{} redirect URI {uri} is not one of {}'s",
+            platform.portal_name(),
+            profile.name
+        ),
+        why: "fine if your own code signs in through it (custom auth); otherwise every registered URI is one more place a code can be sent".into(),
+        fix: "keep it if you use it; remove it with --fix --remove-extra".into(),
+        portal: portal_of(platform),
+        remedy: Some(Remedy::RemoveRedirectUri { uri, platform }),
+    }
+}
+
+fn portal_of(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Web => portal::WEB,
+        Platform::Spa => portal::SPA,
+        Platform::PublicClient => portal::PUBLIC_CLIENT,
+    }
+}
+
+fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec<Finding>) {
+    let settings = app
+        .web
+        .as_ref()
+        .and_then(|w| w.implicit_grant_settings)
+        .unwrap_or_default();
+    let access = settings.enable_access_token_issuance.unwrap_or(false);
+    let id = settings.enable_id_token_issuance.unwrap_or(false);
+    let missing: Vec<&str> = [
+        (profile.implicit_access_tokens && !access, "access tokens"),
+        (profile.implicit_id_tokens && !id, "ID tokens"),
+    ]
+    .into_iter()
+    .filter_map(|(off, name)| off.then_some(name))
+    .collect();
+    if missing.is_empty() {
+        return;
+    }
+    findings.push(Finding {
+        code: Code::ImplicitGrantOff,
+        severity: Severity::Error,
+        title: format!("implicit grant is off for {}", missing.join(" and ")),
+        why: format!(
+            "{} asks Entra for tokens through the implicit grant: without it sign-in fails with AADSTS700054 (response_type is not enabled for the application)",
+            profile.name
+        ),
+        fix: format!(
+            "tick {} under Implicit grant and hybrid flows",
+            missing.join(" and ")
+        ),
+        portal: portal::IMPLICIT,
+        remedy: Some(Remedy::EnableImplicitGrant {
+            access_tokens: access || profile.implicit_access_tokens,
+            id_tokens: id || profile.implicit_id_tokens,
+        }),
+    });
+}

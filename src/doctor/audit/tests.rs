@@ -1,0 +1,562 @@
+//! The audit, finding by finding, on app documents shaped like Graph's answers.
+
+use super::audit;
+use crate::catalog::{AZURE_AD_GRAPH, Catalog, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
+use crate::doctor::context::{AppRoleAssignment, AuditContext, Wants};
+use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity};
+use crate::doctor::fix::{FixOptions, SERVICE_PRINCIPAL_PLACEHOLDER, fix_plan};
+use crate::graph::models::{Application, PermissionGrant, ServicePrincipal};
+use crate::profile::{self, Profile};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const NOW: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
+const US: &str = "https://api.us.nylas.com/v3/connect/callback";
+const EU: &str = "https://api.eu.nylas.com/v3/connect/callback";
+const OFFLINE_ACCESS: &str = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182";
+const PLACE_READ_ALL: &str = "cb8f45a0-5c2e-4ea1-b803-84b870a7d7ec";
+const MAIL_READ_ROLE: &str = "810c84a8-4a9e-49e6-bf7d-12d183f40d01";
+
+fn graph_scopes(names: &[&str]) -> Vec<Value> {
+    let catalog = Catalog::offline();
+    names
+        .iter()
+        .map(|n| {
+            let (_, p) = catalog
+                .permission("graph", n, crate::catalog::PermissionKind::Delegated)
+                .unwrap();
+            json!({"id": p.id, "type": "Scope"})
+        })
+        .collect()
+}
+
+/// A Nylas v3 app with nothing wrong.
+fn healthy() -> Value {
+    json!({
+        "id": "0b1e0000-0000-4000-8000-000000000001",
+        "appId": "a9900000-0000-4000-8000-000000000001",
+        "displayName": "Acme Mail",
+        "signInAudience": "AzureADandPersonalMicrosoftAccount",
+        "api": {"requestedAccessTokenVersion": 2},
+        "web": {"redirectUris": [US, EU], "implicitGrantSettings": {"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}},
+        "spa": {"redirectUris": []},
+        "publicClient": {"redirectUris": []},
+        "requiredResourceAccess": [{"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": graph_scopes(&["offline_access", "openid", "profile", "email", "User.Read", "Mail.Read"])}],
+        "passwordCredentials": [{"keyId": "k-new", "displayName": "prod", "endDateTime": "2028-01-01T00:00:00Z"}],
+    })
+}
+
+fn app(doc: Value) -> Application {
+    serde_json::from_value(doc).unwrap()
+}
+
+fn sp(id: &str, app_id: &str) -> ServicePrincipal {
+    serde_json::from_value(json!({"id": id, "appId": app_id})).unwrap()
+}
+
+fn context() -> AuditContext {
+    AuditContext {
+        tenant_id: Some("tenant-1".into()),
+        verified_publisher: Some("Acme".into()),
+        service_principal: Some(sp("client-sp", "a9900000-0000-4000-8000-000000000001")),
+        grants: Some(Vec::new()),
+        role_assignments: Some(Vec::new()),
+        resources: vec![
+            sp("graph-sp", MICROSOFT_GRAPH),
+            sp("exchange-sp", EXCHANGE_ONLINE),
+        ],
+        wants: Wants::default(),
+    }
+}
+
+fn run(profile_id: &str, doc: Value, context: &AuditContext) -> Vec<Finding> {
+    audit(
+        &app(doc),
+        context,
+        &profile::find(profile_id).unwrap(),
+        &Catalog::offline(),
+        NOW,
+    )
+}
+
+fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn find(findings: &[Finding], code: Code) -> &Finding {
+    findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(findings)))
+}
+
+#[test]
+fn a_healthy_app_has_no_findings() {
+    let findings = run("nylas-v3", healthy(), &context());
+    assert!(findings.is_empty(), "{:?}", codes(&findings));
+}
+
+#[test]
+fn every_finding_says_why_how_and_where() {
+    let mut doc = healthy();
+    doc["signInAudience"] = json!("AzureADMultipleOrgs");
+    doc["api"]["requestedAccessTokenVersion"] = Value::Null;
+    doc["passwordCredentials"] = json!([]);
+    let findings = run(
+        "nylas-v3",
+        doc,
+        &AuditContext {
+            service_principal: None,
+            verified_publisher: None,
+            ..context()
+        },
+    );
+    assert!(findings.len() >= 4);
+    for f in &findings {
+        assert!(!f.title.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
+        assert!(
+            f.portal.contains('>') || f.portal.contains("Enterprise"),
+            "{f}"
+        );
+    }
+    let severities: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
+    let mut sorted = severities.clone();
+    sorted.sort();
+    assert_eq!(severities, sorted, "errors come first");
+}
+
+#[test]
+fn a_work_only_audience_does_not_fit_nylas_v3_and_needs_token_v2() {
+    let mut doc = healthy();
+    doc["signInAudience"] = json!("AzureADMultipleOrgs");
+    doc["api"]["requestedAccessTokenVersion"] = Value::Null;
+    let findings = run("nylas-v3", doc, &context());
+    let audience = find(&findings, Code::AudienceMismatch);
+    assert_eq!(audience.severity, Severity::Error);
+    assert!(audience.why.contains("AADSTS50194"));
+    assert_eq!(
+        audience.remedy,
+        Some(Remedy::SetAudience {
+            audience: crate::audience::Audience::AzureADandPersonalMicrosoftAccount
+        })
+    );
+    assert_eq!(
+        find(&findings, Code::TokenVersion).severity,
+        Severity::Error
+    );
+}
+
+#[test]
+fn a_personal_app_on_token_v1_is_an_error_on_its_own() {
+    let mut doc = healthy();
+    doc["api"]["requestedAccessTokenVersion"] = json!(1);
+    let findings = run("nylas-v3", doc, &context());
+    assert_eq!(codes(&findings), ["token-version"]);
+}
+
+#[test]
+fn single_tenant_behind_common_is_a_warning_with_aadsts50194() {
+    let mut doc = healthy();
+    doc["signInAudience"] = json!("AzureADMyOrg");
+    doc["api"]["requestedAccessTokenVersion"] = Value::Null;
+    let findings = run("nango", doc.clone(), &context());
+    let single = find(&findings, Code::AudienceSingleTenant);
+    assert_eq!(single.severity, Severity::Warning);
+    assert!(single.why.contains("AADSTS50194"));
+    assert!(
+        single.remedy.is_none(),
+        "an internal app is not widened by --fix"
+    );
+    doc["signInAudience"] = json!("AzureADMultipleOrgs");
+    let findings = run("nango", doc, &context());
+    assert_eq!(
+        find(&findings, Code::AudienceNoPersonalAccounts).severity,
+        Severity::Warning
+    );
+}
+
+#[test]
+fn redirect_uris_missing_extra_and_on_the_wrong_platform() {
+    let mut doc = healthy();
+    doc["web"]["redirectUris"] = json!(["https://old.example.com/cb"]);
+    doc["spa"]["redirectUris"] = json!([US]);
+    let findings = run("nylas-v3", doc.clone(), &context());
+    let wrong = find(&findings, Code::RedirectUriWrongPlatform);
+    assert_eq!(wrong.severity, Severity::Error);
+    assert!(wrong.why.contains("AADSTS9002326"));
+    assert_eq!(
+        wrong.portal,
+        "Authentication > Platform configurations > Single-page application"
+    );
+    let missing = find(&findings, Code::RedirectUriMissing);
+    assert_eq!(
+        (missing.severity, missing.title.contains(EU)),
+        (Severity::Warning, true)
+    );
+    assert_eq!(
+        missing.portal,
+        "Authentication > Platform configurations > Web"
+    );
+    assert_eq!(
+        find(&findings, Code::RedirectUriExtra).severity,
+        Severity::Info
+    );
+
+    // Asked for explicitly, a region's URI is required; a public-client copy is wrong too.
+    doc["spa"]["redirectUris"] = json!([]);
+    doc["publicClient"]["redirectUris"] = json!([US]);
+    let wants = Wants {
+        regions: vec!["us".into(), "eu".into()],
+        ..Wants::default()
+    };
+    let findings = run("nylas-v3", doc, &AuditContext { wants, ..context() });
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.code == Code::RedirectUriMissing && f.severity == Severity::Error)
+    );
+    assert!(matches!(
+        find(&findings, Code::RedirectUriWrongPlatform).remedy,
+        Some(Remedy::MoveToWeb {
+            from: Platform::PublicClient,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn streams_needs_both_implicit_grants() {
+    let mut doc = healthy();
+    doc["signInAudience"] = json!("AzureADMultipleOrgs");
+    doc["web"]["redirectUris"] = json!([
+        "https://api.nylas.com/oauth/callback",
+        "https://ireland.api.nylas.com/oauth/callback"
+    ]);
+    doc["web"]["implicitGrantSettings"]["enableIdTokenIssuance"] = json!(true);
+    doc["requiredResourceAccess"] = json!([
+        {"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": graph_scopes(&["offline_access", "openid", "profile", "User.Read", "Mail.Read"])},
+        {"resourceAppId": EXCHANGE_ONLINE, "resourceAccess": [{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}, {"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}]}
+    ]);
+    let findings = run("nylas-streams", doc, &context());
+    let implicit = find(&findings, Code::ImplicitGrantOff);
+    assert!(implicit.title.contains("access tokens") && !implicit.title.contains("ID tokens"));
+    assert_eq!(
+        implicit.remedy,
+        Some(Remedy::EnableImplicitGrant {
+            access_tokens: true,
+            id_tokens: true
+        })
+    );
+    assert_eq!(findings.len(), 1, "{:?}", codes(&findings));
+}
+
+#[test]
+fn permissions_missing_retired_admin_only_and_no_offline_access() {
+    let mut doc = healthy();
+    let mut graph = graph_scopes(&["openid", "User.Read"]);
+    graph.push(json!({"id": PLACE_READ_ALL, "type": "Scope"}));
+    graph.push(json!({"id": MAIL_READ_ROLE, "type": "Role"}));
+    doc["requiredResourceAccess"] = json!([
+        {"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": graph},
+        {"resourceAppId": AZURE_AD_GRAPH, "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]}
+    ]);
+    let wants = Wants {
+        capabilities: vec!["mail-send".into()],
+        ..Wants::default()
+    };
+    let findings = run("nylas-v3", doc, &AuditContext { wants, ..context() });
+    assert_eq!(
+        find(&findings, Code::OfflineAccessMissing).severity,
+        Severity::Error
+    );
+    let missing = find(&findings, Code::PermissionMissing);
+    assert!(
+        missing.title.contains("profile, email, Mail.Send"),
+        "{}",
+        missing.title
+    );
+    let retired = find(&findings, Code::PermissionRetired);
+    assert!(retired.title.contains("User.Read") && retired.remedy.as_ref().unwrap().removes());
+    let admin = find(&findings, Code::PermissionAdminConsent);
+    assert_eq!(admin.severity, Severity::Warning);
+    assert!(
+        admin.title.contains("Place.Read.All") && admin.title.contains("Mail.Read (application)")
+    );
+}
+
+#[test]
+fn secrets_none_expired_expiring_and_over_the_limit() {
+    let with_secrets = |secrets: Value| {
+        let mut doc = healthy();
+        doc["passwordCredentials"] = secrets;
+        run("nylas-v3", doc, &context())
+    };
+    assert_eq!(codes(&with_secrets(json!([]))), ["secret-none"]);
+
+    let only_expired =
+        with_secrets(json!([{"keyId": "k-old", "endDateTime": "2026-05-01T00:00:00Z"}]));
+    assert_eq!(
+        find(&only_expired, Code::SecretExpired).severity,
+        Severity::Error
+    );
+
+    let soon = with_secrets(
+        json!([{"keyId": "k1", "displayName": "prod", "endDateTime": "2026-06-08T12:00:00Z"}]),
+    );
+    let expiring = find(&soon, Code::SecretExpiring30Days);
+    assert_eq!(expiring.severity, Severity::Warning);
+    assert!(
+        expiring.title.contains("7 day(s), on 2026-06-08"),
+        "{}",
+        expiring.title
+    );
+
+    let later = with_secrets(json!([{"keyId": "k1", "endDateTime": "2026-07-21T12:00:00Z"}]));
+    assert_eq!(
+        find(&later, Code::SecretExpiring60Days).severity,
+        Severity::Info
+    );
+
+    // Already rotated: the expiring one is only a note, the expired one a warning.
+    let rotated = with_secrets(json!([
+        {"keyId": "k1", "endDateTime": "2026-06-08T12:00:00Z"},
+        {"keyId": "k2", "endDateTime": "2028-01-01T00:00:00Z"},
+        {"keyId": "k0", "endDateTime": "2026-01-01T00:00:00Z"}
+    ]));
+    assert_eq!(
+        find(&rotated, Code::SecretExpiring30Days).severity,
+        Severity::Info
+    );
+    assert_eq!(
+        find(&rotated, Code::SecretExpired).severity,
+        Severity::Warning
+    );
+    assert_eq!(
+        find(&rotated, Code::SecretOverLimit).severity,
+        Severity::Error
+    );
+}
+
+#[test]
+fn service_principal_admin_consent_and_publisher() {
+    let bare = AuditContext {
+        service_principal: None,
+        verified_publisher: None,
+        ..context()
+    };
+    let findings = run("nylas-v3", healthy(), &bare);
+    assert_eq!(
+        find(&findings, Code::ServicePrincipalMissing).severity,
+        Severity::Warning
+    );
+    assert!(
+        find(&findings, Code::PublisherUnverified)
+            .fix
+            .contains("adminconsent?client_id=")
+    );
+
+    let consent = AuditContext {
+        wants: Wants {
+            admin_consent: true,
+            ..Wants::default()
+        },
+        ..context()
+    };
+    let findings = run("nylas-v3", healthy(), &consent);
+    let missing = find(&findings, Code::AdminConsentMissing);
+    assert!(
+        missing.title.contains("offline_access"),
+        "{}",
+        missing.title
+    );
+
+    // Partly granted: only what is missing is named; the fix extends the grant.
+    let grant: PermissionGrant = serde_json::from_value(json!({
+        "id": "grant-1", "clientId": "client-sp", "resourceId": "graph-sp",
+        "consentType": "AllPrincipals", "scope": "offline_access openid profile email User.Read"
+    }))
+    .unwrap();
+    let partial = AuditContext {
+        grants: Some(vec![grant]),
+        ..consent.clone()
+    };
+    let findings = run("nylas-v3", healthy(), &partial);
+    assert!(
+        find(&findings, Code::AdminConsentMissing)
+            .title
+            .ends_with(": Mail.Read")
+    );
+    let steps = fix_plan(&app(healthy()), &partial, &findings, FixOptions::default());
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].request.path, "/oauth2PermissionGrants/grant-1");
+    assert_eq!(
+        steps[0].request.body.as_ref().unwrap()["scope"],
+        "offline_access openid profile email User.Read Mail.Read"
+    );
+
+    let unreadable = AuditContext {
+        grants: None,
+        ..consent
+    };
+    assert!(
+        run("nylas-v3", healthy(), &unreadable)
+            .iter()
+            .any(|f| f.code == Code::GrantsUnreadable)
+    );
+}
+
+#[test]
+fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
+    let mut doc = healthy();
+    doc["signInAudience"] = json!("AzureADMultipleOrgs");
+    doc["api"]["requestedAccessTokenVersion"] = Value::Null;
+    doc["web"]["redirectUris"] = json!(["https://mine.example.com/cb"]);
+    doc["spa"]["redirectUris"] = json!([US]);
+    doc["requiredResourceAccess"] = json!([
+        {"resourceAppId": AZURE_AD_GRAPH, "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]}
+    ]);
+    let ctx = AuditContext {
+        service_principal: None,
+        wants: Wants {
+            admin_consent: true,
+            ..Wants::default()
+        },
+        ..context()
+    };
+    let findings = run("nylas-v3", doc.clone(), &ctx);
+    let steps = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default());
+    let lines: Vec<String> = steps
+        .iter()
+        .map(|s| format!("{} {}", s.request.method, s.request.path))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "PATCH /applications/0b1e0000-0000-4000-8000-000000000001",
+            "POST /servicePrincipals",
+            "POST /oauth2PermissionGrants",
+        ]
+    );
+    let body = steps[0].request.body.as_ref().unwrap();
+    assert_eq!(body["signInAudience"], "AzureADandPersonalMicrosoftAccount");
+    assert_eq!(body["api"]["requestedAccessTokenVersion"], 2);
+    assert_eq!(
+        body["web"]["redirectUris"],
+        json!(["https://mine.example.com/cb", US, EU])
+    );
+    assert_eq!(body["spa"]["redirectUris"], json!([]));
+    let rra = body["requiredResourceAccess"].as_array().unwrap();
+    assert_eq!(
+        rra[0]["resourceAppId"], AZURE_AD_GRAPH,
+        "retired entries stay without --remove-extra"
+    );
+    assert!(
+        rra[1]["resourceAccess"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == OFFLINE_ACCESS)
+    );
+    assert!(
+        body.get("publicClient").is_none(),
+        "unchanged properties are not sent"
+    );
+    assert_eq!(
+        steps[2].request.body.as_ref().unwrap()["clientId"],
+        SERVICE_PRINCIPAL_PLACEHOLDER
+    );
+
+    let removing = fix_plan(
+        &app(doc),
+        &ctx,
+        &findings,
+        FixOptions { remove_extra: true },
+    );
+    let body = removing[0].request.body.as_ref().unwrap();
+    assert_eq!(body["web"]["redirectUris"], json!([US, EU]));
+    assert_eq!(body["requiredResourceAccess"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn application_permissions_are_assigned_when_consent_is_wanted() {
+    let mut doc = healthy();
+    doc["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": MAIL_READ_ROLE, "type": "Role"}));
+    let grant: PermissionGrant = serde_json::from_value(json!({
+        "id": "g", "clientId": "client-sp", "resourceId": "graph-sp", "consentType": "AllPrincipals",
+        "scope": "offline_access openid profile email User.Read Mail.Read"
+    }))
+    .unwrap();
+    let ctx = AuditContext {
+        grants: Some(vec![grant]),
+        wants: Wants {
+            admin_consent: true,
+            ..Wants::default()
+        },
+        ..context()
+    };
+    let findings = run("nylas-v3", doc.clone(), &ctx);
+    let steps = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default());
+    assert_eq!(steps.len(), 1);
+    assert_eq!(
+        steps[0].request.path,
+        "/servicePrincipals/client-sp/appRoleAssignments"
+    );
+    assert_eq!(
+        steps[0].request.body.as_ref().unwrap()["appRoleId"],
+        MAIL_READ_ROLE
+    );
+
+    let assigned = AuditContext {
+        role_assignments: Some(vec![AppRoleAssignment {
+            id: "a".into(),
+            app_role_id: MAIL_READ_ROLE.into(),
+            principal_id: "client-sp".into(),
+            resource_id: "graph-sp".into(),
+        }]),
+        ..ctx
+    };
+    assert!(
+        !run("nylas-v3", doc, &assigned)
+            .iter()
+            .any(|f| f.code == Code::AdminConsentMissing)
+    );
+}
+
+#[test]
+fn every_preset_accepts_an_app_built_from_it() {
+    // The audit and `create` agree: a freshly planned app has no errors.
+    for p in profile::built_in() {
+        let findings = run(
+            &p.id,
+            planned(&p),
+            &AuditContext {
+                wants: Wants::default(),
+                ..context()
+            },
+        );
+        assert!(
+            findings.iter().all(|f| f.severity != Severity::Error),
+            "{}: {:?}",
+            p.id,
+            codes(&findings)
+        );
+    }
+}
+
+fn planned(profile: &Profile) -> Value {
+    let choices = crate::plan::Choices {
+        display_name: "Planned".into(),
+        regions: profile.regions.iter().map(|r| r.id.clone()).collect(),
+        ..Default::default()
+    };
+    let (plan, _) = crate::plan::from_profile(profile, &Catalog::offline(), &choices).unwrap();
+    let mut doc = crate::plan::requests::application_body(&plan);
+    doc["id"] = json!("0b1e0000-0000-4000-8000-000000000001");
+    doc["appId"] = json!("a9900000-0000-4000-8000-000000000001");
+    doc["passwordCredentials"] = json!([{"keyId": "k", "endDateTime": "2028-01-01T00:00:00Z"}]);
+    doc
+}

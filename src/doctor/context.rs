@@ -1,0 +1,63 @@
+//! Everything the audit looks at besides the app object and the platform preset: what the
+//! directory holds around the app, and what the user asked for.
+
+use crate::graph::models::{PermissionGrant, ServicePrincipal};
+use serde::Deserialize;
+
+/// An application permission granted to the app's service principal.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRoleAssignment {
+    pub id: String,
+    pub app_role_id: String,
+    pub principal_id: String,
+    pub resource_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditContext {
+    /// The tenant the app lives in (`None` when it could not be read).
+    pub tenant_id: Option<String>,
+    /// The verified publisher's name, when the publisher is verified.
+    pub verified_publisher: Option<String>,
+    /// The app's enterprise application in its home tenant.
+    pub service_principal: Option<ServicePrincipal>,
+    /// The service principal's delegated grants; `None` when they could not be read.
+    pub grants: Option<Vec<PermissionGrant>>,
+    /// The service principal's application-permission assignments; `None` when unread.
+    pub role_assignments: Option<Vec<AppRoleAssignment>>,
+    /// Resource service principals (Microsoft Graph, Exchange Online…) in this tenant.
+    pub resources: Vec<ServicePrincipal>,
+    pub wants: Wants,
+}
+
+/// What the user asked the app to be, on top of the preset (the same choices `create` takes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wants {
+    /// Region ids (`us`, `eu`); empty = every region of the preset, the defaults required.
+    pub regions: Vec<String>,
+    /// A self-hosted server (Nango): its callback replaces the cloud region.
+    pub self_hosted_url: Option<String>,
+    /// More Web redirect URIs the app must have.
+    pub redirect_uris: Vec<String>,
+    /// Capability ids whose permissions the app must have; empty = only the preset's base set.
+    pub capabilities: Vec<String>,
+    /// Admin consent is wanted: missing grants are errors.
+    pub admin_consent: bool,
+}
+
+impl AuditContext {
+    pub fn resource_principal(&self, app_id: &str) -> Option<&ServicePrincipal> {
+        self.resources
+            .iter()
+            .find(|sp| sp.app_id.eq_ignore_ascii_case(app_id))
+    }
+
+    /// The tenant-wide delegated grant the app holds on a resource.
+    pub fn admin_grant(&self, resource_sp_id: &str) -> Option<&PermissionGrant> {
+        self.grants.as_ref()?.iter().find(|g| {
+            g.resource_id.eq_ignore_ascii_case(resource_sp_id)
+                && g.consent_type.as_deref() == Some("AllPrincipals")
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! What the audit reports: one finding per problem, with a stable code, how bad it is, why it
+//! matters, how to fix it, where the portal shows it, and (when appreg can mend it) the remedy.
+
+use crate::audience::Audience;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Sign-in or the platform fails until it is fixed.
+    Error,
+    /// Works today, but fails for some users or soon.
+    Warning,
+    /// Worth knowing; nothing breaks.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// Stable identifiers of findings, for `--json`, scripts and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    AudienceMismatch,
+    AudienceSingleTenant,
+    AudienceNoPersonalAccounts,
+    TokenVersion,
+    RedirectUriMissing,
+    RedirectUriWrongPlatform,
+    RedirectUriExtra,
+    ImplicitGrantOff,
+    PermissionMissing,
+    OfflineAccessMissing,
+    PermissionRetired,
+    PermissionAdminConsent,
+    SecretNone,
+    SecretExpired,
+    SecretExpiring30Days,
+    SecretExpiring60Days,
+    SecretOverLimit,
+    ServicePrincipalMissing,
+    AdminConsentMissing,
+    GrantsUnreadable,
+    PublisherUnverified,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AudienceMismatch => "audience-mismatch",
+            Code::AudienceSingleTenant => "audience-single-tenant",
+            Code::AudienceNoPersonalAccounts => "audience-no-personal-accounts",
+            Code::TokenVersion => "token-version",
+            Code::RedirectUriMissing => "redirect-uri-missing",
+            Code::RedirectUriWrongPlatform => "redirect-uri-wrong-platform",
+            Code::RedirectUriExtra => "redirect-uri-extra",
+            Code::ImplicitGrantOff => "implicit-grant-off",
+            Code::PermissionMissing => "permission-missing",
+            Code::OfflineAccessMissing => "offline-access-missing",
+            Code::PermissionRetired => "permission-retired",
+            Code::PermissionAdminConsent => "permission-admin-consent",
+            Code::SecretNone => "secret-none",
+            Code::SecretExpired => "secret-expired",
+            Code::SecretExpiring30Days => "secret-expiring-30d",
+            Code::SecretExpiring60Days => "secret-expiring-60d",
+            Code::SecretOverLimit => "secret-over-limit",
+            Code::ServicePrincipalMissing => "service-principal-missing",
+            Code::AdminConsentMissing => "admin-consent-missing",
+            Code::GrantsUnreadable => "grants-unreadable",
+            Code::PublisherUnverified => "publisher-unverified",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The app's redirect URI platforms, as the portal names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Platform {
+    Web,
+    Spa,
+    PublicClient,
+}
+
+impl Platform {
+    pub fn portal_name(self) -> &'static str {
+        match self {
+            Platform::Web => "Web",
+            Platform::Spa => "Single-page application",
+            Platform::PublicClient => "Mobile and desktop applications",
+        }
+    }
+}
+
+/// A permission as `requiredResourceAccess` lists it, with its name for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionRef {
+    pub resource_app_id: String,
+    pub resource_name: String,
+    pub id: String,
+    pub name: String,
+    /// `Scope` (delegated) or `Role` (application), as Graph types them.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// What appreg can do about a finding. `fix_plan` turns remedies into Graph requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum Remedy {
+    SetAudience {
+        audience: Audience,
+    },
+    SetTokenVersion2,
+    AddWebRedirectUris {
+        uris: Vec<String>,
+    },
+    /// The same address, registered as Web instead of its wrong platform.
+    MoveToWeb {
+        uri: String,
+        from: Platform,
+    },
+    /// Only with `--remove-extra`.
+    RemoveRedirectUri {
+        uri: String,
+        platform: Platform,
+    },
+    EnableImplicitGrant {
+        access_tokens: bool,
+        id_tokens: bool,
+    },
+    AddPermissions {
+        permissions: Vec<PermissionRef>,
+    },
+    /// Only with `--remove-extra`.
+    RemovePermissions {
+        permissions: Vec<PermissionRef>,
+    },
+    CreateServicePrincipal,
+    /// Tenant-wide consent for these delegated scopes and application roles of one resource.
+    GrantAdminConsent {
+        resource_app_id: String,
+        resource_name: String,
+        scopes: Vec<String>,
+        roles: Vec<PermissionRef>,
+    },
+}
+
+impl Remedy {
+    /// Whether the remedy takes something away, which needs the user's explicit `--remove-extra`.
+    pub fn removes(&self) -> bool {
+        matches!(
+            self,
+            Remedy::RemoveRedirectUri { .. } | Remedy::RemovePermissions { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub title: String,
+    /// Why it matters: what fails, with the sign-in error users see.
+    pub why: String,
+    /// What to do about it.
+    pub fix: String,
+    /// Where the portal shows it (App registrations > the app > …).
+    pub portal: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} [{}] {}", self.severity, self.code, self.title)?;
+        writeln!(f, "    why: {}", self.why)?;
+        writeln!(f, "    fix: {}", self.fix)?;
+        write!(f, "    portal: {}", self.portal)
+    }
+}
+
+/// Counts per severity, for summaries and exit codes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Self {
+        findings.iter().fold(Tally::default(), |mut t, f| {
+            match f.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.info += 1,
+            }
+            t
+        })
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} error(s), {} warning(s), {} note(s)",
+            self.errors, self.warnings, self.info
+        )
+    }
+}
+
+pub(crate) mod portal {
+    pub const AUDIENCE: &str = "Authentication > Supported account types";
+    pub const TOKEN_VERSION: &str = "Manifest > api.requestedAccessTokenVersion";
+    pub const WEB: &str = "Authentication > Platform configurations > Web";
+    pub const SPA: &str = "Authentication > Platform configurations > Single-page application";
+    pub const PUBLIC_CLIENT: &str =
+        "Authentication > Platform configurations > Mobile and desktop applications";
+    pub const IMPLICIT: &str =
+        "Authentication > Platform configurations > Web > Implicit grant and hybrid flows";
+    pub const PERMISSIONS: &str = "API permissions > Configured permissions";
+    pub const SECRETS: &str = "Certificates & secrets > Client secrets";
+    pub const SERVICE_PRINCIPAL: &str =
+        "Overview > Managed application in local directory (Enterprise applications)";
+    pub const ADMIN_CONSENT: &str = "API permissions > Grant admin consent";
+    pub const PUBLISHER: &str = "Branding & properties > Publisher verification";
+}

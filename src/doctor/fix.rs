@@ -1,0 +1,340 @@
+//! From findings to the exact Graph requests that mend them: one PATCH of the app with every
+//! property change merged, the service principal, then consent. Pure, like the plan's requests.
+
+use super::audit::platform_uris;
+use super::context::AuditContext;
+use super::finding::{Finding, PermissionRef, Platform, Remedy};
+use crate::graph::models::{Application, RequiredResourceAccess, ResourceAccess};
+use crate::plan::GraphRequest;
+use crate::plan::requests::{Method, app_role_assignment_body, grant_body, service_principal_body};
+use crate::progress::Operation;
+use serde_json::{Map, Value, json};
+
+/// Stands for the service principal's id until the step that creates it has run.
+pub const SERVICE_PRINCIPAL_PLACEHOLDER: &str = "{sp.id}";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Also apply remedies that remove something (extra redirect URIs, retired permissions).
+    pub remove_extra: bool,
+}
+
+/// One request of the fix, with the step it reports progress as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixStep {
+    pub operation: Operation,
+    pub request: GraphRequest,
+}
+
+/// The remedies `fix_plan` applies with these options: the others need `--remove-extra`.
+pub fn applies(remedy: &Remedy, options: FixOptions) -> bool {
+    options.remove_extra || !remedy.removes()
+}
+
+pub fn fix_plan(
+    app: &Application,
+    context: &AuditContext,
+    findings: &[Finding],
+    options: FixOptions,
+) -> Vec<FixStep> {
+    let remedies: Vec<&Remedy> = findings
+        .iter()
+        .filter_map(|f| f.remedy.as_ref())
+        .filter(|r| applies(r, options))
+        .collect();
+    let mut steps = Vec::new();
+    let mut draft = Draft::of(app);
+    for remedy in &remedies {
+        draft.apply(remedy);
+    }
+    if let Some(body) = draft.patch_body(app) {
+        steps.push(FixStep {
+            operation: Operation::UpdateApp,
+            request: GraphRequest {
+                method: Method::Patch,
+                path: format!("/applications/{}", app.id),
+                headers: vec![],
+                body: Some(body),
+                purpose: "Update the app registration (only the properties that change)".into(),
+            },
+        });
+    }
+    let client_sp = match &context.service_principal {
+        Some(sp) => sp.id.clone(),
+        None => SERVICE_PRINCIPAL_PLACEHOLDER.to_string(),
+    };
+    if remedies
+        .iter()
+        .any(|r| matches!(r, Remedy::CreateServicePrincipal))
+    {
+        steps.push(FixStep {
+            operation: Operation::CreateServicePrincipal,
+            request: GraphRequest {
+                method: Method::Post,
+                path: "/servicePrincipals".into(),
+                headers: vec![],
+                body: Some(service_principal_body(&app.app_id)),
+                purpose: "Create the enterprise application (service principal)".into(),
+            },
+        });
+    }
+    for remedy in &remedies {
+        if let Remedy::GrantAdminConsent {
+            resource_app_id,
+            resource_name,
+            scopes,
+            roles,
+        } = remedy
+            && let Some(resource) = context.resource_principal(resource_app_id)
+        {
+            steps.extend(consent_steps(
+                context,
+                &client_sp,
+                &resource.id,
+                resource_name,
+                scopes,
+                roles,
+            ));
+        }
+    }
+    steps
+}
+
+fn consent_steps(
+    context: &AuditContext,
+    client_sp: &str,
+    resource_sp: &str,
+    resource_name: &str,
+    scopes: &[String],
+    roles: &[PermissionRef],
+) -> Vec<FixStep> {
+    let mut steps = Vec::new();
+    let op = Operation::GrantConsent(resource_name.to_string());
+    let purpose = format!("Grant admin consent for {resource_name}");
+    match context.admin_grant(resource_sp) {
+        Some(grant) => {
+            let mut merged: Vec<&str> = grant.scopes().collect();
+            for scope in scopes {
+                if !merged.iter().any(|s| s.eq_ignore_ascii_case(scope)) {
+                    merged.push(scope);
+                }
+            }
+            if merged.len() > grant.scopes().count() {
+                steps.push(FixStep {
+                    operation: op,
+                    request: GraphRequest {
+                        method: Method::Patch,
+                        path: format!("/oauth2PermissionGrants/{}", grant.id),
+                        headers: vec![],
+                        body: Some(json!({ "scope": merged.join(" ") })),
+                        purpose,
+                    },
+                });
+            }
+        }
+        None if !scopes.is_empty() => steps.push(FixStep {
+            operation: op,
+            request: GraphRequest {
+                method: Method::Post,
+                path: "/oauth2PermissionGrants".into(),
+                headers: vec![],
+                body: Some(grant_body(client_sp, resource_sp, &scopes.join(" "))),
+                purpose,
+            },
+        }),
+        None => {}
+    }
+    for role in roles {
+        steps.push(FixStep {
+            operation: Operation::AssignAppRole(resource_name.to_string()),
+            request: GraphRequest {
+                method: Method::Post,
+                path: format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
+                headers: vec![],
+                body: Some(app_role_assignment_body(client_sp, resource_sp, &role.id)),
+                purpose: format!(
+                    "Grant the application permission {} of {resource_name}",
+                    role.name
+                ),
+            },
+        });
+    }
+    steps
+}
+
+/// The app's settings as the fix will leave them.
+struct Draft {
+    audience: Option<String>,
+    token_version: Option<u8>,
+    web: Vec<String>,
+    spa: Vec<String>,
+    public_client: Vec<String>,
+    implicit: (bool, bool),
+    permissions: Vec<RequiredResourceAccess>,
+}
+
+impl Draft {
+    fn of(app: &Application) -> Self {
+        let implicit = app
+            .web
+            .as_ref()
+            .and_then(|w| w.implicit_grant_settings)
+            .unwrap_or_default();
+        Self {
+            audience: app.sign_in_audience.clone(),
+            token_version: app
+                .api
+                .as_ref()
+                .and_then(|a| a.requested_access_token_version),
+            web: platform_uris(app, Platform::Web),
+            spa: platform_uris(app, Platform::Spa),
+            public_client: platform_uris(app, Platform::PublicClient),
+            implicit: (
+                implicit.enable_access_token_issuance.unwrap_or(false),
+                implicit.enable_id_token_issuance.unwrap_or(false),
+            ),
+            permissions: app.required_resource_access.clone(),
+        }
+    }
+
+    fn uris(&mut self, platform: Platform) -> &mut Vec<String> {
+        match platform {
+            Platform::Web => &mut self.web,
+            Platform::Spa => &mut self.spa,
+            Platform::PublicClient => &mut self.public_client,
+        }
+    }
+
+    fn apply(&mut self, remedy: &Remedy) {
+        match remedy {
+            Remedy::SetAudience { audience } => {
+                self.audience = Some(audience.as_graph().to_string());
+                if audience.includes_personal_accounts() {
+                    self.token_version = Some(2);
+                }
+            }
+            Remedy::SetTokenVersion2 => self.token_version = Some(2),
+            Remedy::AddWebRedirectUris { uris } => {
+                for uri in uris {
+                    add_once(&mut self.web, uri);
+                }
+            }
+            Remedy::MoveToWeb { uri, from } => {
+                self.uris(*from).retain(|u| u != uri);
+                add_once(&mut self.web, uri);
+            }
+            Remedy::RemoveRedirectUri { uri, platform } => {
+                self.uris(*platform).retain(|u| u != uri)
+            }
+            Remedy::EnableImplicitGrant {
+                access_tokens,
+                id_tokens,
+            } => self.implicit = (*access_tokens, *id_tokens),
+            Remedy::AddPermissions { permissions } => {
+                for p in permissions {
+                    self.add_permission(p);
+                }
+            }
+            Remedy::RemovePermissions { permissions } => {
+                for p in permissions {
+                    self.remove_permission(p);
+                }
+            }
+            Remedy::CreateServicePrincipal | Remedy::GrantAdminConsent { .. } => {}
+        }
+    }
+
+    fn add_permission(&mut self, p: &PermissionRef) {
+        let access = ResourceAccess {
+            id: p.id.clone(),
+            kind: p.kind.clone(),
+        };
+        match self
+            .permissions
+            .iter_mut()
+            .find(|r| r.resource_app_id.eq_ignore_ascii_case(&p.resource_app_id))
+        {
+            Some(resource) if resource.resource_access.iter().any(|a| a.id == p.id) => {}
+            Some(resource) => resource.resource_access.push(access),
+            None => self.permissions.push(RequiredResourceAccess {
+                resource_app_id: p.resource_app_id.clone(),
+                resource_access: vec![access],
+            }),
+        }
+    }
+
+    fn remove_permission(&mut self, p: &PermissionRef) {
+        for resource in &mut self.permissions {
+            if resource
+                .resource_app_id
+                .eq_ignore_ascii_case(&p.resource_app_id)
+            {
+                resource
+                    .resource_access
+                    .retain(|a| !a.id.eq_ignore_ascii_case(&p.id));
+            }
+        }
+        self.permissions.retain(|r| !r.resource_access.is_empty());
+    }
+
+    /// The properties that differ from the app, in Graph's shape; `None` when nothing does.
+    fn patch_body(&self, app: &Application) -> Option<Value> {
+        let before = Draft::of(app);
+        let mut body = Map::new();
+        if self.audience != before.audience
+            && let Some(audience) = &self.audience
+        {
+            body.insert("signInAudience".into(), json!(audience));
+        }
+        if self.token_version != before.token_version {
+            body.insert(
+                "api".into(),
+                json!({ "requestedAccessTokenVersion": self.token_version }),
+            );
+        }
+        if self.web != before.web || self.implicit != before.implicit {
+            body.insert(
+                "web".into(),
+                json!({
+                    "redirectUris": self.web,
+                    "implicitGrantSettings": {
+                        "enableAccessTokenIssuance": self.implicit.0,
+                        "enableIdTokenIssuance": self.implicit.1,
+                    }
+                }),
+            );
+        }
+        if self.spa != before.spa {
+            body.insert("spa".into(), json!({ "redirectUris": self.spa }));
+        }
+        if self.public_client != before.public_client {
+            body.insert(
+                "publicClient".into(),
+                json!({ "redirectUris": self.public_client }),
+            );
+        }
+        if self.permissions != before.permissions {
+            body.insert(
+                "requiredResourceAccess".into(),
+                Value::Array(
+                    self.permissions
+                        .iter()
+                        .map(|r| {
+                            json!({
+                                "resourceAppId": r.resource_app_id,
+                                "resourceAccess": r.resource_access.iter().map(|a| json!({"id": a.id, "type": a.kind})).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect(),
+                ),
+            );
+        }
+        (!body.is_empty()).then_some(Value::Object(body))
+    }
+}
+
+fn add_once(list: &mut Vec<String>, uri: &str) {
+    if !list.iter().any(|u| u == uri) {
+        list.push(uri.to_string());
+    }
+}

@@ -1,0 +1,18 @@
+//! Support mode: audit an existing app registration against a platform preset, and mend it.
+//!
+//! [`inspect`] reads the app and what hangs off it from Graph; [`audit`] (pure) measures it
+//! against a [`Profile`](crate::profile::Profile) and returns [`Finding`]s; [`fix_plan`] (pure)
+//! turns their remedies into the exact Graph requests, which `run::repair` sends.
+
+mod audit;
+mod context;
+mod finding;
+mod fix;
+mod inspect;
+pub mod secrets;
+
+pub use audit::audit;
+pub use context::{AppRoleAssignment, AuditContext, Wants};
+pub use finding::{Code, Finding, PermissionRef, Platform, Remedy, Severity, Tally};
+pub use fix::{FixOptions, FixStep, SERVICE_PRINCIPAL_PLACEHOLDER, applies, fix_plan};
+pub use inspect::{InspectError, Inspection, Selector, inspect, read_application};

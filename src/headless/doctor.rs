@@ -1,0 +1,302 @@
+//! `appreg doctor`: read an existing app, report what does not fit the platform, and with
+//! `--fix` show, confirm and send the requests that mend it, then audit again.
+
+use super::HeadlessError;
+use super::output::request_json;
+use super::session::{confirm, connect, selector, with_progress};
+use crate::catalog::Catalog;
+use crate::cli::{DoctorArgs, SignInArgs};
+use crate::cloud::Endpoints;
+use crate::doctor::{
+    self, Finding, FixOptions, FixStep, Inspection, Tally, Wants, applies, fix_plan,
+};
+use crate::graph::GraphClient;
+use crate::profile::{self, Profile};
+use crate::run;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+const PROFILE_TAG: &str = "appreg-profile:";
+
+pub async fn doctor(
+    args: &DoctorArgs,
+    endpoints: &Endpoints,
+    sign_in: &SignInArgs,
+    verbose: bool,
+) -> Result<(), HeadlessError> {
+    let selector = selector(&args.app)?;
+    let chosen = chosen_profile(args)?;
+    let catalog = Catalog::offline();
+    let client = connect(sign_in, endpoints, sign_in.tenant.clone()).await?;
+    let mut inspection = with_progress(verbose, async |r| {
+        doctor::inspect(&client, &selector, r).await
+    })
+    .await?;
+    let profile = match chosen {
+        Some(profile) => profile,
+        None => tagged_profile(&inspection)?,
+    };
+    let wants = wants(args, &profile)?;
+    inspection.context.wants = wants.clone();
+    let now = OffsetDateTime::now_utc();
+    let findings = audit(&inspection, &profile, &catalog, now);
+    let options = FixOptions {
+        remove_extra: args.remove_extra,
+    };
+    if !args.fix {
+        print!(
+            "{}",
+            report(args.json, &inspection, &profile, &findings, None)
+        );
+        return verdict(&findings);
+    }
+
+    let steps = fix_plan(
+        &inspection.application,
+        &inspection.context,
+        &findings,
+        options,
+    );
+    let before = report(
+        args.json,
+        &inspection,
+        &profile,
+        &findings,
+        Some((&steps, options)),
+    );
+    if steps.is_empty() {
+        print!("{before}");
+        return verdict(&findings);
+    }
+    if args.json {
+        eprint!("{}", requests_text(&steps));
+    } else {
+        print!("{before}");
+    }
+    confirm(
+        &format!("Send these {} request(s)?", steps.len()),
+        args.yes,
+        "no terminal to confirm on: add --yes to apply the fix without asking",
+    )?;
+    let after = apply(&client, &inspection, &steps, wants, verbose).await?;
+    let findings_after = audit(&after, &profile, &catalog, OffsetDateTime::now_utc());
+    if args.json {
+        let mut doc = document(&inspection, &profile, &findings);
+        doc["fix"] = json!({
+            "requests": steps.iter().map(|s| request_json(&s.request)).collect::<Vec<_>>(),
+            "applied": true,
+            "findings": findings_after,
+            "summary": Tally::of(&findings_after),
+        });
+        println!("{}", pretty(&doc));
+    } else {
+        println!("\nAfter the fix:\n");
+        print!("{}", findings_text(&findings_after));
+    }
+    verdict(&findings_after)
+}
+
+async fn apply(
+    client: &GraphClient,
+    inspection: &Inspection,
+    steps: &[FixStep],
+    wants: Wants,
+    verbose: bool,
+) -> Result<Inspection, HeadlessError> {
+    let selector = doctor::Selector::AppId(inspection.application.app_id.clone());
+    let (repaired, reread) = with_progress(verbose, async |r| {
+        let repaired = run::repair(client, &inspection.application, steps, r).await;
+        let reread = match &repaired {
+            Ok(_) => Some(doctor::inspect(client, &selector, r).await),
+            Err(_) => None,
+        };
+        (repaired, reread)
+    })
+    .await;
+    let repaired = repaired?;
+    let mut after = reread
+        .ok_or_else(|| HeadlessError::Usage("the fix stopped before the re-read".into()))??;
+    // A service principal made a moment ago may not be listed yet.
+    if after.context.service_principal.is_none() {
+        after.context.service_principal = repaired.created_service_principal;
+    }
+    after.context.wants = wants;
+    Ok(after)
+}
+
+fn audit(
+    inspection: &Inspection,
+    profile: &Profile,
+    catalog: &Catalog,
+    now: OffsetDateTime,
+) -> Vec<Finding> {
+    doctor::audit(
+        &inspection.application,
+        &inspection.context,
+        profile,
+        catalog,
+        now,
+    )
+}
+
+fn verdict(findings: &[Finding]) -> Result<(), HeadlessError> {
+    match Tally::of(findings).errors {
+        0 => Ok(()),
+        errors => Err(HeadlessError::Unhealthy { errors }),
+    }
+}
+
+fn chosen_profile(args: &DoctorArgs) -> Result<Option<Profile>, HeadlessError> {
+    Ok(match (&args.profile_file, &args.profile) {
+        (Some(path), _) => Some(Profile::load_file(path)?),
+        (None, Some(id)) => Some(profile::find(id)?),
+        (None, None) => None,
+    })
+}
+
+/// Apps appreg registered carry their preset in a tag.
+fn tagged_profile(inspection: &Inspection) -> Result<Profile, HeadlessError> {
+    let tagged = inspection
+        .application
+        .tags
+        .iter()
+        .find_map(|t| t.strip_prefix(PROFILE_TAG));
+    match tagged {
+        Some(id) => Ok(profile::find(id)?),
+        None => Err(HeadlessError::Usage(
+            "which platform is this app for? add --profile (nylas-v3, nylas-v2, nylas-streams, nango, custom)".into(),
+        )),
+    }
+}
+
+fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
+    let known = |ids: Vec<&str>| ids.join(", ");
+    for region in &args.regions {
+        if profile.region(region).is_none() {
+            return Err(HeadlessError::Usage(format!(
+                "{} has no region '{region}': choose {}",
+                profile.name,
+                known(profile.regions.iter().map(|r| r.id.as_str()).collect())
+            )));
+        }
+    }
+    for capability in &args.capabilities {
+        if profile.capability(capability).is_none() {
+            return Err(HeadlessError::Usage(format!(
+                "{} has no capability '{capability}': choose {}",
+                profile.name,
+                known(profile.capabilities.iter().map(|c| c.id.as_str()).collect())
+            )));
+        }
+    }
+    if args.self_hosted_url.is_some() && profile.self_hosted.is_none() {
+        return Err(HeadlessError::Usage(format!(
+            "{} has no self-hosted option",
+            profile.name
+        )));
+    }
+    Ok(Wants {
+        regions: args.regions.clone(),
+        self_hosted_url: args.self_hosted_url.clone(),
+        redirect_uris: args.redirect_uris.clone(),
+        capabilities: args.capabilities.clone(),
+        admin_consent: args.admin_consent,
+    })
+}
+
+/// The findings, and with `--fix` the requests that mend them.
+fn report(
+    as_json: bool,
+    inspection: &Inspection,
+    profile: &Profile,
+    findings: &[Finding],
+    fix: Option<(&[FixStep], FixOptions)>,
+) -> String {
+    if as_json {
+        let mut doc = document(inspection, profile, findings);
+        if let Some((steps, _)) = fix {
+            doc["fix"] = json!({
+                "requests": steps.iter().map(|s| request_json(&s.request)).collect::<Vec<_>>(),
+                "applied": false,
+            });
+        }
+        return pretty(&doc) + "\n";
+    }
+    let app = &inspection.application;
+    let mut out = format!(
+        "\"{}\" (client id {}, object id {})\nChecked against {} ({})\n\n",
+        app.display_name.as_deref().unwrap_or(""),
+        app.app_id,
+        app.id,
+        profile.name,
+        profile.id
+    );
+    out.push_str(&findings_text(findings));
+    let fixable = findings.iter().filter(|f| f.remedy.is_some()).count();
+    match fix {
+        None if fixable > 0 => out.push_str(&format!(
+            "\n{fixable} of these can be mended by appreg: add --fix to see the requests.\n"
+        )),
+        None => {}
+        Some((steps, options)) => {
+            let left_out: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.remedy.as_ref().is_some_and(|r| !applies(r, options)))
+                .collect();
+            if !left_out.is_empty() {
+                out.push_str("\nLeft as they are (removing needs --remove-extra):\n");
+                for finding in left_out {
+                    out.push_str(&format!("  [{}] {}\n", finding.code, finding.title));
+                }
+            }
+            if steps.is_empty() {
+                out.push_str("\nNothing here can be mended by a Graph request.\n");
+            } else {
+                out.push('\n');
+                out.push_str(&requests_text(steps));
+            }
+        }
+    }
+    out
+}
+
+fn findings_text(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        out.push_str(&format!("{finding}\n\n"));
+    }
+    if findings.is_empty() {
+        out.push_str("No findings: the app fits the platform.\n");
+    }
+    out.push_str(&format!("{}\n", Tally::of(findings)));
+    out
+}
+
+fn requests_text(steps: &[FixStep]) -> String {
+    let mut out = String::from(
+        "Requests that mend the findings ({sp.id} is the service principal made first):\n\n",
+    );
+    for step in steps {
+        out.push_str(&format!("{}\n", step.request));
+    }
+    out
+}
+
+fn document(inspection: &Inspection, profile: &Profile, findings: &[Finding]) -> Value {
+    let app = &inspection.application;
+    json!({
+        "app": {
+            "appId": app.app_id,
+            "objectId": app.id,
+            "displayName": app.display_name,
+            "tenantId": inspection.context.tenant_id,
+        },
+        "profile": profile.id,
+        "findings": findings,
+        "summary": Tally::of(findings),
+    })
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}

@@ -1,0 +1,192 @@
+//! `appreg rotate-secret`: a new client secret on an existing app, handed over exactly like
+//! `create`'s (once on stdout, or a private new file), old ones removed only when named.
+
+use super::HeadlessError;
+use super::session::{
+    check_secret_out, confirm, connect, print_once, selector, with_progress, write_secret_file,
+};
+use crate::cli::{RotateArgs, SignInArgs};
+use crate::cloud::Endpoints;
+use crate::doctor::{self, secrets::describe};
+use crate::graph::GraphClient;
+use crate::journal::Journal;
+use crate::plan::add_months;
+use crate::progress::Reporter;
+use crate::run::{self, Removal, Rotation, RotationPlan, SecretRequest};
+use serde_json::json;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// The journal of a rotation is keyed by the app, so a re-run finds what a crash left.
+const JOURNAL_PROFILE: &str = "rotate-secret";
+
+pub async fn rotate_secret(
+    args: &RotateArgs,
+    endpoints: &Endpoints,
+    sign_in: &SignInArgs,
+    verbose: bool,
+) -> Result<(), HeadlessError> {
+    let now = OffsetDateTime::now_utc();
+    check_secret_out(args.secret_out.as_deref())?;
+    let selector = selector(&args.app)?;
+    let client = connect(sign_in, endpoints, sign_in.tenant.clone()).await?;
+    let app = with_progress(verbose, async |r| {
+        doctor::read_application(&client, &selector, r).await
+    })
+    .await?;
+    let mut journal = match Journal::default_dir() {
+        Some(dir) => Journal::open(
+            &dir,
+            sign_in.tenant.as_deref(),
+            &format!("rotate {}", app.app_id),
+            JOURNAL_PROFILE,
+        )?,
+        None => Journal::in_memory(),
+    };
+    let removal = match (&args.remove, args.remove_expired) {
+        (Some(key), _) => Removal::Key(key.clone()),
+        (None, true) => Removal::Expired,
+        (None, false) => Removal::Nothing,
+    };
+    let request = SecretRequest {
+        description: args.description.clone(),
+        end: add_months(now, args.months),
+    };
+    let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)?;
+    confirm(
+        &format!("{}Add the new secret?", summary(&plan, now)),
+        args.yes,
+        "no terminal to confirm on: add --yes to rotate without asking",
+    )?;
+
+    let rotation = with_progress(verbose, async |r| {
+        run::rotate(&client, &plan, &mut journal, r).await
+    })
+    .await?;
+    hand_over(&client, rotation, &mut journal, args, now).await
+}
+
+/// What will happen, in the portal's words, before anything is sent.
+fn summary(plan: &RotationPlan, now: OffsetDateTime) -> String {
+    let mut out = format!(
+        "Rotate the client secret of \"{}\" (client id {})\n  New secret: \"{}\", expires {}\n",
+        plan.display_name,
+        plan.app_id,
+        plan.secret.description,
+        plan.secret.end.date()
+    );
+    if plan.remove.is_empty() {
+        out.push_str("  Nothing is removed: update the platform with the new secret, then remove the old one.\n");
+    }
+    for old in &plan.remove {
+        let when = if plan.remove_first {
+            "first, to make room"
+        } else {
+            "after the new one is added"
+        };
+        out.push_str(&format!("  Remove {} {when}\n", describe(old, now)));
+    }
+    out
+}
+
+async fn hand_over(
+    client: &GraphClient,
+    rotation: Rotation,
+    journal: &mut Journal,
+    args: &RotateArgs,
+    now: OffsetDateTime,
+) -> Result<(), HeadlessError> {
+    let secret_out = args.secret_out.as_deref();
+    if let Some(path) = secret_out
+        && let Err(error) = write_secret_file(path, &rotation.secret.value)
+    {
+        // A secret nobody received must not stay on the app.
+        run::withdraw_rotation(client, rotation, journal, &Reporter::silent()).await;
+        return Err(error);
+    }
+    let shown = if args.json {
+        result_json(&rotation, secret_out, now)
+    } else {
+        result_text(&rotation, secret_out, now)
+    };
+    let written = print_once(&shown);
+    drop(shown);
+    if let Err(source) = written {
+        if secret_out.is_none() {
+            run::withdraw_rotation(client, rotation, journal, &Reporter::silent()).await;
+        }
+        return Err(HeadlessError::Io {
+            what: "cannot write the result to stdout; the new secret was removed".into(),
+            source,
+        });
+    }
+    run::rotation_handed_over(journal, &rotation)?;
+    if secret_out.is_none() {
+        eprintln!(
+            "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
+        );
+    }
+    for (key_id, reason) in &rotation.not_removed {
+        eprintln!("! {key_id} was not removed: {reason}");
+    }
+    if !rotation.kept.is_empty() {
+        eprintln!(
+            "! Next: give the platform the new secret and check that sign-ins work, then remove the old one (Certificates & secrets > Client secrets)."
+        );
+    }
+    eprintln!("! A new secret can take up to a minute before sign-ins accept it.");
+    Ok(())
+}
+
+fn result_json(
+    rotation: &Rotation,
+    secret_out: Option<&Path>,
+    now: OffsetDateTime,
+) -> zeroize::Zeroizing<String> {
+    let secret = &rotation.secret;
+    let doc = json!({
+        "appId": rotation.app_id,
+        "objectId": rotation.object_id,
+        "displayName": rotation.display_name,
+        "secret": {
+            "value": secret_out.is_none().then(|| secret.value.expose()),
+            "writtenTo": secret_out.map(|p| p.display().to_string()),
+            "keyId": secret.key_id,
+            "hint": secret.hint,
+            "endDateTime": secret.end_date_time,
+            "description": secret.display_name,
+        },
+        "removed": rotation.removed,
+        "notRemoved": rotation.not_removed.iter().map(|(k, why)| json!({"keyId": k, "reason": why})).collect::<Vec<_>>(),
+        "kept": rotation.kept.iter().map(|c| json!({"keyId": c.key_id, "description": c.display_name, "endDateTime": c.end_date_time, "expired": doctor::secrets::is_expired(c, now)})).collect::<Vec<_>>(),
+    });
+    zeroize::Zeroizing::new(serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
+fn result_text(
+    rotation: &Rotation,
+    secret_out: Option<&Path>,
+    now: OffsetDateTime,
+) -> zeroize::Zeroizing<String> {
+    let secret = &rotation.secret;
+    let mut out = format!(
+        "New client secret for \"{}\" (client id {})\n",
+        rotation.display_name, rotation.app_id
+    );
+    out.push_str(&format!("  Key id:          {}\n", secret.key_id));
+    out.push_str(&format!("  Expires:         {}\n", secret.end_date_time));
+    match secret_out {
+        Some(path) => out.push_str(&format!(
+            "  Client secret:   written to {}\n",
+            path.display()
+        )),
+        None => out.push_str(&format!("  Client secret:   {}\n", secret.value.expose())),
+    }
+    for key_id in &rotation.removed {
+        out.push_str(&format!("  Removed:         {key_id}\n"));
+    }
+    for old in &rotation.kept {
+        out.push_str(&format!("  Still on the app: {}\n", describe(old, now)));
+    }
+    zeroize::Zeroizing::new(out)
+}

@@ -1,0 +1,142 @@
+//! What every command that changes a directory does the same way: sign in, print progress on
+//! stderr, ask before changing anything, and write a secret to a private new file.
+
+use super::HeadlessError;
+use super::output::progress_line;
+use crate::auth::{self, DeviceCodeEvent};
+use crate::cli::SignInArgs;
+use crate::cloud::Endpoints;
+use crate::graph::GraphClient;
+use crate::journal::write_private;
+use crate::progress::Reporter;
+use crate::secret::SecretString;
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+use tokio::task::JoinHandle;
+
+/// Signs in and returns a client working in `tenant` (the home tenant when `None`).
+pub(super) async fn connect(
+    sign_in: &SignInArgs,
+    endpoints: &Endpoints,
+    tenant: Option<String>,
+) -> Result<GraphClient, HeadlessError> {
+    let config = sign_in.auth_config(endpoints);
+    let tokens = auth::sign_in(&config, print_device_code).await?;
+    eprintln!("Signed in: {}", tokens.label());
+    Ok(GraphClient::new(endpoints.graph_config(), tokens)
+        .map_err(|e| HeadlessError::Usage(e.to_string()))?
+        .for_tenant(tenant))
+}
+
+fn print_device_code(event: DeviceCodeEvent) {
+    match event {
+        DeviceCodeEvent::Prompt(prompt) => {
+            eprintln!(
+                "To sign in, open {} and enter the code {}",
+                prompt.verification_uri, prompt.user_code
+            );
+        }
+        DeviceCodeEvent::SlowDown { interval } => {
+            eprintln!(
+                "(Entra ID asked to check less often: every {} s)",
+                interval.as_secs()
+            );
+        }
+        DeviceCodeEvent::Pending { .. } => {}
+    }
+}
+
+/// A reporter whose events become stderr lines; await the handle once the reporter is dropped.
+pub(super) fn progress_printer(verbose: bool) -> (Reporter, JoinHandle<()>) {
+    let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let printer = tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let Some(line) = progress_line(&event, verbose) {
+                eprintln!("{line}");
+            }
+        }
+    });
+    (Reporter::new(sender), printer)
+}
+
+/// Asks before changing a directory; scripts say `--yes`. `summary` ends with the question.
+pub(super) fn confirm(
+    summary: &str,
+    yes: bool,
+    without_terminal: &str,
+) -> Result<(), HeadlessError> {
+    if yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(HeadlessError::Usage(without_terminal.into()));
+    }
+    eprint!("{summary} [y/N] ");
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| HeadlessError::Io {
+            what: "cannot read the answer".into(),
+            source,
+        })?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(HeadlessError::Declined)
+    }
+}
+
+/// Refuses an existing `--secret-out` file before anything is sent.
+pub(super) fn check_secret_out(path: Option<&Path>) -> Result<(), HeadlessError> {
+    match path {
+        Some(path) if path.exists() => Err(HeadlessError::Usage(format!(
+            "--secret-out {} already exists; name a new file so no secret is overwritten",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A new file only the user can read; an existing file is never overwritten.
+pub(super) fn write_secret_file(path: &Path, secret: &SecretString) -> Result<(), HeadlessError> {
+    write_private(path, secret.expose().as_bytes(), false).map_err(|source| HeadlessError::Io {
+        what: format!("cannot write the secret to {}", path.display()),
+        source,
+    })
+}
+
+/// Writes the result to stdout at once and completely.
+pub(super) fn print_once(shown: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(shown.as_bytes())
+        .and_then(|_| stdout.write_all(b"\n"))
+        .and_then(|_| stdout.flush())
+}
+
+/// Runs `work` with a reporter whose events become stderr lines, and waits until every line
+/// is printed, so prompts and results never interleave with progress.
+pub(super) async fn with_progress<T>(verbose: bool, work: impl AsyncFnOnce(&Reporter) -> T) -> T {
+    let (reporter, printer) = progress_printer(verbose);
+    let result = work(&reporter).await;
+    drop(reporter);
+    // The printer ends once the last event is printed; it cannot fail in a way worth reporting.
+    let _ = printer.await;
+    result
+}
+
+/// The app a command names: `--app-id` (checked) or `--name`.
+pub(super) fn selector(
+    app: &crate::cli::AppSelectorArgs,
+) -> Result<crate::doctor::Selector, HeadlessError> {
+    match (&app.app_id, &app.name) {
+        (Some(id), _) => Ok(crate::doctor::Selector::app_id(id)?),
+        (None, Some(name)) => Ok(crate::doctor::Selector::Name(name.clone())),
+        (None, None) => Err(HeadlessError::Usage(
+            "name the app with --app-id or --name".into(),
+        )),
+    }
+}

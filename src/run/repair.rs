@@ -1,0 +1,99 @@
+//! Sends a doctor fix on the shortest path: the app's PATCH alongside the service principal,
+//! then the consent steps together once the service principal exists.
+
+use super::consent::service_principal;
+use super::{RunError, failed};
+use crate::doctor::{FixStep, SERVICE_PRINCIPAL_PLACEHOLDER};
+use crate::graph::models::{Application, ServicePrincipal};
+use crate::graph::{Call, GraphClient};
+use crate::progress::{Operation, Reporter};
+use serde_json::Value;
+
+/// What the fix did beyond what a re-read shows at once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepairOutcome {
+    /// The service principal the fix created (a fresh one may not be readable for a moment).
+    pub created_service_principal: Option<ServicePrincipal>,
+    pub requests_sent: usize,
+}
+
+pub async fn repair(
+    client: &GraphClient,
+    app: &Application,
+    steps: &[FixStep],
+    reporter: &Reporter,
+) -> Result<RepairOutcome, RunError> {
+    let update = steps.iter().find(|s| s.operation == Operation::UpdateApp);
+    let creates_principal = steps
+        .iter()
+        .any(|s| s.operation == Operation::CreateServicePrincipal);
+    let consent: Vec<&FixStep> = steps
+        .iter()
+        .filter(|s| {
+            !matches!(
+                s.operation,
+                Operation::UpdateApp | Operation::CreateServicePrincipal
+            )
+        })
+        .collect();
+
+    let update_app = async {
+        match update {
+            Some(step) => send(client, step, None, reporter).await,
+            None => Ok(()),
+        }
+    };
+    let principal_and_consent = async {
+        let created = if creates_principal {
+            Some(service_principal(client, &app.app_id, reporter).await?.sp)
+        } else {
+            None
+        };
+        let sp_id = created.as_ref().map(|sp| sp.id.as_str());
+        let sends = consent
+            .iter()
+            .map(|step| send(client, step, sp_id, reporter));
+        futures::future::join_all(sends)
+            .await
+            .into_iter()
+            .collect::<Result<Vec<()>, RunError>>()?;
+        Ok::<_, RunError>(created)
+    };
+    let (updated, created) = tokio::join!(update_app, principal_and_consent);
+    updated?;
+    Ok(RepairOutcome {
+        created_service_principal: created?,
+        requests_sent: steps.len(),
+    })
+}
+
+/// Every fix request is safe to repeat: PATCHes set values, and a repeated POST meets a
+/// conflict, which means it was done.
+async fn send(
+    client: &GraphClient,
+    step: &FixStep,
+    sp_id: Option<&str>,
+    reporter: &Reporter,
+) -> Result<(), RunError> {
+    let fill = |text: &str| match sp_id {
+        Some(id) => text.replace(SERVICE_PRINCIPAL_PLACEHOLDER, id),
+        None => text.to_string(),
+    };
+    let request = &step.request;
+    let mut call = Call::new(step.operation.clone(), request.method, fill(&request.path))
+        .resend_after_lost_answer()
+        .wait_for_replication();
+    for (name, value) in &request.headers {
+        call = call.header(name, value.clone());
+    }
+    if let Some(body) = &request.body {
+        let filled =
+            serde_json::from_str::<Value>(&fill(&body.to_string())).unwrap_or(body.clone());
+        call = call.body(filled);
+    }
+    match client.send(&call, reporter).await {
+        Ok(_) => Ok(()),
+        Err(error) if error.status() == Some(409) => Ok(()),
+        Err(error) => Err(failed(step.operation.clone(), error, reporter)),
+    }
+}

@@ -1,0 +1,287 @@
+//! `rotate-secret` against the simulator: below and at the audience's limit, removals only when
+//! named, lost answers and crashes that never leave an orphan, and the binary's hand-over.
+
+mod common;
+
+use appreg::doctor::{self, Selector};
+use appreg::graph::models::Application;
+use appreg::journal::{Journal, SecretState};
+use appreg::plan::add_months;
+use appreg::run::{self, Removal, RotationError, SecretRequest};
+use appreg::sim::{
+    AppSeed, Fault, FaultKind, SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, SimConfig, SimHandle,
+};
+use axum::http::Method;
+use common::*;
+use time::OffsetDateTime;
+
+const PERSONAL_APP: &str = "Personal Mail";
+
+/// The support apps plus a personal-account app holding `secrets` (days until each expires).
+async fn sim_with_personal_app(secrets: &[i64]) -> SimHandle {
+    let mut seed = Seed::with_support_apps();
+    seed.tenants[0].applications.push(AppSeed {
+        sign_in_audience: "AzureADandPersonalMicrosoftAccount".into(),
+        secrets: secrets
+            .iter()
+            .enumerate()
+            .map(|(i, days)| SecretSeed::new(format!("old-{i}"), *days))
+            .collect(),
+        ..AppSeed::new(PERSONAL_APP)
+    });
+    sim(SimConfig {
+        seed,
+        ..SimConfig::default()
+    })
+    .await
+}
+
+async fn read(sim: &SimHandle, selector: Selector) -> Application {
+    let (reporter, _events) = reporter();
+    doctor::read_application(&client(sim), &selector, &reporter)
+        .await
+        .unwrap()
+}
+
+fn request() -> SecretRequest {
+    SecretRequest {
+        description: "appreg".into(),
+        end: add_months(OffsetDateTime::now_utc(), 24),
+    }
+}
+
+fn keys(sim: &SimHandle, name: &str) -> Vec<String> {
+    apps_named(sim, name)[0]
+        .password_credentials
+        .iter()
+        .map(|c| c.key_id.clone())
+        .collect()
+}
+
+async fn rotate(
+    sim: &SimHandle,
+    app: &Application,
+    removal: Removal,
+    journal: &mut Journal,
+) -> run::Rotation {
+    let plan = run::plan_rotation(
+        app,
+        &removal,
+        request(),
+        &journal.entry().secret,
+        OffsetDateTime::now_utc(),
+    )
+    .expect("the rotation is allowed");
+    let (reporter, _events) = reporter();
+    run::rotate(&client(sim), &plan, journal, &reporter)
+        .await
+        .expect("the rotation runs")
+}
+
+#[tokio::test]
+async fn below_the_limit_a_secret_is_added_and_nothing_removed() {
+    let sim = sim_with_personal_app(&[300]).await;
+    let app = read(&sim, Selector::AppId(SUPPORT_MAILBOX_APP_ID.into())).await;
+    let before = keys(&sim, "Support Mailbox Sync");
+    let mut journal = Journal::in_memory();
+    let rotation = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
+    run::rotation_handed_over(&mut journal, &rotation).unwrap();
+    let after = keys(&sim, "Support Mailbox Sync");
+    assert_eq!(after.len(), 2);
+    assert!(after.contains(&before[0]) && after.contains(&rotation.secret.key_id));
+    assert!(rotation.removed.is_empty());
+    assert!(rotation.secret.value.len() >= 30);
+
+    // A personal app with one secret is below its limit of two as well.
+    let personal = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    rotate(&sim, &personal, Removal::Nothing, &mut Journal::in_memory()).await;
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 2);
+}
+
+#[tokio::test]
+async fn at_the_limit_the_choice_is_explained_and_nothing_is_sent() {
+    let sim = sim_with_personal_app(&[10, 400]).await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    sim.clear_log();
+    let error = run::plan_rotation(
+        &app,
+        &Removal::Nothing,
+        request(),
+        &SecretState::None,
+        OffsetDateTime::now_utc(),
+    )
+    .unwrap_err();
+    assert!(matches!(error, RotationError::AtLimit { count: 2, .. }));
+    let text = error.to_string();
+    for old in &app.password_credentials {
+        assert!(text.contains(&format!("--remove {}", old.key_id)), "{text}");
+    }
+    assert!(sim.requests().is_empty(), "nothing was sent");
+
+    // Naming one replaces it: removed first to make room, then the new one added.
+    let doomed = app.password_credentials[0].key_id.clone();
+    let rotation = rotate(
+        &sim,
+        &app,
+        Removal::Key(doomed.clone()),
+        &mut Journal::in_memory(),
+    )
+    .await;
+    assert_eq!(rotation.removed, [doomed.as_str()]);
+    let after = keys(&sim, PERSONAL_APP);
+    assert_eq!(after.len(), 2);
+    assert!(!after.contains(&doomed) && after.contains(&rotation.secret.key_id));
+}
+
+#[tokio::test]
+async fn remove_expired_removes_only_expired_secrets() {
+    let sim = sim_with_personal_app(&[-3, 400]).await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let rotation = rotate(&sim, &app, Removal::Expired, &mut Journal::in_memory()).await;
+    assert_eq!(rotation.removed.len(), 1);
+    let after = keys(&sim, PERSONAL_APP);
+    assert_eq!(after.len(), 2);
+    assert!(after.contains(&app.password_credentials[1].key_id));
+}
+
+#[tokio::test]
+async fn a_lost_answer_never_leaves_an_orphan() {
+    let sim = sim_with_personal_app(&[300]).await;
+    sim.inject(Fault::new(FaultKind::DropAfterCommit, "/addPassword").method(Method::POST));
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let rotation = rotate(&sim, &app, Removal::Nothing, &mut Journal::in_memory()).await;
+    let after = keys(&sim, PERSONAL_APP);
+    assert_eq!(
+        after.len(),
+        2,
+        "the old one and the one handed over: {after:?}"
+    );
+    assert!(after.contains(&rotation.secret.key_id));
+}
+
+#[tokio::test]
+async fn a_crash_before_the_hand_over_is_cleaned_up_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = sim_with_personal_app(&[300]).await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let open = || Journal::open(dir.path(), None, "rotate personal", "rotate-secret").unwrap();
+    let mut journal = open();
+    let lost = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
+    let text = std::fs::read_to_string(journal.path().unwrap()).unwrap();
+    assert!(
+        !text.contains(lost.secret.value.expose()),
+        "the journal holds no secret"
+    );
+    drop(lost); // the process "dies" before handing it over
+
+    // The app is at its limit now, but the orphan does not count: it is removed first.
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    assert_eq!(app.password_credentials.len(), 2);
+    let mut again = open();
+    let second = rotate(&sim, &app, Removal::Nothing, &mut again).await;
+    run::rotation_handed_over(&mut again, &second).unwrap();
+    let after = keys(&sim, PERSONAL_APP);
+    assert_eq!(after.len(), 2);
+    assert!(after.contains(&second.secret.key_id));
+}
+
+fn appreg(sim: &SimHandle, state: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_appreg"));
+    command
+        .args([
+            "--graph-url",
+            &sim.graph_url(),
+            "--login-url",
+            &sim.login_url(),
+        ])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state)
+        .env("RUST_LOG", "trace")
+        .stdin(std::process::Stdio::null());
+    command
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_hands_the_secret_over_once_and_refuses_at_the_limit() {
+    let sim = sim_with_personal_app(&[10, 400]).await;
+    let state = tempfile::tempdir().unwrap();
+    let output = appreg(&sim, state.path())
+        .args([
+            "rotate-secret",
+            "--app-id",
+            SUPPORT_MAILBOX_APP_ID,
+            "--json",
+            "--yes",
+            "--months",
+            "12",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let secret = doc["secret"]["value"].as_str().unwrap();
+    assert_eq!(stdout.matches(secret).count(), 1);
+    assert!(!stderr.contains(secret) && !stderr.contains(TEST_TOKEN));
+    assert!(stderr.contains("shown only this once"), "{stderr}");
+    assert!(
+        stderr.contains("give the platform the new secret"),
+        "{stderr}"
+    );
+    for entry in std::fs::read_dir(state.path()).unwrap() {
+        let journal = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!journal.contains(secret));
+        assert!(journal.contains("handedOver"), "{journal}");
+    }
+
+    let personal = apps_named(&sim, PERSONAL_APP)[0].app_id.clone();
+    let output = appreg(&sim, state.path())
+        .args(["rotate-secret", "--app-id", &personal, "--yes"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing was sent") && stderr.contains("--remove "),
+        "{stderr}"
+    );
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 2);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_out_writes_a_private_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sim_with_personal_app(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new-secret.txt");
+    let output = appreg(&sim, &dir.path().join("state"))
+        .args([
+            "rotate-secret",
+            "--name",
+            PERSONAL_APP,
+            "--yes",
+            "--secret-out",
+        ])
+        .arg(&file)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let secret = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&secret));
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 1);
+}
