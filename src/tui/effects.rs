@@ -9,11 +9,11 @@ use super::msg::{
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
-use crate::graph::GraphClient;
 use crate::graph::models::Tenant;
+use crate::graph::{GraphClient, GraphError};
 use crate::journal::Journal;
 use crate::plan::Plan;
-use crate::progress::{Event, Reporter};
+use crate::progress::{Event, Operation, Reporter};
 use crate::run::{self, ConsentStatus, Outcome};
 use crate::secret::SecretString;
 use std::path::PathBuf;
@@ -32,6 +32,12 @@ pub enum Effect {
     },
     CancelSignIn,
     ListTenants,
+    /// Reads the permissions each resource (`(app id, name)`) offers in the chosen tenant, so
+    /// search shows the tenant's own list; the offline catalog stays where a read fails.
+    RefreshCatalog {
+        tenant: String,
+        resources: Vec<(String, String)>,
+    },
     /// Runs the plan; sent again after a failure, it continues with the same journal.
     Run(Box<Plan>),
     /// The user confirmed saving the secret: the journal stops offering to replace it.
@@ -110,6 +116,7 @@ impl Effects {
                 }
             }
             Effect::ListTenants => self.list_tenants(),
+            Effect::RefreshCatalog { tenant, resources } => self.refresh_catalog(tenant, resources),
             Effect::Run(plan) => self.execute(*plan),
             Effect::SecretSaved => self.mark_handed_over(),
             Effect::Copy { what, text } => self.copy(what, text),
@@ -228,6 +235,27 @@ impl Effects {
         });
     }
 
+    fn refresh_catalog(&self, tenant: String, resources: Vec<(String, String)>) {
+        let Ok(client) = self.client() else { return };
+        let client = client.for_tenant(Some(tenant));
+        for (app_id, name) in resources {
+            let client = client.clone();
+            let reporter = self.reporter();
+            let messages = self.messages.clone();
+            tokio::spawn(async move {
+                let read = client
+                    .resource_service_principal(&app_id, &name, &reporter)
+                    .await;
+                match read {
+                    Ok(sp) => {
+                        let _ = messages.send(Msg::TenantPermissions(Box::new(sp)));
+                    }
+                    Err(error) => report_failure(&reporter, Operation::ReadResource(name), &error),
+                }
+            });
+        }
+    }
+
     fn execute(&self, plan: Plan) {
         let client = self.client();
         let reporter = self.reporter();
@@ -325,6 +353,16 @@ fn clone_auth(config: &AuthConfig) -> AuthConfig {
     }
 }
 
+/// Closes the call's line in the Graph pane: the client reports answers and retries, not a
+/// final failure (the runner does that for its own steps).
+fn report_failure(reporter: &Reporter, op: Operation, error: &GraphError) {
+    reporter.emit(Event::Failed {
+        op,
+        message: error.advice(),
+        request_id: error.request_id().map(str::to_string),
+    });
+}
+
 async fn reachable_tenants(
     client: &GraphClient,
     reporter: &Reporter,
@@ -333,8 +371,17 @@ async fn reachable_tenants(
         client.organization(reporter),
         client.reachable_tenants(reporter)
     );
-    let home = home.map(|org| org.id).ok();
-    let tenants = tenants.map_err(|e| e.advice())?;
+    let home = match home {
+        Ok(org) => Some(org.id),
+        Err(error) => {
+            report_failure(reporter, Operation::ReadTenant, &error);
+            None
+        }
+    };
+    let tenants = tenants.map_err(|error| {
+        report_failure(reporter, Operation::ListTenants, &error);
+        error.advice()
+    })?;
     let switchable = client.tokens().can_switch_tenant();
     Ok(tenants
         .into_iter()

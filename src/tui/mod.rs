@@ -110,6 +110,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let mut next_tick: Option<Instant> = None;
 
     terminal.draw(&model)?;
+    terminal::panic_if_testing();
     loop {
         let tick = async {
             match next_tick {

@@ -4,6 +4,7 @@
 
 use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
+use crate::graph::models::ServicePrincipal;
 use crate::progress::Event;
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
@@ -30,6 +31,8 @@ pub enum Msg {
     },
     SignInFailed(SignInFailure),
     Tenants(Result<Vec<TenantChoice>, String>),
+    /// A resource's permissions as the chosen tenant lists them.
+    TenantPermissions(Box<ServicePrincipal>),
     Progress(Event),
     RunFinished(Result<Box<Created>, RunFailure>),
     Copied {

@@ -12,19 +12,26 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Size;
-use std::io::{Stdout, stdout};
+use std::io::{BufWriter, Stdout, stdout};
 use std::sync::Once;
 
+/// Room for a full 200×60 frame with its colour changes.
+const FRAME_BUFFER_BYTES: usize = 64 * 1024;
+
 pub struct Session {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Buffered so a frame leaves in one write: stdout alone flushes at every line break.
+    terminal: Terminal<CrosstermBackend<BufWriter<Stdout>>>,
 }
 
 impl Session {
     pub fn start() -> std::io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
-        let entered = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
-            .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+        let entered =
+            execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste).and_then(|()| {
+                let out = BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout());
+                Terminal::new(CrosstermBackend::new(out))
+            });
         match entered {
             Ok(terminal) => Ok(Self { terminal }),
             Err(error) => {
@@ -64,7 +71,9 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
-/// Restores the terminal before the panic message prints, so the message is readable.
+/// Restores the terminal before the panic message prints, so the message is readable, then
+/// ends the process: a panic in a background task would otherwise leave the wizard drawing
+/// into a restored terminal.
 fn install_panic_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -72,8 +81,20 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
+            std::process::exit(PANIC_EXIT_CODE);
         }));
     });
+}
+
+/// What Rust's own panic exit uses.
+const PANIC_EXIT_CODE: i32 = 101;
+
+/// `APPREG_TEST_PANIC=1` makes the wizard panic once its first frame is drawn: the only way
+/// for the pseudo-terminal tests to check that a panic leaves the terminal usable.
+pub fn panic_if_testing() {
+    if std::env::var_os("APPREG_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("APPREG_TEST_PANIC=1: a deliberate panic, to test that the terminal is restored");
+    }
 }
 
 /// SIGTERM and SIGHUP end the wizard like `q` does, terminal restored.

@@ -215,7 +215,11 @@ impl Model {
     pub fn secret_date(&self) -> Result<Date, String> {
         let text = self.secret.date.value().trim();
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        Date::parse(text, format).map_err(|_| "enter the date as YYYY-MM-DD".to_string())
+        Date::parse(text, format).map_err(|error| match error {
+            // The shape is right but the day does not exist (2025-02-30).
+            time::error::Parse::TryFromParsed(_) => format!("{text} is not a calendar date"),
+            _ => "enter the date as YYYY-MM-DD".to_string(),
+        })
     }
 
     pub fn secret_lifetime(&self) -> SecretLifetime {

@@ -106,6 +106,8 @@ pub struct RegistrationStep {
     pub name: TextInput,
     /// Index into the profile's allowed audiences.
     pub audience: usize,
+    /// Enter was pressed while the name had a problem: show it even on an empty field.
+    pub show_problem: bool,
 }
 
 impl Default for RegistrationStep {
@@ -114,6 +116,7 @@ impl Default for RegistrationStep {
             focus: RegistrationFocus::Name,
             name: TextInput::default(),
             audience: 0,
+            show_problem: false,
         }
     }
 }

@@ -62,6 +62,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::SignedIn { account } => sign_in::on_signed_in(model, account),
         Msg::SignInFailed(failure) => sign_in::on_failed(model, failure),
         Msg::Tenants(result) => tenant::on_tenants(model, result),
+        Msg::TenantPermissions(sp) => {
+            model.catalog.refresh_from(&sp);
+            Vec::new()
+        }
         Msg::Progress(event) => create::on_progress(model, event),
         Msg::RunFinished(result) => create::on_finished(model, result),
         Msg::Copied { what, outcome } => reveal::on_copied(model, what, outcome),

@@ -17,6 +17,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         (_, KeyCode::Enter) => {
             if model.name_error().is_some() {
                 model.registration.focus = RegistrationFocus::Name;
+                model.registration.show_problem = true;
             } else {
                 model.step = Step::RedirectUris;
             }

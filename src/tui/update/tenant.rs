@@ -17,9 +17,15 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             let Some(chosen) = tenant.visible().get(tenant.cursor).map(|t| (*t).clone()) else {
                 return Handled::nothing();
             };
+            let changed = tenant.chosen.as_ref().is_none_or(|c| c.id != chosen.id);
+            let id = chosen.id.clone();
             tenant.chosen = Some(chosen);
             model.step = Step::Registration;
-            return Handled::nothing();
+            return Handled::Yes(if changed {
+                vec![refresh_catalog(model, id)]
+            } else {
+                Vec::new()
+            });
         }
         _ => {}
     }
@@ -32,6 +38,18 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         return Handled::nothing();
     }
     Handled::No
+}
+
+/// Reads the live resources' permissions from the tenant the app goes to.
+fn refresh_catalog(model: &Model, tenant: String) -> Effect {
+    let resources = model
+        .catalog
+        .resources()
+        .iter()
+        .filter(|r| r.retired.is_none())
+        .map(|r| (r.app_id.clone(), r.display_name.clone()))
+        .collect();
+    Effect::RefreshCatalog { tenant, resources }
 }
 
 pub fn keys(model: &Model) -> Vec<KeyHint> {

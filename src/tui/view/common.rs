@@ -35,6 +35,65 @@ pub fn row<'a>(spans: Vec<Span<'a>>, here: bool, focused: bool, theme: Theme) ->
     }
 }
 
+/// A list row whose label wraps under itself, past the pointer and the marker (`(•)`, `[x]`),
+/// rather than back to column 0. The note (`← recommended`) follows the label, on its own line
+/// when the label's last line has no room for it.
+pub fn wrapped_row(
+    marker: &str,
+    label: &str,
+    note: Option<Span<'static>>,
+    (here, focused): (bool, bool),
+    width: u16,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let indent = POINTER_WIDTH + marker.chars().count() + 1;
+    let room = usize::from(width).saturating_sub(indent).max(1);
+    let mut texts = wrap_words(label, room);
+    let mut last_note = None;
+    if let Some(note) = note {
+        let fits = texts.last().map_or(0, |t| t.chars().count()) + note.width() <= room;
+        if fits {
+            last_note = Some(note);
+        } else {
+            texts.push(String::new());
+            last_note = Some(Span::styled(
+                note.content.trim_start().to_string(),
+                note.style,
+            ));
+        }
+    }
+    let count = texts.len();
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let mut spans = if i == 0 {
+                vec![Span::raw(format!("{marker} {text}"))]
+            } else {
+                vec![Span::raw(format!(
+                    "{:width$}{text}",
+                    "",
+                    width = indent - POINTER_WIDTH
+                ))]
+            };
+            if i + 1 == count {
+                spans.extend(last_note.take());
+            }
+            let line = row(spans, here, focused, theme);
+            if i == 0 {
+                line
+            } else {
+                // Only the first line carries the pointer.
+                let mut spans = line.spans;
+                spans[0] = Span::raw(" ".repeat(POINTER_WIDTH));
+                Line::from(spans).style(line.style)
+            }
+        })
+        .collect()
+}
+
+const POINTER_WIDTH: usize = 2;
+
 pub fn heading(text: &str, focused: bool, theme: Theme) -> Line<'static> {
     let style = if focused {
         theme.focused_border()
@@ -86,7 +145,7 @@ pub fn field(
     lines
 }
 
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
@@ -139,7 +198,8 @@ pub fn text_box<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::{window, wrap_words};
+    use super::{Theme, window, wrap_words, wrapped_row};
+    use ratatui::text::Span;
 
     #[test]
     fn words_wrap_without_splitting_long_ones() {
@@ -149,6 +209,30 @@ mod tests {
             ["https://example.com/long", "x"]
         );
         assert_eq!(wrap_words("", 5), [""]);
+    }
+
+    #[test]
+    fn wrapped_rows_hang_under_their_label() {
+        let text = |lines: Vec<ratatui::text::Line>| -> Vec<String> {
+            lines.iter().map(ToString::to_string).collect()
+        };
+        let theme = Theme::new(true);
+        let note = || Some(Span::raw("  ← recommended"));
+        assert_eq!(
+            text(wrapped_row(
+                "( )",
+                "aaa bbb ccc",
+                note(),
+                (true, true),
+                14,
+                theme
+            )),
+            ["▸ ( ) aaa bbb", "      ccc", "      ← recommended"]
+        );
+        assert_eq!(
+            text(wrapped_row("[x]", "aaa", note(), (false, true), 40, theme)),
+            ["  [x] aaa  ← recommended"]
+        );
     }
 
     #[test]

@@ -167,9 +167,22 @@ fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
 fn search(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let state = &model.permissions;
     let results = model.search_results();
+    let search_field = TextField {
+        label: "Search",
+        input: &state.query,
+        placeholder: "name or words of the description, e.g. mail send",
+        focused: true,
+        check: match (results.len(), state.query.value().trim()) {
+            (_, "") => Ok(None),
+            (0, query) => Err(format!(
+                "no permission matches \"{query}\": try fewer or shorter words, e.g. mail send"
+            )),
+            (n, _) => Ok(Some(format!("{n} match(es)"))),
+        },
+    };
     let [title, field, list] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(TextField::HEIGHT),
+        Constraint::Length(search_field.height(area.width)),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -177,14 +190,7 @@ fn search(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Paragraph::new(heading("Search every permission", true, theme)),
         title,
     );
-    TextField {
-        label: "Search",
-        input: &state.query,
-        placeholder: "name or words of the description, e.g. mail send",
-        focused: true,
-        check: Ok(Some(format!("{} match(es)", results.len()))),
-    }
-    .render(frame, field, theme);
+    search_field.render(frame, field, theme);
     let range = window(results.len(), state.result_cursor, usize::from(list.height));
     let lines: Vec<Line> = results[range.clone()]
         .iter()

@@ -1,7 +1,7 @@
 //! Redirect URIs: region checkboxes, the self-hosted server, extra URIs with a check per line,
 //! and the implicit-grant switches in the portal's words.
 
-use super::common::{checkbox, heading, row, text_box, warning};
+use super::common::{checkbox, heading, row, text_box, warning, wrap_words};
 use super::theme::Theme;
 use super::widgets::text_field::TextField;
 use crate::tui::model::{Model, RedirectFocus};
@@ -11,17 +11,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const EXTRA_HEIGHT: u16 = 5;
+const IMPLICIT_HEIGHT: u16 = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let state = &model.redirects;
     let profile = model.profile();
     let regions = region_lines(model, theme);
-    let url_height = if state.self_hosted {
-        TextField::HEIGHT
-    } else {
-        0
-    };
-    let checks = extra_check_lines(model, theme);
+    let url_field = state.self_hosted.then(|| TextField {
+        label: profile
+            .self_hosted
+            .as_ref()
+            .map_or("Server URL", |s| s.label.as_str()),
+        input: &state.self_hosted_url,
+        placeholder: "https://nango.example.com",
+        focused: state.focus == RedirectFocus::SelfHostedUrl,
+        check: match model.self_hosted_redirect() {
+            Some(Ok(uri)) => Ok(Some(format!("redirect URI {uri}"))),
+            Some(Err(problem)) => Err(problem),
+            None => Ok(None),
+        },
+    });
+    let url_height = url_field.as_ref().map_or(0, |f| f.height(area.width));
+    // The checks get the rows the fixed sections leave.
+    let fixed = regions.len() as u16 + url_height + EXTRA_HEIGHT + IMPLICIT_HEIGHT;
+    let room = usize::from(area.height.saturating_sub(fixed));
+    let checks = extra_check_lines(model, area.width, room, theme);
     // Line problems are listed under the box already; the bottom line is for the rest.
     let line_problem = model
         .extra_uri_checks()
@@ -38,29 +52,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Constraint::Length(regions.len() as u16),
         Constraint::Length(url_height),
         Constraint::Length(EXTRA_HEIGHT),
-        Constraint::Length(checks.len().min(2) as u16),
-        Constraint::Length(4),
+        Constraint::Length(checks.len() as u16),
+        Constraint::Length(IMPLICIT_HEIGHT),
         Constraint::Min(0),
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(regions), regions_area);
-    if state.self_hosted {
-        let label = profile
-            .self_hosted
-            .as_ref()
-            .map_or("Server URL", |s| s.label.as_str());
-        TextField {
-            label,
-            input: &state.self_hosted_url,
-            placeholder: "https://nango.example.com",
-            focused: state.focus == RedirectFocus::SelfHostedUrl,
-            check: match model.self_hosted_redirect() {
-                Some(Ok(uri)) => Ok(Some(format!("redirect URI {uri}"))),
-                Some(Err(problem)) => Err(problem),
-                None => Ok(None),
-            },
-        }
-        .render(frame, url_area, theme);
+    if let Some(field) = &url_field {
+        field.render(frame, url_area, theme);
     }
     let extra = text_box(
         &state.extra,
@@ -143,23 +142,43 @@ fn region_lines(model: &Model, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// Problems first, since they are what the user must act on; a tally when all lines pass.
-fn extra_check_lines(model: &Model, theme: Theme) -> Vec<Line<'static>> {
+/// Problems first, since they are what the user must act on, each wrapped under itself; a
+/// tally when all lines pass. At most `room` rows: the last says how many more there are.
+fn extra_check_lines(model: &Model, width: u16, room: usize, theme: Theme) -> Vec<Line<'static>> {
     let checks = model.extra_uri_checks();
-    let mut problems: Vec<Line> = checks
+    let problems: Vec<String> = checks
         .iter()
-        .filter_map(|(uri, check)| {
-            check
-                .as_ref()
-                .err()
-                .map(|why| Line::styled(format!("  ✗ {uri}: {why}"), theme.error()))
-        })
+        .filter_map(|(uri, check)| check.as_ref().err().map(|why| format!("{uri}: {why}")))
         .collect();
-    if problems.is_empty() && !checks.is_empty() {
-        problems.push(Line::styled(
-            format!("  ✓ {} extra URI(s) pass Graph's rules", checks.len()),
-            theme.ok(),
-        ));
+    if problems.is_empty() {
+        return match checks.len() {
+            0 => Vec::new(),
+            n => vec![Line::styled(
+                format!("  ✓ {n} extra URI(s) pass Graph's rules"),
+                theme.ok(),
+            )],
+        };
     }
-    problems
+    let wrap_width = usize::from(width).saturating_sub(CHECK_INDENT).max(1);
+    let mut lines = Vec::new();
+    for (shown, problem) in problems.iter().enumerate() {
+        let rows = wrap_words(problem, wrap_width);
+        let left = problems.len() - shown;
+        if lines.len() + rows.len() > room.saturating_sub(usize::from(left > 1)) {
+            lines.push(Line::styled(
+                format!("  ✗ {left} more URI(s) with problems: fix the ones above first"),
+                theme.error(),
+            ));
+            break;
+        }
+        lines.extend(rows.into_iter().enumerate().map(|(i, row)| {
+            let lead = if i == 0 { "  ✗ " } else { "    " };
+            Line::styled(format!("{lead}{row}"), theme.error())
+        }));
+    }
+    lines.truncate(room);
+    lines
 }
+
+/// Where a problem's text starts, past `  ✗ `.
+const CHECK_INDENT: usize = 4;

@@ -1,6 +1,6 @@
 //! Registration: the name, checked live, and the supported account types in the portal's words.
 
-use super::common::{heading, radio, row, warning};
+use super::common::{heading, radio, warning, wrapped_row};
 use super::theme::Theme;
 use super::widgets::text_field::TextField;
 use crate::audience::Audience;
@@ -15,9 +15,29 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let profile = model.profile();
     let audience = model.audience();
     let limits = audience.limits();
+    let chars = state.name.value().chars().count();
+    let name_field = TextField {
+        label: "Name",
+        input: &state.name,
+        placeholder: "the name users see when they consent, e.g. Acme Mail Sync",
+        focused: state.focus == RegistrationFocus::Name,
+        check: match model.name_error() {
+            // An empty field is not scolded until the user tries to move on.
+            Some(problem)
+                if chars > 0 || state.focus != RegistrationFocus::Name || state.show_problem =>
+            {
+                Err(problem)
+            }
+            Some(_) => Ok(None),
+            None => Ok(Some(format!(
+                "{chars} of {} characters",
+                limits.display_name_chars
+            ))),
+        },
+    };
     let [title, name, rest] = Layout::vertical([
         Constraint::Length(2),
-        Constraint::Length(TextField::HEIGHT),
+        Constraint::Length(name_field.height(area.width)),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -25,35 +45,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Paragraph::new(heading("Register an application", true, theme)),
         title,
     );
-    let chars = state.name.value().chars().count();
-    TextField {
-        label: "Name",
-        input: &state.name,
-        placeholder: "the name users see when they consent, e.g. Acme Mail Sync",
-        focused: state.focus == RegistrationFocus::Name,
-        check: match model.name_error() {
-            Some(problem) if chars > 0 || state.focus != RegistrationFocus::Name => Err(problem),
-            Some(_) => Ok(None),
-            None => Ok(Some(format!(
-                "{chars} of {} characters",
-                limits.display_name_chars
-            ))),
-        },
-    }
-    .render(frame, name, theme);
+    name_field.render(frame, name, theme);
 
     let focused = state.focus == RegistrationFocus::Audience;
     let mut lines = vec![heading("Supported account types", focused, theme)];
     for (i, option) in profile.allowed_audiences.iter().enumerate() {
-        let mut spans = vec![Span::raw(format!(
-            "{} {}",
+        let note =
+            (*option == profile.audience).then(|| Span::styled("  ← recommended", theme.ok()));
+        lines.extend(wrapped_row(
             radio(i == state.audience),
-            option.portal_label()
-        ))];
-        if *option == profile.audience {
-            spans.push(Span::styled("  ← recommended", theme.ok()));
-        }
-        lines.push(row(spans, i == state.audience, focused, theme));
+            option.portal_label(),
+            note,
+            (i == state.audience, focused),
+            rest.width,
+            theme,
+        ));
     }
     lines.push(Line::default());
     if audience == Audience::AzureADMyOrg && profile.audience != Audience::AzureADMyOrg {

@@ -13,11 +13,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let state = &model.secret;
     let options = LIFETIME_MONTHS.len() + 1;
-    let date_height = if state.custom_date() {
-        TextField::HEIGHT
-    } else {
-        0
-    };
+    let date_field = state.custom_date().then(|| TextField {
+        label: "Expires on",
+        input: &state.date,
+        placeholder: "YYYY-MM-DD",
+        focused: state.focus == SecretFocus::Date,
+        check: model.secret_error().map_or(Ok(None), Err),
+    });
+    let date_height = date_field.as_ref().map_or(0, |f| f.height(area.width));
     let [lifetime, date, description, expiry] = Layout::vertical([
         Constraint::Length(options as u16 + 1),
         Constraint::Length(date_height),
@@ -48,15 +51,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines), lifetime);
-    if state.custom_date() {
-        TextField {
-            label: "Expires on",
-            input: &state.date,
-            placeholder: "YYYY-MM-DD",
-            focused: state.focus == SecretFocus::Date,
-            check: model.secret_error().map_or(Ok(None), Err),
-        }
-        .render(frame, date, theme);
+    if let Some(field) = &date_field {
+        field.render(frame, date, theme);
     }
     TextField {
         label: "Description",
@@ -67,11 +63,18 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     }
     .render(frame, description, theme);
 
-    let end = format_graph_time(model.secret_lifetime().end(model.now));
+    // A date with a problem has no expiry to show yet; the problem is under the field.
+    let end = match model.secret_error() {
+        Some(_) => Span::styled("fix the date above", theme.error()),
+        None => Span::styled(
+            format_graph_time(model.secret_lifetime().end(model.now)),
+            theme.emphasis(),
+        ),
+    };
     let lines = vec![
         Line::from(vec![
             Span::styled("The secret expires: ", theme.heading()),
-            Span::styled(end, theme.emphasis()),
+            end,
         ]),
         Line::styled(
             "Microsoft shows the value once, right after it is made. A tenant policy may allow less than 24 months: appreg then says so.",

@@ -33,9 +33,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         TenantLoad::Loaded(all) => all,
     };
     let visible = tenant.visible();
+    let filter_field = TextField {
+        label: "Filter",
+        input: &tenant.filter,
+        placeholder: "type part of a name, domain or id",
+        focused: true,
+        check: if visible.is_empty() {
+            Err(format!(
+                "no tenant matches \"{}\": Backspace or Ctrl-U clears the filter",
+                tenant.filter.value().trim()
+            ))
+        } else {
+            Ok(Some(format!("{} of {} tenants", visible.len(), all.len())))
+        },
+    };
     let [title, filter, list, note] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(TextField::HEIGHT),
+        Constraint::Length(filter_field.height(area.width)),
         Constraint::Min(1),
         Constraint::Length(3),
     ])
@@ -44,14 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Paragraph::new(heading("Where should the app be registered?", true, theme)),
         title,
     );
-    TextField {
-        label: "Filter",
-        input: &tenant.filter,
-        placeholder: "type part of a name, domain or id",
-        focused: true,
-        check: Ok(Some(format!("{} of {} tenants", visible.len(), all.len()))),
-    }
-    .render(frame, filter, theme);
+    filter_field.render(frame, filter, theme);
 
     let name_width = visible
         .iter()

@@ -1,0 +1,311 @@
+//! The real binary in a pseudo-terminal: `appreg --demo` driven through every step to Done at
+//! 80×24 and 120×40, quit at every step, and the terminal restored after SIGTERM and a panic.
+//! Unix only: the pty, `stty` and signals are the point.
+#![cfg(unix)]
+
+mod pty;
+
+use appreg::tui::model::Step;
+use pty::{DOWN, ENTER, ESC, TAB, UP, Wizard, count};
+
+const APP_NAME: &str = "Acme Mail";
+
+/// What each step shows while the user is on it.
+fn landmark(step: Step) -> &'static str {
+    match step {
+        Step::Platform => "Which platform is the app for?",
+        Step::SignIn => "Sign in with a code",
+        Step::Tenant => "Where should the app be registered?",
+        Step::Registration => "Register an application",
+        Step::RedirectUris => "Nylas v3 redirect URIs (Web)",
+        Step::Permissions => "API permissions (delegated unless marked)",
+        Step::Secret => "How long should the client secret last?",
+        Step::Review => "Register \"Acme Mail\" for Nylas v3",
+        Step::Create => "Creating the app",
+        Step::Reveal => "Here is its client secret",
+        Step::Done => "✓ Acme Mail is ready",
+    }
+}
+
+/// Does what a user does on `step` to reach the next one, and waits until it is there.
+fn leave(wizard: &mut Wizard, step: Step) {
+    match step {
+        Step::Platform => {
+            wizard.press(ENTER, "How do you want to sign in?");
+            // The demo offers one method, device code; the code and its countdown come next.
+            wizard.press(ENTER, landmark(Step::SignIn));
+        }
+        // The simulated user approves after a few polls; the wizard moves on by itself.
+        Step::SignIn => {
+            wizard.wait_for("Contoso (Demo)");
+        }
+        Step::Registration => {
+            wizard.send(APP_NAME);
+            wizard.wait_for("9 of 90 characters");
+            wizard.press(ENTER, landmark(Step::RedirectUris));
+        }
+        // The run ends on the reveal screen by itself.
+        Step::Create => {
+            wizard.wait_for(landmark(Step::Reveal));
+        }
+        Step::Reveal => {
+            wizard.press(ENTER, "Have you saved the secret?");
+            wizard.press("y", landmark(Step::Done));
+        }
+        Step::Done => wizard.send(ENTER),
+        _ => {
+            wizard.press(ENTER, landmark(step.next()));
+        }
+    }
+}
+
+/// A demo wizard on `target`, every step before it done the way a user would.
+fn walk_to(target: Step, cols: u16, rows: u16, dir: &std::path::Path) -> Wizard {
+    let mut wizard = Wizard::demo(cols, rows, dir);
+    wizard.wait_for(landmark(Step::Platform));
+    for step in Step::ALL.into_iter().take_while(|s| *s != target) {
+        leave(&mut wizard, step);
+    }
+    wizard
+}
+
+/// The value in the reveal screen's box: the text between the box's last two borders.
+fn secret_on(screen: &str) -> String {
+    let mut rows = screen
+        .lines()
+        .skip_while(|l| !l.contains("Value (visible)"));
+    let row = rows.nth(1).expect("the row under the box's title");
+    let inside: Vec<&str> = row.rsplitn(3, '│').collect();
+    let value = inside.get(1).expect("a boxed value").trim().to_string();
+    assert!(value.len() >= 16, "looks like a secret: {value:?}");
+    value
+}
+
+/// After exit: every mode the wizard turned on is off again, in the output and in the tty.
+fn assert_restored(wizard: &Wizard) {
+    let raw = wizard.raw();
+    for (sequence, what) in [
+        ("\x1b[?1049l", "alternate screen left"),
+        ("\x1b[?25h", "cursor shown"),
+        ("\x1b[?2004l", "bracketed paste off"),
+        ("\x1b[?1000l", "mouse capture off"),
+    ] {
+        assert!(
+            count(&raw, sequence.as_bytes()) > 0,
+            "{what}: {sequence:?} not written"
+        );
+    }
+    assert!(!wizard.alternate_screen(), "back on the main screen");
+    let stty = wizard.stty();
+    for flag in ["icanon", "echo", "icrnl", "opost"] {
+        assert!(
+            stty.split_whitespace().any(|f| f == flag),
+            "raw mode is off: {flag} expected in\n{stty}"
+        );
+    }
+}
+
+fn every_step_to_done(cols: u16, rows: u16) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = walk_to(Step::Platform, cols, rows, dir.path());
+    assert!(wizard.screen().contains("DEMO"), "the DEMO badge");
+    for step in [
+        Step::Platform,
+        Step::SignIn,
+        Step::Tenant,
+        Step::Registration,
+        Step::RedirectUris,
+        Step::Permissions,
+        Step::Secret,
+        Step::Review,
+        Step::Create,
+    ] {
+        let screen = wizard.wait_for(landmark(step));
+        assert!(screen.contains("DEMO"), "{step:?}: the DEMO badge");
+        assert!(
+            screen.contains(&format!("step {} of 11", step.number())),
+            "{step:?}: the step list says where we are\n{screen}"
+        );
+        if step >= Step::Tenant && step < Step::Create {
+            // The reads of the tenant list, then of the tenant's permission lists.
+            assert!(
+                screen.contains("200 GET /"),
+                "{step:?}: the Graph calls pane shows the reads\n{screen}"
+            );
+        }
+        leave(&mut wizard, step);
+    }
+
+    let masked = wizard.wait_for("Value (hidden: r reveals)");
+    assert!(masked.contains("••••••••"), "masked by default\n{masked}");
+    assert!(
+        masked.contains("POST /servicePrincipals") || masked.contains("addPassword"),
+        "the run's Graph calls are listed\n{masked}"
+    );
+    let revealed = wizard.press("r", "Value (visible)");
+    let secret = secret_on(&revealed);
+    assert!(!masked.contains(&secret));
+
+    leave(&mut wizard, Step::Reveal);
+    let done = wizard.screen();
+    assert!(!done.contains(&secret), "gone once saved\n{done}");
+    leave(&mut wizard, Step::Done);
+    let status = wizard.wait_exit();
+    assert!(status.success(), "{status:?}");
+
+    assert_restored(&wizard);
+    let after = wizard.screen();
+    assert!(
+        !after.contains(&secret),
+        "not left in the terminal\n{after}"
+    );
+    assert_eq!(
+        count(&wizard.raw(), secret.as_bytes()),
+        1,
+        "written to the terminal once, when revealed"
+    );
+}
+
+#[test]
+fn every_step_to_done_at_80x24() {
+    every_step_to_done(80, 24);
+}
+
+#[test]
+fn every_step_to_done_at_120x40() {
+    every_step_to_done(120, 40);
+}
+
+/// `q` (or Ctrl-C where letters are typed) ends the wizard on every step; it asks first while
+/// sign-in or the run is under way and while the secret is unsaved. The steps run side by side.
+#[test]
+fn quit_from_every_step() {
+    let runs: Vec<_> = Step::ALL
+        .into_iter()
+        .map(|step| std::thread::spawn(move || quit_at(step)))
+        .collect();
+    for run in runs {
+        run.join().expect("quit run");
+    }
+}
+
+fn quit_at(step: Step) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = walk_to(step, 80, 24, dir.path());
+    let screen = wizard.wait_for(landmark(step));
+    let key = if screen.contains("ctrl+c quit") {
+        "\x03"
+    } else {
+        "q"
+    };
+    wizard.send(key);
+    if matches!(step, Step::SignIn | Step::Create | Step::Reveal) {
+        let asked = wizard.wait_for(" Quit? ");
+        let reason = if step == Step::Reveal {
+            "shown only once"
+        } else {
+            "Work is still running"
+        };
+        assert!(asked.contains(reason), "{step:?}\n{asked}");
+        wizard.send("y");
+    }
+    let status = wizard.wait_exit();
+    assert!(status.success(), "{step:?}: {status:?}");
+    assert_restored(&wizard);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wizard = walk_to(Step::Platform, 80, 24, dir.path());
+    wizard.signal("TERM");
+    let mut wizard = wizard;
+    wizard.wait_exit();
+    assert_restored(&wizard);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = Wizard::spawn(
+        &["--demo"],
+        &[("APPREG_TEST_PANIC", "1")],
+        80,
+        24,
+        dir.path(),
+    );
+    let status = wizard.wait_exit();
+    assert!(!status.success(), "a panic is a failure: {status:?}");
+    assert_restored(&wizard);
+    let raw = wizard.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let left = text
+        .rfind("\x1b[?1049l")
+        .expect("left the alternate screen");
+    let message = text.find("panicked").expect("the panic message");
+    assert!(
+        left < message,
+        "restored first, then the message:\n{text:?}"
+    );
+    assert!(
+        wizard.screen().contains("APPREG_TEST_PANIC"),
+        "readable:\n{}",
+        wizard.screen()
+    );
+}
+
+/// Esc walks back from Review to Platform; every choice made on the way is still there, and
+/// walking forward again with Enter alone reaches the same review.
+#[test]
+fn esc_on_every_step_keeps_the_choices() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = walk_to(Step::RedirectUris, 120, 40, dir.path());
+    // Tick the EU region, add a redirect URI, ask for admin consent, pick 12 months.
+    wizard.send(DOWN);
+    wizard.press(" ", "[x] https://api.eu.nylas.com");
+    wizard.send(TAB);
+    wizard.press("https://app.acme.dev/callback", "1 extra URI(s) pass");
+    wizard.send(TAB);
+    leave(&mut wizard, Step::RedirectUris);
+    wizard.press("a", "[x] Grant admin consent");
+    leave(&mut wizard, Step::Permissions);
+    wizard.press(UP, "(•) 12 months");
+    leave(&mut wizard, Step::Secret);
+    let review = wizard.wait_for(landmark(Step::Review));
+    assert!(review.contains("https://app.acme.dev/callback"), "{review}");
+
+    for (step, kept) in [
+        (Step::Secret, "(•) 12 months"),
+        (Step::Permissions, "[x] Grant admin consent"),
+        (Step::RedirectUris, "https://app.acme.dev/callback"),
+        (Step::Registration, "Name: Acme Mail"),
+        (Step::Tenant, "Contoso (Demo)"),
+        (Step::SignIn, "✓ Signed in"),
+        (Step::Platform, "▸ Nylas v3"),
+    ] {
+        // Each Esc waits for its step, so two never arrive together (that reads as Alt+Esc).
+        let here = if step == Step::SignIn {
+            "Press Enter to choose the tenant"
+        } else {
+            landmark(step)
+        };
+        let screen = wizard.press(ESC, here);
+        assert!(screen.contains(kept), "{step:?} keeps {kept:?}\n{screen}");
+    }
+    wizard.press(ENTER, "✓ Signed in");
+    for next in [
+        Step::Tenant,
+        Step::Registration,
+        Step::RedirectUris,
+        Step::Permissions,
+        Step::Secret,
+        Step::Review,
+    ] {
+        wizard.press(ENTER, landmark(next));
+    }
+    let body = |screen: &str| -> String {
+        let rows = screen.lines().take_while(|l| !l.contains("Graph calls"));
+        rows.collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(body(&wizard.screen()), body(&review), "the same review");
+}
