@@ -54,6 +54,17 @@ pub enum Event {
         method: Method,
         path: String,
     },
+    /// An attempt ended without an answer the step accepts (an error status, or no answer at
+    /// all) and will not be sent again; the step decides what that means.
+    Refused {
+        op: Operation,
+        method: Method,
+        path: String,
+        status: Option<u16>,
+        latency: Duration,
+        request_id: Option<String>,
+        message: String,
+    },
     /// The request will be sent again after `wait`.
     Retrying {
         op: Operation,
@@ -84,6 +95,7 @@ impl Event {
     pub fn op(&self) -> &Operation {
         match self {
             Event::Started { op, .. }
+            | Event::Refused { op, .. }
             | Event::Retrying { op, .. }
             | Event::Done { op, .. }
             | Event::Skipped { op, .. }
@@ -96,6 +108,20 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Event::Started { op, method, path } => write!(f, "…  {op}: {method} {path}"),
+            Event::Refused {
+                op,
+                status,
+                latency,
+                message,
+                ..
+            } => {
+                let answer = status.map_or("no answer".to_string(), |s| s.to_string());
+                write!(
+                    f,
+                    "·  {op}: {answer} in {} ms ({message})",
+                    latency.as_millis()
+                )
+            }
             Event::Retrying {
                 op,
                 reason,

@@ -194,32 +194,41 @@ impl GraphClient {
                     return Ok(answer);
                 }
                 Err(error) => {
-                    match retry::decide(
+                    let decision = retry::decide(
                         &self.config.retry,
                         call.resend,
                         &error,
                         attempt,
                         first.elapsed(),
-                    ) {
-                        Some(decision) => {
-                            tracing::debug!(op = %call.op, %error, attempt, "retrying");
-                            reporter.emit(Event::Retrying {
-                                op: call.op.clone(),
-                                reason: format!("{} ({})", decision.reason, short(&error)),
-                                attempt,
-                                wait: decision.wait,
-                            });
-                            tokio::time::sleep(decision.wait).await;
-                        }
-                        None if attempt > 1 => {
-                            return Err(GraphError::GaveUp {
+                    );
+                    let Some(decision) = decision else {
+                        reporter.emit(Event::Refused {
+                            op: call.op.clone(),
+                            method: call.method,
+                            path: call.path.clone(),
+                            status: error.status(),
+                            latency: started.elapsed(),
+                            request_id: error.request_id().map(str::to_string),
+                            message: short(&error),
+                        });
+                        return Err(if attempt > 1 {
+                            GraphError::GaveUp {
                                 last: Box::new(error),
                                 attempts: attempt,
                                 waited: first.elapsed(),
-                            });
-                        }
-                        None => return Err(error),
-                    }
+                            }
+                        } else {
+                            error
+                        });
+                    };
+                    tracing::debug!(op = %call.op, %error, attempt, "retrying");
+                    reporter.emit(Event::Retrying {
+                        op: call.op.clone(),
+                        reason: format!("{} ({})", decision.reason, short(&error)),
+                        attempt,
+                        wait: decision.wait,
+                    });
+                    tokio::time::sleep(decision.wait).await;
                 }
             }
         }

@@ -178,10 +178,11 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
     out
 }
 
-/// One stderr line per event; request starts only when asked for detail.
+/// One stderr line per event; request starts and refused attempts (which the step handles or
+/// reports itself) only when asked for detail.
 pub fn progress_line(event: &Event, verbose: bool) -> Option<String> {
     match event {
-        Event::Started { .. } if !verbose => None,
+        Event::Started { .. } | Event::Refused { .. } if !verbose => None,
         other => Some(other.to_string()),
     }
 }

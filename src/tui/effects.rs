@@ -9,11 +9,11 @@ use super::msg::{
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
+use crate::graph::GraphClient;
 use crate::graph::models::Tenant;
-use crate::graph::{GraphClient, GraphError};
 use crate::journal::Journal;
 use crate::plan::Plan;
-use crate::progress::{Event, Operation, Reporter};
+use crate::progress::{Event, Reporter};
 use crate::run::{self, ConsentStatus, Outcome};
 use crate::secret::SecretString;
 use std::path::PathBuf;
@@ -182,7 +182,7 @@ impl Effects {
         self.sign_in = Some(tokio::spawn(async move {
             let config = AuthConfig {
                 method,
-                ..clone_auth(&connection.auth)
+                ..AuthConfig::duplicate(&connection.auth)
             };
             let prompts = messages.clone();
             let on_prompt = move |event: DeviceCodeEvent| {
@@ -246,11 +246,9 @@ impl Effects {
                 let read = client
                     .resource_service_principal(&app_id, &name, &reporter)
                     .await;
-                match read {
-                    Ok(sp) => {
-                        let _ = messages.send(Msg::TenantPermissions(Box::new(sp)));
-                    }
-                    Err(error) => report_failure(&reporter, Operation::ReadResource(name), &error),
+                // A failed read keeps the offline list; the Graph pane shows the refusal.
+                if let Ok(sp) = read {
+                    let _ = messages.send(Msg::TenantPermissions(Box::new(sp)));
                 }
             });
         }
@@ -341,28 +339,6 @@ impl Effects {
     }
 }
 
-/// `AuthConfig` holds secrets and so is not `Clone`; each sign-in attempt gets its own copy.
-fn clone_auth(config: &AuthConfig) -> AuthConfig {
-    AuthConfig {
-        method: config.method,
-        endpoints: config.endpoints.clone(),
-        tenant: config.tenant.clone(),
-        client_id: config.client_id.clone(),
-        client_secret: config.client_secret.as_ref().map(SecretString::duplicate),
-        static_token: config.static_token.as_ref().map(SecretString::duplicate),
-    }
-}
-
-/// Closes the call's line in the Graph pane: the client reports answers and retries, not a
-/// final failure (the runner does that for its own steps).
-fn report_failure(reporter: &Reporter, op: Operation, error: &GraphError) {
-    reporter.emit(Event::Failed {
-        op,
-        message: error.advice(),
-        request_id: error.request_id().map(str::to_string),
-    });
-}
-
 async fn reachable_tenants(
     client: &GraphClient,
     reporter: &Reporter,
@@ -373,15 +349,9 @@ async fn reachable_tenants(
     );
     let home = match home {
         Ok(org) => Some(org.id),
-        Err(error) => {
-            report_failure(reporter, Operation::ReadTenant, &error);
-            None
-        }
+        Err(_) => None,
     };
-    let tenants = tenants.map_err(|error| {
-        report_failure(reporter, Operation::ListTenants, &error);
-        error.advice()
-    })?;
+    let tenants = tenants.map_err(|error| error.advice())?;
     let switchable = client.tokens().can_switch_tenant();
     Ok(tenants
         .into_iter()

@@ -75,6 +75,29 @@ impl StatusLog {
                 };
                 self.settle(Call { op, request, state });
             }
+            Event::Refused {
+                method,
+                path,
+                status,
+                latency,
+                request_id,
+                message,
+                ..
+            } => {
+                let request = format!("{method} {path}");
+                let state = match status {
+                    Some(status) => CallState::Answered {
+                        status: *status,
+                        latency: *latency,
+                        request_id: request_id.clone(),
+                    },
+                    None => CallState::Failed {
+                        message: message.clone(),
+                        request_id: request_id.clone(),
+                    },
+                };
+                self.settle(Call { op, request, state });
+            }
             Event::Retrying {
                 reason,
                 attempt,
@@ -177,6 +200,33 @@ mod tests {
         });
         assert_eq!(log.calls().len(), 1);
         assert!(!log.has_pending());
+    }
+
+    #[test]
+    fn a_refusal_closes_its_line_with_the_status_or_the_reason() {
+        let refused = |status| Event::Refused {
+            op: Operation::RegisterApp,
+            method: Method::Post,
+            path: "/applications".into(),
+            status,
+            latency: Duration::from_millis(80),
+            request_id: None,
+            message: "409 Request_MultipleObjectsWithSameKeyValue".into(),
+        };
+        let mut log = StatusLog::default();
+        log.record(&started());
+        log.record(&refused(Some(409)));
+        assert!(!log.has_pending());
+        assert!(matches!(
+            log.calls().last().unwrap().state,
+            CallState::Answered { status: 409, .. }
+        ));
+        log.record(&started());
+        log.record(&refused(None));
+        assert!(
+            matches!(&log.calls().last().unwrap().state, CallState::Failed { message, .. } if message.contains("409"))
+        );
+        assert_eq!(log.calls().len(), 2);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub fn on_progress(model: &mut Model, event: Event) -> Vec<Effect> {
     }
     let state = match &event {
         Event::Started { .. } => OpState::Running,
+        // The step handles the refusal or reports its own failure next.
+        Event::Refused { .. } => return Vec::new(),
         Event::Retrying { reason, wait, .. } => {
             OpState::Retrying(format!("{reason}; again in {:.1} s", wait.as_secs_f64()))
         }
