@@ -38,9 +38,18 @@ async fn a_whole_run_at_trace_level_logs_no_token_and_no_secret() {
         .with_ansi(false)
         .init();
 
-    let sim = common::sim(SimConfig { poll_interval_secs: 1, polls_before_approval: 1, ..SimConfig::default() }).await;
+    let sim = common::sim(SimConfig {
+        poll_interval_secs: 1,
+        polls_before_approval: 1,
+        ..SimConfig::default()
+    })
+    .await;
     let endpoints = Cloud::Global
-        .endpoints(Some(&sim.graph_url()), Some(&sim.login_url()), Some(&sim.arm_url()))
+        .endpoints(
+            Some(&sim.graph_url()),
+            Some(&sim.login_url()),
+            Some(&sim.arm_url()),
+        )
         .unwrap();
     let config = AuthConfig::new(AuthMethod::DeviceCode, endpoints.auth());
     let tokens = auth::sign_in(&config, |_| {}).await.unwrap();
@@ -50,18 +59,40 @@ async fn a_whole_run_at_trace_level_logs_no_token_and_no_secret() {
     let (reporter, _events) = common::reporter();
 
     let tenants = client.reachable_tenants(&reporter).await.unwrap();
-    assert_eq!(tenants.len(), 2, "the ARM token came from the refresh token");
+    assert_eq!(
+        tenants.len(),
+        2,
+        "the ARM token came from the refresh token"
+    );
     let plan = common::plan("nylas-v2", "Hygiene", true);
-    let outcome = run::execute(&client, &plan, &mut Journal::in_memory(), &reporter, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let outcome = run::execute(
+        &client,
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
 
     let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("device code sign-in complete"), "the log was not captured:\n{logged}");
-    assert!(logged.contains("Register the app"), "progress was not logged:\n{logged}");
-    assert!(!logged.contains(outcome.secret.value.expose()), "the client secret was logged");
+    assert!(
+        logged.contains("device code sign-in complete"),
+        "the log was not captured:\n{logged}"
+    );
+    assert!(
+        logged.contains("Register the app"),
+        "progress was not logged:\n{logged}"
+    );
+    assert!(
+        !logged.contains(outcome.secret.value.expose()),
+        "the client secret was logged"
+    );
     // Every access token the simulator issues is a JWT, every refresh token starts with 0.A.
     assert!(!logged.contains("eyJ"), "a token was logged:\n{logged}");
     assert!(!logged.contains("0.ASIM"), "a refresh token was logged");
-    assert!(!logged.to_ascii_lowercase().contains("bearer "), "an Authorization header was logged");
+    assert!(
+        !logged.to_ascii_lowercase().contains("bearer "),
+        "an Authorization header was logged"
+    );
 }
