@@ -3,7 +3,7 @@
 use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, CatalogError, PermissionKind};
-use crate::profile::Profile;
+use crate::profile::{Profile, Region};
 
 /// What the user chose on top of the preset. Empty or `None` fields take the preset's defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,6 +42,8 @@ pub enum PlanError {
         capability: String,
         known: String,
     },
+    #[error("{profile} has no preset regions: give its redirect URIs with --redirect-uri")]
+    NoRegions { profile: String },
     #[error("{profile} has no self-hosted option")]
     NoSelfHosted { profile: String },
     #[error("{profile} does not support the audience {audience}: choose {known}")]
@@ -80,7 +82,7 @@ pub fn from_profile(
         ));
     }
 
-    let mut redirect_uris = redirect_uris(profile, choices)?;
+    let mut redirect_uris = redirect_uris(profile, choices, &mut warnings)?;
     for uri in &choices.extra_redirect_uris {
         let uri = uri.trim();
         if !uri.is_empty() && !redirect_uris.iter().any(|u| u == uri) {
@@ -169,7 +171,11 @@ pub fn from_profile(
     Ok((plan, warnings))
 }
 
-fn redirect_uris(profile: &Profile, choices: &Choices) -> Result<Vec<String>, PlanError> {
+fn redirect_uris(
+    profile: &Profile,
+    choices: &Choices,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, PlanError> {
     let mut uris = Vec::new();
     if let Some(base) = choices
         .self_hosted_url
@@ -200,12 +206,38 @@ fn redirect_uris(profile: &Profile, choices: &Choices) -> Result<Vec<String>, Pl
         }
         return Ok(uris);
     }
-    for id in regions {
-        let region = profile.region(id).ok_or_else(|| PlanError::UnknownRegion {
-            profile: profile.name.clone(),
-            region: id.to_string(),
-            known: join(profile.regions.iter().map(|r| r.id.as_str())),
-        })?;
+    let (known, unknown): (Vec<&str>, Vec<&str>) = regions
+        .into_iter()
+        .partition(|id| profile.region(id).is_some());
+    let mut chosen: Vec<&Region> = known.iter().filter_map(|id| profile.region(id)).collect();
+    if let Some(first) = unknown.first() {
+        match profile.regions.as_slice() {
+            [] => {
+                return Err(PlanError::NoRegions {
+                    profile: profile.name.clone(),
+                });
+            }
+            // One redirect URI serves every geography (Nango Cloud): `--region us,eu` means it.
+            [only] => {
+                warnings.push(format!(
+                    "{} has one redirect URI for every region: {} → {} ({})",
+                    profile.name,
+                    unknown.join(", "),
+                    only.label,
+                    only.redirect_uri
+                ));
+                chosen.push(only);
+            }
+            _ => {
+                return Err(PlanError::UnknownRegion {
+                    profile: profile.name.clone(),
+                    region: first.to_string(),
+                    known: join(profile.regions.iter().map(|r| r.id.as_str())),
+                });
+            }
+        }
+    }
+    for region in chosen {
         if !uris.contains(&region.redirect_uri) {
             uris.push(region.redirect_uri.clone());
         }
@@ -375,6 +407,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, PlanError::NoSelfHosted { .. }));
+        let err = build(
+            "custom",
+            Choices {
+                regions: vec!["us".into()],
+                ..named("x")
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Custom has no preset regions: give its redirect URIs with --redirect-uri"
+        );
+    }
+
+    #[test]
+    fn a_single_region_preset_serves_every_region_named() {
+        let (plan, warnings) = build(
+            "nango",
+            Choices {
+                regions: vec!["us".into(), "eu".into()],
+                ..named("Acme Nango")
+            },
+        )
+        .unwrap();
+        assert_eq!(plan.redirect_uris, ["https://api.nango.dev/oauth/callback"]);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("us, eu → Nango Cloud (https://api.nango.dev/oauth/callback)")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
