@@ -22,6 +22,7 @@ pub enum Operation {
     ReadServicePrincipal,
     ReadGrants,
     UpdateApp,
+    UpdateServicePrincipal,
     RemoveSecret,
 }
 
@@ -41,6 +42,7 @@ impl fmt::Display for Operation {
             Operation::ReadServicePrincipal => f.write_str("Read the service principal"),
             Operation::ReadGrants => f.write_str("Read the app's consent grants"),
             Operation::UpdateApp => f.write_str("Update the app registration"),
+            Operation::UpdateServicePrincipal => f.write_str("Update the service principal"),
             Operation::RemoveSecret => f.write_str("Remove an old client secret"),
         }
     }

@@ -8,8 +8,8 @@ use appreg::doctor::{self, Code, Finding, FixOptions, Inspection, Selector, Seve
 use appreg::profile;
 use appreg::run;
 use appreg::sim::{
-    AppSeed, Fault, FaultKind, LEGACY_NYLAS_APP_ID, SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed,
-    SimConfig, SimHandle, scope,
+    AppSeed, Fault, FaultKind, LEGACY_NYLAS_APP_ID, LOCKED_NANGO_APP_ID, SUPPORT_MAILBOX_APP_ID,
+    SecretSeed, Seed, SimConfig, SimHandle, scope,
 };
 use axum::http::Method;
 use common::*;
@@ -163,6 +163,60 @@ async fn fix_mends_the_legacy_app_and_removes_nothing_unasked() {
         .find(|g| g.client_id == sp.id)
         .expect("admin consent granted");
     assert!(grant.scope.contains("offline_access") && grant.scope.contains("Mail.Read"));
+}
+
+#[tokio::test]
+async fn the_locked_nango_app_is_unlocked_and_keeps_what_an_administrator_chose() {
+    let sim = support_sim().await;
+    let inspection = inspect(
+        &sim,
+        Selector::AppId(LOCKED_NANGO_APP_ID.into()),
+        Wants::default(),
+    )
+    .await;
+    let before = codes(&audit(&inspection, "nango"));
+    for code in [
+        "redirect-uri-missing",
+        "permission-wrong-type",
+        "service-principal-disabled",
+        "public-client-flows",
+        "assignment-required",
+    ] {
+        assert!(before.contains(&code), "{code} not in {before:?}");
+    }
+
+    let (after, findings) = fix(
+        &sim,
+        &inspection,
+        "nango",
+        FixOptions { remove_extra: true },
+    )
+    .await;
+    assert!(
+        findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        codes(&findings)
+    );
+    assert!(
+        codes(&findings).contains(&"assignment-required"),
+        "assignment stays as the administrator set it"
+    );
+    let app = &apps_named(&sim, "Acme Nango (locked)")[0];
+    assert_eq!(
+        app.web_redirect_uris,
+        ["https://api.nango.dev/oauth/callback"]
+    );
+    assert_eq!(app.document["isFallbackPublicClient"], false);
+    let permissions = app.document["requiredResourceAccess"].to_string();
+    assert!(
+        permissions.contains("810c84a8-4a9e-49e6-bf7d-12d183f40d01"),
+        "the application permission stays: only the portal removes it"
+    );
+    assert!(permissions.contains("570282fd-fa5c-430d-a7fd-fc8dc98a9dca"));
+    assert_eq!(app.password_credentials.len(), 1);
+    let sp = after.context.service_principal.expect("service principal");
+    assert_eq!(sp.account_enabled, Some(true));
+    assert_eq!(sp.app_role_assignment_required, Some(true));
 }
 
 #[tokio::test]

@@ -37,7 +37,9 @@ pub enum Code {
     RedirectUriWrongPlatform,
     RedirectUriExtra,
     ImplicitGrantOff,
+    PublicClientFlows,
     PermissionMissing,
+    PermissionWrongType,
     OfflineAccessMissing,
     PermissionRetired,
     PermissionAdminConsent,
@@ -47,6 +49,8 @@ pub enum Code {
     SecretExpiring60Days,
     SecretOverLimit,
     ServicePrincipalMissing,
+    ServicePrincipalDisabled,
+    AssignmentRequired,
     AdminConsentMissing,
     GrantsUnreadable,
     PublisherUnverified,
@@ -63,7 +67,9 @@ impl Code {
             Code::RedirectUriWrongPlatform => "redirect-uri-wrong-platform",
             Code::RedirectUriExtra => "redirect-uri-extra",
             Code::ImplicitGrantOff => "implicit-grant-off",
+            Code::PublicClientFlows => "public-client-flows",
             Code::PermissionMissing => "permission-missing",
+            Code::PermissionWrongType => "permission-wrong-type",
             Code::OfflineAccessMissing => "offline-access-missing",
             Code::PermissionRetired => "permission-retired",
             Code::PermissionAdminConsent => "permission-admin-consent",
@@ -73,6 +79,8 @@ impl Code {
             Code::SecretExpiring60Days => "secret-expiring-60d",
             Code::SecretOverLimit => "secret-over-limit",
             Code::ServicePrincipalMissing => "service-principal-missing",
+            Code::ServicePrincipalDisabled => "service-principal-disabled",
+            Code::AssignmentRequired => "assignment-required",
             Code::AdminConsentMissing => "admin-consent-missing",
             Code::GrantsUnreadable => "grants-unreadable",
             Code::PublisherUnverified => "publisher-unverified",
@@ -149,6 +157,8 @@ pub enum Remedy {
         access_tokens: bool,
         id_tokens: bool,
     },
+    /// "Allow public client flows" back to No.
+    DisablePublicClientFlows,
     AddPermissions {
         permissions: Vec<PermissionRef>,
     },
@@ -157,6 +167,8 @@ pub enum Remedy {
         permissions: Vec<PermissionRef>,
     },
     CreateServicePrincipal,
+    /// "Enabled for users to sign in?" back to Yes.
+    EnableServicePrincipal,
     /// Tenant-wide consent for these delegated scopes and application roles of one resource.
     GrantAdminConsent {
         resource_app_id: String,
@@ -245,6 +257,9 @@ pub(crate) mod portal {
     pub const SECRETS: &str = "Certificates & secrets > Client secrets";
     pub const SERVICE_PRINCIPAL: &str =
         "Overview > Managed application in local directory (Enterprise applications)";
+    pub const SERVICE_PRINCIPAL_PROPERTIES: &str = "Enterprise applications > the app > Properties";
+    pub const PUBLIC_CLIENT_FLOWS: &str =
+        "Authentication > Advanced settings > Allow public client flows";
     pub const ADMIN_CONSENT: &str = "API permissions > Grant admin consent";
     pub const PUBLISHER: &str = "Branding & properties > Publisher verification";
 }

@@ -78,6 +78,22 @@ pub fn fix_plan(
             },
         });
     }
+    if let Some(sp) = &context.service_principal
+        && remedies
+            .iter()
+            .any(|r| matches!(r, Remedy::EnableServicePrincipal))
+    {
+        steps.push(FixStep {
+            operation: Operation::UpdateServicePrincipal,
+            request: GraphRequest {
+                method: Method::Patch,
+                path: format!("/servicePrincipals/{}", sp.id),
+                headers: vec![],
+                body: Some(json!({ "accountEnabled": true })),
+                purpose: "Enable the enterprise application for sign-in".into(),
+            },
+        });
+    }
     for remedy in &remedies {
         if let Remedy::GrantAdminConsent {
             resource_app_id,
@@ -170,6 +186,7 @@ struct Draft {
     spa: Vec<String>,
     public_client: Vec<String>,
     implicit: (bool, bool),
+    public_client_flows: Option<bool>,
     permissions: Vec<RequiredResourceAccess>,
 }
 
@@ -193,6 +210,7 @@ impl Draft {
                 implicit.enable_access_token_issuance.unwrap_or(false),
                 implicit.enable_id_token_issuance.unwrap_or(false),
             ),
+            public_client_flows: app.is_fallback_public_client,
             permissions: app.required_resource_access.clone(),
         }
     }
@@ -230,6 +248,7 @@ impl Draft {
                 access_tokens,
                 id_tokens,
             } => self.implicit = (*access_tokens, *id_tokens),
+            Remedy::DisablePublicClientFlows => self.public_client_flows = Some(false),
             Remedy::AddPermissions { permissions } => {
                 for p in permissions {
                     self.add_permission(p);
@@ -240,7 +259,9 @@ impl Draft {
                     self.remove_permission(p);
                 }
             }
-            Remedy::CreateServicePrincipal | Remedy::GrantAdminConsent { .. } => {}
+            Remedy::CreateServicePrincipal
+            | Remedy::EnableServicePrincipal
+            | Remedy::GrantAdminConsent { .. } => {}
         }
     }
 
@@ -311,6 +332,12 @@ impl Draft {
             body.insert(
                 "publicClient".into(),
                 json!({ "redirectUris": self.public_client }),
+            );
+        }
+        if self.public_client_flows != before.public_client_flows {
+            body.insert(
+                "isFallbackPublicClient".into(),
+                json!(self.public_client_flows),
             );
         }
         if self.permissions != before.permissions {

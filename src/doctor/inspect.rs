@@ -266,7 +266,9 @@ async fn read_principal(
     let call = Call::new(
         op.clone(),
         Method::Get,
-        format!("/servicePrincipals?$filter=appId eq '{app_id}'&$select=id,appId,displayName"),
+        format!(
+            "/servicePrincipals?$filter=appId eq '{app_id}'&$select=id,appId,displayName,accountEnabled,appRoleAssignmentRequired"
+        ),
     );
     let list: Collection<ServicePrincipal> = client
         .send(&call, reporter)

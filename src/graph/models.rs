@@ -92,6 +92,9 @@ pub struct Application {
     pub required_resource_access: Vec<RequiredResourceAccess>,
     #[serde(default)]
     pub password_credentials: Vec<PasswordCredential>,
+    /// "Allow public client flows" in the portal.
+    #[serde(default)]
+    pub is_fallback_public_client: Option<bool>,
     #[serde(default)]
     pub publisher_domain: Option<String>,
     #[serde(default)]
@@ -184,6 +187,12 @@ pub struct ServicePrincipal {
     pub oauth2_permission_scopes: Vec<PermissionScope>,
     #[serde(default)]
     pub app_roles: Vec<AppRole>,
+    /// "Enabled for users to sign in?"; read only for the app's own service principal.
+    #[serde(default)]
+    pub account_enabled: Option<bool>,
+    /// "Assignment required?"; read only for the app's own service principal.
+    #[serde(default)]
+    pub app_role_assignment_required: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -475,7 +475,7 @@ fn writable_body(request: &GraphRequest<'_>) -> Result<Map<String, Value>, Graph
 
 /// PATCH semantics: complex properties merge field by field, everything
 /// else (collections included) is replaced.
-fn merge(doc: &mut Map<String, Value>, patch: &Map<String, Value>) {
+pub(crate) fn merge(doc: &mut Map<String, Value>, patch: &Map<String, Value>) {
     for (key, value) in patch {
         match (doc.get_mut(key), value) {
             (Some(Value::Object(existing)), Value::Object(given)) => merge(existing, given),

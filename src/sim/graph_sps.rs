@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::errors::{GraphError, json_response, no_content};
+use super::graph_apps::merge;
 use super::graph_assignments;
 use super::graph_routes::{GraphRequest, tenant_of};
 use super::odata::Key;
@@ -15,6 +16,8 @@ use super::state::{SimState, Stored, Tenant, app_template, sp_for_app};
 use super::validate::check_declared;
 
 const ENTITY_SET: &str = "servicePrincipals";
+/// Properties a request may send but never changes.
+const FIXED: [&str; 3] = ["id", "appId", "appOwnerOrganizationId"];
 
 pub(crate) fn route(
     state: &mut SimState,
@@ -53,6 +56,7 @@ pub(crate) fn route(
     }
     match *request.method {
         Method::GET => get(state, request, key),
+        Method::PATCH => patch(state, request, key),
         Method::DELETE => delete(state, request, key),
         _ => Err(GraphError::method_not_allowed()),
     }
@@ -139,10 +143,7 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     let visible_at = request.now + state.policy.replication_delay;
     let mut doc = sp_for_app(&app, id, owner);
     // The caller may set a few writable properties (accountEnabled, tags...).
-    body.retain(|key, _| {
-        !key.starts_with("@odata.")
-            && !matches!(key.as_str(), "id" | "appId" | "appOwnerOrganizationId")
-    });
+    body.retain(|key, _| !key.starts_with("@odata.") && !FIXED.contains(&key.as_str()));
     doc.extend(body);
     let tenant = state
         .tenant_mut(request.tenant)
@@ -199,6 +200,31 @@ fn backing_application(
         message,
         Some("appId"),
     ))
+}
+
+/// PATCH semantics as for applications; the keys that tie it to its app stay.
+fn patch(
+    state: &mut SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
+    let mut body = request.json_body()?;
+    check_declared(&body, &template())?;
+    body.retain(|key, _| !key.starts_with("@odata.") && !FIXED.contains(&key.as_str()));
+    let tenant = state
+        .tenant_mut(request.tenant)
+        .ok_or_else(|| GraphError::not_found(key.value()))?;
+    let id = find(tenant, key, request)
+        .map(|sp| sp.id().to_owned())
+        .ok_or_else(|| GraphError::not_found(key.value()))?;
+    if let Some(sp) = tenant
+        .service_principals
+        .iter_mut()
+        .find(|sp| sp.id() == id)
+    {
+        merge(&mut sp.doc, &body);
+    }
+    Ok(no_content())
 }
 
 /// Removing a service principal also removes the grants it holds or serves.

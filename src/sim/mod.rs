@@ -40,8 +40,8 @@ pub use cli::{SimArgs, serve_cli};
 pub use faults::{Fault, FaultKind};
 pub use requestlog::LoggedRequest;
 pub use seed::{
-    AppSeed, DEMO_TENANT_ID, LEGACY_NYLAS_APP_ID, SECOND_TENANT_ID, SUPPORT_MAILBOX_APP_ID,
-    SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
+    AppSeed, DEMO_TENANT_ID, LEGACY_NYLAS_APP_ID, LOCKED_NANGO_APP_ID, SECOND_TENANT_ID,
+    SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
 };
 pub use snapshot::{
     AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot,

@@ -65,6 +65,8 @@ pub struct AppSeed {
     pub implicit_grant: (bool, bool),
     /// `None`: 2 for personal-account audiences, unset otherwise.
     pub access_token_version: Option<u8>,
+    /// "Allow public client flows" (`isFallbackPublicClient`).
+    pub public_client_flows: bool,
     /// `requiredResourceAccess` as (resource appId, permission id, `Scope` or `Role`).
     pub permissions: Vec<(String, String, String)>,
     pub secrets: Vec<SecretSeed>,
@@ -75,6 +77,10 @@ pub struct AppSeed {
     /// Also create its service principal in the tenant (with this id when given).
     pub service_principal: bool,
     pub service_principal_id: Option<Uuid>,
+    /// The service principal's "Enabled for users to sign in?" is No.
+    pub service_principal_disabled: bool,
+    /// The service principal's "Assignment required?" is Yes.
+    pub assignment_required: bool,
     /// Tenant-wide delegated grants of the service principal: (resource appId, scopes).
     pub admin_consent: Vec<(String, String)>,
 }
@@ -111,12 +117,15 @@ impl AppSeed {
             public_client_redirect_uris: Vec::new(),
             implicit_grant: (false, false),
             access_token_version: None,
+            public_client_flows: false,
             permissions: Vec::new(),
             secrets: Vec::new(),
             verified_publisher: None,
             ids: None,
             service_principal: false,
             service_principal_id: None,
+            service_principal_disabled: false,
+            assignment_required: false,
             admin_consent: Vec::new(),
         }
     }
@@ -131,12 +140,18 @@ const SUPPORT_MAILBOX_OBJECT_ID: &str = "0b1ec700-de30-4000-8000-00000000a002";
 const SUPPORT_MAILBOX_SP_ID: &str = "5e1f0000-de30-4000-8000-00000000a002";
 const SUPPORT_MAILBOX_KEY_ID: &str = "6e1f0000-de30-4000-8000-00000000a002";
 const LEGACY_NYLAS_KEY_ID: &str = "6e1f0000-de30-4000-8000-00000000a001";
+/// A Nango app locked by its tenant's settings rather than its registration.
+pub const LOCKED_NANGO_APP_ID: &str = "7a4c0000-de30-4000-8000-00000000a003";
+const LOCKED_NANGO_OBJECT_ID: &str = "0b1ec700-de30-4000-8000-00000000a003";
+const LOCKED_NANGO_KEY_ID: &str = "6e1f0000-de30-4000-8000-00000000a003";
 
 const AZURE_AD_GRAPH_APP_ID: &str = "00000002-0000-0000-c000-000000000000";
 /// Azure AD Graph `User.Read` (retired).
 const AAD_GRAPH_USER_READ: &str = "311a71cc-e848-46a1-bdf8-97ff7156d8e6";
 const GRAPH_USER_READ: &str = "e1fe6dd8-ba31-4d61-89e7-88639da4683d";
 const GRAPH_MAIL_READ: &str = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
+/// Microsoft Graph `Mail.Read` as an application permission (app role).
+const GRAPH_MAIL_READ_ROLE: &str = "810c84a8-4a9e-49e6-bf7d-12d183f40d01";
 const GRAPH_OFFLINE_ACCESS: &str = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182";
 const GRAPH_OPENID: &str = "37f7f235-527c-4136-accd-4a02d197296e";
 const GRAPH_PROFILE: &str = "14dad69e-099b-42c9-810b-d002981feec1";
@@ -221,7 +236,38 @@ pub fn support_apps() -> Vec<AppSeed> {
         ],
         ..AppSeed::new("Support Mailbox Sync")
     };
-    vec![legacy, support]
+    let locked = AppSeed {
+        // Right audience and permissions, but the callback has a trailing slash, public client
+        // flows are on, Mail.Read is an application permission, and the enterprise application
+        // is disabled with assignment required.
+        sign_in_audience: "AzureADandPersonalMicrosoftAccount".to_owned(),
+        tags: vec!["appreg-profile:nango".to_owned()],
+        web_redirect_uris: vec!["https://api.nango.dev/oauth/callback/".to_owned()],
+        public_client_flows: true,
+        permissions: vec![
+            scope(MICROSOFT_GRAPH_APP_ID, GRAPH_OFFLINE_ACCESS),
+            scope(MICROSOFT_GRAPH_APP_ID, GRAPH_USER_READ),
+            (
+                MICROSOFT_GRAPH_APP_ID.to_owned(),
+                GRAPH_MAIL_READ_ROLE.to_owned(),
+                "Role".to_owned(),
+            ),
+        ],
+        secrets: vec![SecretSeed {
+            key_id: fixed_uuid(LOCKED_NANGO_KEY_ID),
+            display_name: "nango-prod".to_owned(),
+            expires_in_days: 400,
+        }],
+        ids: Some((
+            fixed_uuid(LOCKED_NANGO_OBJECT_ID),
+            fixed_uuid(LOCKED_NANGO_APP_ID),
+        )),
+        service_principal: true,
+        service_principal_disabled: true,
+        assignment_required: true,
+        ..AppSeed::new("Acme Nango (locked)")
+    };
+    vec![legacy, support, locked]
 }
 
 impl Default for Seed {

@@ -145,6 +145,10 @@ impl SimState {
         });
         doc["spa"]["redirectUris"] = json!(seed.spa_redirect_uris);
         doc["publicClient"]["redirectUris"] = json!(seed.public_client_redirect_uris);
+        doc.insert(
+            "isFallbackPublicClient".into(),
+            json!(seed.public_client_flows),
+        );
         doc.insert("requiredResourceAccess".into(), seeded_permissions(seed));
         doc.insert("passwordCredentials".into(), seeded_secrets(seed));
         if let Some(publisher) = &seed.verified_publisher {
@@ -160,7 +164,15 @@ impl SimState {
         sync_redirect_uri_settings(&mut doc);
         if seed.service_principal {
             let sp_id = seed.service_principal_id.unwrap_or_else(|| self.new_uuid());
-            let sp = sp_for_app(&doc, sp_id, tenant.id);
+            let mut sp = sp_for_app(&doc, sp_id, tenant.id);
+            sp.insert(
+                "accountEnabled".into(),
+                json!(!seed.service_principal_disabled),
+            );
+            sp.insert(
+                "appRoleAssignmentRequired".into(),
+                json!(seed.assignment_required),
+            );
             for (resource_app_id, scope) in &seed.admin_consent {
                 let resource = tenant
                     .service_principals

@@ -31,6 +31,7 @@ pub(super) fn check(
             remedy: Some(Remedy::CreateServicePrincipal),
         });
     }
+    check_principal_properties(context, findings);
     if context.wants.admin_consent {
         check_admin_consent(app, catalog, context, findings);
     }
@@ -46,6 +47,35 @@ pub(super) fn check(
                 app.app_id
             ),
             portal: portal::PUBLISHER,
+            remedy: None,
+        });
+    }
+}
+
+/// Enterprise-application settings that stop sign-in in the home tenant.
+fn check_principal_properties(context: &AuditContext, findings: &mut Vec<Finding>) {
+    let Some(sp) = &context.service_principal else {
+        return;
+    };
+    if sp.account_enabled == Some(false) {
+        findings.push(Finding {
+            code: Code::ServicePrincipalDisabled,
+            severity: Severity::Error,
+            title: "the enterprise application is disabled: users cannot sign in".into(),
+            why: "every sign-in and token refresh in this tenant fails with AADSTS7000112 (the application is disabled)".into(),
+            fix: "set \"Enabled for users to sign in?\" to Yes".into(),
+            portal: portal::SERVICE_PRINCIPAL_PROPERTIES,
+            remedy: Some(Remedy::EnableServicePrincipal),
+        });
+    }
+    if sp.app_role_assignment_required == Some(true) {
+        findings.push(Finding {
+            code: Code::AssignmentRequired,
+            severity: Severity::Warning,
+            title: "only users assigned to the app may sign in".into(),
+            why: "everyone in this tenant who is not assigned (directly or through a group) fails with AADSTS50105 (the user is not assigned to a role for the application)".into(),
+            fix: "assign the users or groups who connect mailboxes (Enterprise applications > the app > Users and groups), or set \"Assignment required?\" to No if that restriction is not intended".into(),
+            portal: portal::SERVICE_PRINCIPAL_PROPERTIES,
             remedy: None,
         });
     }

@@ -18,8 +18,62 @@ pub(super) fn check(
 ) {
     let present = configured(app, catalog);
     check_retired(&present, catalog, findings);
+    check_wrong_type(&present, profile, catalog, findings);
     check_missing(&present, profile, catalog, context, findings);
     check_admin_only(&present, catalog, context, findings);
+}
+
+/// The application permission listed under a delegated permission's name, if any.
+fn application_twin<'p>(
+    delegated: &PermissionRef,
+    present: &'p [PermissionRef],
+) -> Option<&'p PermissionRef> {
+    present.iter().find(|p| {
+        p.resource_app_id
+            .eq_ignore_ascii_case(&delegated.resource_app_id)
+            && p.name == delegated.name
+            && p.kind == PermissionKind::Application.as_graph()
+    })
+}
+
+/// Application permissions where the platform uses the delegated permission of the same name
+/// (in its base set or any capability): app-only access to every mailbox in the tenant, while
+/// the tokens the platform gets at sign-in carry none of it.
+fn check_wrong_type(
+    present: &[PermissionRef],
+    profile: &Profile,
+    catalog: &Catalog,
+    findings: &mut Vec<Finding>,
+) {
+    let every_capability: Vec<String> = profile.capabilities.iter().map(|c| c.id.clone()).collect();
+    let wrong_type: Vec<PermissionRef> = required(profile, catalog, &every_capability)
+        .into_iter()
+        .filter(|w| {
+            application_twin(w, present).is_some()
+                && !present.iter().any(|p| p.id.eq_ignore_ascii_case(&w.id))
+        })
+        .collect();
+    if wrong_type.is_empty() {
+        return;
+    }
+    findings.push(Finding {
+        code: Code::PermissionWrongType,
+        severity: Severity::Error,
+        title: format!(
+            "{} is listed as an application permission; {} uses the delegated one",
+            names(&wrong_type),
+            profile.name
+        ),
+        why: "an application permission lets the app read every mailbox in the tenant without a user, yet the tokens the platform gets at sign-in carry only delegated scopes: its calls fail with 403".into(),
+        fix: format!(
+            "add the delegated {} (--fix); remove the application permission in the portal unless a service of yours uses it",
+            names(&wrong_type)
+        ),
+        portal: portal::PERMISSIONS,
+        remedy: Some(Remedy::AddPermissions {
+            permissions: wrong_type,
+        }),
+    });
 }
 
 /// Every permission the app lists, named from the catalog where it knows the id.
@@ -84,15 +138,13 @@ fn check_retired(present: &[PermissionRef], catalog: &Catalog, findings: &mut Ve
 pub(crate) fn required(
     profile: &Profile,
     catalog: &Catalog,
-    context: &AuditContext,
+    capabilities: &[String],
 ) -> Vec<PermissionRef> {
     let base = profile
         .permissions
         .iter()
         .flat_map(|group| group.scopes.iter().map(|s| (group.resource.as_str(), s)));
-    let capabilities = context
-        .wants
-        .capabilities
+    let capabilities = capabilities
         .iter()
         .filter_map(|id| profile.capability(id))
         .flat_map(|c| c.scopes.iter().map(|s| (c.resource.as_str(), s)));
@@ -123,7 +175,7 @@ fn check_missing(
     findings: &mut Vec<Finding>,
 ) {
     let (offline, others): (Vec<PermissionRef>, Vec<PermissionRef>) =
-        required(profile, catalog, context)
+        required(profile, catalog, &context.wants.capabilities)
             .into_iter()
             .filter(|w| {
                 !present.iter().any(|p| {
@@ -148,6 +200,10 @@ fn check_missing(
             }),
         });
     }
+    let others: Vec<PermissionRef> = others
+        .into_iter()
+        .filter(|w| application_twin(w, present).is_none())
+        .collect();
     if !others.is_empty() {
         findings.push(Finding {
             code: Code::PermissionMissing,

@@ -1,4 +1,5 @@
-//! The Web platform: redirect URIs (missing, extra, on the wrong platform) and implicit grant.
+//! The Authentication blade: Web redirect URIs (missing, near misses, extra, on the wrong
+//! platform), implicit grant, and public client flows.
 
 use crate::doctor::context::Wants;
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity, portal};
@@ -35,7 +36,7 @@ pub(super) fn check(
             .find(|p| platform_uris(app, *p).contains(uri));
         findings.push(match elsewhere {
             Some(platform) => wrong_platform(uri, platform, profile),
-            None => missing(uri, severity, profile),
+            None => missing(uri, severity, profile, near_miss(uri, &web)),
         });
     }
     for platform in [Platform::Web, Platform::Spa, Platform::PublicClient] {
@@ -46,6 +47,7 @@ pub(super) fn check(
         }
     }
     check_implicit_grant(app, profile, findings);
+    check_public_client_flows(app, profile, findings);
 }
 
 pub(crate) fn platform_uris(app: &Application, platform: Platform) -> Vec<String> {
@@ -106,7 +108,22 @@ fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
     }
 }
 
-fn missing(uri: &str, severity: Severity, profile: &Profile) -> Finding {
+/// A registered URI that differs from `wanted` only where Entra's exact comparison still
+/// tells them apart (letter case, a trailing slash, the scheme): the usual typo.
+fn near_miss<'a>(wanted: &str, registered: &'a [String]) -> Option<&'a str> {
+    let canonical = |uri: &str| {
+        let uri = uri.trim().trim_end_matches('/').to_ascii_lowercase();
+        uri.strip_prefix("http://")
+            .map_or_else(|| uri.clone(), |rest| format!("https://{rest}"))
+    };
+    let target = canonical(wanted);
+    registered
+        .iter()
+        .find(|r| r.as_str() != wanted && canonical(r) == target)
+        .map(String::as_str)
+}
+
+fn missing(uri: &str, severity: Severity, profile: &Profile, near_miss: Option<&str>) -> Finding {
     let region = profile
         .regions
         .iter()
@@ -124,12 +141,23 @@ fn missing(uri: &str, severity: Severity, profile: &Profile) -> Finding {
             profile.name
         )
     };
+    let (why, fix) = match near_miss {
+        Some(typo) => (
+            format!(
+                "{why}; {typo} is registered instead, and Entra compares redirect URIs exactly"
+            ),
+            format!(
+                "add {uri} under Web, then remove {typo} (--fix --remove-extra) unless something else uses it"
+            ),
+        ),
+        None => (why, format!("add {uri} under Web")),
+    };
     Finding {
         code: Code::RedirectUriMissing,
         severity,
         title: format!("Web redirect URI {uri}{region} is missing"),
         why,
-        fix: format!("add {uri} under Web"),
+        fix,
         portal: portal::WEB,
         remedy: Some(Remedy::AddWebRedirectUris {
             uris: vec![uri.to_string()],
@@ -221,5 +249,27 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
             access_tokens: access || profile.implicit_access_tokens,
             id_tokens: id || profile.implicit_id_tokens,
         }),
+    });
+}
+
+/// "Allow public client flows" lets anyone holding the client id sign users in without the
+/// secret (device code, ROPC); a platform that redeems codes with its secret never needs it.
+fn check_public_client_flows(app: &Application, profile: &Profile, findings: &mut Vec<Finding>) {
+    // A preset without redirect URIs of its own (Custom) may describe a desktop app.
+    let web_platform = !profile.regions.is_empty() || profile.self_hosted.is_some();
+    if app.is_fallback_public_client != Some(true) || !web_platform {
+        return;
+    }
+    findings.push(Finding {
+        code: Code::PublicClientFlows,
+        severity: Severity::Warning,
+        title: "public client flows are allowed".into(),
+        why: format!(
+            "{} signs in with a Web redirect URI and the client secret and needs none; with it on, anyone who has the client id can get tokens for the app's permissions through device code or password sign-ins, without the secret",
+            profile.name
+        ),
+        fix: "set \"Allow public client flows\" to No".into(),
+        portal: portal::PUBLIC_CLIENT_FLOWS,
+        remedy: Some(Remedy::DisablePublicClientFlows),
     });
 }

@@ -560,3 +560,107 @@ fn planned(profile: &Profile) -> Value {
     doc["passwordCredentials"] = json!([{"keyId": "k", "endDateTime": "2028-01-01T00:00:00Z"}]);
     doc
 }
+
+#[test]
+fn a_redirect_uri_off_by_a_slash_or_case_is_named_as_the_near_miss() {
+    for typo in [format!("{US}/"), US.to_uppercase()] {
+        let mut doc = healthy();
+        doc["web"]["redirectUris"] = json!([typo.clone(), EU]);
+        let findings = run("nylas-v3", doc, &context());
+        let missing = find(&findings, Code::RedirectUriMissing);
+        assert!(
+            missing
+                .why
+                .contains(&format!("{typo} is registered instead")),
+            "{missing}"
+        );
+        assert!(missing.why.contains("AADSTS50011"));
+        let extra = find(&findings, Code::RedirectUriExtra);
+        assert!(extra.title.contains(&typo), "{extra}");
+    }
+}
+
+#[test]
+fn a_delegated_permission_listed_as_an_application_permission_is_the_wrong_type() {
+    let mut doc = healthy();
+    let graph = doc["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array_mut()
+        .unwrap();
+    graph.pop(); // the delegated Mail.Read
+    graph.push(json!({"id": MAIL_READ_ROLE, "type": "Role"}));
+    // Mail.Read is one of the preset's optional capabilities, not its base set: still wrong.
+    let findings = run("nylas-v3", doc, &context());
+    let wrong = find(&findings, Code::PermissionWrongType);
+    assert_eq!(wrong.severity, Severity::Error);
+    assert!(
+        wrong
+            .title
+            .starts_with("Mail.Read is listed as an application permission")
+    );
+    let Some(Remedy::AddPermissions { permissions }) = &wrong.remedy else {
+        panic!("{wrong:?}");
+    };
+    assert_eq!(permissions.len(), 1);
+    assert_eq!(permissions[0].kind, "Scope");
+    assert!(
+        !codes(&findings).contains(&"permission-missing"),
+        "{:?}",
+        codes(&findings)
+    );
+}
+
+#[test]
+fn public_client_flows_are_flagged_for_web_platforms_only() {
+    let mut doc = healthy();
+    doc["isFallbackPublicClient"] = json!(true);
+    let findings = run("nylas-v3", doc.clone(), &context());
+    let flows = find(&findings, Code::PublicClientFlows);
+    assert_eq!(flows.severity, Severity::Warning);
+    assert_eq!(flows.remedy, Some(Remedy::DisablePublicClientFlows));
+    let steps = fix_plan(
+        &app(doc.clone()),
+        &context(),
+        &findings,
+        FixOptions::default(),
+    );
+    assert_eq!(
+        steps[0].request.body,
+        Some(json!({"isFallbackPublicClient": false}))
+    );
+    // A custom app may be a desktop app that uses them.
+    assert!(
+        !run("custom", doc, &context())
+            .iter()
+            .any(|f| f.code == Code::PublicClientFlows)
+    );
+}
+
+#[test]
+fn a_disabled_or_assignment_only_enterprise_application_stops_sign_in() {
+    let mut ctx = context();
+    ctx.service_principal = Some(
+        serde_json::from_value(json!({
+            "id": "client-sp",
+            "appId": "a9900000-0000-4000-8000-000000000001",
+            "accountEnabled": false,
+            "appRoleAssignmentRequired": true,
+        }))
+        .unwrap(),
+    );
+    let findings = run("nylas-v3", healthy(), &ctx);
+    let disabled = find(&findings, Code::ServicePrincipalDisabled);
+    assert_eq!(disabled.severity, Severity::Error);
+    assert!(disabled.why.contains("AADSTS7000112"));
+    let assignment = find(&findings, Code::AssignmentRequired);
+    assert_eq!(assignment.severity, Severity::Warning);
+    assert!(assignment.why.contains("AADSTS50105"));
+    assert_eq!(
+        assignment.remedy, None,
+        "an administrator's policy is not undone"
+    );
+
+    let steps = fix_plan(&app(healthy()), &ctx, &findings, FixOptions::default());
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].request.path, "/servicePrincipals/client-sp");
+    assert_eq!(steps[0].request.body, Some(json!({"accountEnabled": true})));
+}
