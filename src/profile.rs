@@ -98,6 +98,27 @@ pub enum ProfileError {
     Invalid { origin: String, message: String },
 }
 
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RegionError {
+    #[error("{profile} has no region '{region}': choose {known}")]
+    Unknown {
+        profile: String,
+        region: String,
+        known: String,
+    },
+    #[error("{profile} has no preset regions: give its redirect URIs with --redirect-uri")]
+    NoRegions { profile: String },
+}
+
+/// Regions a user named, resolved against a preset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChosenRegions<'p> {
+    /// In the order named, each once.
+    pub regions: Vec<&'p Region>,
+    /// Said when names were read as the preset's only region.
+    pub note: Option<String>,
+}
+
 impl Profile {
     pub fn parse(text: &str, origin: &str) -> Result<Self, ProfileError> {
         let profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
@@ -146,6 +167,51 @@ impl Profile {
             .find(|r| r.id.eq_ignore_ascii_case(id.trim()))
     }
 
+    /// A preset with one region serves every geography from it (Nango Cloud), so names it does
+    /// not know (`us`, `eu`) mean that region, with a note; elsewhere they are errors.
+    pub fn choose_regions(&self, ids: &[String]) -> Result<ChosenRegions<'_>, RegionError> {
+        let mut chosen = ChosenRegions {
+            regions: Vec::new(),
+            note: None,
+        };
+        let mut unknown = Vec::new();
+        for id in ids.iter().map(|id| id.trim()).filter(|id| !id.is_empty()) {
+            match self.region(id) {
+                Some(region) => push_once(&mut chosen.regions, region),
+                None => unknown.push(id),
+            }
+        }
+        let Some(first) = unknown.first() else {
+            return Ok(chosen);
+        };
+        match self.regions.as_slice() {
+            [] => Err(RegionError::NoRegions {
+                profile: self.name.clone(),
+            }),
+            [only] => {
+                chosen.note = Some(format!(
+                    "{} has one redirect URI for every region: {} → {} ({})",
+                    self.name,
+                    unknown.join(", "),
+                    only.label,
+                    only.redirect_uri
+                ));
+                push_once(&mut chosen.regions, only);
+                Ok(chosen)
+            }
+            _ => Err(RegionError::Unknown {
+                profile: self.name.clone(),
+                region: first.to_string(),
+                known: self
+                    .regions
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
     pub fn default_regions(&self) -> Vec<&Region> {
         self.regions.iter().filter(|r| r.default).collect()
     }
@@ -166,6 +232,12 @@ impl Profile {
 }
 
 /// The presets shipped with appreg, in the order the wizard lists them.
+fn push_once<'p>(regions: &mut Vec<&'p Region>, region: &'p Region) {
+    if !regions.iter().any(|r| r.id == region.id) {
+        regions.push(region);
+    }
+}
+
 pub fn built_in() -> Vec<Profile> {
     BUILT_IN
         .iter()

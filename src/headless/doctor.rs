@@ -171,14 +171,11 @@ fn tagged_profile(inspection: &Inspection) -> Result<Profile, HeadlessError> {
 
 fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
     let known = |ids: Vec<&str>| ids.join(", ");
-    for region in &args.regions {
-        if profile.region(region).is_none() {
-            return Err(HeadlessError::Usage(format!(
-                "{} has no region '{region}': choose {}",
-                profile.name,
-                known(profile.regions.iter().map(|r| r.id.as_str()).collect())
-            )));
-        }
+    let chosen = profile
+        .choose_regions(&args.regions)
+        .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+    if let Some(note) = &chosen.note {
+        eprintln!("! {note}");
     }
     for capability in &args.capabilities {
         if profile.capability(capability).is_none() {
@@ -196,7 +193,7 @@ fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
         )));
     }
     Ok(Wants {
-        regions: args.regions.clone(),
+        regions: chosen.regions.iter().map(|r| r.id.clone()).collect(),
         self_hosted_url: args.self_hosted_url.clone(),
         redirect_uris: args.redirect_uris.clone(),
         capabilities: args.capabilities.clone(),

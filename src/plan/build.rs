@@ -3,7 +3,7 @@
 use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, CatalogError, PermissionKind};
-use crate::profile::{Profile, Region};
+use crate::profile::{Profile, RegionError};
 
 /// What the user chose on top of the preset. Empty or `None` fields take the preset's defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,12 +30,8 @@ pub struct Choices {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
-    #[error("{profile} has no region '{region}': choose {known}")]
-    UnknownRegion {
-        profile: String,
-        region: String,
-        known: String,
-    },
+    #[error(transparent)]
+    Region(#[from] RegionError),
     #[error("{profile} has no capability '{capability}': choose {known}")]
     UnknownCapability {
         profile: String,
@@ -189,13 +185,7 @@ fn redirect_uris(
             })?;
         uris.push(uri);
     }
-    let regions: Vec<&str> = choices
-        .regions
-        .iter()
-        .map(|r| r.trim())
-        .filter(|r| !r.is_empty())
-        .collect();
-    if regions.is_empty() {
+    if choices.regions.iter().all(|r| r.trim().is_empty()) {
         if uris.is_empty() {
             uris.extend(
                 profile
@@ -206,38 +196,9 @@ fn redirect_uris(
         }
         return Ok(uris);
     }
-    let (known, unknown): (Vec<&str>, Vec<&str>) = regions
-        .into_iter()
-        .partition(|id| profile.region(id).is_some());
-    let mut chosen: Vec<&Region> = known.iter().filter_map(|id| profile.region(id)).collect();
-    if let Some(first) = unknown.first() {
-        match profile.regions.as_slice() {
-            [] => {
-                return Err(PlanError::NoRegions {
-                    profile: profile.name.clone(),
-                });
-            }
-            // One redirect URI serves every geography (Nango Cloud): `--region us,eu` means it.
-            [only] => {
-                warnings.push(format!(
-                    "{} has one redirect URI for every region: {} → {} ({})",
-                    profile.name,
-                    unknown.join(", "),
-                    only.label,
-                    only.redirect_uri
-                ));
-                chosen.push(only);
-            }
-            _ => {
-                return Err(PlanError::UnknownRegion {
-                    profile: profile.name.clone(),
-                    region: first.to_string(),
-                    known: join(profile.regions.iter().map(|r| r.id.as_str())),
-                });
-            }
-        }
-    }
-    for region in chosen {
+    let chosen = profile.choose_regions(&choices.regions)?;
+    warnings.extend(chosen.note);
+    for region in chosen.regions {
         if !uris.contains(&region.redirect_uri) {
             uris.push(region.redirect_uri.clone());
         }
