@@ -1,11 +1,12 @@
 //! The real binary in a pseudo-terminal: `appreg --demo` driven through every step to Done at
-//! 80×24 and 120×40, quit at every step, and the terminal restored after SIGTERM and a panic.
+//! 80×24 and 120×40 (registering an app, and checking one), quit at every step, and the
+//! terminal restored after SIGTERM and a panic.
 //! Unix only: the pty, `stty` and signals are the point.
 #![cfg(unix)]
 
 mod pty;
 
-use appreg::tui::model::Step;
+use appreg::tui::model::{Step, Task};
 use pty::{DOWN, ENTER, ESC, TAB, UP, Wizard, count};
 
 const APP_NAME: &str = "Acme Mail";
@@ -22,9 +23,22 @@ fn landmark(step: Step) -> &'static str {
         Step::Secret => "How long should the client secret last?",
         Step::Review => "Register \"Acme Mail\" for Nylas v3",
         Step::Create => "Creating the app",
-        Step::Reveal => "Here is its client secret",
+        Step::Apps => "Which app should be checked against",
+        Step::Findings => "checked against Nylas v3",
+        Step::Rotate => "A new client secret",
+        Step::Reveal => "Value (hidden: r reveals)",
         Step::Done => "✓ Acme Mail is ready",
     }
+}
+
+/// The step after `step` when registering an app.
+fn next(step: Step) -> Step {
+    let steps = Task::Register.steps();
+    let at = steps
+        .iter()
+        .position(|s| *s == step)
+        .expect("a register step");
+    steps[at + 1]
 }
 
 /// Does what a user does on `step` to reach the next one, and waits until it is there.
@@ -54,7 +68,7 @@ fn leave(wizard: &mut Wizard, step: Step) {
         }
         Step::Done => wizard.send(ENTER),
         _ => {
-            wizard.press(ENTER, landmark(step.next()));
+            wizard.press(ENTER, landmark(next(step)));
         }
     }
 }
@@ -63,7 +77,12 @@ fn leave(wizard: &mut Wizard, step: Step) {
 fn walk_to(target: Step, cols: u16, rows: u16, dir: &std::path::Path) -> Wizard {
     let mut wizard = Wizard::demo(cols, rows, dir);
     wizard.wait_for(landmark(Step::Platform));
-    for step in Step::ALL.into_iter().take_while(|s| *s != target) {
+    for step in Task::Register
+        .steps()
+        .iter()
+        .copied()
+        .take_while(|s| *s != target)
+    {
         leave(&mut wizard, step);
     }
     wizard
@@ -122,8 +141,14 @@ fn every_step_to_done(cols: u16, rows: u16) {
     ] {
         let screen = wizard.wait_for(landmark(step));
         assert!(screen.contains("DEMO"), "{step:?}: the DEMO badge");
+        let number = Task::Register
+            .steps()
+            .iter()
+            .position(|s| *s == step)
+            .unwrap_or(0)
+            + 1;
         assert!(
-            screen.contains(&format!("step {} of 11", step.number())),
+            screen.contains(&format!("step {number} of 11")),
             "{step:?}: the step list says where we are\n{screen}"
         );
         if step >= Step::Tenant && step < Step::Create {
@@ -180,8 +205,10 @@ fn every_step_to_done_at_120x40() {
 /// sign-in or the run is under way and while the secret is unsaved. The steps run side by side.
 #[test]
 fn quit_from_every_step() {
-    let runs: Vec<_> = Step::ALL
-        .into_iter()
+    let runs: Vec<_> = Task::Register
+        .steps()
+        .iter()
+        .copied()
         .map(|step| std::thread::spawn(move || quit_at(step)))
         .collect();
     for run in runs {
@@ -308,4 +335,103 @@ fn esc_on_every_step_keeps_the_choices() {
         rows.collect::<Vec<_>>().join("\n")
     };
     assert_eq!(body(&wizard.screen()), body(&review), "the same review");
+}
+
+/// Support mode in the demo tenant: the half-broken Nylas app is audited, mended and audited
+/// again; then the app whose secret expires next week gets a new secret, handed over like
+/// create's, with the old one left in place until the platform has switched.
+fn check_and_rotate(cols: u16, rows: u16) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = Wizard::demo(cols, rows, dir.path());
+    wizard.wait_for(landmark(Step::Platform));
+    let first = wizard.press(TAB, "Which platform should the app work with?");
+    assert!(first.contains("step 1 of 8"), "{first}");
+    wizard.press(ENTER, "How do you want to sign in?");
+    wizard.press(ENTER, landmark(Step::SignIn));
+    wizard.wait_for("Which tenant holds the app?");
+    wizard.wait_for("Contoso (Demo)");
+    let apps = wizard.press(ENTER, landmark(Step::Apps));
+    let apps = if apps.contains("Acme Nylas (legacy)") {
+        apps
+    } else {
+        wizard.wait_for("Acme Nylas (legacy)")
+    };
+    assert!(apps.contains("step 4 of 8"), "{apps}");
+
+    wizard.send("legacy");
+    wizard.wait_for("1 of 3 apps");
+    let findings = wizard.press(ENTER, "\"Acme Nylas (legacy)\" checked against Nylas v3");
+    let findings = if findings.contains("error(s)") {
+        findings
+    } else {
+        wizard.wait_for("error(s)")
+    };
+    assert!(findings.contains("f fix"), "{findings}");
+    let requests = wizard.press("f", "sent after you press y");
+    assert!(requests.contains("PATCH /applications/"), "{requests}");
+    let mended = wizard.press("y", "The fix was applied");
+    assert!(mended.contains("checked against Nylas v3"), "{mended}");
+
+    // Back to the list, to the app whose secret expires next week.
+    wizard.press(ESC, landmark(Step::Apps));
+    for _ in 0.."legacy".len() {
+        wizard.send("\x7f");
+    }
+    wizard.wait_for("3 of 3 apps");
+    wizard.send("Support");
+    wizard.wait_for("1 of 3 apps");
+    wizard.press(ENTER, "\"Support Mailbox Sync\" checked against");
+    wizard.wait_for("r new client secret");
+    let rotate = wizard.press("r", landmark(Step::Rotate));
+    assert!(
+        rotate.contains("(•) Keep them all"),
+        "nothing removed by default\n{rotate}"
+    );
+    let masked = wizard.press(ENTER, "Value (hidden: r reveals)");
+    assert!(
+        masked.contains("The new client secret of Support Mailbox Sync"),
+        "{masked}"
+    );
+    assert!(
+        masked.contains("addPassword"),
+        "the Graph call is listed\n{masked}"
+    );
+    let revealed = wizard.press("r", "Value (visible)");
+    let secret = secret_on(&revealed);
+
+    wizard.press(ENTER, "Have you saved the secret?");
+    let mut done = wizard.press("y", "Support Mailbox Sync is checked");
+    // At 80×24 the summary scrolls to its last lines.
+    for _ in 0..20 {
+        if done.contains("rotate-secret --app-id") {
+            break;
+        }
+        wizard.send(DOWN);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        done = wizard.screen();
+    }
+    assert!(
+        done.contains("rotate-secret --app-id"),
+        "how to retire the old one\n{done}"
+    );
+    assert!(!done.contains(&secret));
+    wizard.send(ENTER);
+    let status = wizard.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert_restored(&wizard);
+    assert_eq!(
+        count(&wizard.raw(), secret.as_bytes()),
+        1,
+        "written to the terminal once, when revealed"
+    );
+}
+
+#[test]
+fn check_fix_and_rotate_at_80x24() {
+    check_and_rotate(80, 24);
+}
+
+#[test]
+fn check_fix_and_rotate_at_120x40() {
+    check_and_rotate(120, 40);
 }

@@ -1,13 +1,17 @@
 //! Typed reads that more than one part of appreg needs.
 
-use super::client::{Call, GraphClient};
+use super::client::{Api, Call, GraphClient};
 use super::error::GraphError;
-use super::models::{Collection, Organization, ServicePrincipal, Tenant};
+use super::models::{Application, Collection, Organization, ServicePrincipal, Tenant};
 use crate::plan::requests::{Method, resource_sp_path};
 use crate::progress::{Operation, Reporter};
 
-/// ARM lists tenants in pages; more than this many pages means something is wrong.
-const MAX_TENANT_PAGES: usize = 20;
+/// Lists come in pages; more than this many means something is wrong (or a huge tenant, of
+/// which the first pages are enough to choose from).
+const MAX_PAGES: usize = 20;
+
+/// What a list of app registrations needs to show and sort them.
+const APP_LIST_FIELDS: &str = "id,appId,displayName,signInAudience,tags,createdDateTime";
 
 impl GraphClient {
     pub async fn organization(&self, reporter: &Reporter) -> Result<Organization, GraphError> {
@@ -44,18 +48,45 @@ impl GraphClient {
 
     /// The tenants the signed-in user can reach (ARM), following `nextLink`.
     pub async fn list_tenants(&self, reporter: &Reporter) -> Result<Vec<Tenant>, GraphError> {
-        let mut tenants = Vec::new();
-        let mut path = "/tenants?api-version=2022-12-01".to_string();
-        for _ in 0..MAX_TENANT_PAGES {
-            let call = Call::new(Operation::ListTenants, Method::Get, path.clone()).arm();
-            let page: Collection<Tenant> = self.send_json(&call, reporter).await?;
-            tenants.extend(page.value);
-            match page.next_link.and_then(|link| self.arm_relative(&link)) {
-                Some(next) => path = next,
+        let first = Call::new(
+            Operation::ListTenants,
+            Method::Get,
+            "/tenants?api-version=2022-12-01",
+        )
+        .arm();
+        self.all_pages(first, reporter).await
+    }
+
+    /// The tenant's app registrations (the fields a picker shows), following `@odata.nextLink`.
+    pub async fn list_applications(
+        &self,
+        reporter: &Reporter,
+    ) -> Result<Vec<Application>, GraphError> {
+        let first = Call::new(
+            Operation::ListApps,
+            Method::Get,
+            format!("/applications?$select={APP_LIST_FIELDS}&$top=999"),
+        );
+        self.all_pages(first, reporter).await
+    }
+
+    /// Every page of a collection, each next page read from the same service as the first.
+    async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        first: Call,
+        reporter: &Reporter,
+    ) -> Result<Vec<T>, GraphError> {
+        let mut items = Vec::new();
+        let mut call = first;
+        for _ in 0..MAX_PAGES {
+            let page: Collection<T> = self.send_json(&call, reporter).await?;
+            items.extend(page.value);
+            match page.next_link.and_then(|link| self.relative(&link, &call)) {
+                Some(next) => call.path = next,
                 None => break,
             }
         }
-        Ok(tenants)
+        Ok(items)
     }
 
     /// The tenant list, or just the signed-in tenant when ARM is not available to this sign-in.
@@ -79,9 +110,16 @@ impl GraphClient {
         }
     }
 
-    fn arm_relative(&self, link: &str) -> Option<String> {
-        let base = self.config().arm_url.as_str().trim_end_matches('/');
-        link.strip_prefix(base)
+    /// A `nextLink` as a path under the base URL the call went to; a link elsewhere is not
+    /// followed (the token must not travel to another host).
+    fn relative(&self, link: &str, call: &Call) -> Option<String> {
+        let config = self.config();
+        let base = if call.api == Api::Arm {
+            config.arm_url.as_str()
+        } else {
+            config.graph_url.as_str()
+        };
+        link.strip_prefix(base.trim_end_matches('/'))
             .filter(|rest| rest.starts_with('/'))
             .map(str::to_string)
     }

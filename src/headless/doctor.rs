@@ -103,23 +103,10 @@ async fn apply(
     wants: Wants,
     verbose: bool,
 ) -> Result<Inspection, HeadlessError> {
-    let selector = doctor::Selector::AppId(inspection.application.app_id.clone());
-    let (repaired, reread) = with_progress(verbose, async |r| {
-        let repaired = run::repair(client, &inspection.application, steps, r).await;
-        let reread = match &repaired {
-            Ok(_) => Some(doctor::inspect(client, &selector, r).await),
-            Err(_) => None,
-        };
-        (repaired, reread)
+    let mut after = with_progress(verbose, async |r| {
+        run::mend(client, inspection, steps, r).await
     })
-    .await;
-    let repaired = repaired?;
-    let mut after = reread
-        .ok_or_else(|| HeadlessError::Usage("the fix stopped before the re-read".into()))??;
-    // A service principal made a moment ago may not be listed yet.
-    if after.context.service_principal.is_none() {
-        after.context.service_principal = repaired.created_service_principal;
-    }
+    .await?;
     after.context.wants = wants;
     Ok(after)
 }

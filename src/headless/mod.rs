@@ -58,6 +58,15 @@ impl From<RunError> for HeadlessError {
     }
 }
 
+impl From<crate::run::MendError> for HeadlessError {
+    fn from(error: crate::run::MendError) -> Self {
+        match error {
+            crate::run::MendError::Send(error) => error.into(),
+            crate::run::MendError::Reread(error) => error.into(),
+        }
+    }
+}
+
 impl HeadlessError {
     /// 2 for input the user must change, 1 for everything that went wrong on the way.
     pub fn exit_code(&self) -> u8 {

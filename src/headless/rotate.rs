@@ -17,9 +17,6 @@ use serde_json::json;
 use std::path::Path;
 use time::OffsetDateTime;
 
-/// The journal of a rotation is keyed by the app, so a re-run finds what a crash left.
-const JOURNAL_PROFILE: &str = "rotate-secret";
-
 pub async fn rotate_secret(
     args: &RotateArgs,
     endpoints: &Endpoints,
@@ -34,15 +31,11 @@ pub async fn rotate_secret(
         doctor::read_application(&client, &selector, r).await
     })
     .await?;
-    let mut journal = match Journal::default_dir() {
-        Some(dir) => Journal::open(
-            &dir,
-            sign_in.tenant.as_deref(),
-            &format!("rotate {}", app.app_id),
-            JOURNAL_PROFILE,
-        )?,
-        None => Journal::in_memory(),
-    };
+    let mut journal = run::rotation_journal(
+        Journal::default_dir().as_deref(),
+        sign_in.tenant.as_deref(),
+        &app.app_id,
+    )?;
     let removal = match (&args.remove, args.remove_expired) {
         (Some(key), _) => Removal::Key(key.clone()),
         (None, true) => Removal::Expired,

@@ -24,10 +24,10 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 pub use consent::{ConsentResult, ConsentStatus};
-pub use repair::{RepairOutcome, repair};
+pub use repair::{MendError, RepairOutcome, mend, repair};
 pub use rotate::{
     Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_handed_over,
-    withdraw_rotation,
+    rotation_journal, withdraw_rotation,
 };
 pub use secret::SecretRequest;
 

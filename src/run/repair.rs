@@ -3,7 +3,9 @@
 
 use super::consent::service_principal;
 use super::{RunError, failed};
-use crate::doctor::{FixStep, SERVICE_PRINCIPAL_PLACEHOLDER};
+use crate::doctor::{
+    self, FixStep, InspectError, Inspection, SERVICE_PRINCIPAL_PLACEHOLDER, Selector,
+};
 use crate::graph::models::{Application, ServicePrincipal};
 use crate::graph::{Call, GraphClient};
 use crate::progress::{Operation, Reporter};
@@ -65,6 +67,32 @@ pub async fn repair(
         created_service_principal: created?,
         requests_sent: steps.len(),
     })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MendError {
+    #[error(transparent)]
+    Send(#[from] RunError),
+    #[error(transparent)]
+    Reread(#[from] InspectError),
+}
+
+/// Sends the fix, then reads the app again for a fresh audit.
+pub async fn mend(
+    client: &GraphClient,
+    inspection: &Inspection,
+    steps: &[FixStep],
+    reporter: &Reporter,
+) -> Result<Inspection, MendError> {
+    let app = &inspection.application;
+    let repaired = repair(client, app, steps, reporter).await?;
+    let mut after = doctor::inspect(client, &Selector::AppId(app.app_id.clone()), reporter).await?;
+    // A service principal made a moment ago may not be listed yet.
+    if after.context.service_principal.is_none() {
+        after.context.service_principal = repaired.created_service_principal;
+    }
+    after.context.wants = inspection.context.wants.clone();
+    Ok(after)
 }
 
 /// Every fix request is safe to repeat: PATCHes set values, and a repeated POST meets a

@@ -12,6 +12,19 @@ use crate::journal::{Journal, JournalError, SecretState};
 use crate::progress::{Event, Operation, Reporter};
 use time::OffsetDateTime;
 
+/// The journal of a rotation, keyed by the app, so a re-run (from the command line or the
+/// wizard) finds what a crash left; in memory where there is no state directory.
+pub fn rotation_journal(
+    dir: Option<&std::path::Path>,
+    tenant: Option<&str>,
+    app_id: &str,
+) -> Result<Journal, JournalError> {
+    match dir {
+        Some(dir) => Journal::open(dir, tenant, &format!("rotate {app_id}"), "rotate-secret"),
+        None => Ok(Journal::in_memory()),
+    }
+}
+
 /// Which old secrets to remove.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Removal {

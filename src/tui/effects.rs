@@ -9,12 +9,15 @@ use super::msg::{
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
+use crate::doctor::{self, FixStep, InspectError, Inspection, Selector};
 use crate::graph::GraphClient;
+use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
 use crate::plan::Plan;
+use crate::plan::add_months;
 use crate::progress::{Event, Reporter};
-use crate::run::{self, ConsentStatus, Outcome};
+use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, Rotation, SecretRequest};
 use crate::secret::SecretString;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -42,6 +45,28 @@ pub enum Effect {
     Run(Box<Plan>),
     /// The user confirmed saving the secret: the journal stops offering to replace it.
     SecretSaved,
+    ListApps {
+        tenant: String,
+    },
+    /// Reads an app and what hangs off it for the audit.
+    Inspect {
+        tenant: String,
+        app_id: String,
+    },
+    /// Sends a fix, then reads the app again.
+    Repair {
+        tenant: String,
+        inspection: Box<Inspection>,
+        steps: Vec<FixStep>,
+    },
+    /// Adds a secret to an existing app, removing the old one named; sent again after a
+    /// failure, it continues with the same journal.
+    Rotate {
+        tenant: String,
+        app: Box<Application>,
+        removal: Removal,
+        months: u32,
+    },
     Copy {
         what: CopyTarget,
         text: SecretString,
@@ -68,8 +93,13 @@ pub struct Connection {
 #[derive(Default)]
 struct RunState {
     journal: Option<Journal>,
-    /// The outcome with its secret moved out to the screen; kept to mark the hand-over.
-    outcome: Option<Outcome>,
+    /// What issued the secret now on screen (its value moved out); kept to mark the hand-over.
+    issued: Option<Issued>,
+}
+
+enum Issued {
+    Created(Outcome),
+    Rotated(Rotation),
 }
 
 pub struct Effects {
@@ -119,6 +149,19 @@ impl Effects {
             Effect::RefreshCatalog { tenant, resources } => self.refresh_catalog(tenant, resources),
             Effect::Run(plan) => self.execute(*plan),
             Effect::SecretSaved => self.mark_handed_over(),
+            Effect::ListApps { tenant } => self.list_apps(tenant),
+            Effect::Inspect { tenant, app_id } => self.inspect(tenant, app_id),
+            Effect::Repair {
+                tenant,
+                inspection,
+                steps,
+            } => self.repair(tenant, *inspection, steps),
+            Effect::Rotate {
+                tenant,
+                app,
+                removal,
+                months,
+            } => self.rotate(tenant, *app, removal, months),
             Effect::Copy { what, text } => self.copy(what, text),
             Effect::ClearClipboard => self.clear_clipboard(),
             Effect::WriteSummary { file_name, text } => self.write_summary(file_name, text),
@@ -267,11 +310,7 @@ impl Effects {
                     let mut state = state.lock().await;
                     run_plan(&client, &plan, &mut state, journal_dir, &reporter).await
                 }
-                Err(why) => Err(RunFailure {
-                    message: why,
-                    code: None,
-                    request_id: None,
-                }),
+                Err(why) => Err(RunFailure::plain(why)),
             };
             let _ = messages.send(Msg::RunFinished(result));
         });
@@ -281,12 +320,95 @@ impl Effects {
         let state = Arc::clone(&self.run_state);
         tokio::spawn(async move {
             let mut state = state.lock().await;
-            let RunState { journal, outcome } = &mut *state;
-            if let (Some(journal), Some(outcome)) = (journal.as_mut(), outcome.as_ref())
-                && let Err(error) = run::handed_over(journal, outcome)
-            {
+            let RunState { journal, issued } = &mut *state;
+            let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
+                return;
+            };
+            let recorded = match issued {
+                Issued::Created(outcome) => run::handed_over(journal, outcome),
+                Issued::Rotated(rotation) => run::rotation_handed_over(journal, rotation),
+            };
+            if let Err(error) = recorded {
                 tracing::warn!(%error, "cannot record the secret hand-over");
             }
+        });
+    }
+
+    /// The chosen tenant's client, or why there is none.
+    fn tenant_client(&self, tenant: String) -> Result<GraphClient, RunFailure> {
+        self.client()
+            .map(|c| c.for_tenant(Some(tenant)))
+            .map_err(RunFailure::plain)
+    }
+
+    fn list_apps(&self, tenant: String) {
+        let client = self.tenant_client(tenant);
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => client
+                    .list_applications(&reporter)
+                    .await
+                    .map_err(|e| e.advice()),
+                Err(failure) => Err(failure.message),
+            };
+            let _ = messages.send(Msg::Apps(result));
+        });
+    }
+
+    fn inspect(&self, tenant: String, app_id: String) {
+        let client = self.tenant_client(tenant);
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => read_app(&client, &app_id, &reporter).await,
+                Err(failure) => Err(failure),
+            };
+            let _ = messages.send(Msg::Inspected(result));
+        });
+    }
+
+    fn repair(&self, tenant: String, inspection: Inspection, steps: Vec<FixStep>) {
+        let client = self.tenant_client(tenant);
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => run::mend(&client, &inspection, &steps, &reporter)
+                    .await
+                    .map(Box::new)
+                    .map_err(|error| match error {
+                        MendError::Send(error) => RunFailure::of(&error),
+                        MendError::Reread(error) => inspect_failure(&error),
+                    }),
+                Err(failure) => Err(failure),
+            };
+            let _ = messages.send(Msg::Repaired(result));
+        });
+    }
+
+    fn rotate(&self, tenant: String, app: Application, removal: Removal, months: u32) {
+        let client = self.tenant_client(tenant.clone());
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        let state = Arc::clone(&self.run_state);
+        let journal_dir = self.connection.journal_dir.clone();
+        tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => {
+                    let mut state = state.lock().await;
+                    let choice = RotationChoice {
+                        tenant,
+                        removal,
+                        months,
+                    };
+                    rotate_secret(&client, &app, &choice, &mut state, journal_dir, &reporter).await
+                }
+                Err(failure) => Err(failure),
+            };
+            let _ = messages.send(Msg::Rotated(result));
         });
     }
 
@@ -404,15 +526,87 @@ async fn run_plan(
                     end_date_time: outcome.secret.end_date_time.clone(),
                 },
             };
-            state.outcome = Some(outcome);
+            state.issued = Some(Issued::Created(outcome));
             Ok(Box::new(created))
         }
-        Err(error) => Err(RunFailure {
-            message: error.to_string(),
-            code: error.code().map(str::to_string),
-            request_id: error.request_id().map(str::to_string),
-        }),
+        Err(error) => Err(RunFailure::of(&error)),
     }
+}
+
+async fn read_app(
+    client: &GraphClient,
+    app_id: &str,
+    reporter: &Reporter,
+) -> Result<Box<Inspection>, RunFailure> {
+    doctor::inspect(client, &Selector::AppId(app_id.to_string()), reporter)
+        .await
+        .map(Box::new)
+        .map_err(|error| inspect_failure(&error))
+}
+
+fn inspect_failure(error: &InspectError) -> RunFailure {
+    RunFailure {
+        message: error.to_string(),
+        code: None,
+        request_id: error.request_id().map(str::to_string),
+    }
+}
+
+/// The rotation the user chose on the New secret step.
+struct RotationChoice {
+    tenant: String,
+    removal: Removal,
+    months: u32,
+}
+
+async fn rotate_secret(
+    client: &GraphClient,
+    app: &Application,
+    choice: &RotationChoice,
+    state: &mut RunState,
+    journal_dir: Option<PathBuf>,
+    reporter: &Reporter,
+) -> Result<Box<Created>, RunFailure> {
+    // A journal left by another app's rotation (the user went back and chose again) is not this one's.
+    if state
+        .journal
+        .as_ref()
+        .is_some_and(|j| j.entry().app_id.as_deref() != Some(app.app_id.as_str()))
+    {
+        state.journal = None;
+    }
+    let journal = match &mut state.journal {
+        Some(journal) => journal,
+        slot => slot.insert(
+            run::rotation_journal(journal_dir.as_deref(), Some(&choice.tenant), &app.app_id)
+                .map_err(|e| RunFailure::plain(e.to_string()))?,
+        ),
+    };
+    let now = OffsetDateTime::now_utc();
+    let request = SecretRequest {
+        description: "appreg".into(),
+        end: add_months(now, choice.months),
+    };
+    let plan = run::plan_rotation(app, &choice.removal, request, &journal.entry().secret, now)
+        .map_err(|e| RunFailure::plain(e.to_string()))?;
+    let mut rotation = run::rotate(client, &plan, journal, reporter)
+        .await
+        .map_err(|e| RunFailure::of(&e))?;
+    let value = std::mem::replace(&mut rotation.secret.value, SecretString::new(String::new()));
+    let created = Created {
+        tenant_id: choice.tenant.clone(),
+        object_id: rotation.object_id.clone(),
+        app_id: rotation.app_id.clone(),
+        display_name: rotation.display_name.clone(),
+        consent: String::new(),
+        secret: IssuedSecret {
+            value,
+            hint: rotation.secret.hint.clone().unwrap_or_default(),
+            end_date_time: rotation.secret.end_date_time.clone(),
+        },
+    };
+    state.issued = Some(Issued::Rotated(rotation));
+    Ok(Box::new(created))
 }
 
 fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure> {
@@ -423,11 +617,7 @@ fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure
             &plan.display_name,
             &plan.profile_id,
         )
-        .map_err(|e| RunFailure {
-            message: e.to_string(),
-            code: None,
-            request_id: None,
-        }),
+        .map_err(|e| RunFailure::plain(e.to_string())),
         None => Ok(Journal::in_memory()),
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
-use crate::graph::models::ServicePrincipal;
+use crate::doctor::Inspection;
+use crate::graph::models::{Application, ServicePrincipal};
 use crate::progress::Event;
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
@@ -35,6 +36,14 @@ pub enum Msg {
     TenantPermissions(Box<ServicePrincipal>),
     Progress(Event),
     RunFinished(Result<Box<Created>, RunFailure>),
+    /// The chosen tenant's app registrations.
+    Apps(Result<Vec<Application>, String>),
+    /// The chosen app and what hangs off it, read for the audit.
+    Inspected(Result<Box<Inspection>, RunFailure>),
+    /// The fix was sent and the app read again.
+    Repaired(Result<Box<Inspection>, RunFailure>),
+    /// A new secret on the chosen app.
+    Rotated(Result<Box<Created>, RunFailure>),
     Copied {
         what: CopyTarget,
         outcome: Copied,
@@ -93,7 +102,8 @@ impl TenantChoice {
     }
 }
 
-/// What the run created; the secret is here once and moves into the reveal screen.
+/// What the run created (or a rotation added); the secret is here once and moves into the
+/// reveal screen.
 #[derive(Debug)]
 pub struct Created {
     pub tenant_id: String,
@@ -119,6 +129,25 @@ pub struct RunFailure {
     /// Graph's error code, when Graph gave one.
     pub code: Option<String>,
     pub request_id: Option<String>,
+}
+
+impl RunFailure {
+    /// A failure with no Graph error behind it (no sign-in, a journal that cannot be opened).
+    pub fn plain(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: None,
+            request_id: None,
+        }
+    }
+
+    pub fn of(error: &crate::run::RunError) -> Self {
+        Self {
+            message: error.to_string(),
+            code: error.code().map(str::to_string),
+            request_id: error.request_id().map(str::to_string),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,21 @@
 //! Every step drawn at 80×24 and 120×40 with fixed data and a fake secret, compared with the
 //! reviewed snapshots under `src/tui/snapshots/`.
 
-use super::model::{CreatePhase, Model, OpRow, OpState, Registered, SignInPhase, Step, TenantLoad};
+use super::model::{
+    CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, Registered, SignInPhase, Step, Task,
+    TenantLoad,
+};
 use super::msg::{DeviceCode, RunFailure, TenantChoice};
 use super::view;
 use crate::clipboard::Copied;
+use crate::doctor::{AuditContext, Inspection};
+use crate::graph::models::Application;
 use crate::plan::requests::Method;
 use crate::progress::{Event, Operation};
 use crate::secret::SecretString;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use serde_json::json;
 use std::time::Duration;
 use time::macros::datetime;
 
@@ -27,6 +33,9 @@ pub fn fixture_model(step: Step) -> Model {
         size: (80, 24),
     });
     model.step = step;
+    if matches!(step, Step::Apps | Step::Findings | Step::Rotate) {
+        model.task = Task::Check;
+    }
     if step == Step::Platform {
         return model;
     }
@@ -66,6 +75,10 @@ pub fn fixture_model(step: Step) -> Model {
         return model;
     }
     model.tenant.chosen = Some(tenants[0].clone());
+    if model.task == Task::Check {
+        check_fixture(&mut model);
+        return model;
+    }
     model.registration.name.set("Acme Mail");
     if step == Step::Registration {
         return model;
@@ -110,6 +123,64 @@ pub fn fixture_model(step: Step) -> Model {
     }
     model.reveal.acknowledged = true;
     model
+}
+
+/// Support mode: the tenant's apps, then a half-broken Nylas app audited.
+fn check_fixture(model: &mut Model) {
+    let app = |name: &str, app_id: &str, tags: &[&str]| -> Application {
+        serde_json::from_value(json!({
+            "id": "0b1ec700-de30-4000-8000-00000000a001",
+            "appId": app_id,
+            "displayName": name,
+            "tags": tags,
+        }))
+        .expect("an app")
+    };
+    model.apps.load = Load::Loaded(vec![
+        app(
+            "Acme Nylas (legacy)",
+            "1e9ac700-de30-4000-8000-00000000a001",
+            &[],
+        ),
+        app(
+            "Acme Mail",
+            "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
+            &["appreg-profile:nylas-v3"],
+        ),
+    ]);
+    if model.step == Step::Apps {
+        return;
+    }
+    let application: Application = serde_json::from_value(json!({
+        "id": "0b1ec700-de30-4000-8000-00000000a001",
+        "appId": "1e9ac700-de30-4000-8000-00000000a001",
+        "displayName": "Acme Nylas (legacy)",
+        "signInAudience": "AzureADMultipleOrgs",
+        "web": {"redirectUris": ["https://api.nylas.com/oauth/callback"]},
+        "spa": {"redirectUris": ["https://api.us.nylas.com/v3/connect/callback"]},
+        "requiredResourceAccess": [],
+        "passwordCredentials": [
+            {"keyId": "6e1f0000-de30-4000-8000-00000000a001", "displayName": "nylas-2024", "endDateTime": "2026-10-15T00:00:00Z"},
+            {"keyId": "6e1f0000-de30-4000-8000-00000000b002", "displayName": "prod", "endDateTime": "2027-03-01T00:00:00Z"}
+        ],
+    }))
+    .expect("an app");
+    let inspection = Inspection {
+        application,
+        context: AuditContext {
+            tenant_id: model.tenant_id(),
+            ..AuditContext::default()
+        },
+    };
+    model.findings.findings = crate::doctor::audit(
+        &inspection.application,
+        &inspection.context,
+        model.profile(),
+        &model.catalog,
+        model.now,
+    );
+    model.findings.inspection = Some(Box::new(inspection));
+    model.findings.phase = FindingsPhase::Audited;
 }
 
 fn done(op: Operation, method: Method, path: &str, status: u16, ms: u64, id: &str) -> Event {
@@ -258,6 +329,14 @@ fn overlays_reveal_and_a_tiny_terminal() {
 
         let mut model = fixture_model(Step::Platform);
         insta::assert_snapshot!("too_small_60x20", render(&mut model, 60, 20));
+
+        let mut model = fixture_model(Step::Findings);
+        model.findings.phase = FindingsPhase::ConfirmingFix;
+        insta::assert_snapshot!("findings_fix_80x24", render(&mut model, 80, 24));
+
+        let mut model = fixture_model(Step::Platform);
+        model.task = Task::Check;
+        insta::assert_snapshot!("platform_check_80x24", render(&mut model, 80, 24));
     });
 }
 

@@ -5,12 +5,14 @@ mod permission_rows;
 mod status;
 mod steps;
 mod summary;
+mod support;
 mod text_input;
 
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::SECRET_PLACEHOLDER;
+pub use support::*;
 pub use text_input::TextInput;
 
 use crate::catalog::Catalog;
@@ -19,6 +21,7 @@ use crate::profile::Profile;
 use std::time::Duration;
 use time::{Date, OffsetDateTime};
 
+/// Every screen, in the order both tasks pass them (so `<` means "earlier" in either).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
     Platform,
@@ -30,12 +33,40 @@ pub enum Step {
     Secret,
     Review,
     Create,
+    Apps,
+    Findings,
+    Rotate,
     Reveal,
     Done,
 }
 
+const REGISTER_STEPS: [Step; 11] = [
+    Step::Platform,
+    Step::SignIn,
+    Step::Tenant,
+    Step::Registration,
+    Step::RedirectUris,
+    Step::Permissions,
+    Step::Secret,
+    Step::Review,
+    Step::Create,
+    Step::Reveal,
+    Step::Done,
+];
+
+const CHECK_STEPS: [Step; 8] = [
+    Step::Platform,
+    Step::SignIn,
+    Step::Tenant,
+    Step::Apps,
+    Step::Findings,
+    Step::Rotate,
+    Step::Reveal,
+    Step::Done,
+];
+
 impl Step {
-    pub const ALL: [Step; 11] = [
+    pub const ALL: [Step; 14] = [
         Step::Platform,
         Step::SignIn,
         Step::Tenant,
@@ -45,6 +76,9 @@ impl Step {
         Step::Secret,
         Step::Review,
         Step::Create,
+        Step::Apps,
+        Step::Findings,
+        Step::Rotate,
         Step::Reveal,
         Step::Done,
     ];
@@ -60,24 +94,20 @@ impl Step {
             Step::Secret => "Client secret",
             Step::Review => "Review",
             Step::Create => "Create",
+            Step::Apps => "App",
+            Step::Findings => "Findings",
+            Step::Rotate => "New secret",
             Step::Reveal => "Copy the secret",
             Step::Done => "Done",
         }
     }
+}
 
-    pub fn number(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
-    }
-
-    pub fn next(self) -> Step {
-        Step::ALL.get(self.number()).copied().unwrap_or(Step::Done)
-    }
-
-    /// The step Esc returns to; none once the app exists.
-    pub fn back(self) -> Option<Step> {
+impl Task {
+    pub fn steps(self) -> &'static [Step] {
         match self {
-            Step::Platform | Step::Create | Step::Reveal | Step::Done => None,
-            _ => Step::ALL.get(self.number() - 2).copied(),
+            Task::Register => &REGISTER_STEPS,
+            Task::Check => &CHECK_STEPS,
         }
     }
 }
@@ -106,6 +136,7 @@ const COUNTDOWN_TICK: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 pub struct Model {
+    pub task: Task,
     pub demo: bool,
     pub monochrome: bool,
     /// Seconds the secret stays on the clipboard, shown on the reveal screen.
@@ -130,6 +161,9 @@ pub struct Model {
     pub create: CreateStep,
     pub reveal: RevealStep,
     pub done: DoneStep,
+    pub apps: AppsStep,
+    pub findings: FindingsStep,
+    pub rotate: RotateStep,
     pub status: StatusLog,
     pub overlay: Option<Overlay>,
     pub quit: bool,
@@ -154,6 +188,7 @@ impl Model {
         let permissions = PermissionStep::for_profile(first);
         let secret = SecretStep::for_profile(first);
         Self {
+            task: Task::default(),
             demo: setup.demo,
             monochrome: setup.monochrome,
             clipboard_clear_after: setup.clipboard_clear_after,
@@ -177,11 +212,46 @@ impl Model {
             create: CreateStep::default(),
             reveal: RevealStep::default(),
             done: DoneStep::default(),
+            apps: AppsStep::default(),
+            findings: FindingsStep::default(),
+            rotate: RotateStep::default(),
             status: StatusLog::default(),
             overlay: None,
             quit: false,
             profiles,
         }
+    }
+
+    /// The current task's steps, in order.
+    pub fn steps(&self) -> &'static [Step] {
+        self.task.steps()
+    }
+
+    /// 1-based position of the current step in its task.
+    pub fn step_number(&self) -> usize {
+        self.steps()
+            .iter()
+            .position(|s| *s == self.step)
+            .map_or(1, |i| i + 1)
+    }
+
+    /// The step Esc returns to: none on the first, and none once something was sent that a
+    /// step back would not undo (the app exists, a fix or a new secret is under way).
+    pub fn back_step(&self) -> Option<Step> {
+        let busy = match self.step {
+            Step::Platform | Step::Create | Step::Reveal | Step::Done => true,
+            Step::Findings => matches!(
+                self.findings.phase,
+                FindingsPhase::Fixing | FindingsPhase::ConfirmingFix
+            ),
+            Step::Rotate => self.rotate.phase == RotatePhase::Running,
+            _ => false,
+        };
+        if busy {
+            return None;
+        }
+        let index = self.steps().iter().position(|s| *s == self.step)?;
+        index.checked_sub(1).map(|i| self.steps()[i])
     }
 
     /// The platform the later steps are filled from.
@@ -289,15 +359,37 @@ impl Model {
                 Step::Create if matches!(self.create.phase, CreatePhase::Failed(_)) => {
                     StepStatus::Failed
                 }
+                Step::Findings if matches!(self.findings.phase, FindingsPhase::Failed(_)) => {
+                    StepStatus::Failed
+                }
+                Step::Rotate if matches!(self.rotate.phase, RotatePhase::Failed(_)) => {
+                    StepStatus::Failed
+                }
                 _ if self.step_is_working() => StepStatus::Running,
                 _ => StepStatus::Current,
             };
         }
-        if step < self.step {
+        if step < self.step && !self.skipped(step) {
             StepStatus::Done
         } else {
             StepStatus::Pending
         }
+    }
+
+    /// Support mode may finish without a new secret: its steps were passed, not done.
+    fn skipped(&self, step: Step) -> bool {
+        matches!(step, Step::Rotate | Step::Reveal) && self.reveal.end_date_time.is_empty()
+    }
+
+    /// The step after `step` in the current task.
+    pub fn step_after(&self, step: Step) -> Step {
+        let steps = self.steps();
+        steps
+            .iter()
+            .position(|s| *s == step)
+            .and_then(|i| steps.get(i + 1))
+            .copied()
+            .unwrap_or(Step::Done)
     }
 
     fn step_is_working(&self) -> bool {
@@ -308,6 +400,12 @@ impl Model {
             ),
             Step::Tenant => self.tenant.load == TenantLoad::Loading,
             Step::Create => self.create.phase == CreatePhase::Running,
+            Step::Apps => matches!(self.apps.load, Load::Loading),
+            Step::Findings => matches!(
+                self.findings.phase,
+                FindingsPhase::Reading | FindingsPhase::Fixing
+            ),
+            Step::Rotate => self.rotate.phase == RotatePhase::Running,
             _ => false,
         }
     }
@@ -318,6 +416,8 @@ impl Model {
             self.sign_in.phase,
             SignInPhase::Waiting | SignInPhase::DeviceCode { .. }
         ) || (self.step == Step::Create && self.create.phase == CreatePhase::Running)
+            || (self.step == Step::Findings && self.findings.phase == FindingsPhase::Fixing)
+            || (self.step == Step::Rotate && self.rotate.phase == RotatePhase::Running)
     }
 
     pub fn secret_unacknowledged(&self) -> bool {

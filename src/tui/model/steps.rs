@@ -1,6 +1,7 @@
 //! The state each step keeps while the user is on it, and keeps when the user goes back.
 
 use super::permission_rows::AddedPermission;
+use super::support::Load;
 use super::text_input::TextInput;
 use crate::clipboard::{Cleared, Copied};
 use crate::profile::Profile;
@@ -49,12 +50,7 @@ impl Default for SignInStep {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TenantLoad {
-    Loading,
-    Loaded(Vec<TenantChoice>),
-    Failed(String),
-}
+pub type TenantLoad = Load<Vec<TenantChoice>>;
 
 #[derive(Debug)]
 pub struct TenantStep {

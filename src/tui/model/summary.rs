@@ -1,8 +1,12 @@
 //! The closing summary: what was registered and what to do next. The Done screen draws it and
 //! `w` writes it; neither ever includes the secret's value.
 
-use super::Model;
+use super::{Model, Task};
 use crate::catalog::MICROSOFT_GRAPH;
+use crate::doctor::Tally;
+use crate::doctor::secrets::{describe, is_expired};
+use crate::graph::models::PasswordCredential;
+use crate::run::Removal;
 
 /// Where `{client_secret}` stands in the next step: the secret is never written out.
 pub const SECRET_PLACEHOLDER: &str = "<client secret>";
@@ -10,6 +14,32 @@ pub const SECRET_PLACEHOLDER: &str = "<client secret>";
 impl Model {
     /// Label and value pairs, in the portal's words.
     pub fn summary(&self) -> Vec<(&'static str, String)> {
+        match self.task {
+            Task::Register => self.registration_summary(),
+            Task::Check => self.check_summary(),
+        }
+    }
+
+    fn check_summary(&self) -> Vec<(&'static str, String)> {
+        let done = &self.done.registered;
+        let mut lines = vec![
+            ("Display name", done.display_name.clone()),
+            ("Application (client) ID", done.app_id.clone()),
+            ("Directory (tenant) ID", done.tenant_id.clone()),
+            ("Object ID", done.object_id.clone()),
+            ("Checked against", self.profile().name.clone()),
+            ("Findings", Tally::of(&self.findings.findings).to_string()),
+        ];
+        if let Some(end) = &done.secret_end {
+            lines.push(("New client secret expires", end.clone()));
+            for old in self.old_secrets() {
+                lines.push(("Old client secret", describe(old, self.now)));
+            }
+        }
+        lines
+    }
+
+    fn registration_summary(&self) -> Vec<(&'static str, String)> {
         let done = &self.done.registered;
         let mut lines = vec![
             ("Display name", done.display_name.clone()),
@@ -60,8 +90,54 @@ impl Model {
         ))
     }
 
-    /// The platform's next step with the ids filled in; the secret stays a placeholder.
+    /// The platform's next step with the ids filled in; the secret stays a placeholder. After a
+    /// rotation, also how to retire the old secret once the platform has the new one.
     pub fn next_step(&self) -> String {
+        let platform = self.platform_step();
+        let done = &self.done.registered;
+        match (self.task, &done.secret_end) {
+            (Task::Register, _) => platform,
+            (Task::Check, None) => format!(
+                "Re-check any time: appreg doctor --app-id {} --profile {}",
+                done.app_id,
+                self.profile().id
+            ),
+            (Task::Check, Some(_)) => {
+                let mut text = format!(
+                    "{platform}\nOnce sign-ins work with the new secret, remove the old one:"
+                );
+                for old in self.old_secrets() {
+                    text.push_str(&format!(
+                        "\n  appreg rotate-secret --app-id {} --remove {}",
+                        done.app_id, old.key_id
+                    ));
+                }
+                text
+            }
+        }
+    }
+
+    /// The secrets the app held before the new one that the rotation left on it.
+    fn old_secrets(&self) -> Vec<&PasswordCredential> {
+        let removal = self
+            .removals()
+            .get(self.rotate.removal)
+            .cloned()
+            .unwrap_or_default();
+        let Some(app) = self.findings.application() else {
+            return Vec::new();
+        };
+        app.password_credentials
+            .iter()
+            .filter(|c| match &removal {
+                Removal::Nothing => true,
+                Removal::Key(key) => &c.key_id != key,
+                Removal::Expired => !is_expired(c, self.now),
+            })
+            .collect()
+    }
+
+    fn platform_step(&self) -> String {
         let scopes = self
             .plan()
             .map(|(plan, _)| plan.delegated_scopes(MICROSOFT_GRAPH).replace(' ', ","))
@@ -82,8 +158,12 @@ impl Model {
             .map(|(label, _)| label.len())
             .max()
             .unwrap_or(0);
+        let what = match self.task {
+            Task::Register => "registered",
+            Task::Check => "checked",
+        };
         let mut text = format!(
-            "appreg: {} registered for {}\n\n",
+            "appreg: {} {what} for {}\n\n",
             self.done.registered.display_name,
             self.profile().name
         );

@@ -1,14 +1,17 @@
 //! `update(model, msg) -> effects`: the only place the wizard's state changes. Pure: no I/O, no
 //! clock; whatever needs the outside world comes back as an [`Effect`].
 
+mod apps;
 mod create;
 mod done;
+mod findings;
 mod permissions;
 mod platform;
 mod redirects;
 mod registration;
 mod reveal;
 mod review;
+mod rotate;
 mod secret;
 mod sign_in;
 mod tenant;
@@ -68,6 +71,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Progress(event) => create::on_progress(model, event),
         Msg::RunFinished(result) => create::on_finished(model, result),
+        Msg::Apps(result) => apps::on_apps(model, result),
+        Msg::Inspected(result) => findings::on_inspected(model, result),
+        Msg::Repaired(result) => findings::on_repaired(model, result),
+        Msg::Rotated(result) => rotate::on_rotated(model, result),
         Msg::Copied { what, outcome } => reveal::on_copied(model, what, outcome),
         Msg::ClipboardClearDue => vec![Effect::ClearClipboard],
         Msg::ClipboardCleared(cleared) => {
@@ -154,7 +161,7 @@ fn quit(model: &mut Model) -> Vec<Effect> {
 }
 
 pub fn go_back(model: &mut Model) {
-    if let Some(previous) = model.step.back() {
+    if let Some(previous) = model.back_step() {
         model.step = previous;
     }
 }
@@ -170,6 +177,9 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
         Step::Secret => secret::on_key(model, key),
         Step::Review => review::on_key(model, key),
         Step::Create => create::on_key(model, key),
+        Step::Apps => apps::on_key(model, key),
+        Step::Findings => findings::on_key(model, key),
+        Step::Rotate => rotate::on_key(model, key),
         Step::Reveal => reveal::on_key(model, key),
         Step::Done => done::on_key(model, key),
     }
@@ -181,6 +191,7 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Effect> {
     }
     match model.step {
         Step::Tenant => model.tenant.filter.insert_str(text.trim()),
+        Step::Apps => model.apps.filter.insert_str(text.trim()),
         Step::Registration => registration::on_paste(model, text),
         Step::RedirectUris => redirects::on_paste(model, text),
         Step::Permissions => permissions::on_paste(model, text),
@@ -202,11 +213,14 @@ pub fn key_hints(model: &Model) -> Vec<KeyHint> {
         Step::Secret => secret::keys(model),
         Step::Review => review::keys(model),
         Step::Create => create::keys(model),
+        Step::Apps => apps::keys(model),
+        Step::Findings => findings::keys(model),
+        Step::Rotate => rotate::keys(model),
         Step::Reveal => reveal::keys(model),
         Step::Done => done::keys(model),
     };
     // Steps that give Esc its own meaning (cancel, close) list it themselves.
-    if model.step.back().is_some() && !hints.iter().any(|h| h.keys == "esc") {
+    if model.back_step().is_some() && !hints.iter().any(|h| h.keys == "esc") {
         hints.push(hint("esc", "back"));
     }
     hints.push(hint("?", "help"));
@@ -221,7 +235,7 @@ pub fn key_hints(model: &Model) -> Vec<KeyHint> {
 /// Whether letters go into a text field on this screen (then `q` and `?` are text, not keys).
 pub fn typing(model: &Model) -> bool {
     match model.step {
-        Step::Tenant => true,
+        Step::Tenant | Step::Apps => true,
         Step::Registration => registration::typing(model),
         Step::RedirectUris => redirects::typing(model),
         Step::Permissions => permissions::typing(model),

@@ -2,7 +2,7 @@
 
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::tui::effects::Effect;
-use crate::tui::model::{Model, SignInPhase, Step};
+use crate::tui::model::{Model, SignInPhase, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -10,6 +10,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         return Handled::nothing();
     }
     match key.code {
+        KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+            model.task = match model.task {
+                Task::Register => Task::Check,
+                Task::Check => Task::Register,
+            };
+            Handled::nothing()
+        }
         KeyCode::Enter => {
             model.apply_profile(model.platform.cursor);
             model.step = Step::SignIn;
@@ -25,6 +32,14 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
 }
 
-pub fn keys(_: &Model) -> Vec<KeyHint> {
-    vec![hint("↑↓", "choose"), hint("enter", "continue")]
+pub fn keys(model: &Model) -> Vec<KeyHint> {
+    let other = match model.task {
+        Task::Register => "check an existing app",
+        Task::Check => "register a new app",
+    };
+    vec![
+        hint("↑↓", "choose"),
+        hint("tab", other),
+        hint("enter", "continue"),
+    ]
 }

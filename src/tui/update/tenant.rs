@@ -2,7 +2,7 @@
 
 use super::{Handled, KeyHint, hint, move_cursor_arrows};
 use crate::tui::effects::Effect;
-use crate::tui::model::{Model, Step, TenantLoad};
+use crate::tui::model::{AppsStep, Model, Step, Task, TenantLoad};
 use crate::tui::msg::TenantChoice;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -20,12 +20,16 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             let changed = tenant.chosen.as_ref().is_none_or(|c| c.id != chosen.id);
             let id = chosen.id.clone();
             tenant.chosen = Some(chosen);
-            model.step = Step::Registration;
-            return Handled::Yes(if changed {
-                vec![refresh_catalog(model, id)]
-            } else {
-                Vec::new()
-            });
+            model.step = model.step_after(Step::Tenant);
+            let mut effects = Vec::new();
+            if changed {
+                effects.push(refresh_catalog(model, id.clone()));
+            }
+            if model.task == Task::Check {
+                model.apps = AppsStep::default();
+                effects.push(Effect::ListApps { tenant: id });
+            }
+            return Handled::Yes(effects);
         }
         _ => {}
     }

@@ -494,3 +494,212 @@ fn a_tiny_terminal_only_listens_for_quit() {
     press(&mut model, KeyCode::Enter);
     assert_eq!(model.step, Step::Platform);
 }
+
+mod support_mode {
+    use super::*;
+    use crate::doctor::Code;
+    use crate::run::Removal;
+    use crate::tui::model::{FindingsPhase, Load, RotateFocus, RotatePhase, Task};
+
+    #[test]
+    fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
+        let mut model = fixture_model(Step::Platform);
+        assert_eq!(model.steps().len(), 11);
+        press(&mut model, KeyCode::Tab);
+        assert_eq!(model.task, Task::Check);
+        assert_eq!(model.steps().len(), 8);
+        assert_eq!(model.step_after(Step::Tenant), Step::Apps);
+        press(&mut model, KeyCode::Tab);
+        assert_eq!(model.task, Task::Register);
+    }
+
+    #[test]
+    fn choosing_a_tenant_lists_its_apps_and_typing_filters_them() {
+        let mut model = fixture_model(Step::Tenant);
+        model.task = Task::Check;
+        let effects = press(&mut model, KeyCode::Enter);
+        assert_eq!(model.step, Step::Apps);
+        assert!(
+            effects.iter().any(
+                |e| matches!(e, Effect::ListApps { tenant } if tenant.starts_with("72f988bf"))
+            )
+        );
+        assert!(model.work_running() || model.apps.load == Load::Loading);
+
+        let mut model = fixture_model(Step::Apps);
+        assert_eq!(
+            model.apps.visible()[0].display_name.as_deref(),
+            Some("Acme Mail"),
+            "appreg-made first"
+        );
+        type_text(&mut model, "legacy");
+        assert_eq!(model.apps.visible().len(), 1);
+        let effects = press(&mut model, KeyCode::Enter);
+        assert_eq!(model.step, Step::Findings);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Inspect { app_id, .. }] if app_id == "1e9ac700-de30-4000-8000-00000000a001"
+        ));
+        assert_eq!(model.findings.phase, FindingsPhase::Reading);
+    }
+
+    #[test]
+    fn an_app_made_by_appreg_is_checked_against_its_own_platform() {
+        let mut model = fixture_model(Step::Apps);
+        model.platform.cursor = 1;
+        model.apply_profile(1);
+        press(&mut model, KeyCode::Enter); // "Acme Mail", tagged nylas-v3
+        assert_eq!(model.profile().id, "nylas-v3");
+    }
+
+    #[test]
+    fn a_list_that_failed_can_be_read_again() {
+        let mut model = fixture_model(Step::Apps);
+        update(
+            &mut model,
+            Msg::Apps(Err("403: needs Application.Read.All".into())),
+        );
+        assert!(matches!(model.apps.load, Load::Failed(_)));
+        let effects = press(&mut model, KeyCode::Char('r'));
+        assert!(matches!(effects.as_slice(), [Effect::ListApps { .. }]));
+    }
+
+    #[test]
+    fn the_fix_is_shown_first_and_sent_only_after_y() {
+        let mut model = fixture_model(Step::Findings);
+        assert!(
+            model
+                .findings
+                .findings
+                .iter()
+                .any(|f| f.code == Code::AudienceMismatch)
+        );
+        assert!(press(&mut model, KeyCode::Char('f')).is_empty());
+        assert_eq!(model.findings.phase, FindingsPhase::ConfirmingFix);
+        assert_eq!(
+            model.back_step(),
+            None,
+            "no going back with requests on screen"
+        );
+        // Any other key leaves the requests unsent.
+        assert!(press(&mut model, KeyCode::Char('n')).is_empty());
+        assert_eq!(model.findings.phase, FindingsPhase::Audited);
+
+        press(&mut model, KeyCode::Char('f'));
+        let effects = press(&mut model, KeyCode::Char('y'));
+        let [Effect::Repair { steps, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(steps.len(), model.fix_steps().len());
+        assert!(model.work_running(), "quitting now asks first");
+
+        let mended = model.findings.inspection.clone().unwrap();
+        let before = model.findings.findings.len();
+        update(&mut model, Msg::Repaired(Ok(mended)));
+        assert_eq!(model.findings.phase, FindingsPhase::Audited);
+        assert_eq!(
+            model.findings.fixed,
+            Some(before - model.findings.findings.len())
+        );
+    }
+
+    #[test]
+    fn a_failed_fix_shows_graphs_words_and_reads_the_app_again_on_r() {
+        let mut model = fixture_model(Step::Findings);
+        press(&mut model, KeyCode::Char('f'));
+        press(&mut model, KeyCode::Char('y'));
+        update(
+            &mut model,
+            Msg::Repaired(Err(RunFailure {
+                message: "Update the app registration failed: you need the Application Administrator role".into(),
+                code: Some("Authorization_RequestDenied".into()),
+                request_id: Some("r-1".into()),
+            })),
+        );
+        assert!(matches!(model.findings.phase, FindingsPhase::Failed(_)));
+        let effects = press(&mut model, KeyCode::Char('r'));
+        assert!(matches!(effects.as_slice(), [Effect::Inspect { .. }]));
+    }
+
+    #[test]
+    fn a_new_secret_keeps_the_old_ones_unless_one_is_chosen() {
+        let mut model = fixture_model(Step::Findings);
+        press(&mut model, KeyCode::Char('r'));
+        assert_eq!(model.step, Step::Rotate);
+        assert_eq!(model.removals()[0], Removal::Nothing);
+        press(&mut model, KeyCode::Left);
+        assert_eq!(model.rotate.months(), 12);
+        let effects = press(&mut model, KeyCode::Enter);
+        let [
+            Effect::Rotate {
+                removal, months, ..
+            },
+        ] = effects.as_slice()
+        else {
+            panic!("{effects:?}");
+        };
+        assert_eq!((removal, *months), (&Removal::Nothing, 12));
+        assert_eq!(model.rotate.phase, RotatePhase::Running);
+    }
+
+    #[test]
+    fn at_the_secret_limit_the_choice_is_explained_before_anything_is_sent() {
+        let mut model = fixture_model(Step::Rotate);
+        // Personal accounts allow two secrets; the fixture's app holds two.
+        if let Some(inspection) = model.findings.inspection.as_mut() {
+            inspection.application.sign_in_audience =
+                Some("AzureADandPersonalMicrosoftAccount".into());
+        }
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        assert!(
+            model
+                .rotate
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("2 client secrets")
+        );
+        assert_eq!(model.rotate.focus, RotateFocus::Removal);
+        press(&mut model, KeyCode::Down); // the expired ones
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Rotate {
+                removal: Removal::Expired,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn the_new_secret_is_revealed_like_create_and_done_says_how_to_retire_the_old_one() {
+        let mut model = fixture_model(Step::Rotate);
+        press(&mut model, KeyCode::Enter);
+        update(
+            &mut model,
+            Msg::Rotated(Ok(Box::new(Created {
+                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
+                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
+                display_name: "Acme Nylas (legacy)".into(),
+                consent: String::new(),
+                secret: IssuedSecret {
+                    value: SecretString::new(FAKE_SECRET.into()),
+                    hint: "FAK".into(),
+                    end_date_time: "2028-11-22T10:30:00Z".into(),
+                },
+            }))),
+        );
+        assert_eq!(model.step, Step::Reveal);
+        assert!(model.secret_unacknowledged());
+        press(&mut model, KeyCode::Enter);
+        press(&mut model, KeyCode::Char('y'));
+        assert_eq!(model.step, Step::Done);
+        let summary = model.summary_text();
+        assert!(!summary.contains(FAKE_SECRET));
+        assert!(
+            summary.contains("--remove 6e1f0000-de30-4000-8000-00000000b002"),
+            "{summary}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Small drawing helpers the step screens share.
 
 use super::theme::Theme;
+use crate::tui::msg::RunFailure;
 use ratatui::text::{Line, Span};
 
 pub fn checkbox(on: bool) -> &'static str {
@@ -101,6 +102,26 @@ pub fn heading(text: &str, focused: bool, theme: Theme) -> Line<'static> {
         theme.heading()
     };
     Line::styled(text.to_string(), style)
+}
+
+/// What failed in plain words, Graph's code and the request-id, then how to retry.
+pub fn failure_lines(failure: &RunFailure, retry: &str, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(failure.message.clone(), theme.error())];
+    if let Some(code) = &failure.code {
+        lines.push(Line::from(vec![
+            Span::styled("Graph's code: ", theme.heading()),
+            Span::raw(code.clone()),
+        ]));
+    }
+    if let Some(id) = &failure.request_id {
+        lines.push(Line::from(vec![
+            Span::styled("request-id: ", theme.heading()),
+            Span::raw(id.clone()),
+            Span::styled("  (support asks for it)", theme.dim()),
+        ]));
+    }
+    lines.push(Line::styled(retry.to_string(), theme.emphasis()));
+    lines
 }
 
 pub fn warning(text: &str, theme: Theme) -> Line<'static> {

@@ -1,6 +1,6 @@
 //! Create: one row per operation as progress events arrive; a failure in plain words.
 
-use super::common::heading;
+use super::common::{failure_lines, heading};
 use super::theme::Theme;
 use super::widgets::spinner;
 use crate::tui::model::{CreatePhase, Model, OpState};
@@ -19,6 +19,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     if create.rows.is_empty() && create.phase == CreatePhase::Running {
         lines.push(Line::raw(format!(" {} Starting…", spinner(model.frame))));
     }
+    // The operations line up in one column, as wide as the longest name.
+    let op_width = create
+        .rows
+        .iter()
+        .map(|r| r.op.to_string().chars().count())
+        .max()
+        .unwrap_or(0);
     for row in &create.rows {
         let (glyph, style, detail) = match &row.state {
             OpState::Running => (
@@ -33,29 +40,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!(" {glyph} "), style),
-            Span::raw(format!("{:34}", row.op.to_string())),
+            Span::raw(format!("{:op_width$}  ", row.op.to_string())),
             Span::styled(detail, theme.dim()),
         ]));
     }
     if let CreatePhase::Failed(failure) = &create.phase {
         lines.push(Line::default());
-        lines.push(Line::styled(failure.message.clone(), theme.error()));
-        if let Some(code) = &failure.code {
-            lines.push(Line::from(vec![
-                Span::styled("Graph's code: ", theme.heading()),
-                Span::raw(code.clone()),
-            ]));
-        }
-        if let Some(id) = &failure.request_id {
-            lines.push(Line::from(vec![
-                Span::styled("request-id: ", theme.heading()),
-                Span::raw(id.clone()),
-                Span::styled("  (support asks for it)", theme.dim()),
-            ]));
-        }
-        lines.push(Line::styled(
+        lines.extend(failure_lines(
+            failure,
             "Press r to retry: appreg continues where it stopped and never creates a second app.",
-            theme.emphasis(),
+            theme,
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

@@ -2,7 +2,7 @@
 
 use super::common::{field, heading};
 use super::theme::Theme;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -17,7 +17,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .unwrap_or(0);
     let mut lines = vec![
         heading(
-            &format!("✓ {} is ready", model.done.registered.display_name),
+            &format!(
+                "✓ {} is {}",
+                model.done.registered.display_name,
+                match model.task {
+                    Task::Register => "ready",
+                    Task::Check => "checked",
+                }
+            ),
             true,
             theme,
         ),
@@ -31,7 +38,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         format!("Next, in {}:", model.profile().name),
         theme.heading(),
     ));
-    lines.push(Line::styled(model.next_step(), theme.emphasis()));
+    lines.extend(
+        model
+            .next_step()
+            .lines()
+            .map(|l| Line::styled(l.to_string(), theme.emphasis())),
+    );
     match &model.done.written {
         Some(Ok(path)) => lines.push(Line::styled(
             format!(

@@ -1,9 +1,11 @@
 //! Drawing: a pure function of the model. Title bar, step list, the current step's body, the
 //! Graph-calls pane and the key hints; the help and quit overlays on top.
 
+mod apps;
 mod common;
 mod create;
 mod done;
+mod findings;
 mod overlay;
 mod permissions;
 mod platform;
@@ -11,6 +13,7 @@ mod redirects;
 mod registration;
 mod reveal;
 mod review;
+mod rotate;
 mod secret;
 mod sign_in;
 mod tenant;
@@ -60,6 +63,9 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Step::Secret => secret::render(frame, body, model, theme),
         Step::Review => review::render(frame, body, model, theme),
         Step::Create => create::render(frame, body, model, theme),
+        Step::Apps => apps::render(frame, body, model, theme),
+        Step::Findings => findings::render(frame, body, model, theme),
+        Step::Rotate => rotate::render(frame, body, model, theme),
         Step::Reveal => reveal::render(frame, body, model, theme),
         Step::Done => done::render(frame, body, model, theme),
     }

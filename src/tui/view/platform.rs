@@ -1,16 +1,34 @@
 //! Platform: the presets, one line each, and what the highlighted one sets up.
 
-use super::common::{heading, row, warning};
+use super::common::{heading, radio, row, warning};
 use super::theme::Theme;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let mut tasks = vec![Span::raw(" ")];
+    for task in [Task::Register, Task::Check] {
+        let chosen = task == model.task;
+        tasks.push(Span::styled(
+            format!(" {} {}  ", radio(chosen), task.label()),
+            if chosen {
+                theme.emphasis()
+            } else {
+                theme.dim()
+            },
+        ));
+    }
+    let question = match model.task {
+        Task::Register => "Which platform is the app for?",
+        Task::Check => "Which platform should the app work with?",
+    };
     let mut list = vec![
-        heading("Which platform is the app for?", true, theme),
+        Line::from(tasks),
+        Line::default(),
+        heading(question, true, theme),
         Line::default(),
     ];
     let name_width = model

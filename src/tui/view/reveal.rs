@@ -3,7 +3,7 @@
 use super::common::{heading, label_value, warning};
 use super::theme::Theme;
 use crate::clipboard::{Cleared, Copied};
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,7 +22,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(heading(
-            "The app is registered. Here is its client secret.",
+            &match model.task {
+                Task::Register => "The app is registered. Here is its client secret.".to_string(),
+                Task::Check => format!(
+                    "The new client secret of {}.",
+                    model.done.registered.display_name
+                ),
+            },
             true,
             theme,
         )),

@@ -4,7 +4,7 @@ use super::common::{heading, row, warning, window};
 use super::theme::Theme;
 use super::widgets::spinner;
 use super::widgets::text_field::TextField;
-use crate::tui::model::{Model, TenantLoad};
+use crate::tui::model::{Model, Task, TenantLoad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -55,7 +55,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(heading("Where should the app be registered?", true, theme)),
+        Paragraph::new(heading(
+            match model.task {
+                Task::Register => "Where should the app be registered?",
+                Task::Check => "Which tenant holds the app?",
+            },
+            true,
+            theme,
+        )),
         title,
     );
     filter_field.render(frame, filter, theme);

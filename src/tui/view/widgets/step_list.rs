@@ -1,7 +1,7 @@
 //! The steps down the left side, each with its status glyph, and "step n of N" under them.
 
 use super::spinner;
-use crate::tui::model::{Model, Step, StepStatus};
+use crate::tui::model::{Model, StepStatus};
 use crate::tui::view::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
-    let mut lines: Vec<Line> = Step::ALL
+    let mut lines: Vec<Line> = model
+        .steps()
         .iter()
         .map(|step| {
             let status = model.status_of(*step);
@@ -33,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .collect();
     lines.push(Line::default());
     lines.push(Line::styled(
-        format!(" step {} of {}", model.step.number(), Step::ALL.len()),
+        format!(" step {} of {}", model.step_number(), model.steps().len()),
         theme.dim(),
     ));
     let block = Block::default()

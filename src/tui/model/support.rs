@@ -1,0 +1,232 @@
+//! Support mode: the state of checking an existing app — the tenant's apps to choose from, the
+//! audit and its fix, and a new client secret.
+
+use super::steps::{LIFETIME_MONTHS, Registered};
+use super::text_input::TextInput;
+use crate::doctor::secrets::is_expired;
+use crate::doctor::{self, Finding, FixOptions, FixStep, Inspection};
+use crate::graph::models::{Application, PasswordCredential};
+use crate::run::Removal;
+use crate::tui::msg::RunFailure;
+
+/// What the wizard is for, chosen on the first screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Task {
+    #[default]
+    Register,
+    Check,
+}
+
+impl Task {
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Register => "Register a new app",
+            Task::Check => "Check an existing app",
+        }
+    }
+}
+
+/// Something read in the background: not yet there, there, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load<T> {
+    Loading,
+    Loaded(T),
+    Failed(String),
+}
+
+/// The tag `create` puts on the apps it makes, naming the platform preset.
+pub const PROFILE_TAG: &str = "appreg-profile:";
+
+#[derive(Debug)]
+pub struct AppsStep {
+    pub load: Load<Vec<Application>>,
+    pub filter: TextInput,
+    /// Index into the filtered list.
+    pub cursor: usize,
+}
+
+impl Default for AppsStep {
+    fn default() -> Self {
+        Self {
+            load: Load::Loading,
+            filter: TextInput::default(),
+            cursor: 0,
+        }
+    }
+}
+
+/// The platform preset an app was made for, from its appreg tag.
+pub fn tagged_profile(app: &Application) -> Option<&str> {
+    app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG))
+}
+
+impl AppsStep {
+    /// Apps whose name or client id contains the filter text; appreg-made ones first, then by
+    /// name.
+    pub fn visible(&self) -> Vec<&Application> {
+        let Load::Loaded(all) = &self.load else {
+            return Vec::new();
+        };
+        let wanted = self.filter.value().trim().to_lowercase();
+        let mut apps: Vec<&Application> = all
+            .iter()
+            .filter(|a| {
+                wanted.is_empty()
+                    || a.display_name
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_lowercase()
+                        .contains(&wanted)
+                    || a.app_id.to_lowercase().contains(&wanted)
+            })
+            .collect();
+        apps.sort_by_key(|a| {
+            (
+                tagged_profile(a).is_none(),
+                a.display_name.as_deref().unwrap_or_default().to_lowercase(),
+            )
+        });
+        apps
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingsPhase {
+    Reading,
+    Audited,
+    /// The fix's requests are on screen, waiting for `y`.
+    ConfirmingFix,
+    Fixing,
+    Failed(RunFailure),
+}
+
+#[derive(Debug)]
+pub struct FindingsStep {
+    pub phase: FindingsPhase,
+    pub inspection: Option<Box<Inspection>>,
+    pub findings: Vec<Finding>,
+    /// The findings before the last fix, to say what it mended.
+    pub fixed: Option<usize>,
+    pub scroll: u16,
+}
+
+impl Default for FindingsStep {
+    fn default() -> Self {
+        Self {
+            phase: FindingsPhase::Reading,
+            inspection: None,
+            findings: Vec::new(),
+            fixed: None,
+            scroll: 0,
+        }
+    }
+}
+
+impl FindingsStep {
+    pub fn application(&self) -> Option<&Application> {
+        self.inspection.as_ref().map(|i| &i.application)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateFocus {
+    Lifetime,
+    Removal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RotatePhase {
+    Choosing,
+    Running,
+    Failed(RunFailure),
+}
+
+#[derive(Debug)]
+pub struct RotateStep {
+    pub focus: RotateFocus,
+    /// Index into [`LIFETIME_MONTHS`].
+    pub lifetime: usize,
+    /// Index into [`RotateStep::removals`].
+    pub removal: usize,
+    pub phase: RotatePhase,
+    /// Why Enter did not send (the secret limit), until the choice changes.
+    pub problem: Option<String>,
+}
+
+impl Default for RotateStep {
+    fn default() -> Self {
+        Self {
+            focus: RotateFocus::Lifetime,
+            lifetime: LIFETIME_MONTHS.len() - 1,
+            removal: 0,
+            phase: RotatePhase::Choosing,
+            problem: None,
+        }
+    }
+}
+
+impl RotateStep {
+    /// What may go with the new secret: nothing (the default: the platform switches first),
+    /// the expired ones when there are any, or one named secret.
+    pub fn removals(secrets: &[PasswordCredential], any_expired: bool) -> Vec<Removal> {
+        let mut options = vec![Removal::Nothing];
+        if any_expired {
+            options.push(Removal::Expired);
+        }
+        options.extend(secrets.iter().map(|s| Removal::Key(s.key_id.clone())));
+        options
+    }
+
+    pub fn months(&self) -> u32 {
+        LIFETIME_MONTHS
+            .get(self.lifetime)
+            .copied()
+            .unwrap_or(LIFETIME_MONTHS[LIFETIME_MONTHS.len() - 1])
+    }
+}
+
+impl super::Model {
+    pub fn tenant_id(&self) -> Option<String> {
+        self.tenant.chosen.as_ref().map(|t| t.id.clone())
+    }
+
+    /// The requests that mend the findings (adding and correcting only: removals stay with the
+    /// command line's `--remove-extra`).
+    pub fn fix_steps(&self) -> Vec<FixStep> {
+        match &self.findings.inspection {
+            Some(inspection) => doctor::fix_plan(
+                &inspection.application,
+                &inspection.context,
+                &self.findings.findings,
+                FixOptions::default(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// The checked app's ids for the closing summary.
+    pub fn checked_app(&self) -> Registered {
+        let Some(app) = self.findings.application() else {
+            return Registered::default();
+        };
+        Registered {
+            tenant_id: self.tenant_id().unwrap_or_default(),
+            object_id: app.id.clone(),
+            app_id: app.app_id.clone(),
+            display_name: app.display_name.clone().unwrap_or_default(),
+            consent: String::new(),
+            secret_end: self.done.registered.secret_end.clone(),
+        }
+    }
+
+    /// The removal choices for the chosen app's secrets.
+    pub fn removals(&self) -> Vec<Removal> {
+        let secrets = self
+            .findings
+            .application()
+            .map(|a| a.password_credentials.as_slice())
+            .unwrap_or_default();
+        let any_expired = secrets.iter().any(|s| is_expired(s, self.now));
+        RotateStep::removals(secrets, any_expired)
+    }
+}

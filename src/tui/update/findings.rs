@@ -1,0 +1,118 @@
+//! Findings: the chosen app audited against the platform; `f` shows the requests that mend it
+//! and sends them after `y`, then reads and audits again; `r` goes on to a new secret.
+
+use super::{Handled, KeyHint, hint};
+use crate::doctor::{self, Inspection, Wants};
+use crate::tui::effects::Effect;
+use crate::tui::model::{FindingsPhase, Model, Step};
+use crate::tui::msg::RunFailure;
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    let phase = model.findings.phase.clone();
+    match (phase, key.code) {
+        (FindingsPhase::Audited, KeyCode::Char('f')) if !model.fix_steps().is_empty() => {
+            model.findings.phase = FindingsPhase::ConfirmingFix;
+            model.findings.scroll = 0;
+        }
+        (FindingsPhase::ConfirmingFix, KeyCode::Char('y' | 'Y')) => {
+            let (Some(tenant), Some(inspection)) =
+                (model.tenant_id(), model.findings.inspection.clone())
+            else {
+                return Handled::nothing();
+            };
+            let steps = model.fix_steps();
+            model.findings.phase = FindingsPhase::Fixing;
+            return Handled::Yes(vec![Effect::Repair {
+                tenant,
+                inspection,
+                steps,
+            }]);
+        }
+        // Anything else leaves the requests unsent.
+        (FindingsPhase::ConfirmingFix, _) => model.findings.phase = FindingsPhase::Audited,
+        (FindingsPhase::Audited, KeyCode::Char('r')) => model.step = Step::Rotate,
+        (FindingsPhase::Audited, KeyCode::Enter) => {
+            model.done.registered = model.checked_app();
+            model.step = Step::Done;
+        }
+        (FindingsPhase::Failed(_), KeyCode::Char('r')) => {
+            let (Some(tenant), Some(app_id)) = (model.tenant_id(), chosen_app_id(model)) else {
+                return Handled::nothing();
+            };
+            model.findings.phase = FindingsPhase::Reading;
+            return Handled::Yes(vec![Effect::Inspect { tenant, app_id }]);
+        }
+        (_, KeyCode::Up | KeyCode::Char('k')) => {
+            model.findings.scroll = model.findings.scroll.saturating_sub(1);
+        }
+        (_, KeyCode::Down | KeyCode::Char('j')) => {
+            model.findings.scroll = model.findings.scroll.saturating_add(1);
+        }
+        _ => return Handled::No,
+    }
+    Handled::nothing()
+}
+
+pub fn keys(model: &Model) -> Vec<KeyHint> {
+    match model.findings.phase {
+        FindingsPhase::Reading | FindingsPhase::Fixing => vec![],
+        FindingsPhase::ConfirmingFix => vec![
+            hint("y", "send these requests"),
+            hint("any other key", "not now"),
+            hint("↑↓", "scroll"),
+        ],
+        FindingsPhase::Failed(_) => vec![hint("r", "read the app again")],
+        FindingsPhase::Audited => {
+            let mut keys = vec![hint("↑↓", "scroll")];
+            if !model.fix_steps().is_empty() {
+                keys.push(hint("f", "fix"));
+            }
+            keys.push(hint("r", "new client secret"));
+            keys.push(hint("enter", "finish"));
+            keys
+        }
+    }
+}
+
+pub fn on_inspected(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) -> Vec<Effect> {
+    audited(model, result);
+    Vec::new()
+}
+
+pub fn on_repaired(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) -> Vec<Effect> {
+    let before = model.findings.findings.len();
+    audited(model, result);
+    if model.findings.phase == FindingsPhase::Audited {
+        model.findings.fixed = Some(before.saturating_sub(model.findings.findings.len()));
+    }
+    Vec::new()
+}
+
+fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
+    match result {
+        Ok(mut inspection) => {
+            // The preset's default regions are required, any other region it serves wanted.
+            inspection.context.wants = Wants::default();
+            model.findings.findings = doctor::audit(
+                &inspection.application,
+                &inspection.context,
+                model.profile(),
+                &model.catalog,
+                model.now,
+            );
+            model.findings.inspection = Some(inspection);
+            model.findings.phase = FindingsPhase::Audited;
+            model.findings.scroll = 0;
+        }
+        Err(failure) => model.findings.phase = FindingsPhase::Failed(failure),
+    }
+}
+
+fn chosen_app_id(model: &Model) -> Option<String> {
+    model
+        .apps
+        .visible()
+        .get(model.apps.cursor)
+        .map(|a| a.app_id.clone())
+}

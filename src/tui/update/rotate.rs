@@ -1,0 +1,125 @@
+//! New secret: its lifetime and which old secret (if any) goes with it. The secret limit is
+//! explained before anything is sent; the new secret is then revealed exactly like create's.
+
+use super::{Handled, KeyHint, hint, move_cursor};
+use crate::journal::SecretState;
+use crate::plan::add_months;
+use crate::run::{self, RotationError, SecretRequest};
+use crate::tui::effects::Effect;
+use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase, Step};
+use crate::tui::msg::{Created, RunFailure};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The new secret's description in the portal, as `rotate-secret` names it.
+const DESCRIPTION: &str = "appreg";
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    match (&model.rotate.phase, key.code) {
+        (RotatePhase::Running, _) => return Handled::No,
+        (RotatePhase::Failed(_), KeyCode::Char('r')) | (RotatePhase::Choosing, KeyCode::Enter) => {
+            return Handled::Yes(start(model));
+        }
+        _ => {}
+    }
+    let removals = model.removals().len();
+    let rotate = &mut model.rotate;
+    match (rotate.focus, key.code) {
+        (_, KeyCode::Tab | KeyCode::BackTab) => {
+            rotate.focus = match rotate.focus {
+                RotateFocus::Lifetime => RotateFocus::Removal,
+                RotateFocus::Removal => RotateFocus::Lifetime,
+            };
+        }
+        (RotateFocus::Lifetime, KeyCode::Left) => {
+            rotate.lifetime = rotate.lifetime.saturating_sub(1)
+        }
+        (RotateFocus::Lifetime, KeyCode::Right) => {
+            rotate.lifetime = (rotate.lifetime + 1).min(LIFETIME_MONTHS.len() - 1);
+        }
+        (RotateFocus::Lifetime, KeyCode::Down) => rotate.focus = RotateFocus::Removal,
+        (RotateFocus::Removal, KeyCode::Up) if rotate.removal == 0 => {
+            rotate.focus = RotateFocus::Lifetime;
+        }
+        (RotateFocus::Removal, _) if move_cursor(&mut rotate.removal, removals, key) => {}
+        _ => return Handled::No,
+    }
+    rotate.problem = None;
+    Handled::nothing()
+}
+
+/// Checks the choice against the app's secret limit, then sends it.
+fn start(model: &mut Model) -> Vec<Effect> {
+    let (Some(tenant), Some(app)) = (model.tenant_id(), model.findings.application().cloned())
+    else {
+        return Vec::new();
+    };
+    let removal = model
+        .removals()
+        .get(model.rotate.removal)
+        .cloned()
+        .unwrap_or_default();
+    let months = model.rotate.months();
+    let request = SecretRequest {
+        description: DESCRIPTION.into(),
+        end: add_months(model.now, months),
+    };
+    // The journal may know a secret an unfinished rotation left; the effect plans again with it.
+    match run::plan_rotation(&app, &removal, request, &SecretState::None, model.now) {
+        Err(RotationError::AtLimit { count, .. }) => {
+            model.rotate.problem = Some(format!(
+                "The app already holds {count} client secrets, the most its account types allow: choose below the one the new secret replaces (a removed secret stops working at once)."
+            ));
+            model.rotate.focus = RotateFocus::Removal;
+            Vec::new()
+        }
+        Err(error) => {
+            model.rotate.problem = Some(error.to_string());
+            Vec::new()
+        }
+        Ok(_) => {
+            model.rotate.phase = RotatePhase::Running;
+            model.rotate.problem = None;
+            vec![Effect::Rotate {
+                tenant,
+                app: Box::new(app),
+                removal,
+                months,
+            }]
+        }
+    }
+}
+
+pub fn keys(model: &Model) -> Vec<KeyHint> {
+    match model.rotate.phase {
+        RotatePhase::Running => vec![],
+        RotatePhase::Failed(_) => vec![hint("r", "retry (continues, never duplicates)")],
+        RotatePhase::Choosing => {
+            let mut keys = match model.rotate.focus {
+                RotateFocus::Lifetime => vec![hint("←→", "lifetime")],
+                RotateFocus::Removal => vec![hint("↑↓", "choose")],
+            };
+            keys.push(hint("tab", "next field"));
+            keys.push(hint("enter", "add the secret"));
+            keys
+        }
+    }
+}
+
+pub fn on_rotated(model: &mut Model, result: Result<Box<Created>, RunFailure>) -> Vec<Effect> {
+    match result {
+        Ok(created) => {
+            let created = *created;
+            model.rotate.phase = RotatePhase::Choosing;
+            model.done.registered = Registered {
+                secret_end: Some(created.secret.end_date_time.clone()),
+                ..model.checked_app()
+            };
+            model.reveal.secret = Some(created.secret.value);
+            model.reveal.hint = created.secret.hint;
+            model.reveal.end_date_time = created.secret.end_date_time;
+            model.step = Step::Reveal;
+        }
+        Err(failure) => model.rotate.phase = RotatePhase::Failed(failure),
+    }
+    Vec::new()
+}

@@ -1,0 +1,107 @@
+//! App: the tenant's app registrations, appreg-made ones first, filterable by name or client id.
+
+use super::common::{heading, row, window};
+use super::theme::Theme;
+use super::widgets::spinner;
+use super::widgets::text_field::TextField;
+use crate::tui::model::{Load, Model, tagged_profile};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Room for the longest appreg tag, `appreg · nylas-streams`.
+const TAG_WIDTH: usize = 22;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let apps = &model.apps;
+    let all = match &apps.load {
+        Load::Loading => {
+            let text = format!(
+                "{} Listing the tenant's app registrations…",
+                spinner(model.frame)
+            );
+            frame.render_widget(Paragraph::new(text), area);
+            return;
+        }
+        Load::Failed(why) => {
+            let lines = vec![
+                Line::styled("✗ Could not list the app registrations", theme.error()),
+                Line::default(),
+                Line::raw(why.clone()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            return;
+        }
+        Load::Loaded(all) => all,
+    };
+    let visible = apps.visible();
+    let filter_field = TextField {
+        label: "Filter",
+        input: &apps.filter,
+        placeholder: "type part of a name or client id",
+        focused: true,
+        check: if all.is_empty() {
+            Err("this tenant has no app registrations yet: Esc, then Tab on the first step registers one".into())
+        } else if visible.is_empty() {
+            Err(format!(
+                "no app matches \"{}\": Backspace or Ctrl-U clears the filter",
+                apps.filter.value().trim()
+            ))
+        } else {
+            Ok(Some(format!("{} of {} apps", visible.len(), all.len())))
+        },
+    };
+    let [title, filter, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(filter_field.height(area.width)),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(heading(
+            &format!(
+                "Which app should be checked against {}?",
+                model.profile().name
+            ),
+            true,
+            theme,
+        )),
+        title,
+    );
+    filter_field.render(frame, filter, theme);
+
+    let name_width = visible
+        .iter()
+        .map(|a| {
+            a.display_name
+                .as_deref()
+                .unwrap_or_default()
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    let range = window(visible.len(), apps.cursor, usize::from(list.height));
+    let lines: Vec<Line> = visible[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(app, i)| {
+            let name = app.display_name.as_deref().unwrap_or_default();
+            let made_by = tagged_profile(app)
+                .map(|p| format!("appreg · {p}"))
+                .unwrap_or_default();
+            let spans = vec![
+                Span::styled(
+                    format!("{name:name_width$.name_width$}  "),
+                    theme.emphasis(),
+                ),
+                Span::styled(format!("{made_by:TAG_WIDTH$}  "), theme.ok()),
+                Span::styled(app.app_id.clone(), theme.dim()),
+            ];
+            row(spans, i == apps.cursor, true, theme)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}

@@ -1,0 +1,137 @@
+//! Findings: what does not fit the platform, each with why, the fix and where the portal shows
+//! it; then the exact requests of the fix, waiting for `y`.
+
+use super::common::{failure_lines, field, heading, wrap_words};
+use super::theme::Theme;
+use super::widgets::spinner;
+use crate::doctor::{Severity, Tally};
+use crate::tui::model::{FindingsPhase, Model};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
+    let findings = &model.findings;
+    let lines = match &findings.phase {
+        FindingsPhase::Reading => vec![Line::raw(format!(
+            "{} Reading the app, its service principal and its grants…",
+            spinner(model.frame)
+        ))],
+        FindingsPhase::Failed(failure) => failure_lines(
+            failure,
+            "Press r to read the app again (a fix that was sent half-way is audited afresh).",
+            theme,
+        ),
+        FindingsPhase::Fixing => vec![Line::raw(format!(
+            "{} Sending the fix, then reading the app again…",
+            spinner(model.frame)
+        ))],
+        FindingsPhase::ConfirmingFix => fix_requests(model, theme),
+        FindingsPhase::Audited => report(model, area.width, theme),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((findings.scroll, 0)),
+        area,
+    );
+}
+
+fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let findings = &model.findings.findings;
+    let name = model
+        .findings
+        .application()
+        .and_then(|a| a.display_name.clone())
+        .unwrap_or_default();
+    let tally = Tally::of(findings);
+    let mut lines = vec![
+        heading(
+            &format!("\"{name}\" checked against {}", model.profile().name),
+            true,
+            theme,
+        ),
+        Line::styled(tally.to_string(), theme.dim()),
+    ];
+    if let Some(mended) = model.findings.fixed {
+        lines.push(Line::styled(
+            format!("✓ The fix was applied and the app read again: {mended} finding(s) fewer."),
+            theme.ok(),
+        ));
+    }
+    if tally.errors + tally.warnings == 0 {
+        lines.push(Line::styled(
+            format!(
+                "✓ Nothing stops {} from signing users in with this app.",
+                model.profile().name
+            ),
+            theme.ok(),
+        ));
+    }
+    const LABEL: usize = 6;
+    for finding in findings {
+        let (glyph, style) = match finding.severity {
+            Severity::Error => ("✗", theme.error()),
+            Severity::Warning => ("⚠", theme.warn()),
+            Severity::Info => ("ℹ", theme.dim()),
+        };
+        lines.push(Line::default());
+        // The title wraps under itself, clear of the glyph.
+        for (i, part) in wrap_words(&finding.title, usize::from(width).saturating_sub(2).max(1))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                format!("{glyph} ")
+            } else {
+                "  ".into()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(lead, style),
+                Span::styled(part, theme.emphasis()),
+            ]));
+        }
+        lines.extend(field("why", &finding.why, LABEL, width, theme));
+        lines.extend(field("fix", &finding.fix, LABEL, width, theme));
+        lines.extend(field("portal", finding.portal, LABEL, width, theme));
+    }
+    let fixable = model.fix_steps().len();
+    lines.push(Line::default());
+    if fixable > 0 {
+        lines.push(Line::styled(
+            format!("Press f to see the {fixable} request(s) that mend what appreg can mend."),
+            theme.emphasis(),
+        ));
+    }
+    lines
+}
+
+fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
+    let steps = model.fix_steps();
+    let mut lines = vec![
+        heading(
+            &format!(
+                "The fix: {} request(s), sent after you press y",
+                steps.len()
+            ),
+            true,
+            theme,
+        ),
+        Line::styled(
+            "It only adds and corrects: extra redirect URIs and retired permissions stay (appreg doctor --fix --remove-extra removes them), secrets are never touched.",
+            theme.dim(),
+        ),
+        Line::default(),
+    ];
+    for step in &steps {
+        lines.extend(
+            step.request
+                .to_string()
+                .lines()
+                .map(|l| Line::raw(l.to_string())),
+        );
+        lines.push(Line::default());
+    }
+    lines
+}
