@@ -48,6 +48,11 @@ impl TokenCache {
         Ok(fetched)
     }
 
+    /// Drops the token for (resource, tenant), so the next call fetches a fresh one.
+    pub async fn forget(&self, resource: TokenResource, tenant: Option<&str>) {
+        self.entries.lock().await.remove(&key(resource, tenant));
+    }
+
     /// Seeds the cache with a token obtained elsewhere (the device code sign-in itself).
     pub async fn insert(&self, resource: TokenResource, tenant: Option<&str>, token: AccessToken) {
         self.entries

@@ -134,6 +134,10 @@ impl TokenSource for ClientSecretSource {
             .await
     }
 
+    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
+        self.cache.forget(resource, tenant).await;
+    }
+
     fn label(&self) -> String {
         format!("client secret (app {})", self.client_id)
     }

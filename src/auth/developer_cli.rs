@@ -248,6 +248,10 @@ impl TokenSource for DeveloperCliSource {
             .await
     }
 
+    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
+        self.cache.forget(resource, tenant).await;
+    }
+
     fn label(&self) -> String {
         let name = match self.tool {
             Tool::AzureCli => "Azure CLI",

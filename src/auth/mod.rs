@@ -164,6 +164,11 @@ pub trait TokenSource: Send + Sync + std::fmt::Debug {
         tenant: Option<&str>,
     ) -> Result<AccessToken, AuthError>;
 
+    /// The service refused the token it was given for (resource, tenant) with a 401: it
+    /// expired early or was revoked. The next [`TokenSource::token`] fetches a fresh one
+    /// instead of handing the same one out again. Sources that hold one fixed token cannot.
+    async fn refused(&self, _resource: TokenResource, _tenant: Option<&str>) {}
+
     /// How the user signed in, e.g. "Azure CLI (adele@contoso.com)" or "device code".
     fn label(&self) -> String;
 

@@ -100,6 +100,10 @@ impl TokenSource for DeviceCodeSource {
             .await
     }
 
+    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
+        self.cache.forget(resource, tenant).await;
+    }
+
     fn label(&self) -> String {
         match &self.user {
             Some(user) => format!("device code ({user})"),

@@ -38,6 +38,15 @@ pub enum Api {
     Arm,
 }
 
+impl Api {
+    pub fn token_resource(self) -> TokenResource {
+        match self {
+            Api::Graph => TokenResource::Graph,
+            Api::Arm => TokenResource::Arm,
+        }
+    }
+}
+
 /// One request as the runner describes it.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -221,6 +230,11 @@ impl GraphClient {
                             error
                         });
                     };
+                    if error.status() == Some(401) {
+                        self.tokens
+                            .refused(call.api.token_resource(), self.tenant.as_deref())
+                            .await;
+                    }
                     tracing::debug!(op = %call.op, %error, attempt, "retrying");
                     reporter.emit(Event::Retrying {
                         op: call.op.clone(),
@@ -244,10 +258,11 @@ impl GraphClient {
     }
 
     async fn send_once(&self, call: &Call) -> Result<Answer, GraphError> {
-        let (base, resource) = match call.api {
-            Api::Graph => (&self.config.graph_url, TokenResource::Graph),
-            Api::Arm => (&self.config.arm_url, TokenResource::Arm),
+        let base = match call.api {
+            Api::Graph => &self.config.graph_url,
+            Api::Arm => &self.config.arm_url,
         };
+        let resource = call.api.token_resource();
         let token = self
             .tokens
             .token(resource, self.tenant.as_deref())
