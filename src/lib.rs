@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod clipboard;
+pub mod clock;
 pub mod cloud;
 pub mod doctor;
 pub mod graph;

@@ -5,11 +5,14 @@
 
 mod common;
 
+use appreg::clock::Clock;
 use appreg::doctor::{self, FixOptions, Inspection, Selector, Severity, Wants};
 use appreg::journal::{Journal, SecretState};
 use appreg::plan::add_months;
 use appreg::run::{self, Removal, SecretRequest};
-use appreg::sim::{Fault, FaultKind, LEGACY_NYLAS_APP_ID, SUPPORT_MAILBOX_APP_ID, Seed, SimConfig};
+use appreg::sim::{
+    Fault, FaultKind, LEGACY_NYLAS_APP_ID, SUPPORT_MAILBOX_APP_ID, Seed, SimConfig, SimHandle,
+};
 use axum::http::Method;
 use common::*;
 use time::OffsetDateTime;
@@ -424,4 +427,82 @@ async fn fix_once(
     run::mend(client, &inspection, &steps, &reporter)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// A client sharing the simulator's simulated clock, with the real retry policy: replication
+/// waits of minutes pass at once.
+fn client_on(sim: &SimHandle, clock: &Clock) -> appreg::graph::GraphClient {
+    let endpoints = appreg::cloud::Cloud::Global
+        .endpoints(Some(&sim.graph_url()), None, None)
+        .unwrap();
+    let mut config = endpoints.graph_config();
+    config.clock = clock.clone();
+    let tokens = client(sim).tokens().clone();
+    appreg::graph::GraphClient::new(config, tokens).unwrap()
+}
+
+/// Directory replication of 5 s, 30 s and a minute, in simulated time: the service principal,
+/// the secret and the grants wait for the new app, each wait a progress event, and the run
+/// ends with one app. Longer than the client's budget (3 minutes), it ends in a clear error,
+/// and the re-run finishes.
+#[tokio::test]
+async fn replication_delays_up_to_a_minute_are_waited_out_in_simulated_time() {
+    let started = std::time::Instant::now();
+    for delay in [5, 30, 60, 240] {
+        let clock = Clock::simulated();
+        let sim = sim(SimConfig {
+            replication_delay: std::time::Duration::from_secs(delay),
+            clock: clock.clone(),
+            ..SimConfig::default()
+        })
+        .await;
+        let client = client_on(&sim, &clock);
+        let plan = plan("nylas-v3", "Replicated", true);
+        let mut journal = Journal::in_memory();
+        let (reporter, mut events) = reporter();
+        let first = run::execute(
+            &client,
+            &plan,
+            &mut journal,
+            &reporter,
+            OffsetDateTime::now_utc(),
+        )
+        .await;
+        let outcome = match first {
+            Ok(outcome) => {
+                assert!(delay < 180, "{delay} s is past the budget");
+                outcome
+            }
+            Err(error) => {
+                assert!(delay >= 180, "{delay} s: {error}");
+                assert!(error.to_string().contains("replication"), "{error}");
+                run::execute(
+                    &client,
+                    &plan,
+                    &mut journal,
+                    &reporter,
+                    OffsetDateTime::now_utc(),
+                )
+                .await
+                .expect("the re-run finds the app replicated")
+            }
+        };
+        let waits = drain(&mut events)
+            .iter()
+            .filter(|e| matches!(e, appreg::progress::Event::Retrying { reason, .. } if reason.contains("replication")))
+            .count();
+        assert!(waits > 0, "{delay} s: the waits are reported");
+        assert_eq!(apps_named(&sim, "Replicated").len(), 1);
+        assert_eq!(
+            apps_named(&sim, "Replicated")[0].password_credentials.len(),
+            1,
+            "{delay} s: {:?}",
+            outcome.secret.key_id
+        );
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "simulated, not slept: {:?}",
+        started.elapsed()
+    );
 }

@@ -3,6 +3,7 @@
 use super::error::{ApiError, GraphError};
 use super::retry::{self, Resend, RetryPolicy};
 use crate::auth::{TokenResource, TokenSource};
+use crate::clock::Clock;
 use crate::plan::requests::Method;
 use crate::progress::{Event, Operation, Reporter};
 use serde::de::DeserializeOwned;
@@ -18,6 +19,8 @@ pub struct GraphConfig {
     pub arm_url: url::Url,
     pub retry: RetryPolicy,
     pub request_timeout: Duration,
+    /// What retry waits sleep on and budgets are measured by.
+    pub clock: Clock,
 }
 
 impl GraphConfig {
@@ -27,6 +30,7 @@ impl GraphConfig {
             arm_url,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(60),
+            clock: Clock::system(),
         }
     }
 }
@@ -180,7 +184,8 @@ impl GraphClient {
 
     /// Sends `call`, retrying as its policy allows, and reports every attempt.
     pub async fn send(&self, call: &Call, reporter: &Reporter) -> Result<Answer, GraphError> {
-        let first = Instant::now();
+        let clock = &self.config.clock;
+        let first = clock.now();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -208,7 +213,7 @@ impl GraphClient {
                         call.resend,
                         &error,
                         attempt,
-                        first.elapsed(),
+                        clock.now() - first,
                     );
                     let Some(decision) = decision else {
                         reporter.emit(Event::Refused {
@@ -224,7 +229,7 @@ impl GraphClient {
                             GraphError::GaveUp {
                                 last: Box::new(error),
                                 attempts: attempt,
-                                waited: first.elapsed(),
+                                waited: clock.now() - first,
                             }
                         } else {
                             error
@@ -242,7 +247,7 @@ impl GraphClient {
                         attempt,
                         wait: decision.wait,
                     });
-                    tokio::time::sleep(decision.wait).await;
+                    clock.sleep(decision.wait).await;
                 }
             }
         }

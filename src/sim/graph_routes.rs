@@ -79,7 +79,7 @@ fn dispatch(
         headers,
         body,
         tenant,
-        now: Instant::now(),
+        now: state.policy.clock.now(),
     };
     match request.target.collection.as_str() {
         "applications" => graph_apps::route(state, &request),

@@ -29,6 +29,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+use crate::clock::Clock;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -120,6 +121,9 @@ pub struct SimConfig {
     pub rng_seed: u64,
     /// Faults armed from the start (more can be added with [`SimHandle::inject`]).
     pub faults: Vec<Fault>,
+    /// Replication is measured by this clock; share a simulated one with the client to wait
+    /// out long replication delays without sleeping.
+    pub clock: Clock,
 }
 
 impl Default for SimConfig {
@@ -138,6 +142,7 @@ impl Default for SimConfig {
             secret_lifetime_cap_months: None,
             rng_seed: 0x5eed_a99e_9000_0001,
             faults: Vec::new(),
+            clock: Clock::system(),
         }
     }
 }

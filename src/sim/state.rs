@@ -2,6 +2,7 @@
 //! delegated permission grants as Graph JSON documents, each with the instant
 //! it becomes visible to reads (directory replication lag).
 
+use crate::clock::Clock;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,8 @@ use super::{DeviceOutcome, SimConfig, tokens};
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
     pub replication_delay: Duration,
+    /// What replication is measured by: the machine's time or the tests' simulated time.
+    pub clock: Clock,
     pub admin: bool,
     pub can_create_apps: bool,
     pub secret_cap_months: Option<u32>,
@@ -88,6 +91,7 @@ impl SimState {
             device_codes: HashMap::new(),
             policy: Policy {
                 replication_delay: config.replication_delay,
+                clock: config.clock.clone(),
                 admin: config.admin,
                 can_create_apps: config.can_create_apps,
                 secret_cap_months: config.secret_lifetime_cap_months,
@@ -97,7 +101,7 @@ impl SimState {
             },
             rng: StdRng::seed_from_u64(config.rng_seed),
         };
-        let now = Instant::now();
+        let now = config.clock.now();
         for seed in &config.seed.tenants {
             let mut tenant = Tenant {
                 id: seed.id,
