@@ -33,6 +33,10 @@ pub struct Cli {
     /// More detail on stderr (-v: progress, -vv: debug); secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// Write the log to this file (created private, appended to) instead of stderr. The wizard
+    /// logs only here: stderr would draw over its screen.
+    #[arg(long, env = "APPREG_LOG_FILE", value_name = "FILE", global = true)]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

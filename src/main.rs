@@ -8,7 +8,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    if let Err(error) = init_logging(&cli) {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -93,21 +96,49 @@ async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `RUST_LOG` overrides the level. Secrets never reach a log line: they live
-/// in types whose `Debug` is redacted and are never passed to `tracing`.
-fn init_logging(verbose: u8) {
-    let default = match verbose {
+/// Logs go to stderr, or to `--log-file`; the wizard, which owns the terminal, logs only to a
+/// file. `RUST_LOG` overrides the level. Secrets never reach a log line: they live in types
+/// whose `Debug` is redacted and are never passed to `tracing`.
+fn init_logging(cli: &Cli) -> Result<(), String> {
+    let default = match cli.verbose {
         0 => "warn",
         1 => "appreg=info",
         _ => "appreg=debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colour)
-        .with_target(false)
-        .try_init();
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+    };
+    let subscriber = tracing_subscriber::fmt().with_target(false);
+    match &cli.log_file {
+        Some(path) => {
+            let file = open_log(path)
+                .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+            let _ = subscriber
+                .with_env_filter(filter())
+                .with_writer(std::sync::Mutex::new(file))
+                .with_ansi(false)
+                .try_init();
+        }
+        // Lines written across the full-screen wizard would garble it.
+        None if cli.command.is_none() => {}
+        None => {
+            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = subscriber
+                .with_env_filter(filter())
+                .with_writer(std::io::stderr)
+                .with_ansi(colour)
+                .try_init();
+        }
+    }
+    Ok(())
+}
+
+/// Appends to the log, creating it readable by the user alone.
+fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }

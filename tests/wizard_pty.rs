@@ -7,7 +7,7 @@
 mod pty;
 
 use appreg::tui::model::{Step, Task};
-use pty::{DOWN, ENTER, ESC, TAB, UP, Wizard, count};
+use pty::{DOWN, ENTER, ESC, TAB, UP, Wizard, assert_no_secret_in_files, count, wait_for_summary};
 
 const APP_NAME: &str = "Acme Mail";
 
@@ -75,7 +75,7 @@ fn leave(wizard: &mut Wizard, step: Step) {
 
 /// A demo wizard on `target`, every step before it done the way a user would.
 fn walk_to(target: Step, cols: u16, rows: u16, dir: &std::path::Path) -> Wizard {
-    let mut wizard = Wizard::demo(cols, rows, dir);
+    let mut wizard = Wizard::demo_traced(cols, rows, dir);
     wizard.wait_for(landmark(Step::Platform));
     for step in Task::Register
         .steps()
@@ -174,6 +174,8 @@ fn every_step_to_done(cols: u16, rows: u16) {
     leave(&mut wizard, Step::Reveal);
     let done = wizard.screen();
     assert!(!done.contains(&secret), "gone once saved\n{done}");
+    wizard.send("w");
+    wait_for_summary(dir.path());
     leave(&mut wizard, Step::Done);
     let status = wizard.wait_exit();
     assert!(status.success(), "{status:?}");
@@ -189,6 +191,7 @@ fn every_step_to_done(cols: u16, rows: u16) {
         1,
         "written to the terminal once, when revealed"
     );
+    assert_no_secret_in_files(dir.path(), &secret);
 }
 
 #[test]
@@ -342,7 +345,7 @@ fn esc_on_every_step_keeps_the_choices() {
 /// create's, with the old one left in place until the platform has switched.
 fn check_and_rotate(cols: u16, rows: u16) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut wizard = Wizard::demo(cols, rows, dir.path());
+    let mut wizard = Wizard::demo_traced(cols, rows, dir.path());
     wizard.wait_for(landmark(Step::Platform));
     let first = wizard.press(TAB, "Which platform should the app work with?");
     assert!(first.contains("step 1 of 8"), "{first}");
@@ -415,6 +418,8 @@ fn check_and_rotate(cols: u16, rows: u16) {
         "how to retire the old one\n{done}"
     );
     assert!(!done.contains(&secret));
+    wizard.send("w");
+    wait_for_summary(dir.path());
     wizard.send(ENTER);
     let status = wizard.wait_exit();
     assert!(status.success(), "{status:?}");
@@ -424,6 +429,7 @@ fn check_and_rotate(cols: u16, rows: u16) {
         1,
         "written to the terminal once, when revealed"
     );
+    assert_no_secret_in_files(dir.path(), &secret);
 }
 
 #[test]

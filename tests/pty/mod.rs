@@ -15,6 +15,9 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// A pause in the output this long means a frame is complete.
 const SETTLE: Duration = Duration::from_millis(30);
 
+/// Where [`Wizard::demo_traced`] logs, inside the run's directory.
+pub const LOG_FILE: &str = "appreg.log";
+
 pub const ENTER: &str = "\r";
 pub const ESC: &str = "\x1b";
 pub const TAB: &str = "\t";
@@ -97,6 +100,19 @@ impl Wizard {
     /// `appreg --demo` in a `cols`×`rows` terminal, in a fresh directory.
     pub fn demo(cols: u16, rows: u16, dir: &Path) -> Self {
         Self::spawn(&["--demo"], &[], cols, rows, dir)
+    }
+
+    /// The demo logging everything it does (`RUST_LOG=trace`) to `dir/appreg.log`.
+    pub fn demo_traced(cols: u16, rows: u16, dir: &Path) -> Self {
+        let log = dir.join(LOG_FILE);
+        let log = log.to_str().expect("a UTF-8 temp path");
+        Self::spawn(
+            &["--demo"],
+            &[("RUST_LOG", "trace"), ("APPREG_LOG_FILE", log)],
+            cols,
+            rows,
+            dir,
+        )
     }
 
     pub fn pid(&self) -> u32 {
@@ -262,4 +278,54 @@ pub fn count(haystack: &[u8], needle: &[u8]) -> usize {
         .windows(needle.len())
         .filter(|window| *window == needle)
         .count()
+}
+
+/// Everything a run left in `dir` (its log at trace level, journal, written summary) holds
+/// neither the secret nor a token: the simulator's access tokens are JWTs (`eyJ…`), its
+/// refresh tokens start with `0.A`.
+pub fn assert_no_secret_in_files(dir: &Path, secret: &str) {
+    let log = std::fs::read_to_string(dir.join(LOG_FILE)).expect("the log was written");
+    assert!(log.contains("TRACE"), "traced:\n{log}");
+    let mut files = vec![dir.to_path_buf()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("read dir") {
+                files.push(entry.expect("dir entry").path());
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read file")).into_owned();
+        for (needle, what) in [
+            (secret, "the secret"),
+            ("eyJ", "an access token"),
+            ("0.A", "a refresh token"),
+        ] {
+            assert!(!text.contains(needle), "{what} in {}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "the log and the summary at least");
+}
+
+/// Waits for the summary `w` writes on Done (`appreg-<client id>.txt` in the run's directory):
+/// at 80×24 the line that confirms it may be below the fold.
+pub fn wait_for_summary(dir: &Path) -> std::path::PathBuf {
+    let start = Instant::now();
+    loop {
+        let written = std::fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("appreg-") && n.ends_with(".txt"))
+            });
+        if let Some(path) = written {
+            return path;
+        }
+        assert!(start.elapsed() < PATIENCE, "no summary was written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
