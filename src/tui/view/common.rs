@@ -95,6 +95,16 @@ pub fn wrapped_row(
 
 const POINTER_WIDTH: usize = 2;
 
+/// `text` cut to `width` columns, with an ellipsis where it was cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn heading(text: &str, focused: bool, theme: Theme) -> Line<'static> {
     let style = if focused {
         theme.focused_border()

@@ -1,6 +1,6 @@
 //! Platform: the presets, one line each, and what the highlighted one sets up.
 
-use super::common::{heading, radio, row, warning};
+use super::common::{fit, heading, radio, row, warning};
 use super::theme::Theme;
 use crate::tui::model::{Model, Task};
 use ratatui::Frame;
@@ -37,14 +37,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .map(|p| p.name.chars().count())
         .max()
         .unwrap_or(0);
+    // One line each: summaries are cut at the edge (with an ellipsis) rather than wrapped.
+    let summary_width = usize::from(area.width).saturating_sub(name_width + 4);
     for (i, profile) in model.profiles.iter().enumerate() {
         let spans = vec![
             Span::styled(format!("{:name_width$}  ", profile.name), theme.emphasis()),
-            Span::raw(profile.summary.clone()),
+            Span::raw(fit(&profile.summary, summary_width)),
         ];
         list.push(row(spans, i == model.platform.cursor, true, theme));
     }
-    // One line each: summaries are cut at the edge rather than wrapped.
     let [list_area, details_area] = Layout::vertical([
         Constraint::Length(list.len() as u16 + 1),
         Constraint::Min(0),

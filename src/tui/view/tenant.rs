@@ -1,6 +1,6 @@
 //! Tenant: the reachable tenants, filterable, with a warning where registering is unlikely.
 
-use super::common::{heading, row, warning, window};
+use super::common::{fit, heading, row, warning, window};
 use super::theme::Theme;
 use super::widgets::spinner;
 use super::widgets::text_field::TextField;
@@ -84,7 +84,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .iter()
         .zip(range)
         .map(|(t, i)| {
-            let current = if t.current { " (signed in here)" } else { "" };
+            let current = if t.current { ", signed in here" } else { "" };
+            // The id is the least telling column: it goes last and is cut first.
+            let rest = format!("{}{current}  {}", t.category, t.id);
+            let room = usize::from(list.width).saturating_sub(name_width + domain_width + 6);
             let spans = vec![
                 Span::styled(
                     format!("{:name_width$.name_width$}  ", t.name),
@@ -94,7 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
                     "{:domain_width$.domain_width$}  ",
                     t.default_domain
                 )),
-                Span::styled(format!("{}  {}{current}", t.id, t.category), theme.dim()),
+                Span::styled(fit(&rest, room), theme.dim()),
             ];
             row(spans, i == tenant.cursor, true, theme)
         })
