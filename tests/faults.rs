@@ -140,9 +140,6 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
 /// duplicate writes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_refused_mid_run_is_refreshed_and_the_run_goes_on() {
-    use appreg::auth::{self, AuthConfig, AuthMethod};
-    use appreg::cloud::Cloud;
-
     let sim = sim(SimConfig {
         poll_interval_secs: 1,
         polls_before_approval: 1,
@@ -150,18 +147,7 @@ async fn a_token_refused_mid_run_is_refreshed_and_the_run_goes_on() {
         ..SimConfig::default()
     })
     .await;
-    let endpoints = Cloud::Global
-        .endpoints(
-            Some(&sim.graph_url()),
-            Some(&sim.login_url()),
-            Some(&sim.arm_url()),
-        )
-        .unwrap();
-    let config = AuthConfig::new(AuthMethod::DeviceCode, endpoints.auth());
-    let tokens = auth::sign_in(&config, |_| {}).await.unwrap();
-    let mut graph = endpoints.graph_config();
-    graph.retry = fast_retries();
-    let client = appreg::graph::GraphClient::new(graph, tokens).unwrap();
+    let client = signed_in_client(&sim).await;
     for (method, path) in [
         (Method::PATCH, "/applications(uniqueName="),
         (Method::POST, "/servicePrincipals"),
@@ -432,10 +418,7 @@ async fn fix_once(
 /// A client sharing the simulator's simulated clock, with the real retry policy: replication
 /// waits of minutes pass at once.
 fn client_on(sim: &SimHandle, clock: &Clock) -> appreg::graph::GraphClient {
-    let endpoints = appreg::cloud::Cloud::Global
-        .endpoints(Some(&sim.graph_url()), None, None)
-        .unwrap();
-    let mut config = endpoints.graph_config();
+    let mut config = endpoints(sim).graph_config();
     config.clock = clock.clone();
     let tokens = client(sim).tokens().clone();
     appreg::graph::GraphClient::new(config, tokens).unwrap()

@@ -6,9 +6,6 @@
 
 mod common;
 
-use appreg::auth::{self, AuthConfig, AuthMethod};
-use appreg::cloud::Cloud;
-use appreg::graph::GraphClient;
 use appreg::journal::Journal;
 use appreg::run;
 use appreg::sim::SimConfig;
@@ -44,18 +41,7 @@ async fn a_whole_run_at_trace_level_logs_no_token_and_no_secret() {
         ..SimConfig::default()
     })
     .await;
-    let endpoints = Cloud::Global
-        .endpoints(
-            Some(&sim.graph_url()),
-            Some(&sim.login_url()),
-            Some(&sim.arm_url()),
-        )
-        .unwrap();
-    let config = AuthConfig::new(AuthMethod::DeviceCode, endpoints.auth());
-    let tokens = auth::sign_in(&config, |_| {}).await.unwrap();
-    let mut graph = endpoints.graph_config();
-    graph.retry = common::fast_retries();
-    let client = GraphClient::new(graph, tokens).unwrap();
+    let client = common::signed_in_client(&sim).await;
     let (reporter, _events) = common::reporter();
 
     let tenants = client.reachable_tenants(&reporter).await.unwrap();

@@ -512,19 +512,13 @@ async fn run_plan(
     let now = OffsetDateTime::now_utc();
     match run::execute(client, plan, journal, reporter, now).await {
         Ok(mut outcome) => {
-            let value =
-                std::mem::replace(&mut outcome.secret.value, SecretString::new(String::new()));
             let created = Created {
                 tenant_id: outcome.tenant_id.clone(),
                 object_id: outcome.object_id.clone(),
                 app_id: outcome.app_id.clone(),
                 display_name: outcome.display_name.clone(),
                 consent: consent_words(&outcome),
-                secret: IssuedSecret {
-                    value,
-                    hint: outcome.secret.hint.clone().unwrap_or_default(),
-                    end_date_time: outcome.secret.end_date_time.clone(),
-                },
+                secret: to_screen(&mut outcome.secret),
             };
             state.issued = Some(Issued::Created(outcome));
             Ok(Box::new(created))
@@ -592,21 +586,26 @@ async fn rotate_secret(
     let mut rotation = run::rotate(client, &plan, journal, reporter)
         .await
         .map_err(|e| RunFailure::of(&e))?;
-    let value = std::mem::replace(&mut rotation.secret.value, SecretString::new(String::new()));
     let created = Created {
         tenant_id: choice.tenant.clone(),
         object_id: rotation.object_id.clone(),
         app_id: rotation.app_id.clone(),
         display_name: rotation.display_name.clone(),
         consent: String::new(),
-        secret: IssuedSecret {
-            value,
-            hint: rotation.secret.hint.clone().unwrap_or_default(),
-            end_date_time: rotation.secret.end_date_time.clone(),
-        },
+        secret: to_screen(&mut rotation.secret),
     };
     state.issued = Some(Issued::Rotated(rotation));
     Ok(Box::new(created))
+}
+
+/// Moves the secret's value out to the screen; what stays behind (ids, to mark the hand-over)
+/// no longer holds it.
+fn to_screen(issued: &mut run::IssuedSecret) -> IssuedSecret {
+    IssuedSecret {
+        value: std::mem::replace(&mut issued.value, SecretString::new(String::new())),
+        hint: issued.hint.clone().unwrap_or_default(),
+        end_date_time: issued.end_date_time.clone(),
+    }
 }
 
 fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure> {

@@ -3,7 +3,7 @@
 
 use appreg::auth::{AuthConfig, AuthMethod, StaticTokenSource};
 use appreg::catalog::Catalog;
-use appreg::cloud::Cloud;
+use appreg::cloud::{Cloud, Endpoints};
 use appreg::graph::GraphClient;
 use appreg::graph::retry::RetryPolicy;
 use appreg::plan::{Choices, Plan, from_profile};
@@ -35,14 +35,31 @@ pub fn fast_retries() -> RetryPolicy {
     }
 }
 
-pub fn client(sim: &SimHandle) -> GraphClient {
-    let endpoints = Cloud::Global
+pub fn endpoints(sim: &SimHandle) -> Endpoints {
+    Cloud::Global
         .endpoints(
             Some(&sim.graph_url()),
             Some(&sim.login_url()),
             Some(&sim.arm_url()),
         )
-        .expect("simulator URLs parse");
+        .expect("simulator URLs parse")
+}
+
+/// Signs in to the simulator by device code, as a user would: the client's tokens come from
+/// a refresh token, so a refused one can be replaced.
+pub async fn signed_in_client(sim: &SimHandle) -> GraphClient {
+    let endpoints = endpoints(sim);
+    let config = AuthConfig::new(AuthMethod::DeviceCode, endpoints.auth());
+    let tokens = appreg::auth::sign_in(&config, |_| {})
+        .await
+        .expect("device code sign-in");
+    let mut graph = endpoints.graph_config();
+    graph.retry = fast_retries();
+    GraphClient::new(graph, tokens).expect("client builds")
+}
+
+pub fn client(sim: &SimHandle) -> GraphClient {
+    let endpoints = endpoints(sim);
     let mut config = AuthConfig::new(AuthMethod::Token, endpoints.auth());
     config.static_token = Some(SecretString::new(TEST_TOKEN.into()));
     let tokens = StaticTokenSource::new(&config).expect("static token source");

@@ -420,6 +420,14 @@ impl Model {
             || (self.step == Step::Rotate && self.rotate.phase == RotatePhase::Running)
     }
 
+    /// A new secret arrived: it goes to the reveal screen, the only place it is ever shown.
+    pub fn reveal_secret(&mut self, secret: crate::tui::msg::IssuedSecret) {
+        self.reveal.secret = Some(secret.value);
+        self.reveal.hint = secret.hint;
+        self.reveal.end_date_time = secret.end_date_time;
+        self.step = Step::Reveal;
+    }
+
     pub fn secret_unacknowledged(&self) -> bool {
         self.reveal.secret.is_some() && !self.reveal.acknowledged
     }

@@ -14,39 +14,34 @@ pub const SECRET_PLACEHOLDER: &str = "<client secret>";
 impl Model {
     /// Label and value pairs, in the portal's words.
     pub fn summary(&self) -> Vec<(&'static str, String)> {
-        match self.task {
-            Task::Register => self.registration_summary(),
-            Task::Check => self.check_summary(),
-        }
-    }
-
-    fn check_summary(&self) -> Vec<(&'static str, String)> {
         let done = &self.done.registered;
         let mut lines = vec![
             ("Display name", done.display_name.clone()),
             ("Application (client) ID", done.app_id.clone()),
             ("Directory (tenant) ID", done.tenant_id.clone()),
             ("Object ID", done.object_id.clone()),
-            ("Checked against", self.profile().name.clone()),
-            ("Findings", Tally::of(&self.findings.findings).to_string()),
         ];
+        match self.task {
+            Task::Register => self.registration_summary(&mut lines),
+            Task::Check => self.check_summary(&mut lines),
+        }
+        lines
+    }
+
+    fn check_summary(&self, lines: &mut Vec<(&'static str, String)>) {
+        let done = &self.done.registered;
+        lines.push(("Checked against", self.profile().name.clone()));
+        lines.push(("Findings", Tally::of(&self.findings.findings).to_string()));
         if let Some(end) = &done.secret_end {
             lines.push(("New client secret expires", end.clone()));
             for old in self.old_secrets() {
                 lines.push(("Old client secret", describe(old, self.now)));
             }
         }
-        lines
     }
 
-    fn registration_summary(&self) -> Vec<(&'static str, String)> {
+    fn registration_summary(&self, lines: &mut Vec<(&'static str, String)>) {
         let done = &self.done.registered;
-        let mut lines = vec![
-            ("Display name", done.display_name.clone()),
-            ("Application (client) ID", done.app_id.clone()),
-            ("Directory (tenant) ID", done.tenant_id.clone()),
-            ("Object ID", done.object_id.clone()),
-        ];
         if let Ok((plan, _)) = self.plan() {
             lines.push((
                 "Supported account types",
@@ -74,7 +69,6 @@ impl Model {
                 "unverified: users in other organisations may need their admin to open the link above".into(),
             ));
         }
-        lines
     }
 
     /// For multi-tenant apps: the page where another tenant's admin consents for everyone.

@@ -71,10 +71,7 @@ pub fn on_finished(model: &mut Model, result: Result<Box<Created>, RunFailure>) 
                 consent: created.consent,
                 secret_end: Some(created.secret.end_date_time.clone()),
             };
-            model.reveal.secret = Some(created.secret.value);
-            model.reveal.hint = created.secret.hint;
-            model.reveal.end_date_time = created.secret.end_date_time;
-            model.step = Step::Reveal;
+            model.reveal_secret(created.secret);
         }
         Err(failure) => model.create.phase = CreatePhase::Failed(failure),
     }

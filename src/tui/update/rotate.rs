@@ -6,7 +6,7 @@ use crate::journal::SecretState;
 use crate::plan::add_months;
 use crate::run::{self, RotationError, SecretRequest};
 use crate::tui::effects::Effect;
-use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase, Step};
+use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase};
 use crate::tui::msg::{Created, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -114,10 +114,7 @@ pub fn on_rotated(model: &mut Model, result: Result<Box<Created>, RunFailure>) -
                 secret_end: Some(created.secret.end_date_time.clone()),
                 ..model.checked_app()
             };
-            model.reveal.secret = Some(created.secret.value);
-            model.reveal.hint = created.secret.hint;
-            model.reveal.end_date_time = created.secret.end_date_time;
-            model.step = Step::Reveal;
+            model.reveal_secret(created.secret);
         }
         Err(failure) => model.rotate.phase = RotatePhase::Failed(failure),
     }

@@ -1,39 +1,31 @@
 //! App: the tenant's app registrations, appreg-made ones first, filterable by name or client id.
 
-use super::common::{heading, row, window};
+use super::common::{heading, loaded, row, window};
 use super::theme::Theme;
-use super::widgets::spinner;
 use super::widgets::text_field::TextField;
-use crate::tui::model::{Load, Model, tagged_profile};
+use crate::tui::model::{Model, tagged_profile};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 /// Room for the longest appreg tag, `appreg · nylas-streams`.
 const TAG_WIDTH: usize = 22;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let apps = &model.apps;
-    let all = match &apps.load {
-        Load::Loading => {
-            let text = format!(
-                "{} Listing the tenant's app registrations…",
-                spinner(model.frame)
-            );
-            frame.render_widget(Paragraph::new(text), area);
-            return;
-        }
-        Load::Failed(why) => {
-            let lines = vec![
-                Line::styled("✗ Could not list the app registrations", theme.error()),
-                Line::default(),
-                Line::raw(why.clone()),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            return;
-        }
-        Load::Loaded(all) => all,
+    let Some(all) = loaded(
+        frame,
+        area,
+        &apps.load,
+        (
+            "Listing the tenant's app registrations…",
+            "Could not list the app registrations",
+        ),
+        model.frame,
+        theme,
+    ) else {
+        return;
     };
     let visible = apps.visible();
     let filter_field = TextField {

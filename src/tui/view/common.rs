@@ -1,6 +1,7 @@
 //! Small drawing helpers the step screens share.
 
 use super::theme::Theme;
+use crate::tui::model::Load;
 use crate::tui::msg::RunFailure;
 use ratatui::text::{Line, Span};
 
@@ -94,6 +95,36 @@ pub fn wrapped_row(
 }
 
 const POINTER_WIDTH: usize = 2;
+
+/// A list read in the background: draws the spinner while it loads or why it failed, and
+/// hands back the list once it is there.
+pub fn loaded<'a, T>(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    load: &'a Load<T>,
+    (loading, failed): (&str, &str),
+    spin: usize,
+    theme: Theme,
+) -> Option<&'a T> {
+    use ratatui::widgets::{Paragraph, Wrap};
+    match load {
+        Load::Loading => {
+            let text = format!("{} {loading}", super::widgets::spinner(spin));
+            frame.render_widget(Paragraph::new(text), area);
+            None
+        }
+        Load::Failed(why) => {
+            let lines = vec![
+                Line::styled(format!("✗ {failed}"), theme.error()),
+                Line::default(),
+                Line::raw(why.clone()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            None
+        }
+        Load::Loaded(value) => Some(value),
+    }
+}
 
 /// `text` cut to `width` columns, with an ellipsis where it was cut.
 pub fn fit(text: &str, width: usize) -> String {

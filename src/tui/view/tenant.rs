@@ -1,10 +1,9 @@
 //! Tenant: the reachable tenants, filterable, with a warning where registering is unlikely.
 
-use super::common::{fit, heading, row, warning, window};
+use super::common::{fit, heading, loaded, row, warning, window};
 use super::theme::Theme;
-use super::widgets::spinner;
 use super::widgets::text_field::TextField;
-use crate::tui::model::{Model, Task, TenantLoad};
+use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -12,25 +11,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let tenant = &model.tenant;
-    let all = match &tenant.load {
-        TenantLoad::Loading => {
-            let text = format!(
-                "{} Listing the tenants you can reach…",
-                spinner(model.frame)
-            );
-            frame.render_widget(Paragraph::new(text), area);
-            return;
-        }
-        TenantLoad::Failed(why) => {
-            let lines = vec![
-                Line::styled("✗ Could not list your tenants", theme.error()),
-                Line::default(),
-                Line::raw(why.clone()),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            return;
-        }
-        TenantLoad::Loaded(all) => all,
+    let Some(all) = loaded(
+        frame,
+        area,
+        &tenant.load,
+        (
+            "Listing the tenants you can reach…",
+            "Could not list your tenants",
+        ),
+        model.frame,
+        theme,
+    ) else {
+        return;
     };
     let visible = tenant.visible();
     let filter_field = TextField {
