@@ -179,6 +179,7 @@ fn check_fixture(model: &mut Model) {
         &model.catalog,
         model.now,
     );
+    model.findings.app_id = inspection.application.app_id.clone();
     model.findings.inspection = Some(Box::new(inspection));
     model.findings.phase = FindingsPhase::Audited;
 }

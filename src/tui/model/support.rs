@@ -102,6 +102,9 @@ pub enum FindingsPhase {
 
 #[derive(Debug)]
 pub struct FindingsStep {
+    /// The app being checked: a late answer about another (the user went back and chose
+    /// again) is dropped.
+    pub app_id: String,
     pub phase: FindingsPhase,
     pub inspection: Option<Box<Inspection>>,
     pub findings: Vec<Finding>,
@@ -113,6 +116,7 @@ pub struct FindingsStep {
 impl Default for FindingsStep {
     fn default() -> Self {
         Self {
+            app_id: String::new(),
             phase: FindingsPhase::Reading,
             inspection: None,
             findings: Vec::new(),

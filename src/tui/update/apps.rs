@@ -28,7 +28,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 model.platform.cursor = index;
                 model.apply_profile(index);
             }
-            model.findings = FindingsStep::default();
+            model.findings = FindingsStep {
+                app_id: app_id.clone(),
+                ..FindingsStep::default()
+            };
             model.rotate = RotateStep::default();
             model.step = Step::Findings;
             return Handled::Yes(vec![Effect::Inspect { tenant, app_id }]);

@@ -37,9 +37,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             model.step = Step::Done;
         }
         (FindingsPhase::Failed(_), KeyCode::Char('r')) => {
-            let (Some(tenant), Some(app_id)) = (model.tenant_id(), chosen_app_id(model)) else {
+            let Some(tenant) = model.tenant_id() else {
                 return Handled::nothing();
             };
+            let app_id = model.findings.app_id.clone();
             model.findings.phase = FindingsPhase::Reading;
             return Handled::Yes(vec![Effect::Inspect { tenant, app_id }]);
         }
@@ -90,6 +91,11 @@ pub fn on_repaired(model: &mut Model, result: Result<Box<Inspection>, RunFailure
 }
 
 fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
+    if let Ok(inspection) = &result
+        && inspection.application.app_id != model.findings.app_id
+    {
+        return;
+    }
     match result {
         Ok(mut inspection) => {
             // The preset's default regions are required, any other region it serves wanted.
@@ -107,12 +113,4 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
         }
         Err(failure) => model.findings.phase = FindingsPhase::Failed(failure),
     }
-}
-
-fn chosen_app_id(model: &Model) -> Option<String> {
-    model
-        .apps
-        .visible()
-        .get(model.apps.cursor)
-        .map(|a| a.app_id.clone())
 }

@@ -553,6 +553,19 @@ mod support_mode {
     }
 
     #[test]
+    fn a_late_answer_about_another_app_is_dropped() {
+        let mut model = fixture_model(Step::Findings);
+        let mut other = model.findings.inspection.clone().unwrap();
+        other.application.app_id = "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e".into();
+        other.application.display_name = Some("Acme Mail".into());
+        update(&mut model, Msg::Inspected(Ok(other)));
+        assert_eq!(
+            model.findings.application().unwrap().display_name.as_deref(),
+            Some("Acme Nylas (legacy)")
+        );
+    }
+
+    #[test]
     fn a_list_that_failed_can_be_read_again() {
         let mut model = fixture_model(Step::Apps);
         update(
