@@ -285,3 +285,96 @@ async fn secret_out_writes_a_private_new_file() {
     assert!(!String::from_utf8_lossy(&output.stdout).contains(&secret));
     assert_eq!(keys(&sim, PERSONAL_APP).len(), 1);
 }
+
+#[tokio::test]
+async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_rotation_succeeds() {
+    let sim = sim(SimConfig {
+        seed: Seed::with_support_apps(),
+        secret_lifetime_cap_months: Some(6),
+        ..SimConfig::default()
+    })
+    .await;
+    let app = read(&sim, Selector::AppId(SUPPORT_MAILBOX_APP_ID.into())).await;
+    let before = keys(&sim, "Support Mailbox Sync");
+    let mut journal = Journal::in_memory();
+    let now = OffsetDateTime::now_utc();
+    let plan =
+        run::plan_rotation(&app, &Removal::Nothing, request(), &SecretState::None, now).unwrap();
+    let (reporter, _events) = reporter();
+    let error = run::rotate(&client(&sim), &plan, &mut journal, &reporter)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, run::RunError::SecretLifetime { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("--months"), "{error}");
+    assert_eq!(
+        keys(&sim, "Support Mailbox Sync"),
+        before,
+        "nothing added, nothing removed"
+    );
+
+    let shorter = SecretRequest {
+        description: "appreg".into(),
+        end: add_months(now, 5),
+    };
+    let plan = run::plan_rotation(
+        &app,
+        &Removal::Nothing,
+        shorter,
+        &journal.entry().secret,
+        now,
+    )
+    .unwrap();
+    let rotation = run::rotate(&client(&sim), &plan, &mut journal, &reporter)
+        .await
+        .expect("five months fit the policy's 180 days");
+    let after = keys(&sim, "Support Mailbox Sync");
+    assert_eq!(after.len(), 2);
+    assert!(after.contains(&rotation.secret.key_id));
+}
+
+#[tokio::test]
+async fn at_the_limit_a_refused_new_secret_says_the_old_one_is_already_gone() {
+    let mut seed = Seed::with_support_apps();
+    seed.tenants[0].applications.push(AppSeed {
+        sign_in_audience: "AzureADandPersonalMicrosoftAccount".into(),
+        secrets: vec![SecretSeed::new("old-0", 10), SecretSeed::new("old-1", 400)],
+        ..AppSeed::new(PERSONAL_APP)
+    });
+    let sim = sim(SimConfig {
+        seed,
+        secret_lifetime_cap_months: Some(6),
+        ..SimConfig::default()
+    })
+    .await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let doomed = app.password_credentials[0].key_id.clone();
+    let now = OffsetDateTime::now_utc();
+    let plan = run::plan_rotation(
+        &app,
+        &Removal::Key(doomed.clone()),
+        request(),
+        &SecretState::None,
+        now,
+    )
+    .unwrap();
+    assert!(plan.remove_first);
+    let (reporter, _events) = reporter();
+    let mut journal = Journal::in_memory();
+    let error = run::rotate(&client(&sim), &plan, &mut journal, &reporter)
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("the limit is 180 days"), "{text}");
+    assert!(
+        text.contains(&format!("The secret {doomed} was removed first")),
+        "{text}"
+    );
+    assert_eq!(
+        error.code(),
+        Some("CredentialInvalidLifetimeAsPerAppPolicy")
+    );
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 1, "only the named one went");
+}

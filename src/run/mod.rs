@@ -69,6 +69,15 @@ pub enum RunError {
     },
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// A rotation at the secret limit removed the old secret to make room, then could not add
+    /// the new one: the user must know the app now holds one secret fewer.
+    #[error(
+        "{source}\n  The secret {removed} was removed first to make room, as asked: the app now has one secret fewer. Add a new one before anything still uses the removed one."
+    )]
+    AfterRemoval {
+        removed: String,
+        source: Box<RunError>,
+    },
 }
 
 impl RunError {
@@ -77,6 +86,7 @@ impl RunError {
             RunError::Graph { error, .. } => error.request_id(),
             RunError::SecretLifetime { request_id, .. } => request_id.as_deref(),
             RunError::Journal(_) => None,
+            RunError::AfterRemoval { source, .. } => source.request_id(),
         }
     }
 
@@ -85,6 +95,7 @@ impl RunError {
             RunError::Graph { op, .. } => Some(op),
             RunError::SecretLifetime { .. } => Some(&Operation::AddSecret),
             RunError::Journal(_) => None,
+            RunError::AfterRemoval { source, .. } => source.operation(),
         }
     }
 
@@ -94,6 +105,7 @@ impl RunError {
             RunError::Graph { error, .. } => error.api().map(|a| a.code.as_str()),
             RunError::SecretLifetime { .. } => Some("CredentialInvalidLifetimeAsPerAppPolicy"),
             RunError::Journal(_) => None,
+            RunError::AfterRemoval { source, .. } => source.code(),
         }
     }
 }

@@ -190,7 +190,15 @@ pub async fn rotate(
             removed.push(old.key_id.clone());
         }
     }
-    let secret = secret::issue(client, &plan.object_id, &plan.secret, journal, reporter).await?;
+    let secret = secret::issue(client, &plan.object_id, &plan.secret, journal, reporter)
+        .await
+        .map_err(|error| match removed.as_slice() {
+            [] => error,
+            done => RunError::AfterRemoval {
+                removed: done.join(", "),
+                source: Box::new(error),
+            },
+        })?;
     let mut not_removed = Vec::new();
     if !plan.remove_first {
         for old in &plan.remove {

@@ -560,7 +560,12 @@ mod support_mode {
         other.application.display_name = Some("Acme Mail".into());
         update(&mut model, Msg::Inspected(Ok(other)));
         assert_eq!(
-            model.findings.application().unwrap().display_name.as_deref(),
+            model
+                .findings
+                .application()
+                .unwrap()
+                .display_name
+                .as_deref(),
             Some("Acme Nylas (legacy)")
         );
     }
