@@ -293,3 +293,36 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     run::handed_over(&mut again, &second).unwrap();
     assert!(again.entry().completed);
 }
+
+#[tokio::test]
+async fn a_permission_the_tenant_does_not_offer_stops_the_run_before_any_write() {
+    let sim = sim(SimConfig::default()).await;
+    let mut plan = plan("nylas-v3", "Unoffered", false);
+    // As if the offline catalog knew a scope this tenant's Microsoft Graph does not list.
+    let stale = plan
+        .permissions
+        .iter_mut()
+        .find(|p| p.permission.name == "Mail.Read")
+        .unwrap();
+    stale.permission.id = "00000000-0000-4000-8000-00000000dead".into();
+    let (reporter, _events) = reporter();
+    let error = run::execute(
+        &client(&sim),
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, run::RunError::NotOffered { ref permission, .. } if permission == "Mail.Read"),
+        "{error}"
+    );
+    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
+    assert!(apps_named(&sim, "Unoffered").is_empty());
+    assert!(
+        sim.requests().iter().all(|r| r.method == "GET"),
+        "only reads went out"
+    );
+}

@@ -14,6 +14,7 @@ mod repair;
 mod rotate;
 mod secret;
 
+use crate::catalog::PermissionKind;
 use crate::graph::models::ServicePrincipal;
 use crate::graph::{GraphClient, GraphError};
 use crate::journal::{Journal, JournalError};
@@ -67,6 +68,13 @@ pub enum RunError {
         cap: Option<String>,
         request_id: Option<String>,
     },
+    #[error(
+        "nothing was sent: {resource} in this tenant does not offer the permission {permission} (a national cloud, or a permission retired since this appreg was built); drop it (--remove-permission) or choose another"
+    )]
+    NotOffered {
+        resource: String,
+        permission: String,
+    },
     #[error(transparent)]
     Journal(#[from] JournalError),
     /// A rotation at the secret limit removed the old secret to make room, then could not add
@@ -85,7 +93,7 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.request_id(),
             RunError::SecretLifetime { request_id, .. } => request_id.as_deref(),
-            RunError::Journal(_) => None,
+            RunError::Journal(_) | RunError::NotOffered { .. } => None,
             RunError::AfterRemoval { source, .. } => source.request_id(),
         }
     }
@@ -95,6 +103,7 @@ impl RunError {
             RunError::Graph { op, .. } => Some(op),
             RunError::SecretLifetime { .. } => Some(&Operation::AddSecret),
             RunError::Journal(_) => None,
+            RunError::NotOffered { .. } => Some(&Operation::ReadTenant),
             RunError::AfterRemoval { source, .. } => source.operation(),
         }
     }
@@ -104,7 +113,7 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.api().map(|a| a.code.as_str()),
             RunError::SecretLifetime { .. } => Some("CredentialInvalidLifetimeAsPerAppPolicy"),
-            RunError::Journal(_) => None,
+            RunError::Journal(_) | RunError::NotOffered { .. } => None,
             RunError::AfterRemoval { source, .. } => source.code(),
         }
     }
@@ -131,20 +140,19 @@ pub async fn execute(
 ) -> Result<Outcome, RunError> {
     // 1. Reads, concurrently.
     let resources = plan.resources();
-    let reads = futures::future::join_all(resources.iter().filter(|_| plan.admin_consent).map(
-        |(app_id, name)| async move {
-            (
-                app_id.to_string(),
-                client
-                    .resource_service_principal(app_id, name, reporter)
-                    .await,
-            )
-        },
-    ));
+    let reads = futures::future::join_all(resources.iter().map(|(app_id, name)| async move {
+        (
+            app_id.to_string(),
+            client
+                .resource_service_principal(app_id, name, reporter)
+                .await,
+        )
+    }));
     let (org, resource_sps) = tokio::join!(client.organization(reporter), reads);
     let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
     let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> =
         resource_sps.into_iter().collect();
+    check_offered(plan, &resource_sps)?;
     journal.record(|e| e.tenant_id = Some(org.id.clone()))?;
 
     // 2. The app.
@@ -188,6 +196,36 @@ pub async fn execute(
         secret,
         consent,
     })
+}
+
+/// A permission this tenant's copy of its API does not offer (a national cloud, a scope retired
+/// since the offline catalog was made) would fail at consent or sign-in: say so before
+/// anything is written. A resource that could not be read is not judged.
+fn check_offered(
+    plan: &Plan,
+    resources: &HashMap<String, Result<ServicePrincipal, GraphError>>,
+) -> Result<(), RunError> {
+    for planned in &plan.permissions {
+        let Some(Ok(sp)) = resources.get(&planned.resource_app_id) else {
+            continue;
+        };
+        let id = &planned.permission.id;
+        let offered: Vec<&str> = match planned.permission.kind {
+            PermissionKind::Delegated => sp
+                .oauth2_permission_scopes
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+            PermissionKind::Application => sp.app_roles.iter().map(|r| r.id.as_str()).collect(),
+        };
+        if !offered.is_empty() && !offered.iter().any(|o| o.eq_ignore_ascii_case(id)) {
+            return Err(RunError::NotOffered {
+                resource: planned.resource_name.clone(),
+                permission: planned.permission.name.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Removes the new secret when it could not be handed over after all.
