@@ -18,7 +18,7 @@ use crate::catalog::PermissionKind;
 use crate::graph::models::ServicePrincipal;
 use crate::graph::{GraphClient, GraphError};
 use crate::journal::{Journal, JournalError};
-use crate::plan::Plan;
+use crate::plan::{Plan, PlannedPermission};
 use crate::progress::{Event, Operation, Reporter};
 use crate::secret::SecretString;
 use std::collections::HashMap;
@@ -152,7 +152,12 @@ pub async fn execute(
     let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
     let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> =
         resource_sps.into_iter().collect();
-    check_offered(plan, &resource_sps)?;
+    if let Some(missing) = not_offered(plan, &resource_sps) {
+        return Err(RunError::NotOffered {
+            resource: missing.resource_name.clone(),
+            permission: missing.permission.name.clone(),
+        });
+    }
     journal.record(|e| e.tenant_id = Some(org.id.clone()))?;
 
     // 2. The app.
@@ -201,13 +206,13 @@ pub async fn execute(
 /// A permission this tenant's copy of its API does not offer (a national cloud, a scope retired
 /// since the offline catalog was made) would fail at consent or sign-in: say so before
 /// anything is written. A resource that could not be read is not judged.
-fn check_offered(
-    plan: &Plan,
+fn not_offered<'p>(
+    plan: &'p Plan,
     resources: &HashMap<String, Result<ServicePrincipal, GraphError>>,
-) -> Result<(), RunError> {
-    for planned in &plan.permissions {
+) -> Option<&'p PlannedPermission> {
+    plan.permissions.iter().find(|planned| {
         let Some(Ok(sp)) = resources.get(&planned.resource_app_id) else {
-            continue;
+            return false;
         };
         let id = &planned.permission.id;
         let offered: Vec<&str> = match planned.permission.kind {
@@ -218,14 +223,8 @@ fn check_offered(
                 .collect(),
             PermissionKind::Application => sp.app_roles.iter().map(|r| r.id.as_str()).collect(),
         };
-        if !offered.is_empty() && !offered.iter().any(|o| o.eq_ignore_ascii_case(id)) {
-            return Err(RunError::NotOffered {
-                resource: planned.resource_name.clone(),
-                permission: planned.permission.name.clone(),
-            });
-        }
-    }
-    Ok(())
+        !offered.is_empty() && !offered.iter().any(|o| o.eq_ignore_ascii_case(id))
+    })
 }
 
 /// Removes the new secret when it could not be handed over after all.
