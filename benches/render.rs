@@ -7,10 +7,12 @@
 #[path = "../tests/pty/mod.rs"]
 mod pty;
 
+use appreg::doctor::{AuditContext, Inspection};
+use appreg::graph::models::Application;
 use appreg::plan::requests::Method;
 use appreg::progress::{Event, Operation};
 use appreg::secret::SecretString;
-use appreg::tui::model::{Model, Setup, Step};
+use appreg::tui::model::{Model, Setup, Step, Task};
 use appreg::tui::msg::{Created, IssuedSecret, Msg, SignInOption, TenantChoice};
 use appreg::tui::{update, view};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -123,11 +125,49 @@ fn model_on(target: Step, size: (u16, u16)) -> Model {
     model
 }
 
+/// Support mode on the findings of a half-broken Nylas app: the longest wrapped text.
+fn findings_model(size: (u16, u16)) -> Model {
+    let mut model = model_on(Step::Registration, size);
+    model.step = Step::Tenant;
+    model.task = Task::Check;
+    key(&mut model, KeyCode::Enter);
+    let app: Application = serde_json::from_value(serde_json::json!({
+        "id": "0b1ec700-de30-4000-8000-00000000a001",
+        "appId": "1e9ac700-de30-4000-8000-00000000a001",
+        "displayName": "Acme Nylas (legacy)",
+        "signInAudience": "AzureADMultipleOrgs",
+        "web": {"redirectUris": ["https://api.nylas.com/oauth/callback"]},
+        "spa": {"redirectUris": ["https://api.us.nylas.com/v3/connect/callback"]},
+        "passwordCredentials": [{"keyId": "6e1f0000-de30-4000-8000-00000000a001", "endDateTime": "2025-10-15T00:00:00Z"}],
+    }))
+    .expect("an app");
+    send(&mut model, Msg::Apps(Ok(vec![app.clone()])));
+    key(&mut model, KeyCode::Enter);
+    let inspection = Inspection {
+        application: app,
+        context: AuditContext::default(),
+    };
+    send(&mut model, Msg::Inspected(Ok(Box::new(inspection))));
+    assert!(
+        !model.findings.findings.is_empty(),
+        "the bench app has findings"
+    );
+    model
+}
+
 fn frame_render(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");
-    for step in [Step::Permissions, Step::Review, Step::Reveal] {
+    for step in [
+        Step::Permissions,
+        Step::Review,
+        Step::Reveal,
+        Step::Findings,
+    ] {
         for (width, height) in SIZES {
-            let model = model_on(step, (width, height));
+            let model = match step {
+                Step::Findings => findings_model((width, height)),
+                _ => model_on(step, (width, height)),
+            };
             let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("backend");
             let id = BenchmarkId::new(step.title(), format!("{width}x{height}"));
             group.bench_function(id, |b| {
