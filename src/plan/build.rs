@@ -227,11 +227,12 @@ fn capabilities<'p>(
     }
 }
 
-/// `Mail.Read`, `graph:Mail.Read`, `exchange:EWS.AccessAsUser.All`, `graph:role:User.Read.All`.
+/// `Mail.Read`, `graph:Mail.Read`, `exchange:EWS.AccessAsUser.All`, `graph:role:User.Read.All`,
+/// `role:User.Read.All` (Microsoft Graph is the resource when none is named).
 pub fn parse_permission_spec(spec: &str) -> (&str, &str, PermissionKind) {
     let spec = spec.trim();
     let (resource, rest) = match spec.split_once(':') {
-        Some((resource, rest)) if !resource.contains('.') => (resource, rest),
+        Some((resource, rest)) if !resource.contains('.') && resource != "role" => (resource, rest),
         _ => ("graph", spec),
     };
     match rest.strip_prefix("role:") {
@@ -417,6 +418,10 @@ mod tests {
         );
         assert_eq!(
             parse_permission_spec("graph:role:User.Read.All"),
+            ("graph", "User.Read.All", PermissionKind::Application)
+        );
+        assert_eq!(
+            parse_permission_spec("role:User.Read.All"),
             ("graph", "User.Read.All", PermissionKind::Application)
         );
     }
