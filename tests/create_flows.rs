@@ -326,3 +326,80 @@ async fn a_permission_the_tenant_does_not_offer_stops_the_run_before_any_write()
         "only reads went out"
     );
 }
+
+#[tokio::test]
+async fn a_rerun_after_consent_meets_graphs_refusals_of_repeats_and_finishes() {
+    let sim = sim(SimConfig::default()).await;
+    let client = client(&sim);
+    let profile = appreg::profile::find("custom").unwrap();
+    let choices = appreg::plan::Choices {
+        display_name: "Daemon and user".into(),
+        extra_permissions: vec!["role:Mail.Read".into()],
+        admin_consent: true,
+        ..Default::default()
+    };
+    let (plan, _) =
+        appreg::plan::from_profile(&profile, &appreg::catalog::Catalog::offline(), &choices)
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let open = || Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
+    let (reporter, _events) = reporter();
+    let first = run::execute(
+        &client,
+        &plan,
+        &mut open(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+
+    // The process died before the hand-over: the service principal, its grant and its role
+    // assignment are there, and Graph refuses each repeat (409, then 400 Request_BadRequest).
+    sim.clear_log();
+    let second = run::execute(
+        &client,
+        &plan,
+        &mut open(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.service_principal_id, first.service_principal_id);
+    for c in &second.consent {
+        assert_eq!(c.status, ConsentStatus::Granted, "{c:?}");
+    }
+    let refused: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| matches!(r.status, Some(400 | 409)))
+        .map(|r| (r.status, r.path))
+        .collect();
+    assert!(
+        refused
+            .iter()
+            .any(|(_, p)| p.ends_with("/appRoleAssignments")),
+        "the repeat was refused as Graph does: {refused:?}"
+    );
+
+    let home = sim.snapshot();
+    let home = home.home().unwrap();
+    assert_eq!(
+        home.grants
+            .iter()
+            .filter(|g| g.client_id == second.service_principal_id)
+            .count(),
+        1
+    );
+    let call = appreg::graph::Call::new(
+        appreg::progress::Operation::ReadGrants,
+        appreg::plan::requests::Method::Get,
+        format!(
+            "/servicePrincipals/{}/appRoleAssignments",
+            second.service_principal_id
+        ),
+    );
+    let assignments: serde_json::Value = client.send_json(&call, &reporter).await.unwrap();
+    assert_eq!(assignments["value"].as_array().map(Vec::len), Some(1));
+}

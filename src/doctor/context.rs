@@ -1,18 +1,7 @@
 //! Everything the audit looks at besides the app object and the platform preset: what the
 //! directory holds around the app, and what the user asked for.
 
-use crate::graph::models::{PermissionGrant, ServicePrincipal};
-use serde::Deserialize;
-
-/// An application permission granted to the app's service principal.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AppRoleAssignment {
-    pub id: String,
-    pub app_role_id: String,
-    pub principal_id: String,
-    pub resource_id: String,
-}
+use crate::graph::models::{AppRoleAssignment, PermissionGrant, ServicePrincipal};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditContext {

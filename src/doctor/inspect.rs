@@ -2,9 +2,11 @@
 //! other: the app, its tenant, its service principal and the resources' in one round trip (by
 //! client id), then the grants and role assignments that hang off the service principal.
 
-use super::context::{AppRoleAssignment, AuditContext};
+use super::context::AuditContext;
 use crate::catalog::{AZURE_AD_GRAPH, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
-use crate::graph::models::{Application, Collection, PermissionGrant, ServicePrincipal};
+use crate::graph::models::{
+    AppRoleAssignment, Application, Collection, PermissionGrant, ServicePrincipal,
+};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::plan::requests::Method;
 use crate::progress::{Event, Operation, Reporter};

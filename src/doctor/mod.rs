@@ -12,7 +12,7 @@ mod inspect;
 pub mod secrets;
 
 pub use audit::audit;
-pub use context::{AppRoleAssignment, AuditContext, Wants};
+pub use context::{AuditContext, Wants};
 pub use finding::{Code, Finding, PermissionRef, Platform, Remedy, Severity, Tally};
 pub use fix::{FixOptions, FixStep, SERVICE_PRINCIPAL_PLACEHOLDER, applies, fix_plan};
 pub use inspect::{InspectError, Inspection, Selector, inspect, read_application};

@@ -65,6 +65,23 @@ impl GraphError {
         self.api().is_some_and(|e| e.has_code(code))
     }
 
+    /// How Graph may refuse a create whose object already exists: 409 for a service principal,
+    /// the generic `400 Request_BadRequest` for a repeated grant or app role assignment. Only a
+    /// read tells which it was: callers confirm before treating it as done.
+    pub fn may_already_exist(&self) -> bool {
+        match self.status() {
+            Some(409) => true,
+            Some(400) => self.api().is_some_and(|e| e.code == "Request_BadRequest"),
+            _ => false,
+        }
+    }
+
+    /// The request was sent more than once (an earlier answer was lost or refused for a
+    /// passing reason), so a refusal may be meeting the first attempt's own work.
+    pub fn was_repeated(&self) -> bool {
+        matches!(self, GraphError::GaveUp { attempts, .. } if *attempts > 1)
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
             GraphError::Api(e) => e.request_id.as_deref(),

@@ -248,3 +248,13 @@ impl PermissionGrant {
         self.scope.as_deref().unwrap_or("").split_whitespace()
     }
 }
+
+/// An application permission granted to a service principal.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRoleAssignment {
+    pub id: String,
+    pub app_role_id: String,
+    pub principal_id: String,
+    pub resource_id: String,
+}

@@ -3,7 +3,7 @@
 
 use super::{RunError, failed};
 use crate::catalog::PermissionKind;
-use crate::graph::models::{Collection, PermissionGrant, ServicePrincipal};
+use crate::graph::models::{AppRoleAssignment, Collection, PermissionGrant, ServicePrincipal};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::plan::Plan;
 use crate::plan::requests::{Method, app_role_assignment_body, grant_body, service_principal_body};
@@ -50,7 +50,7 @@ pub(super) async fn service_principal(
             // Created, but the answer could not be read: look it up.
             Err(_) => read_principal(client, app_id, true, reporter).await,
         },
-        // An earlier attempt made it.
+        // An earlier attempt made it (Graph answers 409 Request_MultipleObjectsWithSameKeyValue).
         Err(e) if e.status() == Some(409) => read_principal(client, app_id, false, reporter).await,
         Err(e) => Err(failed(op, e, reporter)),
     }
@@ -182,8 +182,8 @@ async fn grant_one(
                     .resend_after_lost_answer()
                     .wait_for_replication();
                 match client.send(&call, reporter).await {
-                    Err(e) if e.status() == Some(409) => {
-                        extend_existing(client, client_sp, &resource.id, &scope, &op, reporter)
+                    Err(e) if e.may_already_exist() => {
+                        extend_existing(client, client_sp, &resource.id, &scope, &op, reporter, e)
                             .await
                     }
                     other => other.map(drop),
@@ -206,20 +206,24 @@ async fn grant_one(
             format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
         )
         .body(app_role_assignment_body(client_sp, &resource.id, &role.id))
+        .resend_after_lost_answer()
         .wait_for_replication();
-        match client.send(&call, reporter).await {
-            // Already assigned on an earlier run.
-            Ok(_) => {}
-            Err(error) if error.status() == Some(409) => {}
-            Err(error) => {
-                result.status = consent_failure(&op, error, reporter);
-                return result;
+        let sent = match client.send(&call, reporter).await {
+            Err(error) if error.may_already_exist() => {
+                confirm_assigned(client, client_sp, &resource.id, &role.id, reporter, error).await
             }
+            other => other.map(drop),
+        };
+        if let Err(error) = sent {
+            result.status = consent_failure(&op, error, reporter);
+            return result;
         }
     }
     result
 }
 
+/// A grant refused as a possible repeat (an earlier run, or this one's lost answer): extend the
+/// grant that is there, or report the refusal when there is none.
 async fn extend_existing(
     client: &GraphClient,
     client_sp: &str,
@@ -227,14 +231,40 @@ async fn extend_existing(
     scope: &str,
     op: &Operation,
     reporter: &Reporter,
+    refusal: GraphError,
 ) -> Result<(), GraphError> {
     let grants = existing_grants(client, client_sp, reporter).await?;
     match grants.iter().find(|g| {
         g.resource_id == resource_sp && g.consent_type.as_deref() == Some("AllPrincipals")
     }) {
         Some(grant) => extend_grant(client, grant, scope, op, reporter).await,
-        None => Ok(()),
+        None => Err(refusal),
     }
+}
+
+/// An assignment refused as a possible repeat counts as done only when it is there.
+async fn confirm_assigned(
+    client: &GraphClient,
+    client_sp: &str,
+    resource_sp: &str,
+    role_id: &str,
+    reporter: &Reporter,
+    refusal: GraphError,
+) -> Result<(), GraphError> {
+    let call = Call::new(
+        Operation::AssignAppRole("existing assignments".into()),
+        Method::Get,
+        format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
+    );
+    let assignments = client
+        .send(&call, reporter)
+        .await?
+        .json::<Collection<AppRoleAssignment>>()?
+        .value;
+    let assigned = assignments
+        .iter()
+        .any(|a| a.resource_id == resource_sp && a.app_role_id.eq_ignore_ascii_case(role_id));
+    if assigned { Ok(()) } else { Err(refusal) }
 }
 
 /// Adds the missing scopes to a grant an earlier run or an admin made.

@@ -95,8 +95,9 @@ pub async fn mend(
     Ok(after)
 }
 
-/// Every fix request is safe to repeat: PATCHes set values, and a repeated POST meets a
-/// conflict, which means it was done.
+/// Every fix request is safe to repeat: PATCHes set values, and a POST repeated after a lost
+/// answer meets its own first attempt (Graph refuses it as a conflict or a bad request). The
+/// re-audit that follows a fix confirms what was done.
 async fn send(
     client: &GraphClient,
     step: &FixStep,
@@ -122,6 +123,7 @@ async fn send(
     match client.send(&call, reporter).await {
         Ok(_) => Ok(()),
         Err(error) if error.status() == Some(409) => Ok(()),
+        Err(error) if error.was_repeated() && error.may_already_exist() => Ok(()),
         Err(error) => Err(failed(step.operation.clone(), error, reporter)),
     }
 }

@@ -1,5 +1,6 @@
 //! `/servicePrincipals/{id}/appRoleAssignments`: application permissions granted to a client
-//! service principal. The role must be one the resource publishes; a repeat is a conflict.
+//! service principal. The role must be one the resource publishes; a repeat is refused
+//! with Graph's generic `400 Request_BadRequest`, as Graph does.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -123,8 +124,8 @@ fn create(
     });
     if exists {
         return Err(GraphError::new(
-            StatusCode::CONFLICT,
-            "Request_MultipleObjectsWithSameKeyValue",
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
             "Permission being assigned already exists on the object",
         ));
     }

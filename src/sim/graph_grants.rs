@@ -134,8 +134,8 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     });
     if duplicate {
         return Err(GraphError::new(
-            StatusCode::CONFLICT,
-            "Request_MultipleObjectsWithSameKeyValue",
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
             "Permission entry already exists.",
         ));
     }

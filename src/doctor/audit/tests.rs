@@ -2,9 +2,10 @@
 
 use super::audit;
 use crate::catalog::{AZURE_AD_GRAPH, Catalog, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
-use crate::doctor::context::{AppRoleAssignment, AuditContext, Wants};
+use crate::doctor::context::{AuditContext, Wants};
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity};
 use crate::doctor::fix::{FixOptions, SERVICE_PRINCIPAL_PLACEHOLDER, fix_plan};
+use crate::graph::models::AppRoleAssignment;
 use crate::graph::models::{Application, PermissionGrant, ServicePrincipal};
 use crate::profile::{self, Profile};
 use serde_json::{Value, json};
