@@ -2,7 +2,17 @@
 //! optional ones default, so Graph adding properties never breaks parsing.
 
 use crate::secret::SecretString;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+/// Graph writes `null` for an empty collection on some objects (and other Graph-shaped servers
+/// do so freely): read it as empty.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
 
 /// A `{"value": [...], "@odata.nextLink": ...}` collection.
 #[derive(Debug, Deserialize)]
@@ -18,7 +28,7 @@ pub struct Organization {
     pub id: String,
     #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub verified_domains: Vec<VerifiedDomain>,
 }
 
@@ -36,9 +46,9 @@ impl Organization {
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedDomain {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_default: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_initial: bool,
 }
 
@@ -61,7 +71,7 @@ pub struct Tenant {
     pub display_name: Option<String>,
     #[serde(default)]
     pub default_domain: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub domains: Vec<String>,
     #[serde(default)]
     pub tenant_category: Option<String>,
@@ -78,7 +88,7 @@ pub struct Application {
     pub sign_in_audience: Option<String>,
     #[serde(default)]
     pub unique_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub web: Option<WebSettings>,
@@ -88,9 +98,9 @@ pub struct Application {
     pub public_client: Option<RedirectUris>,
     #[serde(default)]
     pub api: Option<ApiSettings>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub required_resource_access: Vec<RequiredResourceAccess>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub password_credentials: Vec<PasswordCredential>,
     /// "Allow public client flows" in the portal.
     #[serde(default)]
@@ -104,7 +114,7 @@ pub struct Application {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct WebSettings {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub redirect_uris: Vec<String>,
     #[serde(default)]
     pub implicit_grant_settings: Option<ImplicitGrantSettings>,
@@ -122,7 +132,7 @@ pub struct ImplicitGrantSettings {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RedirectUris {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub redirect_uris: Vec<String>,
 }
 
@@ -137,7 +147,7 @@ pub struct ApiSettings {
 #[serde(rename_all = "camelCase")]
 pub struct RequiredResourceAccess {
     pub resource_app_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub resource_access: Vec<ResourceAccess>,
 }
 
@@ -183,9 +193,9 @@ pub struct ServicePrincipal {
     pub app_id: String,
     #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub oauth2_permission_scopes: Vec<PermissionScope>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub app_roles: Vec<AppRole>,
     /// "Enabled for users to sign in?"; read only for the app's own service principal.
     #[serde(default)]
@@ -217,7 +227,7 @@ pub struct AppRole {
     pub id: String,
     #[serde(default)]
     pub value: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub allowed_member_types: Vec<String>,
     #[serde(default = "enabled")]
     pub is_enabled: bool,
@@ -257,4 +267,30 @@ pub struct AppRoleAssignment {
     pub app_role_id: String,
     pub principal_id: String,
     pub resource_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_collections_read_as_empty() {
+        let app: Application = serde_json::from_str(
+            r#"{"id":"o","appId":"a","tags":null,"passwordCredentials":null,
+                "requiredResourceAccess":[{"resourceAppId":"r","resourceAccess":null}],
+                "web":{"redirectUris":null,"implicitGrantSettings":null}}"#,
+        )
+        .unwrap();
+        assert!(app.tags.is_empty() && app.password_credentials.is_empty());
+        assert!(app.required_resource_access[0].resource_access.is_empty());
+        let sp: ServicePrincipal = serde_json::from_str(
+            r#"{"id":"s","appId":"a","oauth2PermissionScopes":null,"appRoles":null}"#,
+        )
+        .unwrap();
+        assert!(sp.oauth2_permission_scopes.is_empty() && sp.app_roles.is_empty());
+        let org: Organization =
+            serde_json::from_str(r#"{"id":"t","verifiedDomains":[{"name":"x","isDefault":null}]}"#)
+                .unwrap();
+        assert_eq!(org.default_domain(), Some("x"));
+    }
 }
