@@ -80,10 +80,10 @@ pub struct SignInArgs {
     #[arg(long = "auth", value_enum, default_value_t = AuthMethod::Auto, global = true)]
     pub method: AuthMethod,
     /// Public client used for device-code sign-in (default: the Azure CLI's).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = client_id)]
     pub client_id: Option<String>,
     /// Tenant id or domain to work in (default: your home tenant).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = crate::tenant::parse)]
     pub tenant: Option<String>,
 }
 
@@ -257,4 +257,11 @@ pub struct RotateArgs {
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// A client id is the app's GUID; anything else would only fail later, at sign-in.
+fn client_id(value: &str) -> Result<String, String> {
+    uuid::Uuid::try_parse(value.trim())
+        .map(|id| id.to_string())
+        .map_err(|_| format!("'{value}' is not a client id (a GUID)"))
 }

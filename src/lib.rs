@@ -21,4 +21,5 @@ pub mod progress;
 pub mod run;
 pub mod secret;
 pub mod sim;
+pub mod tenant;
 pub mod tui;

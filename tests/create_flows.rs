@@ -403,3 +403,38 @@ async fn a_rerun_after_consent_meets_graphs_refusals_of_repeats_and_finishes() {
     let assignments: serde_json::Value = client.send_json(&call, &reporter).await.unwrap();
     assert_eq!(assignments["value"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn a_token_for_another_tenant_than_the_one_asked_stops_before_any_write() {
+    let sim = sim(SimConfig::default()).await;
+    let mut plan = plan("nylas-v3", "Elsewhere", false);
+    plan.tenant = Some("fabrikam.onmicrosoft.com".into());
+    let (reporter, _events) = reporter();
+    let error = run::execute(
+        &client(&sim),
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, run::RunError::WrongTenant { ref asked, .. } if asked == "fabrikam.onmicrosoft.com"),
+        "{error}"
+    );
+    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
+    assert!(sim.requests().iter().all(|r| r.method == "GET"));
+
+    // Named by its id, the signed-in tenant is the one asked.
+    plan.tenant = Some(appreg::sim::DEMO_TENANT_ID.to_uppercase());
+    run::execute(
+        &client(&sim),
+        &plan,
+        &mut Journal::in_memory(),
+        &reporter,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+}

@@ -94,7 +94,12 @@ fn describe_run_error(error: &RunError) -> String {
             "\n  request-id: {id} (give it to Microsoft support if you open a case)"
         ));
     }
-    text.push_str("\n  Run the same command again to continue: the app already made is reused.");
+    // A failure among the first reads wrote nothing: there is nothing to continue.
+    if error.operation() != Some(&crate::progress::Operation::ReadTenant) {
+        text.push_str(
+            "\n  Run the same command again to continue: what was already made is reused.",
+        );
+    }
     text
 }
 

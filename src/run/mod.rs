@@ -75,6 +75,10 @@ pub enum RunError {
         resource: String,
         permission: String,
     },
+    #[error(
+        "nothing was sent: the sign-in works in {signed_in}, not in {asked}; sign in to {asked} (a token from APPREG_ACCESS_TOKEN or the Azure CLI belongs to one tenant)"
+    )]
+    WrongTenant { asked: String, signed_in: String },
     #[error(transparent)]
     Journal(#[from] JournalError),
     /// A rotation at the secret limit removed the old secret to make room, then could not add
@@ -93,7 +97,9 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.request_id(),
             RunError::SecretLifetime { request_id, .. } => request_id.as_deref(),
-            RunError::Journal(_) | RunError::NotOffered { .. } => None,
+            RunError::Journal(_) | RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
+                None
+            }
             RunError::AfterRemoval { source, .. } => source.request_id(),
         }
     }
@@ -103,7 +109,9 @@ impl RunError {
             RunError::Graph { op, .. } => Some(op),
             RunError::SecretLifetime { .. } => Some(&Operation::AddSecret),
             RunError::Journal(_) => None,
-            RunError::NotOffered { .. } => Some(&Operation::ReadTenant),
+            RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
+                Some(&Operation::ReadTenant)
+            }
             RunError::AfterRemoval { source, .. } => source.operation(),
         }
     }
@@ -113,7 +121,9 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.api().map(|a| a.code.as_str()),
             RunError::SecretLifetime { .. } => Some("CredentialInvalidLifetimeAsPerAppPolicy"),
-            RunError::Journal(_) | RunError::NotOffered { .. } => None,
+            RunError::Journal(_) | RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
+                None
+            }
             RunError::AfterRemoval { source, .. } => source.code(),
         }
     }
@@ -150,6 +160,20 @@ pub async fn execute(
     }));
     let (org, resource_sps) = tokio::join!(client.organization(reporter), reads);
     let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
+    // A token is for one tenant whatever was asked: never register the app somewhere else.
+    if let Some(asked) = plan
+        .tenant
+        .as_deref()
+        .filter(|t| !crate::tenant::is_named(&org, t))
+    {
+        return Err(RunError::WrongTenant {
+            asked: asked.to_string(),
+            signed_in: match &org.display_name {
+                Some(name) => format!("{name} ({})", org.id),
+                None => org.id.clone(),
+            },
+        });
+    }
     let resource_sps: HashMap<String, Result<ServicePrincipal, GraphError>> =
         resource_sps.into_iter().collect();
     if let Some(missing) = not_offered(plan, &resource_sps) {
