@@ -438,3 +438,23 @@ async fn a_token_for_another_tenant_than_the_one_asked_stops_before_any_write() 
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_graph_url_without_its_version_is_named_as_the_cause() {
+    let sim = sim(SimConfig::default()).await;
+    let graph_url = sim.graph_url();
+    let base = graph_url.trim_end_matches("/v1.0");
+    let endpoints = appreg::cloud::Cloud::Global
+        .endpoints(Some(base), Some(&sim.login_url()), None)
+        .unwrap();
+    let mut config =
+        appreg::auth::AuthConfig::new(appreg::auth::AuthMethod::Token, endpoints.auth());
+    config.static_token = Some(appreg::secret::SecretString::new(TEST_TOKEN.into()));
+    let tokens = appreg::auth::StaticTokenSource::new(&config).unwrap();
+    let client =
+        appreg::graph::GraphClient::new(endpoints.graph_config(), std::sync::Arc::new(tokens))
+            .unwrap();
+    let (reporter, _events) = reporter();
+    let error = client.organization(&reporter).await.unwrap_err();
+    assert!(error.advice().contains("--graph-url must be"), "{error}");
+}
