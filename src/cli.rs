@@ -16,7 +16,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Open the wizard against the embedded simulator: nothing real is touched.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Wizard")]
     pub demo: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -27,15 +27,22 @@ pub struct Cli {
         long,
         env = "APPREG_CLIPBOARD_CLEAR_SECS",
         default_value_t = 60,
-        global = true
+        global = true,
+        help_heading = "Wizard"
     )]
     pub clipboard_clear_secs: u64,
     /// More detail on stderr (-v: progress, -vv: debug); secrets are never logged.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Logging")]
     pub verbose: u8,
     /// Write the log to this file (created private, appended to) instead of stderr. The wizard
     /// logs only here: stderr would draw over its screen.
-    #[arg(long, env = "APPREG_LOG_FILE", value_name = "FILE", global = true)]
+    #[arg(
+        long,
+        env = "APPREG_LOG_FILE",
+        value_name = "FILE",
+        global = true,
+        help_heading = "Logging"
+    )]
     pub log_file: Option<PathBuf>,
 }
 
@@ -59,6 +66,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Endpoints (wizard, create, doctor, rotate-secret)")]
 pub struct ConnectionArgs {
     /// Microsoft cloud whose endpoints to use.
     #[arg(long, value_enum, default_value_t = Cloud::Global, global = true)]
@@ -75,11 +83,13 @@ pub struct ConnectionArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Sign-in (wizard, create, doctor, rotate-secret)")]
 pub struct SignInArgs {
-    /// How to sign in. auto: APPREG_ACCESS_TOKEN, then Azure CLI, then azd, then device code.
+    /// How to sign in.
     #[arg(long = "auth", value_enum, default_value_t = AuthMethod::Auto, global = true)]
     pub method: AuthMethod,
-    /// Public client used for device-code sign-in (default: the Azure CLI's).
+    /// The client to sign in as: a public client for device code (default: the Azure CLI's), or
+    /// your app for client-secret.
     #[arg(long, global = true, value_parser = client_id)]
     pub client_id: Option<String>,
     /// Tenant id or domain to work in (default: your home tenant).

@@ -43,10 +43,15 @@ pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub enum AuthMethod {
     /// The first usable of: token, client secret, Azure CLI, azd, device code.
     Auto,
+    /// A code to enter at microsoft.com/devicelogin, from any browser.
     DeviceCode,
+    /// The account `az login` signed in.
     AzureCli,
+    /// The account `azd auth login` signed in.
     Azd,
+    /// An app's own secret: --client-id, --tenant and APPREG_CLIENT_SECRET.
     ClientSecret,
+    /// A bearer token for Graph in APPREG_ACCESS_TOKEN.
     Token,
 }
 
