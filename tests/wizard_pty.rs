@@ -232,7 +232,7 @@ fn quit_at(step: Step) {
     if matches!(step, Step::SignIn | Step::Create | Step::Reveal) {
         let asked = wizard.wait_for(" Quit? ");
         let reason = if step == Step::Reveal {
-            "shown only once"
+            "quitting removes it from the app"
         } else {
             "Work is still running"
         };
@@ -242,6 +242,14 @@ fn quit_at(step: Step) {
     let status = wizard.wait_exit();
     assert!(status.success(), "{step:?}: {status:?}");
     assert_restored(&wizard);
+    if step == Step::Reveal {
+        // Never revealed nor copied: nobody holds it, so it is not left on the app.
+        let after = wizard.screen();
+        assert!(
+            after.contains("never revealed or copied, so it was removed"),
+            "{after}"
+        );
+    }
 }
 
 #[test]

@@ -251,13 +251,14 @@ fn not_offered<'p>(
     })
 }
 
-/// Removes the new secret when it could not be handed over after all.
+/// Removes the new secret when it could not be handed over after all; false when it could not
+/// be removed (the journal then has the next run remove it).
 pub async fn withdraw_secret(
     client: &GraphClient,
     outcome: Outcome,
     journal: &mut Journal,
     reporter: &Reporter,
-) {
+) -> bool {
     secret::discard(
         client,
         &outcome.object_id,
@@ -265,7 +266,7 @@ pub async fn withdraw_secret(
         journal,
         reporter,
     )
-    .await;
+    .await
 }
 
 /// Marks the secret as handed over: from now on a re-run does not remove it.

@@ -246,13 +246,14 @@ async fn remove(
     }
 }
 
-/// Removes the new secret when it could not be handed over after all.
+/// Removes the new secret when it could not be handed over after all; false when it could not
+/// be removed (the journal then has the next run remove it).
 pub async fn withdraw_rotation(
     client: &GraphClient,
     rotation: Rotation,
     journal: &mut Journal,
     reporter: &Reporter,
-) {
+) -> bool {
     secret::discard(
         client,
         &rotation.object_id,
@@ -260,7 +261,7 @@ pub async fn withdraw_rotation(
         journal,
         reporter,
     )
-    .await;
+    .await
 }
 
 /// Marks the new secret as handed over: a later run does not remove it.

@@ -133,9 +133,9 @@ pub(super) async fn discard(
     secret: IssuedSecret,
     journal: &mut Journal,
     reporter: &Reporter,
-) {
+) -> bool {
     // If removal fails too, the journal keeps the key id and the next run removes it.
-    if remove_key(
+    let removed = remove_key(
         client,
         object_id,
         &secret.key_id,
@@ -143,10 +143,11 @@ pub(super) async fn discard(
         reporter,
     )
     .await
-    .is_ok()
-    {
+    .is_ok();
+    if removed {
         let _ = journal.record(|e| e.secret = SecretState::None);
     }
+    removed
 }
 
 /// No answer, a server error or an unreadable answer: the secret may exist anyway.

@@ -19,6 +19,7 @@ use crate::plan::add_months;
 use crate::progress::{Event, Reporter};
 use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, Rotation, SecretRequest};
 use crate::secret::SecretString;
+use crate::tui::model::SecretOnExit;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -26,6 +27,10 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
+
+/// How long leaving waits to remove a secret nobody saw; past it, the journal has it removed
+/// by the next run.
+const WITHDRAW_BUDGET: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
 pub enum Effect {
@@ -99,7 +104,26 @@ struct RunState {
 
 enum Issued {
     Created(Outcome),
-    Rotated(Rotation),
+    Rotated {
+        rotation: Rotation,
+        tenant_id: String,
+    },
+}
+
+impl Issued {
+    fn tenant_id(&self) -> &str {
+        match self {
+            Issued::Created(outcome) => &outcome.tenant_id,
+            Issued::Rotated { tenant_id, .. } => tenant_id,
+        }
+    }
+
+    fn app_id(&self) -> &str {
+        match self {
+            Issued::Created(outcome) => &outcome.app_id,
+            Issued::Rotated { rotation, .. } => &rotation.app_id,
+        }
+    }
 }
 
 pub struct Effects {
@@ -318,20 +342,58 @@ impl Effects {
 
     fn mark_handed_over(&self) {
         let state = Arc::clone(&self.run_state);
-        tokio::spawn(async move {
-            let mut state = state.lock().await;
-            let RunState { journal, issued } = &mut *state;
-            let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
-                return;
-            };
-            let recorded = match issued {
-                Issued::Created(outcome) => run::handed_over(journal, outcome),
-                Issued::Rotated(rotation) => run::rotation_handed_over(journal, rotation),
-            };
-            if let Err(error) = recorded {
-                tracing::warn!(%error, "cannot record the secret hand-over");
+        tokio::spawn(async move { record_hand_over(&mut *state.lock().await) });
+    }
+
+    /// On the way out, whatever ended the wizard: a secret the user had is recorded as handed
+    /// over; one they never revealed nor copied is removed from the app, so no secret nobody
+    /// holds stays on it. Returns what to tell the user once the terminal is back.
+    pub async fn leave(&mut self, secret: SecretOnExit) -> Option<String> {
+        let mut state = self.run_state.lock().await;
+        match secret {
+            SecretOnExit::Saved => None,
+            SecretOnExit::SeenNotConfirmed => {
+                record_hand_over(&mut state);
+                let app_id = state.issued.as_ref()?.app_id().to_string();
+                Some(format!(
+                    "You left before confirming you saved the client secret. If you did not save it, add a new one: appreg rotate-secret --app-id {app_id}"
+                ))
             }
-        });
+            SecretOnExit::NeverSeen => {
+                let issued = state.issued.take()?;
+                let app_id = issued.app_id().to_string();
+                let removed = match (self.client(), state.journal.as_mut()) {
+                    (Ok(client), Some(journal)) => {
+                        let client = client.for_tenant(Some(issued.tenant_id().to_string()));
+                        let reporter = Reporter::silent();
+                        let withdrawal = async {
+                            match issued {
+                                Issued::Created(outcome) => {
+                                    run::withdraw_secret(&client, outcome, journal, &reporter).await
+                                }
+                                Issued::Rotated { rotation, .. } => {
+                                    run::withdraw_rotation(&client, rotation, journal, &reporter)
+                                        .await
+                                }
+                            }
+                        };
+                        tokio::time::timeout(WITHDRAW_BUDGET, withdrawal)
+                            .await
+                            .unwrap_or(false)
+                    }
+                    _ => false,
+                };
+                Some(if removed {
+                    format!(
+                        "The client secret was never revealed or copied, so it was removed from the app ({app_id}). Run appreg again for a new one: the app is reused."
+                    )
+                } else {
+                    format!(
+                        "The client secret was never revealed or copied, and removing it failed: run appreg again (it removes the secret first), or remove it in the portal under Certificates & secrets of the app {app_id}."
+                    )
+                })
+            }
+        }
     }
 
     /// The chosen tenant's client, or why there is none.
@@ -498,6 +560,20 @@ fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
     }
 }
 
+fn record_hand_over(state: &mut RunState) {
+    let RunState { journal, issued } = state;
+    let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
+        return;
+    };
+    let recorded = match issued {
+        Issued::Created(outcome) => run::handed_over(journal, outcome),
+        Issued::Rotated { rotation, .. } => run::rotation_handed_over(journal, rotation),
+    };
+    if let Err(error) = recorded {
+        tracing::warn!(%error, "cannot record the secret hand-over");
+    }
+}
+
 async fn run_plan(
     client: &GraphClient,
     plan: &Plan,
@@ -594,7 +670,10 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
     };
-    state.issued = Some(Issued::Rotated(rotation));
+    state.issued = Some(Issued::Rotated {
+        rotation,
+        tenant_id: choice.tenant.clone(),
+    });
     Ok(Box::new(created))
 }
 

@@ -145,7 +145,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         };
         terminal.draw(&model)?;
     }
+    let note = effects.leave(model.secret_on_exit()).await;
     effects.shutdown();
+    drop(terminal);
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
     Ok(())
 }
 

@@ -432,6 +432,15 @@ impl Model {
         self.reveal.secret.is_some() && !self.reveal.acknowledged
     }
 
+    /// What happens to the secret on screen if the wizard ends now.
+    pub fn secret_on_exit(&self) -> SecretOnExit {
+        match (self.secret_unacknowledged(), self.reveal.seen) {
+            (false, _) => SecretOnExit::Saved,
+            (true, true) => SecretOnExit::SeenNotConfirmed,
+            (true, false) => SecretOnExit::NeverSeen,
+        }
+    }
+
     /// How often the screen must redraw on its own; `None` when nothing moves.
     pub fn tick_interval(&self) -> Option<Duration> {
         if self.step_is_working() && !matches!(self.sign_in.phase, SignInPhase::DeviceCode { .. })
@@ -448,4 +457,13 @@ impl Model {
     pub fn too_small(&self) -> bool {
         self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }
+}
+
+/// The secret on screen at exit: nothing to do once saved; one the user had is recorded as
+/// handed over; one they never revealed nor copied is removed, so no unknown secret stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretOnExit {
+    Saved,
+    SeenNotConfirmed,
+    NeverSeen,
 }

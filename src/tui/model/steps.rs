@@ -302,6 +302,8 @@ pub struct RevealStep {
     pub hint: String,
     pub end_date_time: String,
     pub revealed: bool,
+    /// Revealed or copied at least once: the user has had the value.
+    pub seen: bool,
     pub copied: Option<Copied>,
     pub cleared: Option<Cleared>,
     /// "Have you saved it?" is on screen, waiting for `y`.

@@ -20,7 +20,7 @@ mod tenant;
 mod tests;
 
 use super::effects::Effect;
-use super::model::{Model, Overlay, Step};
+use super::model::{Model, Overlay, SecretOnExit, Step};
 use super::msg::Msg;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -138,12 +138,16 @@ fn on_overlay_key(model: &mut Model, overlay: Overlay, key: KeyEvent, ctrl_c: bo
 
 /// Quits at once unless that would abandon running work or an unsaved secret.
 pub fn ask_to_quit(model: &mut Model) -> Vec<Effect> {
-    let reason = if model.secret_unacknowledged() {
-        Some("The client secret is shown only once and you have not confirmed saving it.")
-    } else if model.work_running() {
-        Some("Work is still running; quitting now stops it half-way (a later run continues it).")
-    } else {
-        None
+    let reason = match model.secret_on_exit() {
+        SecretOnExit::NeverSeen => Some(
+            "The client secret is shown only once and you have not revealed or copied it: quitting removes it from the app (a later run makes a new one).",
+        ),
+        SecretOnExit::SeenNotConfirmed => {
+            Some("The client secret is shown only once and you have not confirmed saving it.")
+        }
+        SecretOnExit::Saved => model.work_running().then_some(
+            "Work is still running; quitting now stops it half-way (a later run continues it).",
+        ),
     };
     match reason {
         Some(reason) => {

@@ -22,7 +22,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         return Handled::nothing();
     }
     match key.code {
-        KeyCode::Char('r') => reveal.revealed ^= true,
+        KeyCode::Char('r') => {
+            reveal.revealed ^= true;
+            reveal.seen = true;
+        }
         KeyCode::Char('c') => {
             let Some(secret) = &reveal.secret else {
                 return Handled::nothing();
@@ -68,6 +71,7 @@ pub fn on_copied(model: &mut Model, what: CopyTarget, outcome: Copied) -> Vec<Ef
             }
         }
         CopyTarget::Secret => {
+            model.reveal.seen |= !matches!(outcome, Copied::Failed(_));
             model.reveal.copied = Some(outcome);
             model.reveal.cleared = None;
         }

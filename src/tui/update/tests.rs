@@ -457,6 +457,38 @@ fn the_secret_needs_two_deliberate_keys_to_leave() {
 }
 
 #[test]
+fn leaving_removes_a_secret_never_seen_and_keeps_one_revealed_or_copied() {
+    use crate::tui::model::SecretOnExit;
+    let mut model = at(Step::Review);
+    press(&mut model, KeyCode::Enter);
+    update(&mut model, Msg::RunFinished(Ok(created())));
+    assert_eq!(model.secret_on_exit(), SecretOnExit::NeverSeen);
+    press(&mut model, KeyCode::Char('q'));
+    assert!(
+        matches!(&model.overlay, Some(Overlay::ConfirmQuit(why)) if why.contains("removes it")),
+        "{:?}",
+        model.overlay
+    );
+    press(&mut model, KeyCode::Char('n'));
+    // A copy that failed gave the user nothing.
+    let failed = Copied::Failed("no display".into());
+    update(
+        &mut model,
+        Msg::Copied {
+            what: crate::tui::msg::CopyTarget::Secret,
+            outcome: failed,
+        },
+    );
+    assert_eq!(model.secret_on_exit(), SecretOnExit::NeverSeen);
+    press(&mut model, KeyCode::Char('r'));
+    press(&mut model, KeyCode::Char('r'));
+    assert_eq!(model.secret_on_exit(), SecretOnExit::SeenNotConfirmed);
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('y'));
+    assert_eq!(model.secret_on_exit(), SecretOnExit::Saved);
+}
+
+#[test]
 fn ctrl_c_asks_while_work_runs_and_help_opens_and_closes() {
     let mut model = at(Step::Review);
     press(&mut model, KeyCode::Enter);
