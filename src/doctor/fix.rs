@@ -314,16 +314,25 @@ impl Draft {
             );
         }
         if self.web != before.web || self.implicit != before.implicit {
-            body.insert(
-                "web".into(),
-                json!({
-                    "redirectUris": self.web,
-                    "implicitGrantSettings": {
-                        "enableAccessTokenIssuance": self.implicit.0,
-                        "enableIdTokenIssuance": self.implicit.1,
+            let mut web = json!({
+                "redirectUris": self.web,
+                "implicitGrantSettings": {
+                    "enableAccessTokenIssuance": self.implicit.0,
+                    "enableIdTokenIssuance": self.implicit.1,
+                }
+            });
+            // Sent again as they are, in case Graph replaces `web` whole rather than merging.
+            if let Some(settings) = &app.web {
+                for (key, value) in [
+                    ("homePageUrl", &settings.home_page_url),
+                    ("logoutUrl", &settings.logout_url),
+                ] {
+                    if let Some(value) = value {
+                        web[key] = json!(value);
                     }
-                }),
-            );
+                }
+            }
+            body.insert("web".into(), web);
         }
         if self.spa != before.spa {
             body.insert("spa".into(), json!({ "redirectUris": self.spa }));

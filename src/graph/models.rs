@@ -118,6 +118,11 @@ pub struct WebSettings {
     pub redirect_uris: Vec<String>,
     #[serde(default)]
     pub implicit_grant_settings: Option<ImplicitGrantSettings>,
+    /// Kept so that a fix sending `web` leaves them as they were.
+    #[serde(default)]
+    pub home_page_url: Option<String>,
+    #[serde(default)]
+    pub logout_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]

@@ -413,6 +413,7 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
     doc["signInAudience"] = json!("AzureADMultipleOrgs");
     doc["api"]["requestedAccessTokenVersion"] = Value::Null;
     doc["web"]["redirectUris"] = json!(["https://mine.example.com/cb"]);
+    doc["web"]["logoutUrl"] = json!("https://mine.example.com/logout");
     doc["spa"]["redirectUris"] = json!([US]);
     doc["requiredResourceAccess"] = json!([
         {"resourceAppId": AZURE_AD_GRAPH, "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]}
@@ -445,6 +446,10 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
     assert_eq!(
         body["web"]["redirectUris"],
         json!(["https://mine.example.com/cb", US, EU])
+    );
+    assert_eq!(
+        body["web"]["logoutUrl"], "https://mine.example.com/logout",
+        "the rest of `web` is sent as it was"
     );
     assert_eq!(body["spa"]["redirectUris"], json!([]));
     let rra = body["requiredResourceAccess"].as_array().unwrap();
