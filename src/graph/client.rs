@@ -454,5 +454,11 @@ mod tests {
         assert!(e.advice().contains("Application Developer"));
         let e = api_error(400, br#"{"error":{"code":"CredentialInvalidLifetimeAsPerAppPolicy","message":"Credential lifetime exceeds the max value allowed as per assigned policy.","details":[{"code":"InvalidKeyEndDate"}]}}"#, None, None);
         assert!(e.advice().contains("--secret-months"));
+        let throttled = api_error(429, b"{}", None, Some(Duration::from_secs(3600)));
+        assert!(
+            throttled.advice().contains("wait 60 minute(s)"),
+            "{}",
+            throttled.advice()
+        );
     }
 }

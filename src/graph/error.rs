@@ -131,7 +131,13 @@ impl GraphError {
             (401, _) => "the sign-in token was refused or has expired; sign in again".into(),
             (403, _) => format!("access denied ({}): ask an administrator for the needed role", api.message),
             (404, _) => format!("not found ({}): it may have been deleted, or directory replication has not caught up yet", api.message),
-            (429, _) => "Microsoft Graph is throttling requests; wait a minute and run again".into(),
+            (429, _) => match api.retry_after {
+                Some(wait) if wait.as_secs() >= 60 => format!(
+                    "Microsoft Graph is throttling requests and asks to wait {} minute(s); run again after that",
+                    wait.as_secs().div_ceil(60)
+                ),
+                _ => "Microsoft Graph is throttling requests; wait a minute and run again".into(),
+            },
             (s, _) if s >= 500 => format!("Microsoft Graph had a temporary problem ({}); run again in a moment", api.message),
             _ => format!("{} ({})", api.message, api.code),
         }
