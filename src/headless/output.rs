@@ -59,7 +59,11 @@ pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
         "  Supported account types: {}\n",
         plan.audience.portal_label()
     ));
-    out.push_str("  Redirect URIs (Web):\n");
+    if plan.redirect_uris.is_empty() {
+        out.push_str("  Redirect URIs (Web): none (add your own with --redirect-uri)\n");
+    } else {
+        out.push_str("  Redirect URIs (Web):\n");
+    }
     for uri in &plan.redirect_uris {
         out.push_str(&format!("    {uri}\n"));
     }
