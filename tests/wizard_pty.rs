@@ -449,3 +449,111 @@ fn check_fix_and_rotate_at_80x24() {
 fn check_fix_and_rotate_at_120x40() {
     check_and_rotate(120, 40);
 }
+
+/// An X server of our own (Xvfb) for the clipboard test; stopped when dropped.
+struct XServer {
+    process: std::process::Child,
+    display: String,
+}
+
+impl XServer {
+    /// `None` when Xvfb or xclip is not installed (`.ci/run` installs both).
+    fn start() -> Option<Self> {
+        use std::io::BufRead;
+        let installed = |tool: &str| {
+            std::process::Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        if !installed("Xvfb") || !installed("xclip") {
+            eprintln!("skipped: Xvfb and xclip are not installed");
+            return None;
+        }
+        // -displayfd: Xvfb picks a free display and writes its number once it is ready.
+        let mut process = std::process::Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+                "640x480x24",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut line = String::new();
+        std::io::BufReader::new(process.stdout.take().expect("Xvfb stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb's display number");
+        Some(Self {
+            process,
+            display: format!(":{}", line.trim()),
+        })
+    }
+
+    /// The CLIPBOARD selection's content for `target`, or `None` when nobody offers it.
+    fn clipboard(&self, target: &str) -> Option<String> {
+        let out = std::process::Command::new("xclip")
+            .args(["-o", "-selection", "clipboard", "-t", target])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("run xclip");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+            .filter(|text| !text.is_empty())
+    }
+}
+
+impl Drop for XServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Under a real X display, `c` puts the secret on the system clipboard, marked for password
+/// managers to keep out of their history, and the clipboard is cleared after the delay.
+#[test]
+fn the_secret_is_copied_to_a_real_x_clipboard_and_cleared_after_the_delay() {
+    let Some(x) = XServer::start() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut wizard = Wizard::spawn(
+        &["--demo", "--clipboard-clear-secs", "3"],
+        &[("DISPLAY", x.display.as_str())],
+        80,
+        24,
+        dir.path(),
+    );
+    wizard.wait_for(landmark(Step::Platform));
+    for step in Task::Register
+        .steps()
+        .iter()
+        .copied()
+        .take_while(|s| *s != Step::Reveal)
+    {
+        leave(&mut wizard, step);
+    }
+    wizard.press("c", "copied to the system clipboard");
+    let copied = x
+        .clipboard("UTF8_STRING")
+        .expect("the clipboard holds text");
+    let targets = x.clipboard("TARGETS").unwrap_or_default();
+    assert!(
+        targets.contains("x-kde-passwordManagerHint"),
+        "kept out of clipboard history: {targets}"
+    );
+    let secret = secret_on(&wizard.press("r", "Value (visible)"));
+    assert_eq!(copied, secret, "the clipboard holds the secret on screen");
+
+    wizard.wait_for("The clipboard has been cleared.");
+    assert_eq!(x.clipboard("UTF8_STRING"), None, "taken off the clipboard");
+    leave(&mut wizard, Step::Reveal);
+    leave(&mut wizard, Step::Done);
+    assert!(wizard.wait_exit().success());
+    assert_restored(&wizard);
+}
