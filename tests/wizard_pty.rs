@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: `appreg --demo` driven through every step to Done at
 //! 80×24 and 120×40 (registering an app, and checking one), quit at every step, and the
-//! terminal restored after SIGTERM and a panic.
+//! terminal restored after SIGTERM and a panic; under Xvfb, the secret on a real X clipboard.
 //! Unix only: the pty, `stty` and signals are the point.
 #![cfg(unix)]
 
