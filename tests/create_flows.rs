@@ -8,7 +8,6 @@ use appreg::progress::Event;
 use appreg::run::{self, ConsentStatus};
 use appreg::sim::SimConfig;
 use common::*;
-use time::OffsetDateTime;
 
 #[tokio::test]
 async fn every_profile_creates_one_complete_app() {
@@ -19,15 +18,9 @@ async fn every_profile_creates_one_complete_app() {
         let plan = plan(profile_id, &name, true);
         let mut journal = Journal::in_memory();
         let (reporter, _events) = reporter();
-        let outcome = run::execute(
-            &client,
-            &plan,
-            &mut journal,
-            &reporter,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{profile_id}: {e}"));
+        let outcome = execute(&client, &plan, &mut journal, &reporter)
+            .await
+            .unwrap_or_else(|e| panic!("{profile_id}: {e}"));
         run::handed_over(&mut journal, &outcome).unwrap();
 
         let apps = apps_named(&sim, &name);
@@ -94,15 +87,9 @@ async fn create_with_admin_consent_takes_four_sequential_round_trips() {
         sim.clear_log();
         let plan = plan(profile_id, &format!("Path {profile_id}"), true);
         let (reporter, _events) = reporter();
-        run::execute(
-            &client,
-            &plan,
-            &mut Journal::in_memory(),
-            &reporter,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
+        execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+            .await
+            .unwrap();
         assert!(
             sim.critical_path() <= 4,
             "{profile_id}: {} round trips: {:#?}",
@@ -122,15 +109,9 @@ async fn replication_lag_is_waited_out_and_reported() {
     let client = client(&sim);
     let plan = plan("nylas-v3", "Lagging", true);
     let (reporter, mut events) = reporter();
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let outcome = execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap();
     let events = drain(&mut events);
     assert!(
         events
@@ -157,15 +138,9 @@ async fn a_user_who_is_not_admin_gets_the_app_and_a_reason_for_no_consent() {
     let client = client(&sim);
     let plan = plan("nylas-v2", "Not admin", true);
     let (reporter, _events) = reporter();
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let outcome = execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap();
     assert_eq!(outcome.consent.len(), 2);
     for c in &outcome.consent {
         assert!(
@@ -185,15 +160,9 @@ async fn a_user_who_may_not_register_apps_is_told_which_role_is_needed() {
     let client = client(&sim);
     let plan = plan("nango", "Denied", false);
     let (reporter, _events) = reporter();
-    let error = run::execute(
-        &client,
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap_err();
+    let error = execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap_err();
     assert!(
         error.to_string().contains("Application Developer"),
         "{error}"
@@ -214,15 +183,9 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_retry_reuses_the_a
     let mut plan = plan("nylas-v3", "Capped", false);
     let mut journal = Journal::in_memory();
     let (reporter, _events) = reporter();
-    let error = run::execute(
-        &client,
-        &plan,
-        &mut journal,
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap_err();
+    let error = execute(&client, &plan, &mut journal, &reporter)
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, run::RunError::SecretLifetime { .. }),
         "{error}"
@@ -231,15 +194,9 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_retry_reuses_the_a
     assert_eq!(journal.entry().secret, SecretState::None);
 
     plan.secret.lifetime = appreg::plan::SecretLifetime::Months(5);
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut journal,
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let outcome = execute(&client, &plan, &mut journal, &reporter)
+        .await
+        .unwrap();
     let apps = apps_named(&sim, "Capped");
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].id, outcome.object_id);
@@ -255,15 +212,9 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     let mut journal =
         Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     let (reporter, _events) = reporter();
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut journal,
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let outcome = execute(&client, &plan, &mut journal, &reporter)
+        .await
+        .unwrap();
     let text = std::fs::read_to_string(journal.path().unwrap()).unwrap();
     assert!(text.contains(&outcome.object_id));
     assert!(
@@ -276,15 +227,9 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     // The process "dies" before the hand-over: a re-run removes that secret and makes a new one.
     let mut again = Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     assert!(again.is_resume());
-    let second = run::execute(
-        &client,
-        &plan,
-        &mut again,
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let second = execute(&client, &plan, &mut again, &reporter)
+        .await
+        .unwrap();
     assert_eq!(second.object_id, outcome.object_id);
     let apps = apps_named(&sim, "Journaled");
     assert_eq!(apps.len(), 1);
@@ -306,15 +251,9 @@ async fn a_permission_the_tenant_does_not_offer_stops_the_run_before_any_write()
         .unwrap();
     stale.permission.id = "00000000-0000-4000-8000-00000000dead".into();
     let (reporter, _events) = reporter();
-    let error = run::execute(
-        &client(&sim),
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap_err();
+    let error = execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, run::RunError::NotOffered { ref permission, .. } if permission == "Mail.Read"),
         "{error}"
@@ -344,28 +283,16 @@ async fn a_rerun_after_consent_meets_graphs_refusals_of_repeats_and_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let open = || Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     let (reporter, _events) = reporter();
-    let first = run::execute(
-        &client,
-        &plan,
-        &mut open(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let first = execute(&client, &plan, &mut open(), &reporter)
+        .await
+        .unwrap();
 
     // The process died before the hand-over: the service principal, its grant and its role
     // assignment are there, and Graph refuses each repeat (409, then 400 Request_BadRequest).
     sim.clear_log();
-    let second = run::execute(
-        &client,
-        &plan,
-        &mut open(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let second = execute(&client, &plan, &mut open(), &reporter)
+        .await
+        .unwrap();
     assert_eq!(second.service_principal_id, first.service_principal_id);
     for c in &second.consent {
         assert_eq!(c.status, ConsentStatus::Granted, "{c:?}");
@@ -410,15 +337,9 @@ async fn a_token_for_another_tenant_than_the_one_asked_stops_before_any_write() 
     let mut plan = plan("nylas-v3", "Elsewhere", false);
     plan.tenant = Some("fabrikam.onmicrosoft.com".into());
     let (reporter, _events) = reporter();
-    let error = run::execute(
-        &client(&sim),
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap_err();
+    let error = execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, run::RunError::WrongTenant { ref asked, .. } if asked == "fabrikam.onmicrosoft.com"),
         "{error}"
@@ -428,15 +349,9 @@ async fn a_token_for_another_tenant_than_the_one_asked_stops_before_any_write() 
 
     // Named by its id, the signed-in tenant is the one asked.
     plan.tenant = Some(appreg::sim::DEMO_TENANT_ID.to_uppercase());
-    run::execute(
-        &client(&sim),
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -77,15 +77,7 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
     let mut journal = Journal::in_memory();
     let (reporter, _events) = reporter();
 
-    let outcome = match run::execute(
-        &client,
-        &plan,
-        &mut journal,
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    {
+    let outcome = match execute(&client, &plan, &mut journal, &reporter).await {
         Ok(outcome) => outcome,
         Err(error) => {
             let message = error.to_string();
@@ -93,15 +85,9 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
                 return Err(format!("unclear error: {message}"));
             }
             // The user runs the same command again.
-            run::execute(
-                &client,
-                &plan,
-                &mut journal,
-                &reporter,
-                OffsetDateTime::now_utc(),
-            )
-            .await
-            .map_err(|e| format!("the re-run failed too: {e}"))?
+            execute(&client, &plan, &mut journal, &reporter)
+                .await
+                .map_err(|e| format!("the re-run failed too: {e}"))?
         }
     };
     run::handed_over(&mut journal, &outcome).map_err(|e| e.to_string())?;
@@ -158,15 +144,9 @@ async fn a_token_refused_mid_run_is_refreshed_and_the_run_goes_on() {
 
     let plan = plan("nylas-v3", "Refreshed", true);
     let (reporter, _events) = reporter();
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    .expect("the run survives refused tokens");
+    let outcome = execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .expect("the run survives refused tokens");
 
     let refreshes = sim
         .requests()
@@ -443,14 +423,7 @@ async fn replication_delays_up_to_a_minute_are_waited_out_in_simulated_time() {
         let plan = plan("nylas-v3", "Replicated", true);
         let mut journal = Journal::in_memory();
         let (reporter, mut events) = reporter();
-        let first = run::execute(
-            &client,
-            &plan,
-            &mut journal,
-            &reporter,
-            OffsetDateTime::now_utc(),
-        )
-        .await;
+        let first = execute(&client, &plan, &mut journal, &reporter).await;
         let outcome = match first {
             Ok(outcome) => {
                 assert!(delay < 180, "{delay} s is past the budget");
@@ -459,15 +432,9 @@ async fn replication_delays_up_to_a_minute_are_waited_out_in_simulated_time() {
             Err(error) => {
                 assert!(delay >= 180, "{delay} s: {error}");
                 assert!(error.to_string().contains("replication"), "{error}");
-                run::execute(
-                    &client,
-                    &plan,
-                    &mut journal,
-                    &reporter,
-                    OffsetDateTime::now_utc(),
-                )
-                .await
-                .expect("the re-run finds the app replicated")
+                execute(&client, &plan, &mut journal, &reporter)
+                    .await
+                    .expect("the re-run finds the app replicated")
             }
         };
         let waits = drain(&mut events)

@@ -7,7 +7,6 @@
 mod common;
 
 use appreg::journal::Journal;
-use appreg::run;
 use appreg::sim::SimConfig;
 use std::sync::{Arc, Mutex};
 
@@ -51,15 +50,9 @@ async fn a_whole_run_at_trace_level_logs_no_token_and_no_secret() {
         "the ARM token came from the refresh token"
     );
     let plan = common::plan("nylas-v2", "Hygiene", true);
-    let outcome = run::execute(
-        &client,
-        &plan,
-        &mut Journal::in_memory(),
-        &reporter,
-        time::OffsetDateTime::now_utc(),
-    )
-    .await
-    .unwrap();
+    let outcome = common::execute(&client, &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap();
 
     let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
     assert!(

@@ -6,9 +6,11 @@ use appreg::catalog::Catalog;
 use appreg::cloud::{Cloud, Endpoints};
 use appreg::graph::GraphClient;
 use appreg::graph::retry::RetryPolicy;
+use appreg::journal::Journal;
 use appreg::plan::{Choices, Plan, from_profile};
 use appreg::profile;
 use appreg::progress::{Event, Reporter};
+use appreg::run::{self, Outcome, RunError};
 use appreg::secret::SecretString;
 use appreg::sim::{self, SimConfig, SimHandle};
 use std::sync::Arc;
@@ -80,6 +82,23 @@ pub fn plan(profile_id: &str, name: &str, admin_consent: bool) -> Plan {
     from_profile(&profile, &Catalog::offline(), &choices)
         .expect("plan builds")
         .0
+}
+
+/// Runs `plan` now, as `create` does.
+pub async fn execute(
+    client: &GraphClient,
+    plan: &Plan,
+    journal: &mut Journal,
+    reporter: &Reporter,
+) -> Result<Outcome, RunError> {
+    run::execute(
+        client,
+        plan,
+        journal,
+        reporter,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
 }
 
 pub fn reporter() -> (Reporter, UnboundedReceiver<Event>) {
