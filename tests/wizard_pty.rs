@@ -253,13 +253,18 @@ fn quit_at(step: Step) {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let wizard = walk_to(Step::Platform, 80, 24, dir.path());
-    wizard.signal("TERM");
-    let mut wizard = wizard;
-    wizard.wait_exit();
-    assert_restored(&wizard);
+fn sigterm_and_sigint_restore_the_terminal() {
+    for signal in ["TERM", "INT"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut wizard = walk_to(Step::Platform, 80, 24, dir.path());
+        wizard.signal(signal);
+        let status = wizard.wait_exit();
+        assert!(
+            status.success(),
+            "SIG{signal} ends it the orderly way: {status:?}"
+        );
+        assert_restored(&wizard);
+    }
 }
 
 #[test]

@@ -97,17 +97,21 @@ pub fn panic_if_testing() {
     }
 }
 
-/// SIGTERM and SIGHUP end the wizard like `q` does, terminal restored.
+/// SIGTERM, SIGHUP and SIGINT end the wizard like `q` does, terminal restored.
 #[cfg(unix)]
 pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
+    // In raw mode Ctrl-C is a key, not a signal; an interrupt sent from outside still ends
+    // the wizard the orderly way.
+    let mut interrupt = signal(SignalKind::interrupt())?;
     let (sender, receiver) = tokio::sync::mpsc::channel(1);
     tokio::spawn(async move {
         tokio::select! {
             _ = term.recv() => {}
             _ = hangup.recv() => {}
+            _ = interrupt.recv() => {}
         }
         let _ = sender.send(()).await;
     });
