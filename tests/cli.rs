@@ -261,3 +261,43 @@ async fn secret_out_writes_a_private_new_file_instead_of_stdout() {
     assert!(stderr.contains("already exists"), "{stderr}");
     assert!(common::apps_named(&sim, "Second").is_empty());
 }
+
+/// A result that cannot reach anyone (stdout closed) takes its secret off the app again.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_whose_result_cannot_be_written_is_removed_from_the_app() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let mut child = appreg()
+        .args([
+            "create",
+            "--profile",
+            "nylas-v3",
+            "--name",
+            "Nobody Reads",
+            "--yes",
+        ])
+        .args(["--graph-url", &sim.graph_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before anything is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().await.unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the result to stdout")
+            && stderr.contains("the new secret was removed from the app"),
+        "{stderr}"
+    );
+    let apps = common::apps_named(&sim, "Nobody Reads");
+    assert_eq!(apps.len(), 1, "the app stays, for a re-run to reuse");
+    assert!(
+        apps[0].password_credentials.is_empty(),
+        "no secret nobody holds"
+    );
+}

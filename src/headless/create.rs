@@ -1,9 +1,7 @@
 //! `appreg create`: confirm, sign in, run the plan with progress on stderr, hand over the secret.
 
 use super::output;
-use super::session::{
-    check_secret_out, confirm, connect, print_once, progress_printer, write_secret_file,
-};
+use super::session::{check_secret_out, confirm, connect, hand_over_secret, progress_printer};
 use super::{HeadlessError, build_plan};
 use crate::catalog::Catalog;
 use crate::cli::{CreateArgs, SignInArgs};
@@ -52,29 +50,20 @@ pub async fn create(
     let outcome = result?;
 
     let next_step = output::next_step(&profile, &plan, &outcome);
-    if let Some(path) = &args.secret_out
-        && let Err(error) = write_secret_file(path, &outcome.secret.value)
-    {
-        // A secret nobody received must not stay on the app.
-        run::withdraw_secret(&client, outcome, &mut journal, &Reporter::silent()).await;
-        return Err(error);
-    }
-    let shown = if args.plan.json {
-        output::result_json(&plan, &outcome, args.secret_out.as_deref(), &next_step)
-    } else {
-        output::result_text(&plan, &outcome, args.secret_out.as_deref(), &next_step)
-    };
-    let written = print_once(&shown);
-    drop(shown);
-    if let Err(source) = written {
-        if args.secret_out.is_none() {
-            run::withdraw_secret(&client, outcome, &mut journal, &Reporter::silent()).await;
-        }
-        return Err(HeadlessError::Io {
-            what: "cannot write the result to stdout; the new secret was removed".into(),
-            source,
-        });
-    }
+    let secret_out = args.secret_out.as_deref();
+    hand_over_secret(
+        &outcome.secret.value,
+        secret_out,
+        || {
+            if args.plan.json {
+                output::result_json(&plan, &outcome, secret_out, &next_step)
+            } else {
+                output::result_text(&plan, &outcome, secret_out, &next_step)
+            }
+        },
+        async || run::withdraw_secret(&client, &outcome, &mut journal, &Reporter::silent()).await,
+    )
+    .await?;
     run::handed_over(&mut journal, &outcome)?;
     if args.secret_out.is_none() {
         eprintln!(

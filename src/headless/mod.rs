@@ -42,6 +42,18 @@ pub enum HeadlessError {
         what: String,
         source: std::io::Error,
     },
+    #[error(
+        "{error}; {}",
+        if *.removed {
+            "the new secret was removed from the app, so none is left that nobody holds: run the same command again"
+        } else {
+            "removing the new secret failed too: run the same command again (it removes that secret first) or remove it in the portal"
+        }
+    )]
+    NotHandedOver {
+        error: Box<HeadlessError>,
+        removed: bool,
+    },
     #[error("stopped: nothing was changed")]
     Declined,
     #[error("{}", describe_inspect_error(.0))]

@@ -3,7 +3,7 @@
 
 use super::HeadlessError;
 use super::session::{
-    check_secret_out, confirm, connect, print_once, selector, with_progress, write_secret_file,
+    check_secret_out, confirm, connect, hand_over_secret, selector, with_progress,
 };
 use crate::cli::{RotateArgs, SignInArgs};
 use crate::cloud::Endpoints;
@@ -90,29 +90,19 @@ async fn hand_over(
     now: OffsetDateTime,
 ) -> Result<(), HeadlessError> {
     let secret_out = args.secret_out.as_deref();
-    if let Some(path) = secret_out
-        && let Err(error) = write_secret_file(path, &rotation.secret.value)
-    {
-        // A secret nobody received must not stay on the app.
-        run::withdraw_rotation(client, rotation, journal, &Reporter::silent()).await;
-        return Err(error);
-    }
-    let shown = if args.json {
-        result_json(&rotation, secret_out, now)
-    } else {
-        result_text(&rotation, secret_out, now)
-    };
-    let written = print_once(&shown);
-    drop(shown);
-    if let Err(source) = written {
-        if secret_out.is_none() {
-            run::withdraw_rotation(client, rotation, journal, &Reporter::silent()).await;
-        }
-        return Err(HeadlessError::Io {
-            what: "cannot write the result to stdout; the new secret was removed".into(),
-            source,
-        });
-    }
+    hand_over_secret(
+        &rotation.secret.value,
+        secret_out,
+        || {
+            if args.json {
+                result_json(&rotation, secret_out, now)
+            } else {
+                result_text(&rotation, secret_out, now)
+            }
+        },
+        async || run::withdraw_rotation(client, &rotation, journal, &Reporter::silent()).await,
+    )
+    .await?;
     run::rotation_handed_over(journal, &rotation)?;
     if secret_out.is_none() {
         eprintln!(

@@ -13,6 +13,7 @@ use crate::secret::SecretString;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
 
 /// Signs in and returns a client working in `tenant` (the home tenant when `None`).
 pub(super) async fn connect(
@@ -107,8 +108,42 @@ pub(super) fn write_secret_file(path: &Path, secret: &SecretString) -> Result<()
     })
 }
 
+/// Hands the new secret over: to the `--secret-out` file, or to stdout in the result. A secret
+/// that cannot reach the user is taken off the app by `withdraw` (true when it was), so none
+/// stays that nobody holds.
+pub(super) async fn hand_over_secret(
+    secret: &SecretString,
+    secret_out: Option<&Path>,
+    result: impl FnOnce() -> Zeroizing<String>,
+    withdraw: impl AsyncFnOnce() -> bool,
+) -> Result<(), HeadlessError> {
+    let delivered = match secret_out {
+        Some(path) => write_secret_file(path, secret),
+        None => Ok(()),
+    };
+    let delivered = delivered.and_then(|()| {
+        let shown = result();
+        print_once(&shown).or_else(|source| match secret_out {
+            // The secret is safe in its file; only the summary was lost.
+            Some(_) => Ok(()),
+            None => Err(HeadlessError::Io {
+                what: "cannot write the result to stdout".into(),
+                source,
+            }),
+        })
+    });
+    let Err(error) = delivered else {
+        return Ok(());
+    };
+    let removed = withdraw().await;
+    Err(HeadlessError::NotHandedOver {
+        error: Box::new(error),
+        removed,
+    })
+}
+
 /// Writes the result to stdout at once and completely.
-pub(super) fn print_once(shown: &str) -> std::io::Result<()> {
+fn print_once(shown: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     stdout

@@ -209,7 +209,7 @@ pub async fn execute(
         Ok(done) => done,
         Err(error) => {
             // A secret the user never sees must not stay on the app.
-            secret::discard(client, &app.object_id, secret, journal, reporter).await;
+            secret::discard(client, &app.object_id, &secret, journal, reporter).await;
             return Err(error);
         }
     };
@@ -255,14 +255,14 @@ fn not_offered<'p>(
 /// be removed (the journal then has the next run remove it).
 pub async fn withdraw_secret(
     client: &GraphClient,
-    outcome: Outcome,
+    outcome: &Outcome,
     journal: &mut Journal,
     reporter: &Reporter,
 ) -> bool {
     secret::discard(
         client,
         &outcome.object_id,
-        outcome.secret,
+        &outcome.secret,
         journal,
         reporter,
     )

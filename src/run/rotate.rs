@@ -250,14 +250,14 @@ async fn remove(
 /// be removed (the journal then has the next run remove it).
 pub async fn withdraw_rotation(
     client: &GraphClient,
-    rotation: Rotation,
+    rotation: &Rotation,
     journal: &mut Journal,
     reporter: &Reporter,
 ) -> bool {
     secret::discard(
         client,
         &rotation.object_id,
-        rotation.secret,
+        &rotation.secret,
         journal,
         reporter,
     )

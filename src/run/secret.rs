@@ -130,7 +130,7 @@ pub(super) async fn issue(
 pub(super) async fn discard(
     client: &GraphClient,
     object_id: &str,
-    secret: IssuedSecret,
+    secret: &IssuedSecret,
     journal: &mut Journal,
     reporter: &Reporter,
 ) -> bool {

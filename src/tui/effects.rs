@@ -369,10 +369,11 @@ impl Effects {
                         let withdrawal = async {
                             match issued {
                                 Issued::Created(outcome) => {
-                                    run::withdraw_secret(&client, outcome, journal, &reporter).await
+                                    run::withdraw_secret(&client, &outcome, journal, &reporter)
+                                        .await
                                 }
                                 Issued::Rotated { rotation, .. } => {
-                                    run::withdraw_rotation(&client, rotation, journal, &reporter)
+                                    run::withdraw_rotation(&client, &rotation, journal, &reporter)
                                         .await
                                 }
                             }
