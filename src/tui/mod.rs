@@ -145,10 +145,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         };
         terminal.draw(&model)?;
     }
-    let note = effects.leave(model.secret_on_exit()).await;
     effects.shutdown();
+    // The terminal first: what leaving still sends to Graph must not hold the screen.
     drop(terminal);
-    if let Some(note) = note {
+    if let Some(note) = effects.leave(model.secret_on_exit()).await {
         eprintln!("{note}");
     }
     Ok(())
