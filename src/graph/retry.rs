@@ -65,6 +65,13 @@ pub fn decide(
             wait,
         });
     }
+    if resend.while_replicating && may_be_backing_app_lag(error) {
+        let wait = backoff(policy.base_delay, attempt).min(policy.replication_step);
+        return (elapsed + wait <= BACKING_APP_LAG_BUDGET).then(|| Decision {
+            reason: "waiting for the new app to replicate".into(),
+            wait,
+        });
+    }
     if attempt >= policy.max_attempts {
         return None;
     }
@@ -102,6 +109,23 @@ pub fn decide(
         _ => return None,
     };
     Some(Decision { reason, wait })
+}
+
+/// How long a refused service principal is taken for replication lag before it is believed.
+const BACKING_APP_LAG_BUDGET: Duration = Duration::from_secs(30);
+
+/// Creating the service principal of an app made a moment ago is sometimes refused with 403
+/// `Authorization_RequestDenied` "…the backing application of the service principal being
+/// created must in the local tenant" until the app has replicated; a user who really lacks the
+/// right gets the same answer, so it is retried only briefly. Graph gives this case no code of
+/// its own: the message is the only sign.
+fn may_be_backing_app_lag(error: &GraphError) -> bool {
+    error.api().is_some_and(|e| {
+        e.status == 403
+            && e.code == "Authorization_RequestDenied"
+            && e.message
+                .contains("backing application of the service principal")
+    })
 }
 
 pub fn is_replication_lag(error: &GraphError) -> bool {
@@ -201,6 +225,30 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_service_principal_refused_for_its_backing_app_is_retried_briefly() {
+        let p = RetryPolicy::default();
+        let lag = Resend {
+            after_lost_answer: false,
+            while_replicating: true,
+        };
+        let mut refused = api(403, "Authorization_RequestDenied", None);
+        if let GraphError::Api(a) = &mut refused {
+            a.message = "When using this permission, the backing application of the service principal being created must in the local tenant".into();
+        }
+        assert!(decide(&p, lag, &refused, 1, Duration::ZERO).is_some());
+        assert!(
+            decide(&p, lag, &refused, 8, Duration::from_secs(29)).is_none(),
+            "past 30 s it is believed"
+        );
+        assert!(
+            decide(&p, Resend::default(), &refused, 1, Duration::ZERO).is_none(),
+            "only right after a create"
+        );
+        let denied = api(403, "Authorization_RequestDenied", None);
+        assert!(decide(&p, lag, &denied, 1, Duration::ZERO).is_none());
     }
 
     #[test]
