@@ -46,7 +46,9 @@ pub enum JournalError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read the resume journal {path}: {message}")]
+    #[error(
+        "cannot read the resume journal {path}: {message}; if no run of this app is unfinished, remove the file and run again"
+    )]
     Read { path: PathBuf, message: String },
 }
 
@@ -54,6 +56,8 @@ pub enum JournalError {
 pub struct Journal {
     path: Option<PathBuf>,
     entry: Entry,
+    /// The client id of the app an earlier, finished run made under the same key.
+    earlier_app_id: Option<String>,
 }
 
 impl Journal {
@@ -65,6 +69,7 @@ impl Journal {
                 unique_name: new_unique_name(),
                 ..Entry::default()
             },
+            earlier_app_id: None,
         }
     }
 
@@ -80,6 +85,7 @@ impl Journal {
             "{}.json",
             file_key(tenant, display_name, profile_id)
         ));
+        let mut earlier_app_id = None;
         let entry = match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let entry: Entry = serde_json::from_str(&text).map_err(|e| JournalError::Read {
@@ -87,6 +93,7 @@ impl Journal {
                     message: e.to_string(),
                 })?;
                 if entry.completed {
+                    earlier_app_id = entry.app_id;
                     Entry {
                         unique_name: new_unique_name(),
                         ..Entry::default()
@@ -109,7 +116,14 @@ impl Journal {
         Ok(Self {
             path: Some(path),
             entry,
+            earlier_app_id,
         })
+    }
+
+    /// An app a finished run already registered with the same name, profile and tenant: this
+    /// run makes another one.
+    pub fn earlier_app_id(&self) -> Option<&str> {
+        self.earlier_app_id.as_deref()
     }
 
     /// The user's state directory (`$XDG_STATE_HOME/appreg`), or `APPREG_STATE_DIR`.

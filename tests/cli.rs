@@ -301,3 +301,42 @@ async fn a_secret_whose_result_cannot_be_written_is_removed_from_the_app() {
         "no secret nobody holds"
     );
 }
+
+/// Running the same `create` again after it finished makes a second app: it says so first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_the_same_app_again_names_the_one_already_made() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let create = || {
+        let mut command = appreg();
+        command
+            .args([
+                "create",
+                "--profile",
+                "nango",
+                "--name",
+                "Twice",
+                "--yes",
+                "--json",
+            ])
+            .args(["--graph-url", &sim.graph_url()])
+            .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+            .env("APPREG_STATE_DIR", state.path());
+        command
+    };
+    let (first, stdout, stderr) = run(&mut create()).await;
+    assert!(first.status.success(), "{stderr}");
+    assert!(!stderr.contains("already registered"), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let app_id = doc["appId"].as_str().unwrap();
+
+    let (second, _, stderr) = run(&mut create()).await;
+    assert!(second.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "already registered \"Twice\" here (client id {app_id})"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(common::apps_named(&sim, "Twice").len(), 2);
+}

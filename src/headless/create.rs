@@ -24,6 +24,16 @@ pub async fn create(
         eprintln!("! {warning}");
     }
     check_secret_out(args.secret_out.as_deref())?;
+    let mut journal = match Journal::default_dir() {
+        Some(dir) => Journal::open(&dir, tenant, &plan.display_name, &plan.profile_id)?,
+        None => Journal::in_memory(),
+    };
+    if let Some(app_id) = journal.earlier_app_id() {
+        eprintln!(
+            "! appreg already registered \"{}\" here (client id {app_id}): this makes a second app. To check that one instead: appreg doctor --app-id {app_id}",
+            plan.display_name
+        );
+    }
     confirm(
         &format!("{}\nCreate this app?", output::describe(&plan, now)),
         args.yes,
@@ -31,10 +41,6 @@ pub async fn create(
     )?;
     let client = connect(sign_in, endpoints, plan.tenant.clone()).await?;
 
-    let mut journal = match Journal::default_dir() {
-        Some(dir) => Journal::open(&dir, tenant, &plan.display_name, &plan.profile_id)?,
-        None => Journal::in_memory(),
-    };
     if journal.is_resume() {
         eprintln!(
             "Continuing the earlier unfinished run for \"{}\": the app it made is reused.",
