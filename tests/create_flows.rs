@@ -119,6 +119,13 @@ async fn replication_lag_is_waited_out_and_reported() {
             .any(|e| matches!(e, Event::Retrying { reason, .. } if reason.contains("replication"))),
         "{events:#?}"
     );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Retrying { reason, .. }
+            if reason.contains("the new app to replicate") && reason.contains("403"))),
+        "the early 403 for the service principal is waited out too: {events:#?}"
+    );
     assert_eq!(apps_named(&sim, "Lagging").len(), 1);
     assert!(
         outcome

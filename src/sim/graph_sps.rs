@@ -18,6 +18,8 @@ use super::validate::check_declared;
 const ENTITY_SET: &str = "servicePrincipals";
 /// Properties a request may send but never changes.
 const FIXED: [&str; 3] = ["id", "appId", "appOwnerOrganizationId"];
+/// How long after an app is made Graph may refuse its service principal with a 403.
+const EARLY_REFUSAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub(crate) fn route(
     state: &mut SimState,
@@ -191,6 +193,21 @@ fn backing_application(
         {
             return Ok((app.doc.clone(), tenant.id));
         }
+    }
+    // Graph's first answers for an app made a moment ago can be a 403 that blames the caller.
+    let just_made = state
+        .tenant(request.tenant)
+        .and_then(|t| t.applications.iter().find(same))
+        .and_then(|app| app.visible_at.checked_sub(state.policy.replication_delay))
+        .is_some_and(|made_at| {
+            request.now < made_at + EARLY_REFUSAL.min(state.policy.replication_delay / 2)
+        });
+    if just_made {
+        return Err(GraphError::new(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "When using this permission, the backing application of the service principal being created must in the local tenant",
+        ));
     }
     let message = format!(
         "The appId '{app_id}' of the service principal does not reference a valid application object."

@@ -637,7 +637,7 @@ async fn secret_lifetime_policy_caps_end_dates() {
 
 #[tokio::test]
 async fn replication_lag_then_success() {
-    let lag = Duration::from_millis(150);
+    let lag = Duration::from_millis(400);
     let env = env(SimConfig {
         replication_delay: lag,
         ..SimConfig::default()
@@ -651,6 +651,15 @@ async fn replication_lag_then_success() {
         app["appId"].as_str().expect("appId"),
     );
 
+    // At first Graph blames the caller; a moment later, the missing application.
+    let sp = env
+        .post("/servicePrincipals", json!({ "appId": app_id }))
+        .await;
+    assert_eq!(
+        (sp.status, sp.code()),
+        (StatusCode::FORBIDDEN, "Authorization_RequestDenied")
+    );
+    tokio::time::sleep(lag / 2).await;
     let sp = env
         .post("/servicePrincipals", json!({ "appId": app_id }))
         .await;
