@@ -110,47 +110,21 @@ impl Clipboard {
     }
 }
 
-#[cfg(target_os = "linux")]
+/// Each platform has its own extension trait for "keep this out of clipboard history".
+#[cfg(any(target_os = "linux", target_os = "macos", windows))]
 fn set_text(
     system: &mut arboard::Clipboard,
     text: &str,
     sensitive: bool,
 ) -> Result<(), arboard::Error> {
-    use arboard::SetExtLinux;
-    // No `wait()`: it would block until someone else copies. The kept-alive handle serves the
-    // text instead, for as long as appreg runs.
-    let set = system.set();
-    let set = if sensitive {
-        set.exclude_from_history()
-    } else {
-        set
-    };
-    set.text(text)
-}
-
-#[cfg(target_os = "macos")]
-fn set_text(
-    system: &mut arboard::Clipboard,
-    text: &str,
-    sensitive: bool,
-) -> Result<(), arboard::Error> {
-    use arboard::SetExtApple;
-    let set = system.set();
-    let set = if sensitive {
-        set.exclude_from_history()
-    } else {
-        set
-    };
-    set.text(text)
-}
-
-#[cfg(windows)]
-fn set_text(
-    system: &mut arboard::Clipboard,
-    text: &str,
-    sensitive: bool,
-) -> Result<(), arboard::Error> {
-    use arboard::SetExtWindows;
+    #[cfg(target_os = "macos")]
+    use arboard::SetExtApple as _;
+    #[cfg(target_os = "linux")]
+    use arboard::SetExtLinux as _;
+    #[cfg(windows)]
+    use arboard::SetExtWindows as _;
+    // On Linux, no `wait()`: it would block until someone else copies. The kept-alive handle
+    // serves the text instead, for as long as appreg runs.
     let set = system.set();
     let set = if sensitive {
         set.exclude_from_history()
