@@ -111,20 +111,13 @@ fn find(
 }
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
-    let tenant = tenant(state, request)?;
-    request
-        .query
-        .check_select(&app_template(Uuid::nil(), Uuid::nil(), ""), "application")?;
-    let items: Vec<&Map<String, Value>> = tenant
+    let visible = tenant(state, request)?
         .applications
         .iter()
-        .filter(|app| app.is_visible(request.now) && request.query.matches(&app.doc))
-        .map(|app| &app.doc)
-        .collect();
-    let body = request
-        .query
-        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
-    Ok(json_response(StatusCode::OK, &body))
+        .filter(|app| app.is_visible(request.now))
+        .map(|app| &app.doc);
+    let template = app_template(Uuid::nil(), Uuid::nil(), "");
+    request.list(visible, &template, "application", ENTITY_SET)
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {

@@ -54,20 +54,8 @@ fn template() -> Map<String, Value> {
 }
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
-    let tenant = tenant_of(state, request)?;
-    request
-        .query
-        .check_select(&template(), "oAuth2PermissionGrant")?;
-    let items: Vec<&Map<String, Value>> = tenant
-        .grants
-        .iter()
-        .filter(|g| request.query.matches(&g.doc))
-        .map(|g| &g.doc)
-        .collect();
-    let body = request
-        .query
-        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
-    Ok(json_response(StatusCode::OK, &body))
+    let grants = tenant_of(state, request)?.grants.iter().map(|g| &g.doc);
+    request.list(grants, &template(), "oAuth2PermissionGrant", ENTITY_SET)
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, id: &str) -> Result<Response, GraphError> {

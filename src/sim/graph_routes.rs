@@ -46,6 +46,23 @@ impl GraphRequest<'_> {
     pub fn collection_path(&self) -> String {
         format!("/v1.0/{}", self.target.collection)
     }
+
+    /// `GET` of an entity set: the `docs` that match `$filter`, `$select`ed and paged, after
+    /// refusing a `$select` of a property `template` (of `type_name`) does not have.
+    pub fn list<'d>(
+        &self,
+        docs: impl Iterator<Item = &'d Map<String, Value>>,
+        template: &Map<String, Value>,
+        type_name: &str,
+        entity_set: &str,
+    ) -> Result<Response, GraphError> {
+        self.query.check_select(template, type_name)?;
+        let items: Vec<&Map<String, Value>> = docs.filter(|doc| self.query.matches(doc)).collect();
+        let body = self
+            .query
+            .page(&items, self.ctx, entity_set, &self.collection_path());
+        Ok(json_response(StatusCode::OK, &body))
+    }
 }
 
 pub(crate) async fn handle(

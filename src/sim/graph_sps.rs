@@ -90,20 +90,12 @@ pub(crate) fn find<'t>(
 }
 
 fn list(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
-    let tenant = tenant_of(state, request)?;
-    request
-        .query
-        .check_select(&template(), "servicePrincipal")?;
-    let items: Vec<&Map<String, Value>> = tenant
+    let visible = tenant_of(state, request)?
         .service_principals
         .iter()
-        .filter(|sp| sp.is_visible(request.now) && request.query.matches(&sp.doc))
-        .map(|sp| &sp.doc)
-        .collect();
-    let body = request
-        .query
-        .page(&items, request.ctx, ENTITY_SET, &request.collection_path());
-    Ok(json_response(StatusCode::OK, &body))
+        .filter(|sp| sp.is_visible(request.now))
+        .map(|sp| &sp.doc);
+    request.list(visible, &template(), "servicePrincipal", ENTITY_SET)
 }
 
 fn get(state: &SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
