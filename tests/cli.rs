@@ -340,3 +340,65 @@ async fn creating_the_same_app_again_names_the_one_already_made() {
     );
     assert_eq!(common::apps_named(&sim, "Twice").len(), 2);
 }
+
+/// The secret `create` hands over signs the app in (client credentials) against the
+/// simulator's token endpoint, and a wrong one is refused as Entra ID refuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_secret_signs_its_app_in_with_client_credentials() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let (created, stdout, stderr) = run(appreg()
+        .args([
+            "create",
+            "--profile",
+            "custom",
+            "--name",
+            "Daemon",
+            "--yes",
+            "--json",
+        ])
+        .args(["--graph-url", &sim.graph_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state.path()))
+    .await;
+    assert!(created.status.success(), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (app_id, tenant) = (
+        doc["appId"].as_str().unwrap(),
+        doc["tenantId"].as_str().unwrap(),
+    );
+    let secret = doc["secret"]["value"].as_str().unwrap();
+
+    let doctor = |secret: &str| {
+        let mut command = appreg();
+        command
+            .args(["doctor", "--app-id", app_id, "--profile", "custom"])
+            .args([
+                "--auth",
+                "client-secret",
+                "--client-id",
+                app_id,
+                "--tenant",
+                tenant,
+            ])
+            .args([
+                "--graph-url",
+                &sim.graph_url(),
+                "--login-url",
+                &sim.login_url(),
+            ])
+            .env("APPREG_CLIENT_SECRET", secret);
+        command
+    };
+    let (_, stdout, stderr) = run(&mut doctor(secret)).await;
+    assert!(stderr.contains("Signed in"), "{stderr}");
+    assert!(
+        stdout.contains("Daemon"),
+        "the app was read: {stdout}\n{stderr}"
+    );
+    assert!(!stderr.contains(secret) && !stdout.contains(secret));
+
+    let (refused, _, stderr) = run(&mut doctor("not-the-secret")).await;
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("AADSTS7000215"), "{stderr}");
+}

@@ -15,6 +15,7 @@ use super::state::{
     SimState, Stored, Tenant, app_template, graph_timestamp, sync_redirect_uri_settings,
 };
 use super::validate::{self, Exposed, PERSONAL_MAX_PASSWORDS};
+use crate::secret::SecretString;
 
 const ENTITY_SET: &str = "applications";
 /// Properties the directory sets itself; a write that names them is ignored there.
@@ -376,6 +377,9 @@ fn add_password(
             app.insert("passwordCredentials".into(), json!([metadata]));
         }
     }
+    tenant
+        .client_secrets
+        .insert(key_id.to_string(), SecretString::new(secret));
     Ok(json_response(StatusCode::OK, &answer))
 }
 
@@ -408,6 +412,7 @@ fn remove_password(
     match (credentials, position) {
         (Some(list), Some(position)) => {
             list.remove(position);
+            tenant.client_secrets.remove(&key_id.to_ascii_lowercase());
             Ok(no_content())
         }
         _ => Err(GraphError::new(

@@ -64,6 +64,12 @@ impl AadError {
         }
     }
 
+    /// A client that failed to authenticate gets 401, as from Entra ID.
+    fn unauthorized(mut self) -> Self {
+        self.status = StatusCode::UNAUTHORIZED;
+        self
+    }
+
     fn missing(parameter: &str) -> Self {
         AadError::new(
             "invalid_request",
@@ -235,11 +241,80 @@ fn token(state: &mut SimState, tenant: Uuid, form: &Form) -> Result<Response, Aa
                 .unwrap_or("https://graph.microsoft.com/.default");
             issue(state, tenant, client_id, scope, true)
         }
+        "client_credentials" => {
+            authenticate_client(state, tenant, client_id, form.require("client_secret")?)?;
+            issue(state, tenant, client_id, form.require("scope")?, false)
+        }
         other => Err(AadError::new(
             "unsupported_grant_type",
             70003,
             format!("The app requested an unsupported grant type '{other}'."),
         )),
+    }
+}
+
+/// The client credentials grant: `client_id` must be an app of the tenant and `secret` the
+/// value of one of its unexpired client secrets, answered as Entra ID does otherwise.
+fn authenticate_client(
+    state: &SimState,
+    tenant: Uuid,
+    client_id: &str,
+    secret: &str,
+) -> Result<(), AadError> {
+    let app = state.tenant(tenant).and_then(|t| {
+        t.applications
+            .iter()
+            .find(|a| {
+                a.str("appId")
+                    .is_some_and(|id| id.eq_ignore_ascii_case(client_id))
+            })
+            .map(|app| (t, app))
+    });
+    let Some((home, app)) = app else {
+        return Err(AadError::new(
+            "unauthorized_client",
+            700016,
+            format!(
+                "Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant."
+            ),
+        ));
+    };
+    let matching = app
+        .doc
+        .get("passwordCredentials")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|credential| {
+            credential
+                .get("keyId")
+                .and_then(Value::as_str)
+                .and_then(|key| home.client_secrets.get(&key.to_ascii_lowercase()))
+                .is_some_and(|value| *value == *secret)
+        });
+    let expired = matching
+        .and_then(|c| c.get("endDateTime"))
+        .and_then(Value::as_str)
+        .and_then(|end| {
+            OffsetDateTime::parse(end, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .is_some_and(|end| end <= OffsetDateTime::now_utc());
+    match (matching, expired) {
+        (Some(_), false) => Ok(()),
+        (Some(_), true) => Err(AadError::new(
+            "invalid_client",
+            7000222,
+            format!("The provided client secret keys for app '{client_id}' are expired."),
+        )
+        .unauthorized()),
+        (None, _) => Err(AadError::new(
+            "invalid_client",
+            7000215,
+            format!(
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."
+            ),
+        )
+        .unauthorized()),
     }
 }
 

@@ -3,6 +3,7 @@
 //! it becomes visible to reads (directory replication lag).
 
 use crate::clock::Clock;
+use crate::secret::SecretString;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,9 @@ pub(crate) struct Tenant {
     pub grants: Vec<Stored>,
     /// Application permissions granted to service principals.
     pub app_role_assignments: Vec<Stored>,
+    /// The value of each client secret added here, by key id, so the token endpoint can check
+    /// a client secret. Like Graph, never served again.
+    pub client_secrets: HashMap<String, SecretString>,
 }
 
 /// A directory object as Graph would serialize it, plus when replicas see it.
@@ -113,6 +117,7 @@ impl SimState {
                 service_principals: Vec::new(),
                 grants: Vec::new(),
                 app_role_assignments: Vec::new(),
+                client_secrets: HashMap::new(),
             };
             for resource in &FIRST_PARTY {
                 let id = state.new_uuid();
