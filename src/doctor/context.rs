@@ -17,6 +17,9 @@ pub struct AuditContext {
     pub role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Resource service principals (Microsoft Graph, Exchange Online…) in this tenant.
     pub resources: Vec<ServicePrincipal>,
+    /// App ids of APIs the app asks permissions of that this tenant has no service principal
+    /// for (read, and not found).
+    pub absent_resources: Vec<String>,
     pub wants: Wants,
 }
 

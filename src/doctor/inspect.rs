@@ -135,7 +135,8 @@ pub async fn inspect(
             service_principal: principal,
             grants,
             role_assignments,
-            resources,
+            resources: resources.found,
+            absent_resources: resources.absent,
             wants: Default::default(),
         },
     })
@@ -296,12 +297,26 @@ fn other_resources(app: &Application, known: &[(String, String)]) -> Vec<(String
     others
 }
 
-/// Resource service principals in this tenant; one that cannot be read is left out.
+/// Resource service principals in this tenant, and the app ids of those it does not have; one
+/// that cannot be read (a refusal, a failure) is in neither list.
+#[derive(Debug, Default)]
+struct ResourceReads {
+    found: Vec<ServicePrincipal>,
+    absent: Vec<String>,
+}
+
+impl ResourceReads {
+    fn extend(&mut self, more: ResourceReads) {
+        self.found.extend(more.found);
+        self.absent.extend(more.absent);
+    }
+}
+
 async fn read_resources(
     client: &GraphClient,
     resources: &[(String, String)],
     reporter: &Reporter,
-) -> Vec<ServicePrincipal> {
+) -> ResourceReads {
     let reads = resources.iter().map(|(app_id, name)| async move {
         let op = Operation::ReadResource(name.clone());
         let call = Call::new(
@@ -309,22 +324,24 @@ async fn read_resources(
             Method::Get,
             format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"),
         );
-        match client.send(&call, reporter).await.and_then(|a| a.json()) {
-            Ok(sp) => Some(sp),
-            Err(error) => {
-                reporter.emit(Event::Skipped {
-                    op,
-                    reason: error.advice(),
-                });
-                None
-            }
+        let read = client.send(&call, reporter).await.and_then(|a| a.json());
+        if let Err(error) = &read {
+            reporter.emit(Event::Skipped {
+                op,
+                reason: error.advice(),
+            });
         }
+        (app_id, read)
     });
-    futures::future::join_all(reads)
-        .await
-        .into_iter()
-        .flatten()
-        .collect()
+    let mut reads_done = ResourceReads::default();
+    for (app_id, read) in futures::future::join_all(reads).await {
+        match read {
+            Ok(sp) => reads_done.found.push(sp),
+            Err(error) if error.status() == Some(404) => reads_done.absent.push(app_id.clone()),
+            Err(_) => {}
+        }
+    }
+    reads_done
 }
 
 /// A list the audit can do without: a refusal (no directory role) gives `None`.

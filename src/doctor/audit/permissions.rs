@@ -21,6 +21,56 @@ pub(super) fn check(
     check_wrong_type(&present, profile, catalog, findings);
     check_missing(&present, profile, catalog, context, findings);
     check_admin_only(&present, catalog, context, findings);
+    check_absent_apis(&present, catalog, context, findings);
+}
+
+/// Permissions of an API this tenant has no service principal for: nobody here can consent
+/// to them. An API the catalog knows (Exchange Online) is the tenant's to enable; another is
+/// most often left from an app copied from elsewhere, and removing it is the fix.
+fn check_absent_apis(
+    present: &[PermissionRef],
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    let absent: Vec<PermissionRef> = present
+        .iter()
+        .filter(|p| {
+            context
+                .absent_resources
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&p.resource_app_id))
+        })
+        .cloned()
+        .collect();
+    if absent.is_empty() {
+        return;
+    }
+    let mut apis: Vec<&str> = absent.iter().map(|p| p.resource_name.as_str()).collect();
+    apis.dedup();
+    let known = absent
+        .iter()
+        .any(|p| catalog.resource_by_app_id(&p.resource_app_id).is_some());
+    let fix = if known {
+        "enable the service in this tenant (it needs a licence for it), or drop these permissions if the platform does not use them".to_string()
+    } else {
+        format!(
+            "remove {} (--fix --remove-extra) unless the API's owner makes it available in this tenant",
+            names(&absent)
+        )
+    };
+    findings.push(Finding {
+        code: Code::PermissionApiAbsent,
+        severity: Severity::Error,
+        title: format!(
+            "the app asks for permissions of {}, which this tenant does not have",
+            apis.join(", ")
+        ),
+        why: "consent fails for everyone here with AADSTS650052 (the app needs access to a service the organization has not subscribed to or enabled)".into(),
+        fix,
+        portal: portal::PERMISSIONS,
+        remedy: (!known).then_some(Remedy::RemovePermissions { permissions: absent }),
+    });
 }
 
 /// The application permission listed under a delegated permission's name, if any.

@@ -67,6 +67,7 @@ fn context() -> AuditContext {
             sp("graph-sp", MICROSOFT_GRAPH),
             sp("exchange-sp", EXCHANGE_ONLINE),
         ],
+        absent_resources: Vec::new(),
         wants: Wants::default(),
     }
 }
@@ -669,4 +670,55 @@ fn a_disabled_or_assignment_only_enterprise_application_stops_sign_in() {
     assert_eq!(steps.len(), 1);
     assert_eq!(steps[0].request.path, "/servicePrincipals/client-sp");
     assert_eq!(steps[0].request.body, Some(json!({"accountEnabled": true})));
+}
+
+#[test]
+fn permissions_of_an_api_the_tenant_lacks_fail_consent() {
+    const ELSEWHERE: &str = "11111111-2222-4333-8444-555555555555";
+    let mut doc = healthy();
+    doc["requiredResourceAccess"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"resourceAppId": ELSEWHERE, "resourceAccess": [{"id": "99999999-2222-4333-8444-555555555555", "type": "Scope"}]}));
+    let ctx = AuditContext {
+        absent_resources: vec![ELSEWHERE.into()],
+        ..context()
+    };
+    let findings = run("nylas-v3", doc.clone(), &ctx);
+    let absent = find(&findings, Code::PermissionApiAbsent);
+    assert_eq!(absent.severity, Severity::Error);
+    assert!(absent.why.contains("AADSTS650052"), "{}", absent.why);
+    assert!(
+        matches!(&absent.remedy, Some(Remedy::RemovePermissions { permissions }) if permissions[0].resource_app_id == ELSEWHERE)
+    );
+    let steps = fix_plan(
+        &app(doc.clone()),
+        &ctx,
+        &findings,
+        FixOptions { remove_extra: true },
+    );
+    let body = steps[0].request.body.as_ref().unwrap();
+    assert_eq!(
+        body["requiredResourceAccess"].as_array().map(Vec::len),
+        Some(1),
+        "only Microsoft Graph is left: {body}"
+    );
+
+    // Exchange Online missing from the tenant is the tenant's to enable, not the app's to drop.
+    let ctx = AuditContext {
+        absent_resources: vec![EXCHANGE_ONLINE.into()],
+        ..context()
+    };
+    let findings = run(
+        "nylas-v2",
+        planned(&profile::find("nylas-v2").unwrap()),
+        &ctx,
+    );
+    let absent = find(&findings, Code::PermissionApiAbsent);
+    assert!(absent.title.contains("Exchange Online"), "{}", absent.title);
+    assert!(absent.remedy.is_none());
+    assert!(
+        !codes(&run("nylas-v3", healthy(), &ctx)).contains(&"permission-api-absent"),
+        "an app without Exchange permissions is not concerned"
+    );
 }
