@@ -37,6 +37,7 @@ pub enum Code {
     RedirectUriWrongPlatform,
     RedirectUriExtra,
     ImplicitGrantOff,
+    ImplicitGrantUnneeded,
     PublicClientFlows,
     PermissionMissing,
     PermissionWrongType,
@@ -68,6 +69,7 @@ impl Code {
             Code::RedirectUriWrongPlatform => "redirect-uri-wrong-platform",
             Code::RedirectUriExtra => "redirect-uri-extra",
             Code::ImplicitGrantOff => "implicit-grant-off",
+            Code::ImplicitGrantUnneeded => "implicit-grant-unneeded",
             Code::PublicClientFlows => "public-client-flows",
             Code::PermissionMissing => "permission-missing",
             Code::PermissionWrongType => "permission-wrong-type",
@@ -159,6 +161,12 @@ pub enum Remedy {
         access_tokens: bool,
         id_tokens: bool,
     },
+    /// Implicit grant down to what the platform uses (the values to keep). Only with
+    /// `--remove-extra`: a page of the user's own may still rely on it.
+    DisableImplicitGrant {
+        access_tokens: bool,
+        id_tokens: bool,
+    },
     /// "Allow public client flows" back to No.
     DisablePublicClientFlows,
     AddPermissions {
@@ -185,7 +193,9 @@ impl Remedy {
     pub fn removes(&self) -> bool {
         matches!(
             self,
-            Remedy::RemoveRedirectUri { .. } | Remedy::RemovePermissions { .. }
+            Remedy::RemoveRedirectUri { .. }
+                | Remedy::RemovePermissions { .. }
+                | Remedy::DisableImplicitGrant { .. }
         )
     }
 }

@@ -247,6 +247,10 @@ impl Draft {
             Remedy::EnableImplicitGrant {
                 access_tokens,
                 id_tokens,
+            }
+            | Remedy::DisableImplicitGrant {
+                access_tokens,
+                id_tokens,
             } => self.implicit = (*access_tokens, *id_tokens),
             Remedy::DisablePublicClientFlows => self.public_client_flows = Some(false),
             Remedy::AddPermissions { permissions } => {

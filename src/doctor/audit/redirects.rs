@@ -229,6 +229,33 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
     .into_iter()
     .filter_map(|(off, name)| off.then_some(name))
     .collect();
+    let unneeded: Vec<&str> = [
+        (access && !profile.implicit_access_tokens, "access tokens"),
+        (id && !profile.implicit_id_tokens, "ID tokens"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if !unneeded.is_empty() {
+        findings.push(Finding {
+            code: Code::ImplicitGrantUnneeded,
+            severity: Severity::Warning,
+            title: format!("implicit grant is on for {}", unneeded.join(" and ")),
+            why: format!(
+                "{} signs in with the authorization code flow and never uses it, while the implicit grant hands tokens to any page that can reach a redirect URI, in the address bar",
+                profile.name
+            ),
+            fix: format!(
+                "untick {} under Implicit grant and hybrid flows (--fix --remove-extra) unless a page of yours uses it",
+                unneeded.join(" and ")
+            ),
+            portal: portal::IMPLICIT,
+            remedy: Some(Remedy::DisableImplicitGrant {
+                access_tokens: access && profile.implicit_access_tokens,
+                id_tokens: id && profile.implicit_id_tokens,
+            }),
+        });
+    }
     if missing.is_empty() {
         return;
     }

@@ -722,3 +722,48 @@ fn permissions_of_an_api_the_tenant_lacks_fail_consent() {
         "an app without Exchange permissions is not concerned"
     );
 }
+
+#[test]
+fn implicit_grant_a_platform_never_uses_is_a_warning_removed_only_when_asked() {
+    let mut doc = healthy();
+    doc["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"] = json!(true);
+    let findings = run("nylas-v3", doc.clone(), &context());
+    let unneeded = find(&findings, Code::ImplicitGrantUnneeded);
+    assert_eq!(unneeded.severity, Severity::Warning);
+    assert!(
+        unneeded.title.contains("access tokens"),
+        "{}",
+        unneeded.title
+    );
+    assert!(
+        fix_plan(
+            &app(doc.clone()),
+            &context(),
+            &findings,
+            FixOptions::default()
+        )
+        .is_empty(),
+        "turning it off waits for --remove-extra"
+    );
+    let steps = fix_plan(
+        &app(doc),
+        &context(),
+        &findings,
+        FixOptions { remove_extra: true },
+    );
+    let body = steps[0].request.body.as_ref().unwrap();
+    assert_eq!(
+        body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"],
+        false
+    );
+    assert_eq!(
+        body["web"]["redirectUris"],
+        json!([US, EU]),
+        "the redirect URIs stay"
+    );
+    // Streams needs both: nothing to warn about.
+    let streams = planned(&profile::find("nylas-streams").unwrap());
+    assert!(
+        !codes(&run("nylas-streams", streams, &context())).contains(&"implicit-grant-unneeded")
+    );
+}
