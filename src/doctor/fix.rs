@@ -294,9 +294,10 @@ impl Draft {
                 .resource_app_id
                 .eq_ignore_ascii_case(&p.resource_app_id)
             {
+                // The same id may be listed under both types; only the named one goes.
                 resource
                     .resource_access
-                    .retain(|a| !a.id.eq_ignore_ascii_case(&p.id));
+                    .retain(|a| !(a.id.eq_ignore_ascii_case(&p.id) && a.kind == p.kind));
             }
         }
         self.permissions.retain(|r| !r.resource_access.is_empty());

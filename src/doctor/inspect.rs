@@ -322,7 +322,10 @@ async fn read_resources(
         let call = Call::new(
             op.clone(),
             Method::Get,
-            format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"),
+            // The permissions too: the audit checks the app's ids against what the API offers.
+            format!(
+                "/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles"
+            ),
         );
         let read = client.send(&call, reporter).await.and_then(|a| a.json());
         if let Err(error) = &read {

@@ -22,6 +22,106 @@ pub(super) fn check(
     check_missing(&present, profile, catalog, context, findings);
     check_admin_only(&present, catalog, context, findings);
     check_absent_apis(&present, catalog, context, findings);
+    check_unknown(app, catalog, context, findings);
+}
+
+/// Ids the API does not publish (a typo in a hand-edited manifest, a permission id under the
+/// wrong type): consent to the app fails outright. Checked against the API's list as read from
+/// the tenant, or for Microsoft Graph against the offline catalog when it could not be read.
+fn check_unknown(
+    app: &Application,
+    catalog: &Catalog,
+    context: &AuditContext,
+    findings: &mut Vec<Finding>,
+) {
+    let unknown: Vec<PermissionRef> = app
+        .required_resource_access
+        .iter()
+        .flat_map(|rra| {
+            let offered = offered(&rra.resource_app_id, catalog, context);
+            let name = catalog
+                .resource_by_app_id(&rra.resource_app_id)
+                .map_or_else(|| rra.resource_app_id.clone(), |r| r.display_name.clone());
+            rra.resource_access
+                .iter()
+                .filter(move |access| {
+                    offered.as_ref().is_some_and(|offered| {
+                        !offered.iter().any(|(id, kind)| {
+                            id.eq_ignore_ascii_case(&access.id) && *kind == access.kind
+                        })
+                    })
+                })
+                .map(move |access| PermissionRef {
+                    resource_app_id: rra.resource_app_id.clone(),
+                    resource_name: name.clone(),
+                    id: access.id.clone(),
+                    name: format!("{} ({})", access.id, access.kind),
+                    kind: access.kind.clone(),
+                })
+        })
+        .collect();
+    if unknown.is_empty() {
+        return;
+    }
+    let mut apis: Vec<&str> = unknown.iter().map(|p| p.resource_name.as_str()).collect();
+    apis.dedup();
+    findings.push(Finding {
+        code: Code::PermissionUnknown,
+        severity: Severity::Error,
+        title: format!(
+            "{} publishes no permission {}",
+            apis.join(", "),
+            unknown
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        why: "Entra refuses consent to an app that asks for a permission its API does not have (AADSTS650053), so nobody can sign in".into(),
+        fix: "remove these entries (--fix --remove-extra) and add the permissions you meant by name".into(),
+        portal: portal::PERMISSIONS,
+        remedy: Some(Remedy::RemovePermissions { permissions: unknown }),
+    });
+}
+
+/// Every (id, "Scope" | "Role") an API offers: from the tenant's copy when it was read with
+/// its permissions, else the offline catalog's for Microsoft Graph (complete there only).
+fn offered(
+    resource_app_id: &str,
+    catalog: &Catalog,
+    context: &AuditContext,
+) -> Option<Vec<(String, String)>> {
+    let live = context
+        .resources
+        .iter()
+        .find(|sp| sp.app_id.eq_ignore_ascii_case(resource_app_id))
+        .filter(|sp| !sp.oauth2_permission_scopes.is_empty() || !sp.app_roles.is_empty());
+    if let Some(sp) = live {
+        let scopes = sp.oauth2_permission_scopes.iter().map(|s| {
+            (
+                s.id.clone(),
+                PermissionKind::Delegated.as_graph().to_string(),
+            )
+        });
+        let roles = sp.app_roles.iter().map(|r| {
+            (
+                r.id.clone(),
+                PermissionKind::Application.as_graph().to_string(),
+            )
+        });
+        return Some(scopes.chain(roles).collect());
+    }
+    if !resource_app_id.eq_ignore_ascii_case(crate::catalog::MICROSOFT_GRAPH) {
+        return None;
+    }
+    let graph = catalog.resource_by_app_id(resource_app_id)?;
+    Some(
+        graph
+            .permissions
+            .iter()
+            .map(|p| (p.id.clone(), p.kind.as_graph().to_string()))
+            .collect(),
+    )
 }
 
 /// Permissions of an API this tenant has no service principal for: nobody here can consent

@@ -767,3 +767,51 @@ fn implicit_grant_a_platform_never_uses_is_a_warning_removed_only_when_asked() {
         !codes(&run("nylas-streams", streams, &context())).contains(&"implicit-grant-unneeded")
     );
 }
+
+#[test]
+fn a_permission_id_the_api_does_not_publish_blocks_consent() {
+    let mut doc = healthy();
+    let access = doc["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array_mut()
+        .unwrap();
+    // A typo, and Mail.Read's delegated id under the application type.
+    access.push(json!({"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683e", "type": "Scope"}));
+    access.push(json!({"id": "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", "type": "Role"}));
+    let findings = run("nylas-v3", doc.clone(), &context());
+    let unknown = find(&findings, Code::PermissionUnknown);
+    assert!(
+        unknown
+            .title
+            .contains("e1fe6dd8-ba31-4d61-89e7-88639da4683e (Scope)")
+            && unknown
+                .title
+                .contains("570282fd-fa5c-430d-a7fd-fc8dc98a9dca (Role)"),
+        "{}",
+        unknown.title
+    );
+    assert!(unknown.why.contains("AADSTS650053"));
+    let steps = fix_plan(
+        &app(doc),
+        &context(),
+        &findings,
+        FixOptions { remove_extra: true },
+    );
+    let kept =
+        &steps[0].request.body.as_ref().unwrap()["requiredResourceAccess"][0]["resourceAccess"];
+    assert_eq!(kept.as_array().map(Vec::len), Some(6), "{kept}");
+
+    // Another API is judged by its own list as read from the tenant, not guessed at.
+    const OTHER: &str = "11111111-2222-4333-8444-555555555555";
+    let mut doc = healthy();
+    doc["requiredResourceAccess"].as_array_mut().unwrap().push(
+        json!({"resourceAppId": OTHER, "resourceAccess": [{"id": "99999999-2222-4333-8444-555555555555", "type": "Scope"}]}),
+    );
+    assert!(!codes(&run("nylas-v3", doc.clone(), &context())).contains(&"permission-unknown"));
+    let mut ctx = context();
+    ctx.resources.push(
+        serde_json::from_value(json!({"id": "other-sp", "appId": OTHER,
+            "oauth2PermissionScopes": [{"id": "88888888-2222-4333-8444-555555555555", "value": "Things.Read"}]}))
+        .unwrap(),
+    );
+    assert!(codes(&run("nylas-v3", doc, &ctx)).contains(&"permission-unknown"));
+}
