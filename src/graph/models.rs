@@ -214,6 +214,7 @@ pub struct ServicePrincipal {
 #[serde(rename_all = "camelCase")]
 pub struct PermissionScope {
     pub id: String,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub value: String,
     /// `"Admin"` when an administrator must consent, `"User"` otherwise.
     #[serde(rename = "type", default)]
