@@ -100,6 +100,7 @@ async fn the_legacy_nylas_app_shows_every_defect() {
         "redirect-uri-wrong-platform",
         "redirect-uri-missing",
         "redirect-uri-extra",
+        "implicit-grant-unneeded",
         "offline-access-missing",
         "permission-missing",
         "permission-retired",
@@ -138,7 +139,16 @@ async fn fix_mends_the_legacy_app_and_removes_nothing_unasked() {
         "only the secret is left: --fix never touches secrets"
     );
     let remaining = codes(&findings);
-    assert!(remaining.contains(&"permission-retired") && remaining.contains(&"redirect-uri-extra"));
+    for removal in [
+        "permission-retired",
+        "redirect-uri-extra",
+        "implicit-grant-unneeded",
+    ] {
+        assert!(
+            remaining.contains(&removal),
+            "{removal} waits for --remove-extra"
+        );
+    }
 
     let app = &apps_named(&sim, "Acme Nylas (legacy)")[0];
     assert_eq!(app.sign_in_audience, "AzureADandPersonalMicrosoftAccount");
@@ -238,6 +248,10 @@ async fn remove_extra_removes_the_extra_uri_and_the_retired_permission() {
     assert!(!codes(&findings).contains(&"permission-retired"));
     let app = &apps_named(&sim, "Acme Nylas (legacy)")[0];
     assert_eq!(app.web_redirect_uris, [US, EU]);
+    assert_eq!(
+        app.document["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"],
+        false
+    );
     assert!(
         !app.document["requiredResourceAccess"]
             .to_string()

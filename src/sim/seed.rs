@@ -171,9 +171,11 @@ pub fn scope(resource_app_id: &str, id: &str) -> (String, String, String) {
 pub fn support_apps() -> Vec<AppSeed> {
     let legacy = AppSeed {
         // A v2-era audience without personal accounts, the v2 callback left over, the US v3
-        // callback registered as a SPA, no EU callback, Azure AD Graph instead of
-        // offline_access, an expired secret, no service principal.
+        // callback registered as a SPA, no EU callback, the implicit grant of an old sample
+        // left on, Azure AD Graph instead of offline_access, an expired secret, no service
+        // principal.
         sign_in_audience: "AzureADMultipleOrgs".to_owned(),
+        implicit_grant: (true, false),
         web_redirect_uris: vec!["https://api.nylas.com/oauth/callback".to_owned()],
         spa_redirect_uris: vec!["https://api.us.nylas.com/v3/connect/callback".to_owned()],
         permissions: vec![
