@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::cli::{DoctorArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::doctor::{
-    self, Finding, FixOptions, FixStep, Inspection, Tally, Wants, applies, fix_plan,
+    self, Finding, FixOptions, FixStep, Inspection, Remedy, Tally, Wants, applies, fix_plan,
 };
 use crate::graph::GraphClient;
 use crate::profile::{self, Profile};
@@ -217,9 +217,17 @@ fn report(
     );
     out.push_str(&findings_text(findings));
     let fixable = findings.iter().filter(|f| f.remedy.is_some()).count();
+    let removals = findings
+        .iter()
+        .filter(|f| f.remedy.as_ref().is_some_and(Remedy::removes))
+        .count();
     match fix {
         None if fixable > 0 => out.push_str(&format!(
-            "\n{fixable} of these can be mended by appreg: add --fix to see the requests.\n"
+            "\n{fixable} of these can be mended by appreg: add --fix to see the requests{}.\n",
+            match removals {
+                0 => String::new(),
+                n => format!(" ({n} remove something, and need --remove-extra too)"),
+            }
         )),
         None => {}
         Some((steps, options)) => {
