@@ -73,12 +73,8 @@ pub fn build_plan(
 }
 
 fn parse_date(text: &str) -> Result<time::Date, HeadlessError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text.trim(), format).map_err(|_| {
-        HeadlessError::Usage(format!(
-            "--secret-until '{text}' is not a date like 2028-11-22"
-        ))
-    })
+    crate::plan::parse_expiry_date(text)
+        .map_err(|why| HeadlessError::Usage(format!("--secret-until: {why}")))
 }
 
 fn read_input(path: &std::path::Path) -> Result<String, HeadlessError> {

@@ -53,6 +53,17 @@ pub enum SecretLifetime {
     Until(Date),
 }
 
+/// A chosen expiry date, `YYYY-MM-DD`; the error says which part is wrong.
+pub fn parse_expiry_date(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, format).map_err(|error| match error {
+        // The shape is right but the day does not exist (2025-02-30).
+        time::error::Parse::TryFromParsed(_) => format!("{text} is not a calendar date"),
+        _ => "enter the date as YYYY-MM-DD".to_string(),
+    })
+}
+
 /// Microsoft caps secrets made in the portal at 24 months; appreg keeps to the same rule.
 pub const MAX_SECRET_MONTHS: u32 = 24;
 

@@ -283,13 +283,7 @@ impl Model {
 
     /// The custom expiry date, when one is chosen and parses.
     pub fn secret_date(&self) -> Result<Date, String> {
-        let text = self.secret.date.value().trim();
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        Date::parse(text, format).map_err(|error| match error {
-            // The shape is right but the day does not exist (2025-02-30).
-            time::error::Parse::TryFromParsed(_) => format!("{text} is not a calendar date"),
-            _ => "enter the date as YYYY-MM-DD".to_string(),
-        })
+        crate::plan::parse_expiry_date(self.secret.date.value())
     }
 
     pub fn secret_lifetime(&self) -> SecretLifetime {
