@@ -380,3 +380,27 @@ async fn a_graph_url_without_its_version_is_named_as_the_cause() {
     let error = client.organization(&reporter).await.unwrap_err();
     assert!(error.advice().contains("--graph-url must be"), "{error}");
 }
+
+#[tokio::test]
+async fn a_graph_without_the_unique_name_upsert_stops_create_with_that_reason() {
+    let sim = sim(SimConfig::default()).await;
+    sim.inject(
+        appreg::sim::Fault::new(
+            appreg::sim::FaultKind::NotFound,
+            "/applications(uniqueName=",
+        )
+        .method(axum::http::Method::PATCH),
+    );
+    let plan = plan("nylas-v3", "No Upsert", false);
+    let (reporter, _events) = reporter();
+    let error = execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("does not create apps by unique name"),
+        "{error}"
+    );
+    assert!(apps_named(&sim, "No Upsert").is_empty());
+}

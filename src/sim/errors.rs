@@ -196,6 +196,7 @@ pub(crate) fn fault_response(kind: FaultKind, ctx: &Ctx) -> Response {
             GraphError::unauthorized("Lifetime validation failed, the token is expired.")
         }
         FaultKind::Forbidden => GraphError::forbidden(),
+        FaultKind::NotFound => GraphError::not_found("the requested route"),
         // The drop and truncation faults are handled by the pipeline; a plain
         // server error is the honest fallback should one ever get here.
         FaultKind::ServerError

@@ -64,6 +64,8 @@ pub enum FaultKind {
     ExpiredToken,
     /// 403 `Authorization_RequestDenied`.
     Forbidden,
+    /// 404 `Request_ResourceNotFound`, as from a Graph-shaped server that lacks the route.
+    NotFound,
     /// The request is processed, then its JSON answer is cut in half (status
     /// kept; an empty answer becomes a 200 with a broken body).
     MalformedJson,

@@ -910,6 +910,11 @@ async fn every_fault_kind() {
             StatusCode::FORBIDDEN,
             "Authorization_RequestDenied",
         ),
+        (
+            FaultKind::NotFound,
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+        ),
     ];
     for (kind, status, code) in cases {
         env.sim.inject(Fault::new(kind, "/me"));
