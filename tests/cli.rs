@@ -83,7 +83,7 @@ async fn plan_prints_requests_and_manifest_without_signing_in() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_message_and_exit_code_2() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["plan", "--name", ""], "name: enter a name"),
         (
             &["plan", "--name", "x", "--region", "apac"],
@@ -113,7 +113,11 @@ async fn bad_input_gets_a_clear_message_and_exit_code_2() {
         ),
         (
             &["plan", "--name", "x", "--secret-until", "next year"],
-            "not a date",
+            "--secret-until: enter the date as YYYY-MM-DD",
+        ),
+        (
+            &["plan", "--name", "x", "--secret-until", "2027-02-30"],
+            "2027-02-30 is not a calendar date",
         ),
     ];
     for (args, expected) in cases {
