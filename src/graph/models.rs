@@ -1,6 +1,7 @@
 //! Typed shapes of the Graph and ARM answers appreg reads. Unknown fields are ignored, missing
 //! optional ones default, so Graph adding properties never breaks parsing.
 
+use crate::catalog::PermissionKind;
 use crate::secret::SecretString;
 use serde::{Deserialize, Deserializer};
 
@@ -208,6 +209,21 @@ pub struct ServicePrincipal {
     /// "Assignment required?"; read only for the app's own service principal.
     #[serde(default)]
     pub app_role_assignment_required: Option<bool>,
+}
+
+impl ServicePrincipal {
+    /// The ids of the permissions of `kind` this API offers, as read (empty when they were not
+    /// asked for in `$select`).
+    pub fn permission_ids(&self, kind: PermissionKind) -> Vec<&str> {
+        match kind {
+            PermissionKind::Delegated => self
+                .oauth2_permission_scopes
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+            PermissionKind::Application => self.app_roles.iter().map(|r| r.id.as_str()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -14,7 +14,6 @@ mod repair;
 mod rotate;
 mod secret;
 
-use crate::catalog::PermissionKind;
 use crate::graph::models::ServicePrincipal;
 use crate::graph::{GraphClient, GraphError};
 use crate::journal::{Journal, JournalError};
@@ -238,16 +237,11 @@ fn not_offered<'p>(
         let Some(Ok(sp)) = resources.get(&planned.resource_app_id) else {
             return false;
         };
-        let id = &planned.permission.id;
-        let offered: Vec<&str> = match planned.permission.kind {
-            PermissionKind::Delegated => sp
-                .oauth2_permission_scopes
+        let offered = sp.permission_ids(planned.permission.kind);
+        !offered.is_empty()
+            && !offered
                 .iter()
-                .map(|s| s.id.as_str())
-                .collect(),
-            PermissionKind::Application => sp.app_roles.iter().map(|r| r.id.as_str()).collect(),
-        };
-        !offered.is_empty() && !offered.iter().any(|o| o.eq_ignore_ascii_case(id))
+                .any(|o| o.eq_ignore_ascii_case(&planned.permission.id))
     })
 }
 

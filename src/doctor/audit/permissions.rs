@@ -22,58 +22,34 @@ pub(super) fn check(
     check_missing(&present, profile, catalog, context, findings);
     check_admin_only(&present, catalog, context, findings);
     check_absent_apis(&present, catalog, context, findings);
-    check_unknown(app, catalog, context, findings);
+    check_unknown(&present, catalog, context, findings);
 }
 
 /// Ids the API does not publish (a typo in a hand-edited manifest, a permission id under the
-/// wrong type): consent to the app fails outright. Checked against the API's list as read from
-/// the tenant, or for Microsoft Graph against the offline catalog when it could not be read.
+/// wrong type): consent to the app fails outright.
 fn check_unknown(
-    app: &Application,
+    present: &[PermissionRef],
     catalog: &Catalog,
     context: &AuditContext,
     findings: &mut Vec<Finding>,
 ) {
-    let unknown: Vec<PermissionRef> = app
-        .required_resource_access
+    let unknown: Vec<PermissionRef> = present
         .iter()
-        .flat_map(|rra| {
-            let offered = offered(&rra.resource_app_id, catalog, context);
-            let name = catalog
-                .resource_by_app_id(&rra.resource_app_id)
-                .map_or_else(|| rra.resource_app_id.clone(), |r| r.display_name.clone());
-            rra.resource_access
-                .iter()
-                .filter(move |access| {
-                    offered.as_ref().is_some_and(|offered| {
-                        !offered.iter().any(|(id, kind)| {
-                            id.eq_ignore_ascii_case(&access.id) && *kind == access.kind
-                        })
-                    })
-                })
-                .map(move |access| PermissionRef {
-                    resource_app_id: rra.resource_app_id.clone(),
-                    resource_name: name.clone(),
-                    id: access.id.clone(),
-                    name: format!("{} ({})", access.id, access.kind),
-                    kind: access.kind.clone(),
-                })
-        })
+        .filter(|p| publishes(p, catalog, context) == Some(false))
+        .cloned()
         .collect();
     if unknown.is_empty() {
         return;
     }
-    let mut apis: Vec<&str> = unknown.iter().map(|p| p.resource_name.as_str()).collect();
-    apis.dedup();
     findings.push(Finding {
         code: Code::PermissionUnknown,
         severity: Severity::Error,
         title: format!(
             "{} publishes no permission {}",
-            apis.join(", "),
+            api_names(&unknown),
             unknown
                 .iter()
-                .map(|p| p.name.as_str())
+                .map(|p| format!("{} ({})", p.id, p.kind))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -84,44 +60,48 @@ fn check_unknown(
     });
 }
 
-/// Every (id, "Scope" | "Role") an API offers: from the tenant's copy when it was read with
-/// its permissions, else the offline catalog's for Microsoft Graph (complete there only).
-fn offered(
-    resource_app_id: &str,
+/// Whether the API offers `permission` under its type: judged by the API's list as read from
+/// the tenant, else by the offline catalog for Microsoft Graph (complete there only); `None`
+/// when it cannot be told.
+fn publishes(
+    permission: &PermissionRef,
     catalog: &Catalog,
     context: &AuditContext,
-) -> Option<Vec<(String, String)>> {
+) -> Option<bool> {
+    let kind = PermissionKind::from_graph(&permission.kind)?;
     let live = context
         .resources
         .iter()
-        .find(|sp| sp.app_id.eq_ignore_ascii_case(resource_app_id))
+        .find(|sp| sp.app_id.eq_ignore_ascii_case(&permission.resource_app_id))
         .filter(|sp| !sp.oauth2_permission_scopes.is_empty() || !sp.app_roles.is_empty());
     if let Some(sp) = live {
-        let scopes = sp.oauth2_permission_scopes.iter().map(|s| {
-            (
-                s.id.clone(),
-                PermissionKind::Delegated.as_graph().to_string(),
-            )
-        });
-        let roles = sp.app_roles.iter().map(|r| {
-            (
-                r.id.clone(),
-                PermissionKind::Application.as_graph().to_string(),
-            )
-        });
-        return Some(scopes.chain(roles).collect());
+        return Some(
+            sp.permission_ids(kind)
+                .iter()
+                .any(|id| id.eq_ignore_ascii_case(&permission.id)),
+        );
     }
-    if !resource_app_id.eq_ignore_ascii_case(crate::catalog::MICROSOFT_GRAPH) {
+    if !permission
+        .resource_app_id
+        .eq_ignore_ascii_case(crate::catalog::MICROSOFT_GRAPH)
+    {
         return None;
     }
-    let graph = catalog.resource_by_app_id(resource_app_id)?;
     Some(
-        graph
-            .permissions
-            .iter()
-            .map(|p| (p.id.clone(), p.kind.as_graph().to_string()))
-            .collect(),
+        catalog
+            .permission_by_id(&permission.resource_app_id, &permission.id)
+            .is_some_and(|(_, p)| p.kind == kind),
     )
+}
+
+/// The APIs of `permissions`, each named once.
+fn api_names(permissions: &[PermissionRef]) -> String {
+    let mut apis: Vec<&str> = permissions
+        .iter()
+        .map(|p| p.resource_name.as_str())
+        .collect();
+    apis.dedup();
+    apis.join(", ")
 }
 
 /// Permissions of an API this tenant has no service principal for: nobody here can consent
@@ -146,8 +126,6 @@ fn check_absent_apis(
     if absent.is_empty() {
         return;
     }
-    let mut apis: Vec<&str> = absent.iter().map(|p| p.resource_name.as_str()).collect();
-    apis.dedup();
     let known = absent
         .iter()
         .any(|p| catalog.resource_by_app_id(&p.resource_app_id).is_some());
@@ -164,7 +142,7 @@ fn check_absent_apis(
         severity: Severity::Error,
         title: format!(
             "the app asks for permissions of {}, which this tenant does not have",
-            apis.join(", ")
+            api_names(&absent)
         ),
         why: "consent fails for everyone here with AADSTS650052 (the app needs access to a service the organization has not subscribed to or enabled)".into(),
         fix,
