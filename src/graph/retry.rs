@@ -58,17 +58,25 @@ pub fn decide(
     attempt: u32,
     elapsed: Duration,
 ) -> Option<Decision> {
-    if resend.while_replicating && is_replication_lag(error) {
+    let lag = if !resend.while_replicating {
+        None
+    } else if is_replication_lag(error) {
+        Some((
+            policy.replication_budget,
+            "waiting for directory replication",
+        ))
+    } else if may_be_backing_app_lag(error) {
+        Some((
+            BACKING_APP_LAG_BUDGET,
+            "waiting for the new app to replicate",
+        ))
+    } else {
+        None
+    };
+    if let Some((budget, reason)) = lag {
         let wait = backoff(policy.base_delay, attempt).min(policy.replication_step);
-        return (elapsed + wait <= policy.replication_budget).then(|| Decision {
-            reason: "waiting for directory replication".into(),
-            wait,
-        });
-    }
-    if resend.while_replicating && may_be_backing_app_lag(error) {
-        let wait = backoff(policy.base_delay, attempt).min(policy.replication_step);
-        return (elapsed + wait <= BACKING_APP_LAG_BUDGET).then(|| Decision {
-            reason: "waiting for the new app to replicate".into(),
+        return (elapsed + wait <= budget).then(|| Decision {
+            reason: reason.into(),
             wait,
         });
     }
