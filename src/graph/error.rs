@@ -76,6 +76,16 @@ impl GraphError {
         }
     }
 
+    /// The same answer, with what it means in this place instead of Graph's generic words (a
+    /// 404 for a route every Graph has says the server is not the Graph appreg needs).
+    pub fn explained(self, message: impl Into<String>) -> GraphError {
+        GraphError::Malformed {
+            status: self.status().unwrap_or_default(),
+            message: message.into(),
+            request_id: self.request_id().map(str::to_string),
+        }
+    }
+
     /// The request was sent more than once (an earlier answer was lost or refused for a
     /// passing reason), so a refusal may be meeting the first attempt's own work.
     pub fn was_repeated(&self) -> bool {

@@ -23,14 +23,10 @@ impl GraphClient {
         let list: Collection<Organization> = match self.send_json(&call, reporter).await {
             // Every Graph has /organization: a base URL that lacks it is not Graph's.
             Err(error) if error.status() == Some(404) => {
-                return Err(GraphError::Malformed {
-                    status: 404,
-                    message: format!(
-                        "{} has no /organization: --graph-url must be Graph's base URL with its version, such as https://graph.microsoft.com/v1.0",
-                        self.config().graph_url
-                    ),
-                    request_id: error.request_id().map(str::to_string),
-                });
+                return Err(error.explained(format!(
+                    "{} has no /organization: --graph-url must be Graph's base URL with its version, such as https://graph.microsoft.com/v1.0",
+                    self.config().graph_url
+                )));
             }
             other => other?,
         };

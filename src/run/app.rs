@@ -2,7 +2,7 @@
 
 use super::{RunError, failed};
 use crate::graph::models::Application;
-use crate::graph::{Call, GraphClient, GraphError};
+use crate::graph::{Call, GraphClient};
 use crate::journal::Journal;
 use crate::plan::Plan;
 use crate::plan::requests::{Method, application_body, upsert_path};
@@ -31,11 +31,7 @@ pub(super) async fn register(
     let answer = match client.send(&call, reporter).await {
         // Graph creates the app when it is missing; a 404 means a server without the upsert.
         Err(error) if error.status() == Some(404) => {
-            let error = GraphError::Malformed {
-                status: 404,
-                message: "this Graph does not create apps by unique name (PATCH /applications(uniqueName=…) with Prefer: create-if-missing); appreg needs it so that a retry never makes a second app".into(),
-                request_id: error.request_id().map(str::to_string),
-            };
+            let error = error.explained("this Graph does not create apps by unique name (PATCH /applications(uniqueName=…) with Prefer: create-if-missing); appreg needs it so that a retry never makes a second app");
             return Err(failed(op, error, reporter));
         }
         answer => answer.map_err(|e| failed(op.clone(), e, reporter))?,
