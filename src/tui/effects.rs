@@ -124,6 +124,27 @@ impl Issued {
             Issued::Rotated { rotation, .. } => &rotation.app_id,
         }
     }
+
+    fn record_hand_over(&self, journal: &mut Journal) -> Result<(), crate::journal::JournalError> {
+        match self {
+            Issued::Created(outcome) => run::handed_over(journal, outcome),
+            Issued::Rotated { rotation, .. } => run::rotation_handed_over(journal, rotation),
+        }
+    }
+
+    /// Takes the secret off its app; false when that failed (the journal keeps it for later).
+    async fn withdraw(&self, client: &GraphClient, journal: &mut Journal) -> bool {
+        let client = client.for_tenant(Some(self.tenant_id().to_string()));
+        let reporter = Reporter::silent();
+        match self {
+            Issued::Created(outcome) => {
+                run::withdraw_secret(&client, outcome, journal, &reporter).await
+            }
+            Issued::Rotated { rotation, .. } => {
+                run::withdraw_rotation(&client, rotation, journal, &reporter).await
+            }
+        }
+    }
 }
 
 pub struct Effects {
@@ -364,21 +385,7 @@ impl Effects {
                 let app_id = issued.app_id().to_string();
                 let removed = match (self.client(), state.journal.as_mut()) {
                     (Ok(client), Some(journal)) => {
-                        let client = client.for_tenant(Some(issued.tenant_id().to_string()));
-                        let reporter = Reporter::silent();
-                        let withdrawal = async {
-                            match issued {
-                                Issued::Created(outcome) => {
-                                    run::withdraw_secret(&client, &outcome, journal, &reporter)
-                                        .await
-                                }
-                                Issued::Rotated { rotation, .. } => {
-                                    run::withdraw_rotation(&client, &rotation, journal, &reporter)
-                                        .await
-                                }
-                            }
-                        };
-                        tokio::time::timeout(WITHDRAW_BUDGET, withdrawal)
+                        tokio::time::timeout(WITHDRAW_BUDGET, issued.withdraw(&client, journal))
                             .await
                             .unwrap_or(false)
                     }
@@ -566,11 +573,7 @@ fn record_hand_over(state: &mut RunState) {
     let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
         return;
     };
-    let recorded = match issued {
-        Issued::Created(outcome) => run::handed_over(journal, outcome),
-        Issued::Rotated { rotation, .. } => run::rotation_handed_over(journal, rotation),
-    };
-    if let Err(error) = recorded {
+    if let Err(error) = issued.record_hand_over(journal) {
         tracing::warn!(%error, "cannot record the secret hand-over");
     }
 }
