@@ -428,7 +428,8 @@ pub(crate) fn cap_days(months: u32) -> u32 {
     months.saturating_mul(30)
 }
 
-fn date_property(
+/// A date-time property as Graph reads one (RFC 3339); missing or null is `None`.
+pub(crate) fn date_property(
     object: &Map<String, Value>,
     name: &str,
 ) -> Result<Option<OffsetDateTime>, GraphError> {

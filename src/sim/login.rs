@@ -19,6 +19,7 @@ use url::form_urlencoded;
 use uuid::Uuid;
 
 use super::DeviceOutcome;
+use super::graph_apps::date_property;
 use super::server::{Ctx, Shared};
 use super::state::{DeviceCode, SimState};
 use super::tokens::{self, ACCESS_TOKEN_SECS, Audience, Grant};
@@ -293,11 +294,8 @@ fn authenticate_client(
                 .is_some_and(|value| *value == *secret)
         });
     let expired = matching
-        .and_then(|c| c.get("endDateTime"))
-        .and_then(Value::as_str)
-        .and_then(|end| {
-            OffsetDateTime::parse(end, &time::format_description::well_known::Rfc3339).ok()
-        })
+        .and_then(Value::as_object)
+        .and_then(|c| date_property(c, "endDateTime").ok().flatten())
         .is_some_and(|end| end <= OffsetDateTime::now_utc());
     match (matching, expired) {
         (Some(_), false) => Ok(()),
