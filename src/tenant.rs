@@ -6,10 +6,7 @@ use crate::graph::models::Organization;
 /// Checks a `--tenant` value; domains are compared case-insensitively, so they are lowered.
 pub fn parse(value: &str) -> Result<String, String> {
     let value = value.trim();
-    if uuid::Uuid::try_parse(value).is_ok() {
-        return Ok(value.to_ascii_lowercase());
-    }
-    if is_domain(value) {
+    if uuid::Uuid::try_parse(value).is_ok() || is_domain(value) {
         return Ok(value.to_ascii_lowercase());
     }
     Err(format!(
