@@ -222,20 +222,21 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
         .unwrap_or_default();
     let access = settings.enable_access_token_issuance.unwrap_or(false);
     let id = settings.enable_id_token_issuance.unwrap_or(false);
-    let missing: Vec<&str> = [
-        (profile.implicit_access_tokens && !access, "access tokens"),
-        (profile.implicit_id_tokens && !id, "ID tokens"),
-    ]
-    .into_iter()
-    .filter_map(|(off, name)| off.then_some(name))
-    .collect();
-    let unneeded: Vec<&str> = [
-        (access && !profile.implicit_access_tokens, "access tokens"),
-        (id && !profile.implicit_id_tokens, "ID tokens"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
+    // The token types named where the flag is set: (access tokens, ID tokens).
+    let named = |access_tokens: bool, id_tokens: bool| -> Vec<&str> {
+        [(access_tokens, "access tokens"), (id_tokens, "ID tokens")]
+            .into_iter()
+            .filter_map(|(set, name)| set.then_some(name))
+            .collect()
+    };
+    let missing = named(
+        profile.implicit_access_tokens && !access,
+        profile.implicit_id_tokens && !id,
+    );
+    let unneeded = named(
+        access && !profile.implicit_access_tokens,
+        id && !profile.implicit_id_tokens,
+    );
     if !unneeded.is_empty() {
         findings.push(Finding {
             code: Code::ImplicitGrantUnneeded,
