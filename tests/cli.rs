@@ -2,7 +2,7 @@
 
 mod common;
 
-use appreg::sim::SimConfig;
+use appreg::sim::{SimConfig, SimHandle};
 use common::TEST_TOKEN;
 use std::process::Output;
 use tokio::process::Command;
@@ -13,6 +13,19 @@ fn appreg() -> Command {
         .env_remove("APPREG_ACCESS_TOKEN")
         .env_remove("RUST_LOG")
         .stdin(std::process::Stdio::null());
+    command
+}
+
+/// `appreg create --yes` with `args`, signed in with the test token against `sim`, its
+/// journal under `state`.
+fn create_in(sim: &SimHandle, state: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = appreg();
+    command
+        .args(["create", "--yes"])
+        .args(args)
+        .args(["--graph-url", &sim.graph_url()])
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state);
     command
 }
 
@@ -272,22 +285,15 @@ async fn secret_out_writes_a_private_new_file_instead_of_stdout() {
 async fn a_secret_whose_result_cannot_be_written_is_removed_from_the_app() {
     let sim = common::sim(SimConfig::default()).await;
     let state = tempfile::tempdir().unwrap();
-    let mut child = appreg()
-        .args([
-            "create",
-            "--profile",
-            "nylas-v3",
-            "--name",
-            "Nobody Reads",
-            "--yes",
-        ])
-        .args(["--graph-url", &sim.graph_url()])
-        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
-        .env("APPREG_STATE_DIR", state.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = create_in(
+        &sim,
+        state.path(),
+        &["--profile", "nylas-v3", "--name", "Nobody Reads"],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
     // The reader goes away before anything is written.
     drop(child.stdout.take());
     let output = child.wait_with_output().await.unwrap();
@@ -312,21 +318,11 @@ async fn creating_the_same_app_again_names_the_one_already_made() {
     let sim = common::sim(SimConfig::default()).await;
     let state = tempfile::tempdir().unwrap();
     let create = || {
-        let mut command = appreg();
-        command
-            .args([
-                "create",
-                "--profile",
-                "nango",
-                "--name",
-                "Twice",
-                "--yes",
-                "--json",
-            ])
-            .args(["--graph-url", &sim.graph_url()])
-            .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
-            .env("APPREG_STATE_DIR", state.path());
-        command
+        create_in(
+            &sim,
+            state.path(),
+            &["--profile", "nango", "--name", "Twice", "--json"],
+        )
     };
     let (first, stdout, stderr) = run(&mut create()).await;
     assert!(first.status.success(), "{stderr}");
@@ -351,19 +347,11 @@ async fn creating_the_same_app_again_names_the_one_already_made() {
 async fn the_new_secret_signs_its_app_in_with_client_credentials() {
     let sim = common::sim(SimConfig::default()).await;
     let state = tempfile::tempdir().unwrap();
-    let (created, stdout, stderr) = run(appreg()
-        .args([
-            "create",
-            "--profile",
-            "custom",
-            "--name",
-            "Daemon",
-            "--yes",
-            "--json",
-        ])
-        .args(["--graph-url", &sim.graph_url()])
-        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
-        .env("APPREG_STATE_DIR", state.path()))
+    let (created, stdout, stderr) = run(&mut create_in(
+        &sim,
+        state.path(),
+        &["--profile", "custom", "--name", "Daemon", "--json"],
+    ))
     .await;
     assert!(created.status.success(), "{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
