@@ -257,20 +257,29 @@ async fn a_permission_the_tenant_does_not_offer_stops_the_run_before_any_write()
         .find(|p| p.permission.name == "Mail.Read")
         .unwrap();
     stale.permission.id = "00000000-0000-4000-8000-00000000dead".into();
-    let (reporter, _events) = reporter();
-    let error = execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
-        .await
-        .unwrap_err();
+    let error = stopped_before_any_write(&sim, &plan).await;
     assert!(
         matches!(error, run::RunError::NotOffered { ref permission, .. } if permission == "Mail.Read"),
         "{error}"
     );
-    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
     assert!(apps_named(&sim, "Unoffered").is_empty());
+}
+
+/// Runs `plan`, which must stop before anything is written, and returns why it stopped.
+async fn stopped_before_any_write(
+    sim: &appreg::sim::SimHandle,
+    plan: &appreg::plan::Plan,
+) -> run::RunError {
+    let (reporter, _events) = reporter();
+    let error = execute(&client(sim), plan, &mut Journal::in_memory(), &reporter)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
     assert!(
         sim.requests().iter().all(|r| r.method == "GET"),
         "only reads went out"
     );
+    error
 }
 
 #[tokio::test]
@@ -343,19 +352,15 @@ async fn a_token_for_another_tenant_than_the_one_asked_stops_before_any_write() 
     let sim = sim(SimConfig::default()).await;
     let mut plan = plan("nylas-v3", "Elsewhere", false);
     plan.tenant = Some("fabrikam.onmicrosoft.com".into());
-    let (reporter, _events) = reporter();
-    let error = execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
-        .await
-        .unwrap_err();
+    let error = stopped_before_any_write(&sim, &plan).await;
     assert!(
         matches!(error, run::RunError::WrongTenant { ref asked, .. } if asked == "fabrikam.onmicrosoft.com"),
         "{error}"
     );
-    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
-    assert!(sim.requests().iter().all(|r| r.method == "GET"));
 
     // Named by its id, the signed-in tenant is the one asked.
     plan.tenant = Some(appreg::sim::DEMO_TENANT_ID.to_uppercase());
+    let (reporter, _events) = reporter();
     execute(&client(&sim), &plan, &mut Journal::in_memory(), &reporter)
         .await
         .unwrap();
