@@ -22,4 +22,5 @@ pub mod run;
 pub mod secret;
 pub mod sim;
 pub mod tenant;
+pub mod text;
 pub mod tui;
