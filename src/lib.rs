@@ -6,6 +6,7 @@
 
 pub mod audience;
 pub mod auth;
+pub mod bounded;
 pub mod catalog;
 pub mod cli;
 pub mod clipboard;

@@ -89,11 +89,8 @@ fn default_secret_months() -> u32 {
 pub enum ProfileError {
     #[error("unknown profile '{name}': choose one of {known}")]
     Unknown { name: String, known: String },
-    #[error("cannot read profile file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("--profile-file: {0}")]
+    Read(#[from] crate::bounded::ReadError),
     #[error("profile {origin} is not valid: {message}")]
     Invalid { origin: String, message: String },
 }
@@ -130,10 +127,7 @@ impl Profile {
     }
 
     pub fn load_file(path: &Path) -> Result<Self, ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::bounded::read_file(path, crate::bounded::INPUT_CAP_BYTES)?;
         Self::parse(&text, &path.display().to_string())
     }
 

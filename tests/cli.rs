@@ -394,3 +394,78 @@ async fn the_new_secret_signs_its_app_in_with_client_credentials() {
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("AADSTS7000215"), "{stderr}");
 }
+
+/// A manifest that never ends (`/dev/zero`, an endless stdin) stops at the cap; one that is not
+/// UTF-8 or not JSON is bad input, named by its line. A profile file is read the same way.
+#[tokio::test]
+async fn endless_or_broken_input_files_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_utf8 = dir.path().join("latin1.json");
+    std::fs::write(&not_utf8, b"[\n  {\"resourceAppId\": \"caf\xe9\"}\n]").unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "[\n  {\"resourceAppId\": \"00000003-0000-0000-c000-000000000000\",\n    \"resourceAccess\": [{\"id\": \"x\" \"type\": \"Scope\"}]}\n]",
+    )
+    .unwrap();
+    let plan = |option: &str, path: &std::path::Path| {
+        let mut command = appreg();
+        command.args(["plan", "--name", "x", option]).arg(path);
+        command
+    };
+    let mut endless_stdin = plan("--manifest", std::path::Path::new("-"));
+    #[cfg(unix)]
+    endless_stdin.stdin(std::fs::File::open("/dev/zero").unwrap());
+    #[cfg(unix)]
+    let endless = vec![
+        (
+            plan("--manifest", std::path::Path::new("/dev/zero")),
+            "--manifest: /dev/zero holds more than 1 MiB",
+        ),
+        (endless_stdin, "--manifest: stdin holds more than 1 MiB"),
+        (
+            plan("--profile-file", std::path::Path::new("/dev/zero")),
+            "--profile-file: /dev/zero holds more than 1 MiB",
+        ),
+    ];
+    #[cfg(not(unix))]
+    let endless = Vec::new();
+    let cases = endless.into_iter().chain([
+        (plan("--manifest", &not_utf8), "is not UTF-8 text (line 2)"),
+        (
+            plan("--manifest", &broken),
+            r#"expected `,` or `}` on line 3: "resourceAccess": [{"id": "x" "type": "Scope"}]}"#,
+        ),
+    ]);
+    for (mut command, expected) in cases {
+        let (output, _, stderr) = run(&mut command).await;
+        assert_eq!(output.status.code(), Some(2), "{expected}: {stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
+
+/// `plan` says what a manifest import kept and what it dropped.
+#[tokio::test]
+async fn a_manifest_import_counts_what_it_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("nylas-v2.json");
+    std::fs::write(
+        &manifest,
+        r#"{"requiredResourceAccess": [
+            {"resourceAppId": "00000003-0000-0000-c000-000000000000",
+             "resourceAccess": [{"id": "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", "type": "Scope"}]},
+            {"resourceAppId": "00000002-0000-0000-c000-000000000000",
+             "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]}
+        ]}"#,
+    )
+    .unwrap();
+    let (output, stdout, stderr) = run(appreg()
+        .args(["plan", "--profile", "custom", "--name", "x", "--manifest"])
+        .arg(&manifest))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("! manifest: 1 imported, 1 dropped: Azure AD Graph (retired)"),
+        "{stdout}"
+    );
+}

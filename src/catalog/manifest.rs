@@ -5,8 +5,15 @@
 //! is unambiguous; anything else is a clear parse error.
 
 use super::{Catalog, Permission, PermissionKind};
+use crate::text;
 use serde::Deserialize;
 use std::fmt;
+
+/// The most characters of a pasted id shown back in a warning: a GUID is 36.
+const ID_CHARS: usize = 60;
+
+/// The most characters of the pasted line a parse error shows.
+const LINE_CHARS: usize = 80;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedPermission {
@@ -66,14 +73,61 @@ impl fmt::Display for ImportWarning {
     }
 }
 
+impl ImportWarning {
+    /// How many permissions this warning stands for dropping, and what they were.
+    fn dropped(&self) -> Option<(usize, String)> {
+        let (count, what) = match self {
+            ImportWarning::RetiredResourceDropped {
+                resource, count, ..
+            } => (*count, resource.clone()),
+            ImportWarning::UnknownPermission { resource, .. } => {
+                (1, format!("unknown {resource} ids"))
+            }
+            ImportWarning::UnknownResource {
+                resource_app_id,
+                count,
+            } => (*count, format!("unknown resource {resource_app_id}")),
+            ImportWarning::AdminConsentRequired { .. } | ImportWarning::Repaired(_) => return None,
+        };
+        (count > 0).then_some((count, what))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("cannot read the pasted manifest block: {0}")]
 pub struct ManifestError(String);
+
+impl ManifestError {
+    /// The pasted text can carry anything: what is shown of it is one safe line.
+    fn new(why: impl fmt::Display) -> Self {
+        let why = why.to_string();
+        Self(text::clip(&text::one_line(&why), text::MESSAGE_CHARS).into_owned())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Imported {
     pub permissions: Vec<ImportedPermission>,
     pub warnings: Vec<ImportWarning>,
+}
+
+impl Imported {
+    /// What was kept and what was left out, e.g. "7 imported, 1 dropped: Azure AD Graph (retired)".
+    pub fn summary(&self) -> String {
+        let imported = format!("{} imported", self.permissions.len());
+        let mut count = 0;
+        let mut what: Vec<String> = Vec::new();
+        for (n, name) in self.warnings.iter().filter_map(ImportWarning::dropped) {
+            count += n;
+            if !what.contains(&name) {
+                what.push(name);
+            }
+        }
+        if count == 0 {
+            return imported;
+        }
+        format!("{imported}, {count} dropped: {}", what.join(", "))
+    }
 }
 
 #[derive(Deserialize)]
@@ -101,7 +155,7 @@ impl Catalog {
         for entry in entries {
             let Some(resource) = self.resource_by_app_id(&entry.resource_app_id) else {
                 imported.warnings.push(ImportWarning::UnknownResource {
-                    resource_app_id: entry.resource_app_id,
+                    resource_app_id: shown_id(&entry.resource_app_id),
                     count: entry.resource_access.len(),
                 });
                 continue;
@@ -125,7 +179,7 @@ impl Catalog {
                 let Some(permission) = found else {
                     imported.warnings.push(ImportWarning::UnknownPermission {
                         resource: resource.display_name.clone(),
-                        id: access.id,
+                        id: shown_id(&access.id),
                     });
                     continue;
                 };
@@ -151,30 +205,90 @@ impl Catalog {
     }
 }
 
+/// An id from the pasted text as a warning shows it: one safe line, clipped.
+fn shown_id(id: &str) -> String {
+    text::clip(&text::one_line(id), ID_CHARS).into_owned()
+}
+
+/// Where the pasted JSON breaks, before it is put in words with the line it is on.
+#[derive(Debug)]
+struct Problem {
+    /// 1-based, in the text as parsed.
+    line: usize,
+    /// 1-based, in bytes from the line's start.
+    column: usize,
+    why: String,
+}
+
+impl Problem {
+    fn from_json(error: &serde_json::Error) -> Self {
+        let full = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        Self {
+            line: error.line(),
+            column: error.column(),
+            why: full.strip_suffix(&position).unwrap_or(&full).to_string(),
+        }
+    }
+
+    /// The problem named with its line of `text` (the text as pasted, `skipped` lines above
+    /// the text as parsed).
+    fn in_text(self, text: &str, skipped: usize) -> ManifestError {
+        let line = self.line + skipped;
+        let shown = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| excerpt(l, self.column))
+            .unwrap_or_default();
+        ManifestError::new(format!("{} on line {line}: {shown}", self.why))
+    }
+}
+
+/// A line safe to show: a long one (a manifest pasted on one line) cut around `column`.
+fn excerpt(line: &str, column: usize) -> String {
+    let from = column.saturating_sub(LINE_CHARS / 2);
+    let from = (0..=from.min(line.len()))
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0);
+    let shown = text::one_line(line[from..].trim());
+    let shown = text::clip(&shown, LINE_CHARS);
+    if from > 0 {
+        format!("…{shown}")
+    } else {
+        shown.into_owned()
+    }
+}
+
 /// Accepts a whole manifest, the bare property, the array, or one entry object.
 fn parse_entries(text: &str) -> Result<(Vec<Entry>, Vec<String>), ManifestError> {
     let mut repairs = Vec::new();
-    let mut candidate = text.trim().trim_end_matches(',').to_string();
+    let trimmed = text.trim_start();
+    // Line numbers count from the pasted text's first line, blank ones included.
+    let skipped = text[..text.len() - trimmed.len()].matches('\n').count();
+    let mut candidate = trimmed.trim_end().trim_end_matches(',').to_string();
     if candidate.is_empty() {
-        return Err(ManifestError("the block is empty".into()));
+        return Err(ManifestError::new("the block is empty"));
     }
     if candidate.starts_with('"') {
         // The closing brace is added with any other missing closers below.
         candidate.insert(0, '{');
         repairs.push("added the opening brace before the property".into());
     }
+    // The repairs below keep every line break, so a line of `candidate` is the same line of
+    // the pasted text.
     let without_commas = strip_trailing_commas(&candidate);
     if without_commas != candidate {
         repairs.push("removed trailing commas".into());
         candidate = without_commas;
     }
-    let closers = missing_closers(&candidate)?;
+    let closers = missing_closers(&candidate).map_err(|p| p.in_text(text, skipped))?;
     if !closers.is_empty() {
         repairs.push(format!("added the missing closing '{closers}'"));
         candidate.push_str(&closers);
     }
-    let value: serde_json::Value =
-        serde_json::from_str(&candidate).map_err(|e| ManifestError(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&candidate)
+        .map_err(|e| Problem::from_json(&e).in_text(text, skipped))?;
     let list = match value {
         serde_json::Value::Object(mut map) => match map.remove("requiredResourceAccess") {
             Some(list) => list,
@@ -182,16 +296,16 @@ fn parse_entries(text: &str) -> Result<(Vec<Entry>, Vec<String>), ManifestError>
                 serde_json::Value::Array(vec![serde_json::Value::Object(map)])
             }
             None => {
-                return Err(ManifestError(
-                    "no requiredResourceAccess property and no resourceAppId in it".into(),
+                return Err(ManifestError::new(
+                    "no requiredResourceAccess property and no resourceAppId in it",
                 ));
             }
         },
         list @ serde_json::Value::Array(_) => list,
-        _ => return Err(ManifestError("expected a JSON object or array".into())),
+        _ => return Err(ManifestError::new("expected a JSON object or array")),
     };
     let entries = serde_json::from_value(list).map_err(|e| {
-        ManifestError(format!(
+        ManifestError::new(format!(
             "each entry needs resourceAppId and resourceAccess [{{id, type}}]: {e}"
         ))
     })?;
@@ -260,23 +374,42 @@ fn strip_trailing_commas(text: &str) -> String {
 }
 
 /// The brackets a block cut off at its end still needs, innermost first.
-fn missing_closers(text: &str) -> Result<String, ManifestError> {
+fn missing_closers(text: &str) -> Result<String, Problem> {
     let mut stack = Vec::new();
     let mut scanner = Scanner::default();
-    for c in text.chars().filter(|&c| scanner.structural(c)) {
+    // Where the current line starts, and where the string being read opened.
+    let (mut line, mut line_start) = (1, 0);
+    let mut string_at = (1, 1);
+    for (at, c) in text.char_indices() {
+        let column = at - line_start + 1;
+        let in_string = scanner.in_string;
+        let structural = scanner.structural(c);
+        if scanner.in_string && !in_string {
+            string_at = (line, column);
+        }
+        if c == '\n' {
+            (line, line_start) = (line + 1, at + 1);
+        }
         match c {
-            '{' => stack.push('}'),
-            '[' => stack.push(']'),
-            '}' | ']' if stack.pop() != Some(c) => {
-                return Err(ManifestError(format!(
-                    "a '{c}' does not match its opening bracket"
-                )));
+            '{' if structural => stack.push('}'),
+            '[' if structural => stack.push(']'),
+            '}' | ']' if structural && stack.pop() != Some(c) => {
+                return Err(Problem {
+                    line,
+                    column,
+                    why: format!("a '{c}' does not match its opening bracket"),
+                });
             }
             _ => {}
         }
     }
     if scanner.in_string {
-        return Err(ManifestError("a string is not closed".into()));
+        let (line, column) = string_at;
+        return Err(Problem {
+            line,
+            column,
+            why: "a string is not closed".into(),
+        });
     }
     Ok(stack.into_iter().rev().collect())
 }
@@ -349,6 +482,77 @@ mod tests {
             text.iter().any(|w| w.contains("missing closing ']}'")),
             "{text:?}"
         );
+        assert_eq!(
+            imported.summary(),
+            "7 imported, 1 dropped: Azure AD Graph (retired)"
+        );
+    }
+
+    #[test]
+    fn a_summary_counts_every_dropped_permission_once() {
+        let text = r#"[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[
+            {"id":"570282fd-fa5c-430d-a7fd-fc8dc98a9dca","type":"Scope"},
+            {"id":"00000000-0000-0000-0000-000000000001","type":"Scope"},
+            {"id":"00000000-0000-0000-0000-000000000002","type":"Scope"}]},
+            {"resourceAppId":"11111111-1111-1111-1111-111111111111","resourceAccess":[{"id":"x","type":"Scope"}]}]"#;
+        let imported = Catalog::offline().import_manifest(text).unwrap();
+        assert_eq!(
+            imported.summary(),
+            "1 imported, 3 dropped: unknown Microsoft Graph ids, unknown resource 11111111-1111-1111-1111-111111111111"
+        );
+        let clean = r#"{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"570282fd-fa5c-430d-a7fd-fc8dc98a9dca","type":"Scope"}]}"#;
+        let imported = Catalog::offline().import_manifest(clean).unwrap();
+        assert_eq!(imported.summary(), "1 imported");
+    }
+
+    #[test]
+    fn a_parse_error_names_its_line_and_shows_it() {
+        let text = "\n\n[\n  {\"resourceAppId\": \"x\", \"resourceAccess\": [\n    {\"id\": \"a\" \"type\": \"Scope\"}\n  ]}\n]";
+        let error = Catalog::offline().import_manifest(text).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"cannot read the pasted manifest block: expected `,` or `}` on line 5: {"id": "a" "type": "Scope"}"#
+        );
+        let error = Catalog::offline().import_manifest("[\n{]").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot read the pasted manifest block: a ']' does not match its opening bracket on line 2: {]"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_problem() {
+        let entry = r#"{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"570282fd-fa5c-430d-a7fd-fc8dc98a9dca","type":"Scope"}]}"#;
+        let text = format!("[{}, {{\"resourceAppId\" 5}}]", [entry; 20].join(", "));
+        let shown = Catalog::offline()
+            .import_manifest(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(shown.contains("on line 1: …"), "{shown}");
+        assert!(shown.contains(r#"{"resourceAppId" 5}"#), "{shown}");
+        assert!(shown.chars().count() < 200, "{shown}");
+    }
+
+    #[test]
+    fn nothing_from_the_manifest_steers_the_terminal() {
+        let catalog = Catalog::offline();
+        let hostile = r#"[{"resourceAppId":"\u001b]0;owned\u0007\u202e","resourceAccess":[{"id":"x","type":"Scope"}]},
+            {"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"\u001b[2J","type":"Scope"}]}]"#;
+        let imported = catalog.import_manifest(hostile).unwrap();
+        let mut shown: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+        shown.push(imported.summary());
+        let error = catalog
+            .import_manifest("[\n  \"\u{1b}[2J\u{7}\" 5\n]")
+            .unwrap_err();
+        shown.push(error.to_string());
+        let typed = catalog
+            .import_manifest(r#"{"resourceAppId": "x", "resourceAccess": "\u001b[31m"}"#)
+            .unwrap_err();
+        shown.push(typed.to_string());
+        for text in &shown {
+            assert!(!text.chars().any(crate::text::is_unsafe), "{text:?}");
+        }
+        assert!(shown[0].contains("]0;owned"), "{shown:?}");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! From command-line arguments to a validated plan.
 
 use super::HeadlessError;
+use crate::bounded;
 use crate::catalog::Catalog;
 use crate::cli::PlanArgs;
 use crate::plan::{Choices, ImplicitGrant, Plan, SecretLifetime, from_profile};
 use crate::profile::{self, Profile};
-use std::io::Read;
 use time::OffsetDateTime;
 
 /// The plan the arguments describe and the warnings to show, or every rule it breaks.
@@ -22,7 +22,8 @@ pub fn build_plan(
     let mut extra_permissions = args.permissions.clone();
     let mut warnings = Vec::new();
     if let Some(path) = &args.manifest {
-        let imported = catalog.import_manifest(&read_input(path)?)?;
+        let imported = catalog.import_manifest(&read_manifest(path)?)?;
+        warnings.push(format!("manifest: {}", imported.summary()));
         warnings.extend(imported.warnings.iter().map(|w| format!("manifest: {w}")));
         extra_permissions.extend(imported.permissions.iter().map(|p| {
             let role = if p.permission.kind == crate::catalog::PermissionKind::Application {
@@ -77,16 +78,15 @@ fn parse_date(text: &str) -> Result<time::Date, HeadlessError> {
         .map_err(|why| HeadlessError::Usage(format!("--secret-until: {why}")))
 }
 
-fn read_input(path: &std::path::Path) -> Result<String, HeadlessError> {
-    let io = |source| HeadlessError::Io {
-        what: format!("cannot read {}", path.display()),
-        source,
-    };
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(io)?;
-        Ok(text)
+/// The manifest block `--manifest` names: a file, or stdin for `-`.
+fn read_manifest(path: &std::path::Path) -> Result<String, HeadlessError> {
+    let text = if path.as_os_str() == "-" {
+        bounded::read(std::io::stdin().lock(), "stdin", bounded::INPUT_CAP_BYTES)
     } else {
-        std::fs::read_to_string(path).map_err(io)
-    }
+        bounded::read_file(path, bounded::INPUT_CAP_BYTES)
+    };
+    text.map_err(|source| HeadlessError::Input {
+        option: "--manifest",
+        source,
+    })
 }

@@ -29,6 +29,11 @@ pub enum HeadlessError {
     Manifest(#[from] crate::catalog::ManifestError),
     #[error(transparent)]
     Endpoint(#[from] crate::cloud::BadUrl),
+    #[error("{option}: {source}")]
+    Input {
+        option: &'static str,
+        source: crate::bounded::ReadError,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("sign-in failed: {0}")]
@@ -88,6 +93,7 @@ impl HeadlessError {
             | HeadlessError::Plan(_)
             | HeadlessError::Manifest(_)
             | HeadlessError::Endpoint(_)
+            | HeadlessError::Input { .. }
             | HeadlessError::Usage(_)
             | HeadlessError::Rotation(_) => 2,
             HeadlessError::Inspect(error) if error.is_input() => 2,

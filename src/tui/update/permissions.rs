@@ -146,7 +146,7 @@ fn import(model: &mut Model) {
             for (resource_key, permission) in &picked {
                 add(model, resource_key, permission);
             }
-            let mut report = vec![format!("imported {} permission(s)", picked.len())];
+            let mut report = vec![imported.summary()];
             report.extend(imported.warnings.iter().map(ToString::to_string));
             model.permissions.import_report = Some(Ok(report));
             model.permissions.mode = PermissionMode::Browse;

@@ -297,6 +297,7 @@ fn permissions_toggle_search_and_import() {
     update(&mut model, Msg::Paste(block.into()));
     ctrl(&mut model, 's');
     let report = model.permissions.import_report.clone().unwrap().unwrap();
+    assert_eq!(report[0], "1 imported", "{report:?}");
     assert!(
         report.iter().any(|r| r.contains("Place.Read.All")),
         "{report:?}"
@@ -304,6 +305,21 @@ fn permissions_toggle_search_and_import() {
     assert!(model.plan().unwrap().0.needs_admin_consent());
     press(&mut model, KeyCode::Char('a'));
     assert!(model.plan().unwrap().0.admin_consent);
+}
+
+#[test]
+fn the_manifest_import_says_what_it_dropped() {
+    let mut model = at(Step::Permissions);
+    // Azure AD Graph is retired: its permission cannot be imported.
+    let block = r#"[{"resourceAppId": "00000002-0000-0000-c000-000000000000",
+        "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]}]"#;
+    update(&mut model, Msg::Paste(block.into()));
+    ctrl(&mut model, 's');
+    let report = model.permissions.import_report.clone().unwrap().unwrap();
+    assert_eq!(
+        report[0], "0 imported, 1 dropped: Azure AD Graph (retired)",
+        "{report:?}"
+    );
 }
 
 #[test]
