@@ -395,6 +395,155 @@ async fn the_new_secret_signs_its_app_in_with_client_credentials() {
     assert!(stderr.contains("AADSTS7000215"), "{stderr}");
 }
 
+/// `command` run by a shell with stdout closed, as `appreg … >&-` runs it.
+#[cfg(unix)]
+fn with_stdout_closed(command: &Command) -> Command {
+    let command = command.as_std();
+    let mut shell = Command::new("sh");
+    shell
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(command.get_program())
+        .args(command.get_args())
+        .stdin(std::process::Stdio::null());
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => shell.env(name, value),
+            None => shell.env_remove(name),
+        };
+    }
+    shell
+}
+
+/// A secret bound for a stdout nobody reads (closed, or /dev/null) is never made: `create` and
+/// `rotate-secret` stop before anything is sent and say to use --secret-out.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_nobody_can_receive_is_never_made() {
+    use appreg::sim::{SUPPORT_MAILBOX_APP_ID, Seed};
+    let sim = common::sim(SimConfig {
+        seed: Seed::with_support_apps(),
+        ..SimConfig::default()
+    })
+    .await;
+    let state = tempfile::tempdir().unwrap();
+    let create = || {
+        create_in(
+            &sim,
+            state.path(),
+            &["--profile", "nango", "--name", "Unread", "--json"],
+        )
+    };
+    let rotate = || {
+        let mut command = appreg();
+        command
+            .args(["rotate-secret", "--yes", "--app-id", SUPPORT_MAILBOX_APP_ID])
+            .args(["--graph-url", &sim.graph_url()])
+            .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+            .env("APPREG_STATE_DIR", state.path());
+        command
+    };
+    for (what, command) in [
+        ("create", &create as &dyn Fn() -> Command),
+        ("rotate", &rotate),
+    ] {
+        let mut to_null = command();
+        to_null.stdout(std::process::Stdio::null());
+        for (stdout, mut nowhere) in [
+            ("closed", with_stdout_closed(&command())),
+            ("/dev/null", to_null),
+        ] {
+            // Spawned rather than run with `output()`, which would pipe stdout.
+            let child = nowhere
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let output = child.wait_with_output().await.unwrap();
+            let stderr = text(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{what}, stdout {stdout}: {stderr}"
+            );
+            assert!(
+                stderr.contains("would reach nobody") && stderr.contains("--secret-out FILE"),
+                "{what}, stdout {stdout}: {stderr}"
+            );
+        }
+    }
+    assert!(sim.requests().is_empty(), "nothing was sent");
+    assert!(common::apps_named(&sim, "Unread").is_empty());
+}
+
+/// Every `--secret-out` a new private file cannot be made at is refused before anything is
+/// sent: a dangling symbolic link, an existing file, a missing directory, a directory the user
+/// cannot write to.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_out_path_that_cannot_take_a_new_file_is_refused_first() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Others may look in (the read-only case may run as another user), not write.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let existing = dir.path().join("existing.txt");
+    std::fs::write(&existing, "keep me").unwrap();
+    let dangling = dir.path().join("dangling.txt");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), &dangling).unwrap();
+    let read_only = dir.path().join("read-only");
+    std::fs::create_dir(&read_only).unwrap();
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // The superuser writes anywhere: the read-only case runs as nobody then.
+    let as_root = std::fs::metadata(dir.path()).unwrap().uid() == 0;
+
+    let missing = dir.path().join("missing");
+    let cases = [
+        (
+            dangling.clone(),
+            "is a symbolic link to a missing file".to_string(),
+        ),
+        (existing.clone(), "already exists".into()),
+        (
+            missing.join("secret.txt"),
+            format!("the directory {} does not exist", missing.display()),
+        ),
+        (
+            read_only.join("secret.txt"),
+            format!(
+                "cannot make a file in {}: Permission denied",
+                read_only.display()
+            ),
+        ),
+    ];
+    for (path, expected) in cases {
+        let mut command = create_in(
+            &sim,
+            state.path(),
+            &["--profile", "nango", "--name", "Refused"],
+        );
+        command.arg("--secret-out").arg(&path);
+        if as_root && path.starts_with(&read_only) {
+            command.uid(65534).gid(65534);
+        }
+        let (output, _, stderr) = run(&mut command).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(
+            stderr.contains(&format!("--secret-out {}: {expected}", path.display())),
+            "{}: {stderr}",
+            path.display()
+        );
+    }
+    assert!(sim.requests().is_empty(), "nothing was sent");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    assert!(!dangling.exists(), "the link still leads nowhere");
+}
+
 /// A manifest that never ends (`/dev/zero`, an endless stdin) stops at the cap; one that is not
 /// UTF-8 or not JSON is bad input, named by its line. A profile file is read the same way.
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! `appreg create`: confirm, sign in, run the plan with progress on stderr, hand over the secret.
 
 use super::output;
-use super::session::{check_secret_out, confirm, connect, hand_over_secret, progress_printer};
+use super::session::{SecretDestination, confirm, connect, hand_over_secret, progress_printer};
 use super::{HeadlessError, build_plan};
 use crate::catalog::Catalog;
 use crate::cli::{CreateArgs, SignInArgs};
@@ -23,7 +23,7 @@ pub async fn create(
     for warning in &warnings {
         eprintln!("! {warning}");
     }
-    check_secret_out(args.secret_out.as_deref())?;
+    let destination = SecretDestination::check(args.secret_out.as_deref())?;
     let mut journal = match Journal::default_dir() {
         Some(dir) => Journal::open(&dir, tenant, &plan.display_name, &plan.profile_id)?,
         None => Journal::in_memory(),
@@ -56,10 +56,10 @@ pub async fn create(
     let outcome = result?;
 
     let next_step = output::next_step(&profile, &plan, &outcome);
-    let secret_out = args.secret_out.as_deref();
+    let secret_out = destination.file();
     hand_over_secret(
         &outcome.secret.value,
-        secret_out,
+        &destination,
         || {
             if args.plan.json {
                 output::result_json(&plan, &outcome, secret_out, &next_step)
@@ -71,7 +71,7 @@ pub async fn create(
     )
     .await?;
     run::handed_over(&mut journal, &outcome)?;
-    if args.secret_out.is_none() {
+    if secret_out.is_none() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
         );

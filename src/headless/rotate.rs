@@ -3,7 +3,7 @@
 
 use super::HeadlessError;
 use super::session::{
-    check_secret_out, confirm, connect, hand_over_secret, selector, with_progress,
+    SecretDestination, confirm, connect, hand_over_secret, selector, with_progress,
 };
 use crate::cli::{RotateArgs, SignInArgs};
 use crate::cloud::Endpoints;
@@ -24,7 +24,7 @@ pub async fn rotate_secret(
     verbose: bool,
 ) -> Result<(), HeadlessError> {
     let now = OffsetDateTime::now_utc();
-    check_secret_out(args.secret_out.as_deref())?;
+    let destination = SecretDestination::check(args.secret_out.as_deref())?;
     let selector = selector(&args.app)?;
     let client = connect(sign_in, endpoints, sign_in.tenant.clone()).await?;
     let app = with_progress(verbose, async |r| {
@@ -56,7 +56,7 @@ pub async fn rotate_secret(
         run::rotate(&client, &plan, &mut journal, r).await
     })
     .await?;
-    hand_over(&client, rotation, &mut journal, args, now).await
+    hand_over(&client, rotation, &mut journal, args, &destination, now).await
 }
 
 /// What will happen, in the portal's words, before anything is sent.
@@ -87,12 +87,13 @@ async fn hand_over(
     rotation: Rotation,
     journal: &mut Journal,
     args: &RotateArgs,
+    destination: &SecretDestination<'_>,
     now: OffsetDateTime,
 ) -> Result<(), HeadlessError> {
-    let secret_out = args.secret_out.as_deref();
+    let secret_out = destination.file();
     hand_over_secret(
         &rotation.secret.value,
-        secret_out,
+        destination,
         || {
             if args.json {
                 result_json(&rotation, secret_out, now)

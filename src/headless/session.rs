@@ -89,15 +89,102 @@ pub(super) fn confirm(
     }
 }
 
-/// Refuses an existing `--secret-out` file before anything is sent.
-pub(super) fn check_secret_out(path: Option<&Path>) -> Result<(), HeadlessError> {
-    match path {
-        Some(path) if path.exists() => Err(HeadlessError::Usage(format!(
-            "--secret-out {} already exists; name a new file so no secret is overwritten",
-            path.display()
-        ))),
-        _ => Ok(()),
+/// Where a new secret goes: a new private file (`--secret-out`), or stdout. Made only by
+/// [`SecretDestination::check`], before anything is sent, so a secret is never made that cannot
+/// be handed over.
+pub(super) struct SecretDestination<'a> {
+    file: Option<&'a Path>,
+}
+
+impl<'a> SecretDestination<'a> {
+    /// Refuses a `--secret-out` path a new file cannot be made at, and a stdout nobody reads.
+    pub(super) fn check(secret_out: Option<&'a Path>) -> Result<Self, HeadlessError> {
+        match secret_out {
+            Some(path) => check_new_file(path).map_err(|why| {
+                HeadlessError::Usage(format!("--secret-out {}: {why}", path.display()))
+            })?,
+            None if stdout_is_discarded() => {
+                return Err(HeadlessError::Usage(
+                    "stdout is closed or goes to /dev/null, so the new client secret would reach nobody: name a new file for it with --secret-out FILE".into(),
+                ));
+            }
+            None => {}
+        }
+        Ok(Self { file: secret_out })
     }
+
+    /// The file the secret goes to; `None` for stdout.
+    pub(super) fn file(&self) -> Option<&'a Path> {
+        self.file
+    }
+}
+
+/// Why a new file cannot be made at `path`, found without making it.
+fn check_new_file(path: &Path) -> Result<(), String> {
+    use std::io::ErrorKind::NotFound;
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == NotFound => {}
+        Err(e) => return Err(format!("cannot be checked: {e}")),
+        Ok(meta) if meta.file_type().is_symlink() && !path.exists() => {
+            return Err("is a symbolic link to a missing file; name a new file (a link is never followed to write a secret)".into());
+        }
+        Ok(meta) if meta.is_dir() => return Err("is a directory; name a new file".into()),
+        Ok(_) => {
+            return Err("already exists; name a new file so no secret is overwritten".into());
+        }
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(format!("{} is not a directory", dir.display())),
+        Err(e) if e.kind() == NotFound => {
+            return Err(format!(
+                "the directory {} does not exist; create it first",
+                dir.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot check {}: {e}", dir.display())),
+    }
+    writable(dir).map_err(|e| format!("cannot make a file in {}: {e}", dir.display()))
+}
+
+/// Whether the user may make a file in `dir`.
+#[cfg(unix)]
+fn writable(dir: &Path) -> std::io::Result<()> {
+    use rustix::fs::Access;
+    rustix::fs::access(dir, Access::WRITE_OK | Access::EXEC_OK).map_err(std::io::Error::from)
+}
+
+/// Elsewhere, writing the file is the check: a failure there takes the secret off the app.
+#[cfg(not(unix))]
+fn writable(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Whether stdout leads nowhere: closed when appreg started (Rust then opens `/dev/null` in its
+/// place) or sent to `/dev/null`.
+#[cfg(unix)]
+fn stdout_is_discarded() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(stdout) = std::io::stdout().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    match (
+        std::fs::File::from(stdout).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) {
+        (Ok(out), Ok(null)) => (out.dev(), out.ino()) == (null.dev(), null.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_is_discarded() -> bool {
+    false
 }
 
 /// A new file only the user can read; an existing file is never overwritten.
@@ -113,10 +200,11 @@ pub(super) fn write_secret_file(path: &Path, secret: &SecretString) -> Result<()
 /// stays that nobody holds.
 pub(super) async fn hand_over_secret(
     secret: &SecretString,
-    secret_out: Option<&Path>,
+    destination: &SecretDestination<'_>,
     result: impl FnOnce() -> Zeroizing<String>,
     withdraw: impl AsyncFnOnce() -> bool,
 ) -> Result<(), HeadlessError> {
+    let secret_out = destination.file();
     let delivered = match secret_out {
         Some(path) => write_secret_file(path, secret),
         None => Ok(()),
