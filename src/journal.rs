@@ -1,9 +1,21 @@
 //! The resume journal: what a `create` has done so far, so that a re-run after a crash or a lost
 //! answer continues instead of starting over. It never holds a secret or a token: only ids, the
 //! app's unique name and the secret's display name and key id.
+//!
+//! Each journal is keyed by a hash of exactly what it resumes (tenant, platform, display name)
+//! and held under an OS file lock for the whole run, so two runs never share one.
 
+use crate::bounded;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs::File;
 use std::path::{Path, PathBuf};
+
+/// The most a journal is read of: it holds a handful of ids.
+const JOURNAL_CAP_BYTES: usize = 64 * 1024;
+
+/// The most characters of the display name kept in a journal's file name, for people to read.
+const SLUG_CHARS: usize = 40;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,11 +62,17 @@ pub enum JournalError {
         "cannot read the resume journal {path}: {message}; if no run of this app is unfinished, remove the file and run again"
     )]
     Read { path: PathBuf, message: String },
+    #[error(
+        "another appreg is working on this app right now (its resume journal {path} is locked): wait for it to finish, then run again"
+    )]
+    Busy { path: PathBuf },
 }
 
 #[derive(Debug)]
 pub struct Journal {
     path: Option<PathBuf>,
+    /// Holds the run's lock on the journal until the journal is dropped.
+    _lock: Option<File>,
     entry: Entry,
     /// The client id of the app an earlier, finished run made under the same key.
     earlier_app_id: Option<String>,
@@ -65,6 +83,7 @@ impl Journal {
     pub fn in_memory() -> Self {
         Self {
             path: None,
+            _lock: None,
             entry: Entry {
                 unique_name: new_unique_name(),
                 ..Entry::default()
@@ -74,19 +93,19 @@ impl Journal {
     }
 
     /// The journal for one app (tenant + display name + profile) under `dir`: an unfinished run
-    /// is picked up, otherwise a new one starts.
+    /// is picked up, otherwise a new one starts. Another process working on the same journal
+    /// is an error, not a wait.
     pub fn open(
         dir: &Path,
         tenant: Option<&str>,
         display_name: &str,
         profile_id: &str,
     ) -> Result<Self, JournalError> {
-        let path = dir.join(format!(
-            "{}.json",
-            file_key(tenant, display_name, profile_id)
-        ));
+        let key = file_key(tenant, display_name, profile_id);
+        let path = dir.join(format!("{key}.json"));
+        let lock = lock(&dir.join(format!("{key}.lock")), &path)?;
         let mut earlier_app_id = None;
-        let entry = match std::fs::read_to_string(&path) {
+        let entry = match bounded::read_file(&path, JOURNAL_CAP_BYTES) {
             Ok(text) => {
                 let entry: Entry = serde_json::from_str(&text).map_err(|e| JournalError::Read {
                     path: path.clone(),
@@ -102,7 +121,7 @@ impl Journal {
                     entry
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Entry {
+            Err(e) if e.is_not_found() => Entry {
                 unique_name: new_unique_name(),
                 ..Entry::default()
             },
@@ -115,6 +134,7 @@ impl Journal {
         };
         Ok(Self {
             path: Some(path),
+            _lock: Some(lock),
             entry,
             earlier_app_id,
         })
@@ -182,29 +202,62 @@ fn new_unique_name() -> String {
     format!("appreg-{}", uuid::Uuid::new_v4().simple())
 }
 
+/// A journal's file name: a slug of the display name for people, then a SHA-256 of the exact
+/// tenant, platform and display name, so names that read alike ("日本語 App" and "中文 App",
+/// "Acme" and "acme") never share a journal.
 fn file_key(tenant: Option<&str>, display_name: &str, profile_id: &str) -> String {
-    let slug = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
+    let slug: String = display_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .take(SLUG_CHARS)
+        .collect();
+    // A JSON array keeps the three apart whatever characters they hold.
+    let exact = serde_json::json!([tenant, profile_id, display_name]).to_string();
+    let hash: String = Sha256::digest(exact.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if slug.is_empty() {
+        hash
+    } else {
+        format!("{slug}--{hash}")
+    }
+}
+
+/// Takes the lock that keeps a second process off the journal at `journal`. The lock lives on
+/// a file of its own: saving replaces the journal's file, which would drop a lock held on it.
+fn lock(lock_path: &Path, journal: &Path) -> Result<File, JournalError> {
+    let write_err = |source| JournalError::Write {
+        path: lock_path.to_path_buf(),
+        source,
     };
-    let name: String = slug(display_name).chars().take(60).collect();
-    format!(
-        "{}--{}--{}",
-        slug(tenant.unwrap_or("home")),
-        name,
-        slug(profile_id)
-    )
+    if let Some(dir) = lock_path.parent() {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(lock_path).map_err(write_err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(JournalError::Busy {
+            path: journal.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(write_err(source)),
+    }
 }
 
 /// Writes a file only its owner can read; with `replace` false an existing file is an error.
@@ -234,21 +287,88 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut first = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
         first.record(|e| e.object_id = Some("obj".into())).unwrap();
-        let again = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
-        assert_eq!(again.entry(), first.entry());
+        let recorded = first.entry().clone();
+        // The first run ends (its lock with it) before the next one starts.
+        drop(first);
+        let mut again = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
+        assert_eq!(again.entry(), &recorded);
         assert!(again.is_resume());
-        first.record(|e| e.completed = true).unwrap();
+        again.record(|e| e.completed = true).unwrap();
+        drop(again);
         let fresh = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
-        assert_ne!(fresh.entry().unique_name, first.entry().unique_name);
+        assert_ne!(fresh.entry().unique_name, recorded.unique_name);
         assert!(!fresh.is_resume());
     }
 
     #[test]
-    fn file_names_are_safe() {
-        assert_eq!(
-            file_key(Some("contoso.onmicrosoft.com"), "Acme / Mail!", "nylas-v3"),
-            "contoso-onmicrosoft-com--acme-mail--nylas-v3"
+    fn file_names_are_safe_and_keyed_by_the_exact_name() {
+        let key = file_key(Some("contoso.onmicrosoft.com"), "Acme / Mail!", "nylas-v3");
+        let (slug, hash) = key.split_once("--").unwrap();
+        assert_eq!(slug, "acme-mail");
+        assert!(
+            hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{key}"
         );
+        let keys = [
+            file_key(None, "日本語 App", "nylas-v3"),
+            file_key(None, "中文 App", "nylas-v3"),
+            file_key(None, "acme / mail!", "nylas-v3"),
+            file_key(Some("contoso.onmicrosoft.com"), "Acme / Mail!", "nango"),
+            file_key(Some("fabrikam.com"), "Acme / Mail!", "nylas-v3"),
+            file_key(None, "Acme / Mail!", "nylas-v3"),
+            key,
+        ];
+        let distinct: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+        assert!(keys[0].starts_with("app--"), "{}", keys[0]);
+        assert!(!file_key(None, "日本語", "custom").contains('-'));
+    }
+
+    #[test]
+    fn two_names_that_read_alike_keep_two_journals() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = Journal::open(dir.path(), None, "日本語 App", "nylas-v3").unwrap();
+        first.record(|e| e.object_id = Some("obj".into())).unwrap();
+        drop(first);
+        let second = Journal::open(dir.path(), None, "中文 App", "nylas-v3").unwrap();
+        assert!(!second.is_resume(), "{:?}", second.entry());
+        assert_ne!(
+            second.path(),
+            Journal::open(dir.path(), None, "日本語 App", "nylas-v3")
+                .unwrap()
+                .path()
+        );
+    }
+
+    #[test]
+    fn a_journal_in_use_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
+        let error = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap_err();
+        assert!(matches!(error, JournalError::Busy { .. }), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("another appreg is working on this app"),
+            "{error}"
+        );
+        // Another app's journal is free, and this one is once the first run ends.
+        Journal::open(dir.path(), None, "Other", "nylas-v3").unwrap();
+        drop(first);
+        Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap();
+    }
+
+    #[test]
+    fn an_oversized_journal_is_refused_not_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3")
+            .unwrap()
+            .path()
+            .unwrap()
+            .to_path_buf();
+        std::fs::write(&path, " ".repeat(JOURNAL_CAP_BYTES + 1)).unwrap();
+        let error = Journal::open(dir.path(), None, "Acme Mail", "nylas-v3").unwrap_err();
+        assert!(error.to_string().contains("more than 64 KiB"), "{error}");
     }
 
     #[cfg(unix)]

@@ -618,3 +618,72 @@ async fn a_manifest_import_counts_what_it_dropped() {
         "{stdout}"
     );
 }
+
+/// Two display names that read alike to a file name ("日本語 App", "中文 App") keep two
+/// journals: a re-run of the second after a failed first makes its own app and leaves the
+/// first app as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfinished_run_is_never_taken_over_by_another_name() {
+    use appreg::sim::{Fault, FaultKind};
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    sim.inject(Fault::new(FaultKind::Forbidden, "/addPassword"));
+    let create = |name: &str| {
+        create_in(
+            &sim,
+            state.path(),
+            &["--profile", "nango", "--name", name, "--json"],
+        )
+    };
+    let (first, _, stderr) = run(&mut create("日本語 App")).await;
+    assert_eq!(first.status.code(), Some(1), "{stderr}");
+    let made = common::apps_named(&sim, "日本語 App");
+    assert_eq!(
+        made.len(),
+        1,
+        "the first run made its app before it stopped"
+    );
+
+    let (second, stdout, stderr) = run(&mut create("中文 App")).await;
+    assert!(second.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("Continuing the earlier unfinished run"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_ne!(doc["appId"].as_str(), Some(made[0].app_id.as_str()));
+    assert_eq!(common::apps_named(&sim, "日本語 App"), made, "untouched");
+    assert_eq!(common::apps_named(&sim, "中文 App").len(), 1);
+}
+
+/// A second appreg on the journal of a run under way stops at once and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_a_journal_in_use_stops_with_a_clear_message() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    // This process holds the journal, as a run of the same app in another terminal would.
+    let held = appreg::journal::Journal::open(state.path(), None, "Busy App", "nango").unwrap();
+    let (output, _, stderr) = run(&mut create_in(
+        &sim,
+        state.path(),
+        &["--profile", "nango", "--name", "Busy App"],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another appreg is working on this app right now"),
+        "{stderr}"
+    );
+    assert!(common::apps_named(&sim, "Busy App").is_empty());
+    drop(held);
+    let (output, _, stderr) = run(&mut create_in(
+        &sim,
+        state.path(),
+        &["--profile", "nango", "--name", "Busy App"],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "free again once the first ends: {stderr}"
+    );
+}

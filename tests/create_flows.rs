@@ -231,7 +231,9 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     assert!(!text.contains(TEST_TOKEN), "the journal holds the token");
     assert!(matches!(journal.entry().secret, SecretState::Issued { .. }));
 
-    // The process "dies" before the hand-over: a re-run removes that secret and makes a new one.
+    // The process "dies" before the hand-over (its journal's lock goes with it): a re-run
+    // removes that secret and makes a new one.
+    drop(journal);
     let mut again = Journal::open(dir.path(), None, &plan.display_name, &plan.profile_id).unwrap();
     assert!(again.is_resume());
     let second = execute(&client, &plan, &mut again, &reporter)

@@ -172,7 +172,9 @@ async fn a_crash_before_the_hand_over_is_cleaned_up_by_the_next_run() {
         !text.contains(lost.secret.value.expose()),
         "the journal holds no secret"
     );
-    drop(lost); // the process "dies" before handing it over
+    // The process "dies" before handing it over, its journal's lock with it.
+    drop(lost);
+    drop(journal);
 
     // The app is at its limit now, but the orphan does not count: it is removed first.
     let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
@@ -232,9 +234,21 @@ async fn the_binary_hands_the_secret_over_once_and_refuses_at_the_limit() {
         stderr.contains("give the platform the new secret"),
         "{stderr}"
     );
-    for entry in std::fs::read_dir(state.path()).unwrap() {
-        let journal = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        assert!(!journal.contains(secret));
+    let files: Vec<_> = std::fs::read_dir(state.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    for file in &files {
+        assert!(!std::fs::read_to_string(file).unwrap().contains(secret));
+    }
+    // Beside each journal lies the empty file its run held locked.
+    let journals: Vec<_> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(journals.len(), 1, "{files:?}");
+    for journal in journals {
+        let journal = std::fs::read_to_string(journal).unwrap();
         assert!(journal.contains("handedOver"), "{journal}");
     }
 
