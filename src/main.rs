@@ -79,7 +79,7 @@ async fn run(cli: Cli) -> ExitCode {
         }
         None => {
             return match appreg::tui::run(appreg::tui::Options::from_cli(&cli)).await {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(ending) => ExitCode::from(ending.exit_code()),
                 Err(error) => {
                     eprintln!("error: {error:#}");
                     ExitCode::FAILURE

@@ -205,7 +205,8 @@ fn every_step_to_done_at_120x40() {
 }
 
 /// `q` (or Ctrl-C where letters are typed) ends the wizard on every step; it asks first while
-/// sign-in or the run is under way and while the secret is unsaved. The steps run side by side.
+/// sign-in or the run is under way and while the secret is unsaved. Before Done it exits 130,
+/// as an interrupted program does. The steps run side by side.
 #[test]
 fn quit_from_every_step() {
     let runs: Vec<_> = Task::Register
@@ -240,7 +241,9 @@ fn quit_at(step: Step) {
         wizard.send("y");
     }
     let status = wizard.wait_exit();
-    assert!(status.success(), "{step:?}: {status:?}");
+    // Scripts tell a finished run from an aborted one: quitting before Done is an interrupt.
+    let expected = if step == Step::Done { 0 } else { 130 };
+    assert_eq!(status.exit_code(), expected, "{step:?}: {status:?}");
     assert_restored(&wizard);
     if step == Step::Reveal {
         // Never revealed nor copied: nobody holds it, so it is not left on the app.
@@ -254,14 +257,16 @@ fn quit_at(step: Step) {
 
 #[test]
 fn sigterm_and_sigint_restore_the_terminal() {
-    for signal in ["TERM", "INT"] {
+    // The exit status shells give a process these signals end: 128 + the signal's number.
+    for (signal, expected) in [("TERM", 143), ("INT", 130)] {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut wizard = walk_to(Step::Platform, 80, 24, dir.path());
         wizard.signal(signal);
         let status = wizard.wait_exit();
-        assert!(
-            status.success(),
-            "SIG{signal} ends it the orderly way: {status:?}"
+        assert_eq!(
+            status.exit_code(),
+            expected,
+            "SIG{signal} ends it the orderly way, as an abort: {status:?}"
         );
         assert_restored(&wizard);
     }

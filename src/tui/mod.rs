@@ -29,6 +29,31 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
+pub use terminal::StopSignal;
+
+/// How the wizard ended, for the exit code a script sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It reached Done: the app is registered, or the check is over.
+    Finished,
+    /// The user quit (q, Ctrl-C) before Done.
+    Quit,
+    /// A signal ended it before Done.
+    Signal(StopSignal),
+}
+
+impl Ending {
+    /// What shells expect: 0 when finished, otherwise 128 + the signal's number, with q and
+    /// Ctrl-C counted as the interrupt they stand for (130).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Ending::Finished => 0,
+            Ending::Quit => 128 + StopSignal::Interrupt.number(),
+            Ending::Signal(signal) => 128 + signal.number(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub demo: bool,
@@ -49,7 +74,7 @@ impl Options {
     }
 }
 
-pub async fn run(options: Options) -> anyhow::Result<()> {
+pub async fn run(options: Options) -> anyhow::Result<Ending> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the wizard needs a terminal; for scripts use `appreg create` (see `appreg create --help`)"
@@ -108,6 +133,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let mut input = EventStream::new();
     let mut stop = terminal::stop_signal()?;
     let mut next_tick: Option<Instant> = None;
+    let mut signalled = None;
 
     terminal.draw(&model)?;
     terminal::panic_if_testing();
@@ -122,14 +148,21 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             event = input.next() => match event {
                 Some(Ok(event)) => terminal_msg(event),
                 Some(Err(error)) => return Err(error).context("cannot read the terminal"),
-                None => break,
+                // The terminal went away, as a hang-up says.
+                None => {
+                    signalled = Some(StopSignal::Hangup);
+                    break;
+                }
             },
             Some(answer) = answers.recv() => Some(answer),
             () = tick => {
                 next_tick = None;
                 Some(Msg::Tick { now: OffsetDateTime::now_utc() })
             }
-            _ = stop.recv() => break,
+            Some(signal) = stop.recv() => {
+                signalled = Some(signal);
+                break;
+            }
         };
         let Some(msg) = msg else { continue };
         for effect in update::update(&mut model, msg) {
@@ -151,7 +184,11 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if let Some(note) = effects.leave(model.secret_on_exit()).await {
         eprintln!("{note}");
     }
-    Ok(())
+    Ok(match signalled {
+        _ if model.step == model::Step::Done => Ending::Finished,
+        Some(signal) => Ending::Signal(signal),
+        None => Ending::Quit,
+    })
 }
 
 /// Key presses (not releases or repeats reported separately), pastes and resizes.

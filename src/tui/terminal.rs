@@ -97,9 +97,29 @@ pub fn panic_if_testing() {
     }
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the wizard like `q` does, terminal restored.
+/// A signal that ends the wizard from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopSignal {
+    Interrupt,
+    Terminate,
+    Hangup,
+}
+
+impl StopSignal {
+    /// The number shells add to 128 for a process this signal ended.
+    pub fn number(self) -> u8 {
+        match self {
+            StopSignal::Hangup => 1,
+            StopSignal::Interrupt => 2,
+            StopSignal::Terminate => 15,
+        }
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the wizard like `q` does, terminal restored; the receiver
+/// says which one came.
 #[cfg(unix)]
-pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<()>> {
+pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<StopSignal>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
@@ -108,18 +128,18 @@ pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<()>> {
     let mut interrupt = signal(SignalKind::interrupt())?;
     let (sender, receiver) = tokio::sync::mpsc::channel(1);
     tokio::spawn(async move {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hangup.recv() => {}
-            _ = interrupt.recv() => {}
-        }
-        let _ = sender.send(()).await;
+        let signal = tokio::select! {
+            _ = term.recv() => StopSignal::Terminate,
+            _ = hangup.recv() => StopSignal::Hangup,
+            _ = interrupt.recv() => StopSignal::Interrupt,
+        };
+        let _ = sender.send(signal).await;
     });
     Ok(receiver)
 }
 
 #[cfg(not(unix))]
-pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<()>> {
+pub fn stop_signal() -> std::io::Result<tokio::sync::mpsc::Receiver<StopSignal>> {
     let (sender, receiver) = tokio::sync::mpsc::channel(1);
     // Windows closes console programs without a signal to catch; keep the sender so recv waits.
     std::mem::forget(sender);
