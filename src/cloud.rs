@@ -79,19 +79,14 @@ impl Cloud {
     ) -> Result<Endpoints, BadUrl> {
         let [graph, login, arm, graph_resource] = self.defaults();
         let parse = |flag: &'static str, value: &str| {
-            let url = Url::parse(value.trim()).map_err(|e| BadUrl {
+            let refuse = |reason: String| BadUrl {
                 flag,
-                value: value.to_string(),
-                reason: e.to_string(),
-            })?;
-            match url.scheme() {
-                "https" | "http" => Ok(url),
-                other => Err(BadUrl {
-                    flag,
-                    value: value.to_string(),
-                    reason: format!("scheme '{other}' is not http(s)"),
-                }),
-            }
+                value: crate::http::redacted(value),
+                reason,
+            };
+            let url = Url::parse(value.trim()).map_err(|e| refuse(e.to_string()))?;
+            crate::http::check_endpoint(&url).map_err(|e| refuse(e.to_string()))?;
+            Ok(url)
         };
         let arm_base = arm_url.unwrap_or(arm);
         Ok(Endpoints {
@@ -127,5 +122,30 @@ mod tests {
                 .endpoints(None, Some("ftp://x"), None)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn every_endpoint_is_checked_and_no_message_shows_a_password() {
+        let remote = Cloud::Global
+            .endpoints(None, None, Some("http://192.0.2.2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            remote.contains("--arm-url") && remote.contains("plain http"),
+            "{remote}"
+        );
+        let login = Cloud::Global
+            .endpoints(None, Some("https://admin:hunter2@login.example.com"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            login.contains("--login-url") && !login.contains("hunter2"),
+            "{login}"
+        );
+        let graph = Cloud::Global
+            .endpoints(Some("https://graph.example.com/v1.0?$top=1"), None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(graph.contains("query"), "{graph}");
     }
 }

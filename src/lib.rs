@@ -15,6 +15,7 @@ pub mod cloud;
 pub mod doctor;
 pub mod graph;
 pub mod headless;
+pub mod http;
 pub mod journal;
 pub mod plan;
 pub mod profile;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(error) = init_logging(&cli) {
-        eprintln!("error: {error}");
+        fail(&error);
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start: {error}");
+            fail(&format!("cannot start: {error}"));
             return ExitCode::FAILURE;
         }
     };
@@ -72,16 +72,23 @@ async fn run(cli: Cli) -> ExitCode {
             return match sim::serve_cli(args.clone()).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    eprintln!("error: {error:#}");
+                    fail(&format!("{error:#}"));
                     ExitCode::FAILURE
                 }
             };
         }
         None => {
+            // A wrong endpoint is bad input, told before the screen is taken.
+            if !cli.demo
+                && let Err(error) = endpoints()
+            {
+                fail(&error);
+                return ExitCode::from(2);
+            }
             return match appreg::tui::run(appreg::tui::Options::from_cli(&cli)).await {
                 Ok(ending) => ExitCode::from(ending.exit_code()),
                 Err(error) => {
-                    eprintln!("error: {error:#}");
+                    fail(&format!("{error:#}"));
                     ExitCode::FAILURE
                 }
             };
@@ -90,10 +97,16 @@ async fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            fail(&error);
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// The last word of a failed run. Error texts carry what servers and files said; only safe
+/// characters of them reach the terminal.
+fn fail(error: &dyn std::fmt::Display) {
+    eprintln!("error: {}", appreg::text::lines(&error.to_string()));
 }
 
 /// Logs go to stderr, or to `--log-file`; the wizard, which owns the terminal, logs only to a

@@ -69,9 +69,68 @@ pub fn from_server(text: &str) -> String {
     clip(&one_line(text), MESSAGE_CHARS).into_owned()
 }
 
+/// Every string in `value` (object keys too) made one safe line: for documents from outside
+/// (Graph's answers, profile files) whose fields end up on a terminal.
+pub fn clean_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Cow::Owned(clean) = one_line(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.chars().any(is_unsafe)) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (one_line(&k).into_owned(), v))
+                    .collect();
+            }
+            map.values_mut().for_each(clean_json);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// Deserializes a server's string field as [`from_server`] shows it, so the unsafe text never
+/// exists in appreg at all.
+pub fn deserialize_from_server<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    let raw = <String as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(from_server(&raw))
+}
+
+/// [`deserialize_from_server`] for an optional field.
+pub fn deserialize_optional_from_server<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let raw = <Option<String> as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(raw.as_deref().map(from_server))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_string_of_a_document_is_cleaned() {
+        let mut doc = serde_json::json!({
+            "displayName": "App\u{1b}[2J",
+            "web": {"redirectUris": ["https://a.example/cb\u{7}", "\u{202e}moc.live"]},
+            "key\u{1b}": 1,
+        });
+        clean_json(&mut doc);
+        let text = doc.to_string();
+        assert!(
+            !text.contains("\\u001b") && !text.contains("\\u0007"),
+            "{text}"
+        );
+        assert_eq!(doc["displayName"], "App[2J");
+        assert_eq!(doc["web"]["redirectUris"][1], "moc.live");
+        assert_eq!(doc["key"], 1);
+    }
 
     #[test]
     fn escape_sequences_and_bells_are_dropped() {

@@ -687,3 +687,39 @@ async fn a_second_run_on_a_journal_in_use_stops_with_a_clear_message() {
         "free again once the first ends: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn an_endpoint_that_would_expose_the_token_is_bad_input() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let plain = ["--graph-url", "http://192.0.2.2/v1.0"];
+    let with_password = ["--login-url", "https://admin:hunter2@login.example.com"];
+    for args in [&plain[..], &with_password[..]] {
+        for command in [&["create", "--yes", "--name", "x"][..], &[][..]] {
+            let (output, stdout, stderr) = run(appreg()
+                .args(command)
+                .args(args)
+                .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+                .env("APPREG_STATE_DIR", state.path()))
+            .await;
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{args:?} {command:?}: {stderr}"
+            );
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(!stderr.contains("hunter2"), "{stderr}");
+            assert!(stderr.contains(args[0]), "{stderr}");
+        }
+    }
+    let (output, _, stderr) = run(appreg()
+        .args(["create", "--yes", "--name", "x"])
+        .env("APPREG_GRAPH_URL", "http://192.0.2.2/v1.0")
+        .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
+        .env("APPREG_STATE_DIR", state.path()))
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("plain http is only allowed to this machine"),
+        "{stderr}"
+    );
+}

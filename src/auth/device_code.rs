@@ -9,6 +9,7 @@ use super::oauth::{Authority, TokenAnswer, Verdict, seconds};
 use super::refresh_token::DeviceCodeSource;
 use super::{AuthConfig, Endpoints};
 use crate::secret::SecretString;
+use crate::text;
 use serde::Deserialize;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -19,6 +20,9 @@ const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const SLOW_DOWN_STEP: u64 = 5;
 /// RFC 8628 §3.2: the default when the answer carries no interval.
 const DEFAULT_INTERVAL: u64 = 5;
+/// The longest a code is waited on, and the longest pause between polls, whatever the server says.
+const MAX_LIFETIME_S: u64 = 30 * 60;
+const MAX_INTERVAL_S: u64 = 60;
 
 /// What the user must do: open `verification_uri` and type `user_code`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,9 +49,11 @@ pub enum DeviceCodeEvent {
 #[derive(Deserialize)]
 struct DeviceCodeAnswer {
     device_code: SecretString,
+    #[serde(deserialize_with = "text::deserialize_from_server")]
     user_code: String,
+    #[serde(deserialize_with = "text::deserialize_from_server")]
     verification_uri: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::deserialize_from_server")]
     message: String,
     #[serde(deserialize_with = "seconds")]
     expires_in: u64,
@@ -96,10 +102,13 @@ impl DeviceCodeFlow {
             }
         };
         tracing::info!(expires_in = answer.expires_in, "device code issued");
+        // Entra ID gives 900 s and 5 s; a server asking for more is not waited on.
+        let expires_in = answer.expires_in.min(MAX_LIFETIME_S);
         let interval = answer
             .interval
             .filter(|&s| s > 0)
-            .unwrap_or(DEFAULT_INTERVAL);
+            .unwrap_or(DEFAULT_INTERVAL)
+            .min(MAX_INTERVAL_S);
         let message = if answer.message.is_empty() {
             format!(
                 "To sign in, open {} and enter the code {}",
@@ -108,8 +117,7 @@ impl DeviceCodeFlow {
         } else {
             answer.message
         };
-        let lifetime =
-            time::Duration::seconds(i64::try_from(answer.expires_in).unwrap_or(i64::MAX / 2));
+        let lifetime = time::Duration::seconds(i64::try_from(expires_in).unwrap_or(i64::MAX / 2));
         Ok(Self {
             prompt: DeviceCodePrompt {
                 user_code: answer.user_code,
@@ -122,7 +130,7 @@ impl DeviceCodeFlow {
             endpoints: config.endpoints.clone(),
             device_code: answer.device_code,
             started: Instant::now(),
-            lifetime_s: answer.expires_in,
+            lifetime_s: expires_in,
             second: Duration::from_secs(1),
         })
     }

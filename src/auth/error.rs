@@ -30,6 +30,11 @@ pub enum AuthError {
         detail: String,
     },
 
+    #[error(
+        "the answer to the request to {step} was refused: {detail}. Microsoft Entra ID never answers like this: check --login-url and any proxy in between"
+    )]
+    Unacceptable { step: String, detail: String },
+
     /// Entra ID said no. `description` is the first line of `error_description`, which starts
     /// with the AADSTS code support and the docs use; `trace_id` is what support asks for.
     #[error("Microsoft Entra ID refused to {step}: {description} [{error}{}]. {hint}", trace(.trace_id))]

@@ -4,6 +4,7 @@
 //! guess an expiry for a token handed to us; Microsoft Graph is what verifies the token.
 //! Access tokens are opaque by contract, so every caller copes with `None`.
 
+use crate::text;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -13,9 +14,13 @@ use time::OffsetDateTime;
 pub(crate) struct Claims {
     exp: Option<i64>,
     /// Tenant id.
+    #[serde(default, deserialize_with = "text::deserialize_optional_from_server")]
     pub tid: Option<String>,
+    #[serde(default, deserialize_with = "text::deserialize_optional_from_server")]
     upn: Option<String>,
+    #[serde(default, deserialize_with = "text::deserialize_optional_from_server")]
     preferred_username: Option<String>,
+    #[serde(default, deserialize_with = "text::deserialize_optional_from_server")]
     unique_name: Option<String>,
 }
 

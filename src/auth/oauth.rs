@@ -3,7 +3,9 @@
 
 use super::error::{AuthError, chain};
 use super::{AccessToken, Endpoints};
+use crate::http::{self, BodyError};
 use crate::secret::SecretString;
+use crate::text;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -33,16 +35,9 @@ impl Authority {
         client_id: &str,
         home_tenant: &str,
     ) -> Result<Self, AuthError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("appreg/", env!("CARGO_PKG_VERSION")))
+        let http = http::client_for(&endpoints.login_url)
             .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT);
-        // A simulator on this machine must not be sent through the HTTPS_PROXY meant for
-        // Microsoft.
-        if is_loopback(&endpoints.login_url) {
-            builder = builder.no_proxy();
-        }
-        let http = builder
+            .connect_timeout(CONNECT_TIMEOUT)
             .build()
             .map_err(|e| AuthError::HttpClient { detail: chain(&e) })?;
         let authority = Self {
@@ -96,8 +91,16 @@ impl Authority {
             .send()
             .await
             .map_err(unreachable)?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(unreachable)?;
+        let (status, body) = http::read_capped(response, http::SIGN_IN_BODY_LIMIT)
+            .await
+            .map_err(|e| match e {
+                BodyError::Transport(e) => unreachable(e),
+                refused => AuthError::Unacceptable {
+                    step: step.to_owned(),
+                    detail: refused.to_string(),
+                },
+            })?;
+        let status = reqwest::StatusCode::from_u16(status).unwrap_or_default();
         if status.is_success()
             && let Ok(granted) = serde_json::from_slice::<T>(&body)
         {
@@ -121,22 +124,15 @@ impl Authority {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 fn quote(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.char_indices().nth(QUOTE_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None if text.is_empty() => "empty body".to_owned(),
-        None => text,
+    let text = text::one_line(&String::from_utf8_lossy(body))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        "empty body".to_owned()
+    } else {
+        text::clip(&text, QUOTE_CHARS).into_owned()
     }
 }
 
@@ -148,10 +144,11 @@ pub(crate) enum Verdict<T> {
 /// Entra ID's error answer: `{error, error_description: "AADSTS70016: …\r\nTrace ID: …", trace_id, …}`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct EntraError {
+    #[serde(deserialize_with = "text::deserialize_from_server")]
     pub error: String,
     #[serde(default)]
     error_description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::deserialize_optional_from_server")]
     trace_id: Option<String>,
 }
 
@@ -165,11 +162,7 @@ impl EntraError {
             .next()
             .unwrap_or_default()
             .trim();
-        if first.is_empty() {
-            self.error.clone()
-        } else {
-            first.to_owned()
-        }
+        text::from_server(if first.is_empty() { &self.error } else { first })
     }
 
     /// Turns the refusal into an error whose hint fits the OAuth error code.

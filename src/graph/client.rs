@@ -4,8 +4,10 @@ use super::error::{ApiError, GraphError};
 use super::retry::{self, Resend, RetryPolicy};
 use crate::auth::{TokenResource, TokenSource};
 use crate::clock::Clock;
+use crate::http::{self, BodyError};
 use crate::plan::requests::Method;
 use crate::progress::{Event, Operation, Reporter};
+use crate::text;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
@@ -18,7 +20,12 @@ pub struct GraphConfig {
     /// `https://management.azure.com`, for the list of tenants.
     pub arm_url: url::Url,
     pub retry: RetryPolicy,
+    /// The longest one attempt may take, answer included: a stalled or trickling server is
+    /// given up on after this.
     pub request_timeout: Duration,
+    /// The longest a whole run (a client's life) waits on Graph, retries and replication
+    /// included.
+    pub run_limit: Duration,
     /// What retry waits sleep on and budgets are measured by.
     pub clock: Clock,
 }
@@ -29,7 +36,8 @@ impl GraphConfig {
             graph_url,
             arm_url,
             retry: RetryPolicy::default(),
-            request_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
+            run_limit: Duration::from_secs(300),
             clock: Clock::system(),
         }
     }
@@ -116,12 +124,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The answer as `T`, every string in it made safe for a terminal first: names, URIs and
+    /// notes from the directory end up on screens and in logs.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
-        serde_json::from_slice(&self.body).map_err(|e| GraphError::Malformed {
+        let malformed = |e: serde_json::Error| GraphError::Malformed {
             status: self.status,
-            message: format!("cannot read the answer: {e}"),
+            message: text::from_server(&format!("cannot read the answer: {e}")),
             request_id: self.request_id.clone(),
-        })
+        };
+        let mut value: Value = serde_json::from_slice(&self.body).map_err(malformed)?;
+        text::clean_json(&mut value);
+        serde_json::from_value(value).map_err(malformed)
     }
 }
 
@@ -131,6 +144,8 @@ pub struct GraphClient {
     config: Arc<GraphConfig>,
     tokens: Arc<dyn TokenSource>,
     tenant: Option<String>,
+    /// When this run stops waiting on Graph (on the config's clock).
+    deadline: Instant,
 }
 
 impl std::fmt::Debug for GraphClient {
@@ -145,21 +160,30 @@ impl std::fmt::Debug for GraphClient {
 
 impl GraphClient {
     pub fn new(config: GraphConfig, tokens: Arc<dyn TokenSource>) -> Result<Self, GraphError> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("appreg/", env!("CARGO_PKG_VERSION")))
-            .timeout(config.request_timeout)
+        let http = crate::http::client_for(&config.graph_url)
             .connect_timeout(Duration::from_secs(15))
             .build()
             .map_err(|e| GraphError::Transport {
                 message: e.to_string(),
                 sent: false,
             })?;
+        let deadline = config.clock.now() + config.run_limit;
         Ok(Self {
             http,
             config: Arc::new(config),
             tokens,
             tenant: None,
+            deadline,
         })
+    }
+
+    /// The same client with at least `time` left from now: cleaning up after a run that ran
+    /// out of time (removing a secret nobody received) gets time of its own.
+    pub fn with_time_left(&self, time: Duration) -> Self {
+        Self {
+            deadline: self.deadline.max(self.config.clock.now() + time),
+            ..self.clone()
+        }
     }
 
     /// The same client, working in another tenant (the token source switches with it).
@@ -187,15 +211,23 @@ impl GraphClient {
         let clock = &self.config.clock;
         let first = clock.now();
         let mut attempt = 0;
+        let mut last = None;
         loop {
             attempt += 1;
+            let left = self.deadline.saturating_duration_since(clock.now());
+            if left.is_zero() {
+                return Err(self.out_of_time(last));
+            }
             reporter.emit(Event::Started {
                 op: call.op.clone(),
                 method: call.method,
                 path: call.path.clone(),
             });
             let started = Instant::now();
-            match self.send_once(call).await {
+            match self
+                .send_once(call, left.min(self.config.request_timeout))
+                .await
+            {
                 Ok(answer) => {
                     reporter.emit(Event::Done {
                         op: call.op.clone(),
@@ -215,6 +247,13 @@ impl GraphClient {
                         attempt,
                         clock.now() - first,
                     );
+                    let left = self.deadline.saturating_duration_since(clock.now());
+                    let decision = match decision {
+                        Some(decision) if decision.wait >= left => {
+                            return Err(self.out_of_time(Some(error)));
+                        }
+                        decision => decision,
+                    };
                     let Some(decision) = decision else {
                         reporter.emit(Event::Refused {
                             op: call.op.clone(),
@@ -248,8 +287,16 @@ impl GraphClient {
                         wait: decision.wait,
                     });
                     clock.sleep(decision.wait).await;
+                    last = Some(error);
                 }
             }
+        }
+    }
+
+    fn out_of_time(&self, last: Option<GraphError>) -> GraphError {
+        GraphError::OutOfTime {
+            limit: self.config.run_limit,
+            last: last.map(Box::new),
         }
     }
 
@@ -262,7 +309,8 @@ impl GraphClient {
         self.send(call, reporter).await?.json()
     }
 
-    async fn send_once(&self, call: &Call) -> Result<Answer, GraphError> {
+    /// One attempt, given up after `timeout`.
+    async fn send_once(&self, call: &Call, timeout: Duration) -> Result<Answer, GraphError> {
         let base = match call.api {
             Api::Graph => &self.config.graph_url,
             Api::Arm => &self.config.arm_url,
@@ -283,6 +331,7 @@ impl GraphClient {
         let mut request = self
             .http
             .request(method, &url)
+            .timeout(timeout)
             .bearer_auth(token.token.expose())
             .header("client-request-id", uuid::Uuid::new_v4().to_string());
         for (name, value) in &call.headers {
@@ -291,12 +340,19 @@ impl GraphClient {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(transport_error)?;
-        let status = response.status().as_u16();
+        let lost = |e: reqwest::Error| transport_error(e, timeout);
+        let response = request.send().await.map_err(lost)?;
         let request_id =
             header(&response, "request-id").or_else(|| header(&response, "x-ms-request-id"));
         let retry_after = header(&response, "retry-after").and_then(|v| parse_retry_after(&v));
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let (status, body) = http::read_capped(response, http::GRAPH_BODY_LIMIT)
+            .await
+            .map_err(|e| match e {
+                BodyError::Transport(e) => lost(e),
+                refused => GraphError::Unacceptable {
+                    message: refused.to_string(),
+                },
+            })?;
         if (200..300).contains(&status) {
             return Ok(Answer {
                 status,
@@ -313,7 +369,7 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+        .map(text::from_server)
 }
 
 /// `Retry-After` is either seconds or an HTTP date.
@@ -332,8 +388,11 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
         })
 }
 
-fn transport_error(e: reqwest::Error) -> GraphError {
+fn transport_error(e: reqwest::Error, timeout: Duration) -> GraphError {
     // A connect error means nothing reached Graph; anything later may have.
+    if e.is_timeout() && !e.is_connect() {
+        return GraphError::TimedOut { after: timeout };
+    }
     GraphError::Transport {
         message: without_url(&e),
         sent: !e.is_connect(),
@@ -370,13 +429,13 @@ pub fn api_error(
         return GraphError::Api(ApiError {
             status,
             code: format!("HTTP{status}"),
-            message: String::from_utf8_lossy(body).chars().take(200).collect(),
+            message: text::from_server(&String::from_utf8_lossy(body)),
             detail_codes: vec![],
             request_id,
             retry_after,
         });
     };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |v: Option<&Value>| text::from_server(v.and_then(Value::as_str).unwrap_or(""));
     let detail_codes = error
         .get("details")
         .and_then(Value::as_array)
@@ -392,7 +451,7 @@ pub fn api_error(
         .or_else(|| error.get("innererror"))
         .and_then(|i| i.get("request-id"))
         .and_then(Value::as_str)
-        .map(str::to_string);
+        .map(text::from_server);
     GraphError::Api(ApiError {
         status,
         code: text(error.get("code")),

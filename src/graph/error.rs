@@ -25,6 +25,15 @@ pub enum GraphError {
     },
     /// No token: signing in failed.
     Auth(String),
+    /// The request was sent but no whole answer came within `after`: it may have taken effect.
+    TimedOut { after: Duration },
+    /// An answer appreg will not take (a redirect, a body over the cap); Graph never sends one.
+    Unacceptable { message: String },
+    /// The run's time limit ran out; `last` is the failure it was waiting to recover from.
+    OutOfTime {
+        limit: Duration,
+        last: Option<Box<GraphError>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +57,7 @@ impl GraphError {
         match self {
             GraphError::Api(e) => Some(e),
             GraphError::GaveUp { last, .. } => last.api(),
+            GraphError::OutOfTime { last, .. } => last.as_deref().and_then(GraphError::api),
             _ => None,
         }
     }
@@ -57,6 +67,7 @@ impl GraphError {
             GraphError::Api(e) => Some(e.status),
             GraphError::Malformed { status, .. } => Some(*status),
             GraphError::GaveUp { last, .. } => last.status(),
+            GraphError::OutOfTime { last, .. } => last.as_deref().and_then(GraphError::status),
             _ => None,
         }
     }
@@ -97,6 +108,7 @@ impl GraphError {
             GraphError::Api(e) => e.request_id.as_deref(),
             GraphError::Malformed { request_id, .. } => request_id.as_deref(),
             GraphError::GaveUp { last, .. } => last.request_id(),
+            GraphError::OutOfTime { last, .. } => last.as_deref().and_then(GraphError::request_id),
             _ => None,
         }
     }
@@ -126,8 +138,26 @@ impl GraphError {
                 )
             };
         }
-        if let GraphError::Auth(message) = self {
-            return message.clone();
+        match self {
+            GraphError::Auth(message) => return message.clone(),
+            GraphError::TimedOut { after } => {
+                return format!(
+                    "Microsoft Graph did not answer within {} s; run again: appreg checks what was done before repeating it",
+                    after.as_secs()
+                );
+            }
+            GraphError::Unacceptable { message } => {
+                return format!(
+                    "{message}; Microsoft Graph never answers like this, so check --graph-url and any proxy in between"
+                );
+            }
+            GraphError::OutOfTime { limit, .. } => {
+                return format!(
+                    "appreg waited {} s on Microsoft Graph, the most one run waits, and stopped; run the same command again: appreg continues where it stopped",
+                    limit.as_secs()
+                );
+            }
+            _ => {}
         }
         let Some(api) = self.api() else {
             return self.to_string();
@@ -171,6 +201,17 @@ impl fmt::Display for GraphError {
                 write!(f, "{last} (after {attempts} attempts)")
             }
             GraphError::Auth(message) => write!(f, "sign-in failed: {message}"),
+            GraphError::TimedOut { after } => {
+                write!(f, "no answer from Graph within {} s", after.as_secs())
+            }
+            GraphError::Unacceptable { message } => write!(f, "{message}"),
+            GraphError::OutOfTime { limit, last } => {
+                write!(f, "out of time after waiting {} s", limit.as_secs())?;
+                match last {
+                    Some(last) => write!(f, " ({last})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -110,6 +110,11 @@ pub fn decide(
             "connection failed".to_string(),
             jittered(backoff(policy.base_delay, attempt)),
         ),
+        // A server that stalled twice is not coming back soon: one more try, not six.
+        GraphError::TimedOut { after } if resend.after_lost_answer && attempt < 2 => (
+            format!("no answer within {} s", after.as_secs()),
+            jittered(backoff(policy.base_delay, attempt)),
+        ),
         GraphError::Malformed { .. } if resend.after_lost_answer => (
             "unreadable answer".to_string(),
             jittered(backoff(policy.base_delay, attempt)),

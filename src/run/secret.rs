@@ -14,6 +14,8 @@ use time::OffsetDateTime;
 
 /// Lost answers are retried this often before giving up.
 const MAX_ADD_ATTEMPTS: u32 = 3;
+/// Time of its own for removing a secret whose answer was lost.
+const CLEANUP_TIME: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The secret to add: its description in the portal (a per-attempt mark is added) and expiry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,8 +156,11 @@ pub(super) async fn discard(
 fn answer_may_be_lost(error: &GraphError) -> bool {
     match error {
         GraphError::Transport { sent, .. } => *sent,
-        GraphError::Malformed { .. } => true,
+        GraphError::Malformed { .. }
+        | GraphError::TimedOut { .. }
+        | GraphError::Unacceptable { .. } => true,
         GraphError::GaveUp { last, .. } => answer_may_be_lost(last),
+        GraphError::OutOfTime { last, .. } => last.as_deref().is_some_and(answer_may_be_lost),
         other => other.status().is_some_and(|s| s >= 500),
     }
 }
@@ -179,6 +184,8 @@ async fn remove_where(
     reporter: &Reporter,
     doomed: impl Fn(&PasswordCredential) -> bool,
 ) -> Result<(), RunError> {
+    // Removing a secret nobody received must not fail only because the run ran out of time.
+    let client = &client.with_time_left(CLEANUP_TIME);
     let op = Operation::RemoveLostSecret;
     let read = Call::new(
         op.clone(),

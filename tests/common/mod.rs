@@ -1,6 +1,8 @@
 //! Shared set-up for tests that run the core against the embedded simulator.
 #![allow(dead_code)] // each test file uses a different part of this module
 
+pub mod hostile;
+
 use appreg::auth::{AuthConfig, AuthMethod, StaticTokenSource};
 use appreg::catalog::Catalog;
 use appreg::cloud::{Cloud, Endpoints};
