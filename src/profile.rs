@@ -2,6 +2,7 @@
 //! from the app registration. The presets live in `assets/profiles/*.toml`; users may load their own.
 
 use crate::audience::Audience;
+use crate::text;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -118,10 +119,16 @@ pub struct ChosenRegions<'p> {
 
 impl Profile {
     pub fn parse(text: &str, origin: &str) -> Result<Self, ProfileError> {
-        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
-            origin: origin.to_string(),
-            message: e.message().to_string(),
-        })?;
+        let invalid = |message: &str| ProfileError::Invalid {
+            origin: text::one_line(origin).into_owned(),
+            message: text::from_server(message),
+        };
+        // Through JSON, so every string a file gives is made safe for a terminal on the way in.
+        let table: toml::Table = toml::from_str(text).map_err(|e| invalid(e.message()))?;
+        let mut value = serde_json::to_value(table).map_err(|e| invalid(&e.to_string()))?;
+        text::clean_json(&mut value);
+        let profile: Profile =
+            serde_json::from_value(value).map_err(|e| invalid(&e.to_string()))?;
         profile.check(origin)?;
         Ok(profile)
     }
@@ -305,5 +312,26 @@ mod tests {
             .replace("secret_months = 24", "secret_months = 36");
         let err = Profile::parse(&text, "mine.toml").unwrap_err().to_string();
         assert!(err.contains("secret_months"), "{err}");
+    }
+
+    #[test]
+    fn a_profile_file_cannot_steer_the_terminal() {
+        let text = include_str!("../assets/profiles/custom.toml")
+            .replace(
+                r#"name = "Custom""#,
+                r#"name = "Mine\u001b]0;owned\u0007\u202e""#,
+            )
+            .replace(r#"summary = "Any"#, r#"summary = "\u001b[2JAny"#);
+        let profile = Profile::parse(&text, "mine.toml").unwrap();
+        assert_eq!(profile.name, "Mine]0;owned");
+        assert!(profile.summary.starts_with("[2JAny"), "{}", profile.summary);
+        let err = Profile::parse(
+            r#"id = "x\u001b[2J"
+name = 1"#,
+            "mine\u{1b}.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!err.chars().any(text::is_unsafe), "{err:?}");
     }
 }

@@ -2,6 +2,7 @@
 
 mod checks;
 mod permission_rows;
+mod readline;
 mod status;
 mod steps;
 mod summary;
@@ -9,6 +10,7 @@ mod support;
 mod text_input;
 
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
+pub use readline::{LineEdit, edit_area};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::SECRET_PLACEHOLDER;

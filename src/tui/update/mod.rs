@@ -189,10 +189,12 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
 }
 
-fn on_paste(model: &mut Model, text: &str) -> Vec<Effect> {
+fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
     if model.overlay.is_some() {
         return Vec::new();
     }
+    // Whatever a paste carries, only printable text and line breaks go further.
+    let text = &*crate::text::lines(pasted);
     match model.step {
         Step::Tenant => model.tenant.filter.insert_str(text.trim()),
         Step::Apps => model.apps.filter.insert_str(text.trim()),

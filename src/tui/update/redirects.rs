@@ -2,7 +2,7 @@
 //! and the implicit-grant switches.
 
 use super::{Handled, KeyHint, hint, move_cursor};
-use crate::tui::model::{Model, RedirectFocus, Step};
+use crate::tui::model::{Model, RedirectFocus, Step, edit_area};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The order Tab walks through the sections; the URL field exists only while self-hosting.
@@ -42,7 +42,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
     match model.redirects.focus {
         RedirectFocus::Extra => {
-            model.redirects.extra.input(key);
+            edit_area(&mut model.redirects.extra, key);
             Handled::nothing()
         }
         RedirectFocus::SelfHostedUrl if key.code != KeyCode::Enter => {

@@ -246,6 +246,24 @@ fn redirects_need_a_region_and_valid_extra_lines() {
 }
 
 #[test]
+fn pasted_control_characters_never_reach_a_field() {
+    let mut model = at(Step::RedirectUris);
+    while model.redirects.focus != RedirectFocus::Extra {
+        press(&mut model, KeyCode::Tab);
+    }
+    update(
+        &mut model,
+        Msg::Paste(
+            "https://a.example/cb\u{1b}]0;owned\u{7}\r\n\u{202e}https://b.example/cb".into(),
+        ),
+    );
+    assert_eq!(
+        model.redirects.extra_uris(),
+        ["https://a.example/cb]0;owned", "https://b.example/cb"]
+    );
+}
+
+#[test]
 fn nango_self_hosted_builds_its_redirect_uri() {
     let mut model = fixture_model(Step::Platform);
     for _ in 0..3 {
