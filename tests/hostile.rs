@@ -171,6 +171,9 @@ async fn a_run_stops_at_its_time_limit_and_says_how_long_it_waited() {
     let error = list_apps(&client).await;
     assert!(matches!(error, GraphError::OutOfTime { .. }), "{error:?}");
     assert_eq!(throttling.connections(), before);
+    // Requests a person confirmed after reading start a run of their own.
+    list_apps(&client.from_now()).await;
+    assert_eq!(throttling.connections(), before + 1);
 }
 
 #[tokio::test]

@@ -33,7 +33,12 @@ impl Claims {
             return None;
         }
         let json = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-        serde_json::from_slice(&json).ok()
+        // Claims are an object; a struct would also take a JSON array.
+        let claims: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        claims
+            .is_object()
+            .then(|| serde_json::from_value(claims).ok())
+            .flatten()
     }
 
     pub fn expires_at(&self) -> Option<OffsetDateTime> {

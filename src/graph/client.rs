@@ -177,6 +177,15 @@ impl GraphClient {
         })
     }
 
+    /// The same client, its run limit counted again from now: the requests a person confirmed
+    /// are a run of their own, however long the reading before it took.
+    pub fn from_now(&self) -> Self {
+        Self {
+            deadline: self.config.clock.now() + self.config.run_limit,
+            ..self.clone()
+        }
+    }
+
     /// The same client with at least `time` left from now: cleaning up after a run that ran
     /// out of time (removing a secret nobody received) gets time of its own.
     pub fn with_time_left(&self, time: Duration) -> Self {

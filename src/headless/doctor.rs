@@ -78,7 +78,7 @@ pub async fn doctor(
         args.yes,
         "no terminal to confirm on: add --yes to apply the fix without asking",
     )?;
-    let after = apply(&client, &inspection, &steps, wants, verbose).await?;
+    let after = apply(&client.from_now(), &inspection, &steps, wants, verbose).await?;
     let findings_after = audit(&after, &profile, &catalog, OffsetDateTime::now_utc());
     if args.json {
         let mut doc = document(&inspection, &profile, &findings);

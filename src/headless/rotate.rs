@@ -51,6 +51,7 @@ pub async fn rotate_secret(
         args.yes,
         "no terminal to confirm on: add --yes to rotate without asking",
     )?;
+    let client = client.from_now();
 
     let rotation = with_progress(verbose, async |r| {
         run::rotate(&client, &plan, &mut journal, r).await
