@@ -5,6 +5,7 @@ use crate::doctor::context::Wants;
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity, portal};
 use crate::graph::models::Application;
 use crate::profile::Profile;
+use crate::redirect;
 
 /// The URIs the platform needs (`required`) and those it could use (`optional`).
 struct Expected {
@@ -36,7 +37,7 @@ pub(super) fn check(
             .find(|p| platform_uris(app, *p).contains(uri));
         findings.push(match elsewhere {
             Some(platform) => wrong_platform(uri, platform, profile),
-            None => missing(uri, severity, profile, near_miss(uri, &web)),
+            None => missing(uri, severity, profile, redirect::near_miss(uri, &web)),
         });
     }
     for platform in [Platform::Web, Platform::Spa, Platform::PublicClient] {
@@ -60,11 +61,7 @@ pub(crate) fn platform_uris(app: &Application, platform: Platform) -> Vec<String
 }
 
 fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
-    let all_regions: Vec<String> = profile
-        .regions
-        .iter()
-        .map(|r| r.redirect_uri.clone())
-        .collect();
+    let all_regions = profile.region_redirect_uris();
     let self_hosted = wants
         .self_hosted_url
         .as_deref()
@@ -106,21 +103,6 @@ fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
         optional,
         known,
     }
-}
-
-/// A registered URI that differs from `wanted` only where Entra's exact comparison still
-/// tells them apart (letter case, a trailing slash, the scheme): the usual typo.
-fn near_miss<'a>(wanted: &str, registered: &'a [String]) -> Option<&'a str> {
-    let canonical = |uri: &str| {
-        let uri = uri.trim().trim_end_matches('/').to_ascii_lowercase();
-        uri.strip_prefix("http://")
-            .map_or_else(|| uri.clone(), |rest| format!("https://{rest}"))
-    };
-    let target = canonical(wanted);
-    registered
-        .iter()
-        .find(|r| r.as_str() != wanted && canonical(r) == target)
-        .map(String::as_str)
 }
 
 fn missing(uri: &str, severity: Severity, profile: &Profile, near_miss: Option<&str>) -> Finding {

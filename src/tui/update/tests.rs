@@ -246,6 +246,40 @@ fn redirects_need_a_region_and_valid_extra_lines() {
 }
 
 #[test]
+fn redirects_refuse_a_duplicate_and_near_misses_of_the_platform_callback() {
+    let mut model = at(Step::RedirectUris);
+    let us = "https://api.us.nylas.com/v3/connect/callback";
+    assert!(model.redirects.regions[0], "US is ticked by default");
+    press(&mut model, KeyCode::Tab);
+    let typed = [
+        us.to_string(),
+        format!("{us}/"),
+        us.replace("api.us.nylas.com", "API.US.NYLAS.COM"),
+        "https://api.eu.nylas.com/v3/connect/callback/".to_string(),
+        "https://app.example.com/cb".to_string(),
+    ];
+    update(&mut model, Msg::Paste(typed.join("\n")));
+    let checks = model.extra_uri_checks();
+    assert_eq!(checks.len(), typed.len());
+    assert_eq!(checks[0].1, Err("listed twice".into()));
+    for (uri, check) in &checks[1..3] {
+        assert!(
+            check.as_ref().is_err_and(|why| why.contains(us)),
+            "{uri}: {check:?}"
+        );
+    }
+    let eu = checks[3].1.as_ref().unwrap_err();
+    assert!(
+        eu.contains("https://api.eu.nylas.com/v3/connect/callback:"),
+        "an unticked region counts too: {eu}"
+    );
+    assert_eq!(checks[4].1, Ok(()));
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::RedirectUris, "refused");
+}
+
+#[test]
 fn nango_self_hosted_builds_its_redirect_uri() {
     let mut model = fixture_model(Step::Platform);
     for _ in 0..3 {
