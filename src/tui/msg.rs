@@ -154,5 +154,6 @@ impl RunFailure {
 pub enum CopyTarget {
     DeviceCode,
     Secret,
-    ClientId,
+    /// A value of the closing summary, by its label.
+    Summary(&'static str),
 }

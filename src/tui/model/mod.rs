@@ -11,7 +11,7 @@ mod text_input;
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
-pub use summary::SECRET_PLACEHOLDER;
+pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER};
 pub use support::*;
 pub use text_input::TextInput;
 

@@ -803,3 +803,52 @@ mod support_mode {
         );
     }
 }
+
+#[test]
+fn done_numbers_each_copy_target_and_copies_it_whole() {
+    let mut model = fixture_model(Step::Done);
+    let targets = model.copy_targets();
+    let labels: Vec<&str> = targets.iter().map(|(label, _)| *label).collect();
+    assert_eq!(
+        labels,
+        [
+            "Application (client) ID",
+            "Directory (tenant) ID",
+            "Object ID",
+            "Platform scopes",
+            "Admin consent link",
+        ]
+    );
+    for (i, (label, value)) in targets.iter().enumerate() {
+        let key = char::from_digit(i as u32 + 1, 10).unwrap();
+        let effects = press(&mut model, KeyCode::Char(key));
+        match effects.as_slice() {
+            [Effect::Copy { what, text }] => {
+                assert_eq!(*what, crate::tui::msg::CopyTarget::Summary(label));
+                assert_eq!(text.expose(), value);
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+    assert!(targets[3].1.contains("offline_access,"));
+    assert!(
+        targets[4]
+            .1
+            .ends_with(&format!("?client_id={}", model.done.registered.app_id))
+    );
+    assert!(
+        press(&mut model, KeyCode::Char('9')).is_empty(),
+        "no ninth value"
+    );
+    update(
+        &mut model,
+        Msg::Copied {
+            what: crate::tui::msg::CopyTarget::Summary("Admin consent link"),
+            outcome: Copied::System,
+        },
+    );
+    assert_eq!(
+        model.done.copied,
+        Some(("Admin consent link", Copied::System))
+    );
+}
