@@ -286,6 +286,12 @@ impl Model {
         crate::plan::parse_expiry_date(self.secret.date.value())
     }
 
+    /// When the secret would expire if sent now. The exact instant is fixed when the secret is
+    /// sent (it counts from then), so before that only the date is shown, as an estimate.
+    pub fn secret_expiry_estimate(&self) -> String {
+        format!("about {}", self.secret_lifetime().end(self.now).date())
+    }
+
     pub fn secret_lifetime(&self) -> SecretLifetime {
         match LIFETIME_MONTHS.get(self.secret.lifetime) {
             Some(months) => SecretLifetime::Months(*months),
