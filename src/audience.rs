@@ -63,6 +63,15 @@ impl Audience {
         )
     }
 
+    /// The apps a limit applies to, for messages ("at most 90 characters for …").
+    pub fn apps_phrase(self) -> &'static str {
+        if self.includes_personal_accounts() {
+            "apps that allow personal Microsoft accounts"
+        } else {
+            "work and school account apps"
+        }
+    }
+
     pub fn is_multi_tenant(self) -> bool {
         !matches!(self, Audience::AzureADMyOrg)
     }

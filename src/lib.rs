@@ -20,6 +20,7 @@ pub mod journal;
 pub mod plan;
 pub mod profile;
 pub mod progress;
+pub mod redirect;
 pub mod run;
 pub mod secret;
 pub mod sim;

@@ -217,6 +217,20 @@ impl Profile {
         self.regions.iter().filter(|r| r.default).collect()
     }
 
+    /// Whether the platform signs users in through redirect URIs of its own, and so works with
+    /// their delegated tokens (and redeems codes with the secret); Custom may describe anything.
+    pub fn signs_users_in(&self) -> bool {
+        !self.regions.is_empty() || self.self_hosted.is_some()
+    }
+
+    /// Every region's redirect URI, in the preset's order.
+    pub fn region_redirect_uris(&self) -> Vec<String> {
+        self.regions
+            .iter()
+            .map(|r| r.redirect_uri.clone())
+            .collect()
+    }
+
     /// The self-hosted redirect URI for a server base URL (`https://nango.example.com`).
     pub fn self_hosted_redirect(&self, base_url: &str) -> Option<String> {
         self.self_hosted.as_ref().map(|sh| {

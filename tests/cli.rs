@@ -96,8 +96,44 @@ async fn plan_prints_requests_and_manifest_without_signing_in() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_message_and_exit_code_2() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["plan", "--name", ""], "name: enter a name"),
+        (
+            &[
+                "plan",
+                "--name",
+                "x",
+                "--profile",
+                "nylas-v3",
+                "--redirect-uri",
+                "https://api.us.nylas.com/v3/connect/callback/",
+            ],
+            "Entra compares redirect URIs exactly",
+        ),
+        (
+            &[
+                "plan",
+                "--name",
+                "x",
+                "--profile",
+                "nylas-v3",
+                "--redirect-uri",
+                "https://API.US.NYLAS.COM/v3/connect/callback",
+            ],
+            "Entra compares redirect URIs exactly",
+        ),
+        (
+            &[
+                "plan",
+                "--name",
+                "x",
+                "--redirect-uri",
+                "https://app.example.com/cb",
+                "--redirect-uri",
+                "https://app.example.com/cb",
+            ],
+            "listed twice",
+        ),
         (
             &["plan", "--name", "x", "--region", "apac"],
             "no region 'apac'",

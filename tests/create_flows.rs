@@ -411,3 +411,21 @@ async fn a_graph_without_the_unique_name_upsert_stops_create_with_that_reason() 
     );
     assert!(apps_named(&sim, "No Upsert").is_empty());
 }
+
+#[tokio::test]
+async fn the_secret_expires_on_the_date_the_review_estimated_and_done_shows() {
+    let sim = sim(SimConfig::default()).await;
+    let client = client(&sim);
+    let plan = plan("nylas-v3", "Acme Expiry", false);
+    let mut journal = Journal::in_memory();
+    let (reporter, _events) = reporter();
+    let now = time::OffsetDateTime::now_utc();
+    let outcome = run::execute(&client, &plan, &mut journal, &reporter, now)
+        .await
+        .expect("created");
+    let stored = &apps_named(&sim, "Acme Expiry")[0].password_credentials[0];
+    // Done and Reveal show the answer's endDateTime; the Review showed "about <date>".
+    assert_eq!(outcome.secret.end_date_time, stored.end_date_time);
+    let estimated = plan.secret.lifetime.end(now).date().to_string();
+    assert_eq!(stored.end_date_time[..10], estimated);
+}

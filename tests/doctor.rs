@@ -4,7 +4,9 @@
 mod common;
 
 use appreg::catalog::{Catalog, MICROSOFT_GRAPH};
-use appreg::doctor::{self, Code, Finding, FixOptions, Inspection, Selector, Severity, Wants};
+use appreg::doctor::{
+    self, Code, Finding, FixOptions, Inspection, Remedy, Selector, Severity, Wants,
+};
 use appreg::profile;
 use appreg::run;
 use appreg::sim::{
@@ -523,4 +525,32 @@ async fn the_binary_exits_0_for_warnings_and_fixes_with_yes() {
         "{stderr}"
     );
     assert!(!stderr.contains(TEST_TOKEN));
+}
+
+#[tokio::test]
+async fn consent_is_never_suggested_for_an_application_permission_a_delegated_platform_does_not_use()
+ {
+    let sim = support_sim().await;
+    for admin_consent in [false, true] {
+        let wants = Wants {
+            admin_consent,
+            ..Wants::default()
+        };
+        let inspection = inspect(&sim, Selector::AppId(LOCKED_NANGO_APP_ID.into()), wants).await;
+        let findings = audit(&inspection, "nango");
+        assert!(codes(&findings).contains(&"permission-wrong-type"));
+        for finding in &findings {
+            if let Some(Remedy::GrantAdminConsent { roles, .. }) = &finding.remedy {
+                assert!(roles.is_empty(), "consent to {roles:?} offered");
+            }
+            let advises_consent = finding.fix.contains("grant admin consent")
+                && !finding.fix.contains("do not grant admin consent");
+            assert!(
+                !(advises_consent && finding.title.contains("(application)")),
+                "{}: {}",
+                finding.title,
+                finding.fix
+            );
+        }
+    }
 }

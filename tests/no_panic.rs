@@ -6,9 +6,9 @@ use appreg::catalog::Catalog;
 use appreg::graph::api_error;
 use appreg::graph::models::{Application, Collection, NewPassword, ServicePrincipal, Tenant};
 use appreg::plan::{
-    Choices, SecretLifetime, add_months, from_profile, validate_display_name,
-    validate_redirect_uri, validate_tag,
+    Choices, SecretLifetime, add_months, from_profile, validate_display_name, validate_tag,
 };
+use appreg::redirect;
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
@@ -32,7 +32,7 @@ proptest! {
     #[test]
     fn validators_answer_any_text(text in any::<String>(), audience in audience()) {
         let _ = validate_display_name(&text, audience);
-        let _ = validate_redirect_uri(&text, audience);
+        let _ = redirect::validate(&text, audience);
         let _ = validate_tag(&text);
     }
 
@@ -40,7 +40,7 @@ proptest! {
     fn uri_shaped_text_is_judged_not_panicked_on(
         scheme in "(https?|ftp|)", host in "[a-z0-9.*\\-\\[\\]:]{0,20}", path in "[ -~]{0,40}", audience in audience()
     ) {
-        let _ = validate_redirect_uri(&format!("{scheme}://{host}/{path}"), audience);
+        let _ = redirect::validate(&format!("{scheme}://{host}/{path}"), audience);
     }
 
     #[test]

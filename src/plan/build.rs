@@ -79,12 +79,15 @@ pub fn from_profile(
     }
 
     let mut redirect_uris = redirect_uris(profile, choices, &mut warnings)?;
-    for uri in &choices.extra_redirect_uris {
-        let uri = uri.trim();
-        if !uri.is_empty() && !redirect_uris.iter().any(|u| u == uri) {
-            redirect_uris.push(uri.to_string());
-        }
-    }
+    // Kept as given, twice-listed ones included: validation names them.
+    redirect_uris.extend(
+        choices
+            .extra_redirect_uris
+            .iter()
+            .map(|uri| uri.trim())
+            .filter(|uri| !uri.is_empty())
+            .map(str::to_string),
+    );
 
     let mut permissions: Vec<PlannedPermission> = Vec::new();
     let mut add = |resource: &str, name: &str, kind: PermissionKind| -> Result<(), PlanError> {
@@ -146,6 +149,7 @@ pub fn from_profile(
         display_name: choices.display_name.trim().to_string(),
         audience,
         redirect_uris,
+        platform_redirect_uris: profile.region_redirect_uris(),
         implicit_grant: choices.implicit_grant.unwrap_or(ImplicitGrant {
             access_tokens: profile.implicit_access_tokens,
             id_tokens: profile.implicit_id_tokens,

@@ -7,7 +7,7 @@ mod validate;
 
 pub use build::{Choices, PlanError, from_profile};
 pub use requests::{GraphRequest, manifest_required_resource_access};
-pub use validate::{ValidationError, validate_display_name, validate_redirect_uri, validate_tag};
+pub use validate::{ValidationError, validate_display_name, validate_tag};
 
 use crate::audience::Audience;
 use crate::catalog::{Permission, PermissionKind};
@@ -21,6 +21,9 @@ pub struct Plan {
     pub display_name: String,
     pub audience: Audience,
     pub redirect_uris: Vec<String>,
+    /// The platform's own redirect URIs (every region's), against which the chosen ones are
+    /// checked for near misses.
+    pub platform_redirect_uris: Vec<String>,
     pub implicit_grant: ImplicitGrant,
     pub permissions: Vec<PlannedPermission>,
     pub secret: SecretPlan,

@@ -4,6 +4,7 @@
 
 use super::{MAX_SECRET_MONTHS, Plan, SecretLifetime};
 use crate::audience::Audience;
+use crate::redirect;
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -21,8 +22,6 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-const FORBIDDEN_URI_CHARS: [char; 7] = ['!', '$', '\'', '(', ')', ',', ';'];
-const MAX_REDIRECT_URI_CHARS: usize = 256;
 const MAX_TAG_CHARS: usize = 256;
 
 pub fn validate_display_name(name: &str, audience: Audience) -> Result<(), String> {
@@ -35,63 +34,11 @@ pub fn validate_display_name(name: &str, audience: Audience) -> Result<(), Strin
     } else if chars > limit {
         Err(format!(
             "{chars} characters; at most {limit} for {}",
-            audience_phrase(audience)
+            audience.apps_phrase()
         ))
     } else {
         Ok(())
     }
-}
-
-pub fn validate_redirect_uri(uri: &str, audience: Audience) -> Result<(), String> {
-    let chars = uri.chars().count();
-    if chars > MAX_REDIRECT_URI_CHARS {
-        return Err(format!(
-            "{chars} characters; at most {MAX_REDIRECT_URI_CHARS}"
-        ));
-    }
-    if let Some(c) = uri.chars().find(|c| FORBIDDEN_URI_CHARS.contains(c)) {
-        return Err(format!(
-            "must not contain '{c}' (! $ ' ( ) , ; are not allowed)"
-        ));
-    }
-    if uri.chars().any(char::is_whitespace) {
-        return Err("must not contain spaces".into());
-    }
-    let personal = !audience.limits().wildcards_and_queries_allowed;
-    if personal && uri.contains('*') {
-        return Err(format!(
-            "wildcards are not allowed for {}",
-            audience_phrase(audience)
-        ));
-    }
-    let parsed = url::Url::parse(&uri.replace('*', "wildcard"))
-        .map_err(|e| format!("not an absolute URI ({e})"))?;
-    let host = parsed.host_str().unwrap_or("");
-    match parsed.scheme() {
-        "https" => {}
-        "http" if host == "localhost" || host == "127.0.0.1" => {}
-        "http" => {
-            return Err("must use https (http is allowed only for localhost and 127.0.0.1)".into());
-        }
-        other => {
-            return Err(format!(
-                "scheme '{other}' is not allowed for a Web redirect URI; use https"
-            ));
-        }
-    }
-    if host.is_empty() {
-        return Err("needs a host".into());
-    }
-    if parsed.fragment().is_some() {
-        return Err("must not contain a fragment (#…)".into());
-    }
-    if personal && parsed.query().is_some() {
-        return Err(format!(
-            "query strings are not allowed for {}",
-            audience_phrase(audience)
-        ));
-    }
-    Ok(())
 }
 
 pub fn validate_tag(tag: &str) -> Result<(), String> {
@@ -102,14 +49,6 @@ pub fn validate_tag(tag: &str) -> Result<(), String> {
         Err("tags must not contain whitespace".into())
     } else {
         Ok(())
-    }
-}
-
-fn audience_phrase(audience: Audience) -> &'static str {
-    if audience.includes_personal_accounts() {
-        "apps that allow personal Microsoft accounts"
-    } else {
-        "work and school account apps"
     }
 }
 
@@ -134,12 +73,14 @@ impl Plan {
                 ),
             );
         }
-        for (i, uri) in self.redirect_uris.iter().enumerate() {
-            if let Err(m) = validate_redirect_uri(uri, self.audience) {
+        let checks = redirect::check_list(
+            &self.redirect_uris,
+            &self.platform_redirect_uris,
+            self.audience,
+        );
+        for (uri, check) in self.redirect_uris.iter().zip(checks) {
+            if let Err(m) = check {
                 err("redirect URI", format!("'{uri}': {m}"));
-            }
-            if self.redirect_uris[..i].contains(uri) {
-                err("redirect URI", format!("'{uri}' is listed twice"));
             }
         }
         if let Some(max) = limits.permissions_per_resource {
@@ -210,42 +151,33 @@ mod tests {
     }
 
     #[test]
-    fn redirect_uri_table() {
-        let cases: [(&str, Audience, bool); 16] = [
+    fn a_near_miss_or_a_duplicate_of_a_redirect_uri_is_refused() {
+        let profile = crate::profile::find("nylas-v3").unwrap();
+        let catalog = crate::catalog::Catalog::offline();
+        let us = "https://api.us.nylas.com/v3/connect/callback";
+        for (extra, expected) in [
+            (format!("{us}/"), "compares redirect URIs exactly"),
             (
-                "https://api.us.nylas.com/v3/connect/callback",
-                PERSONAL,
-                true,
+                us.replace("api.us.nylas.com", "API.US.NYLAS.COM"),
+                "compares redirect URIs exactly",
             ),
-            ("http://localhost:8080/callback", PERSONAL, true),
-            ("http://127.0.0.1/cb", PERSONAL, true),
-            ("http://example.com/cb", ORG, false),
-            ("ftp://example.com/cb", ORG, false),
-            ("example.com/cb", ORG, false),
-            ("https://example.com/cb?x=1", ORG, true),
-            ("https://example.com/cb?x=1", PERSONAL, false),
-            ("https://*.example.com/cb", ORG, true),
-            ("https://*.example.com/cb", PERSONAL, false),
-            ("https://example.com/a(b)", ORG, false),
-            ("https://example.com/a;b", ORG, false),
-            ("https://example.com/a b", ORG, false),
-            ("https://example.com/cb#frag", ORG, false),
-            ("https://", ORG, false),
-            ("", ORG, false),
-        ];
-        for (uri, audience, ok) in cases {
-            assert_eq!(
-                validate_redirect_uri(uri, audience).is_ok(),
-                ok,
-                "{uri} {audience}"
+            (us.to_string(), "listed twice"),
+        ] {
+            let choices = super::super::Choices {
+                display_name: "Acme".into(),
+                regions: vec!["us".into()],
+                extra_redirect_uris: vec![extra.clone()],
+                ..Default::default()
+            };
+            let (plan, _) = super::super::from_profile(&profile, &catalog, &choices).unwrap();
+            let errors = plan.validate(OffsetDateTime::now_utc());
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.field == "redirect URI" && e.message.contains(expected)),
+                "{extra}: {errors:?}"
             );
         }
-        let long = format!("https://example.com/{}", "a".repeat(240));
-        assert!(
-            validate_redirect_uri(&long, ORG)
-                .unwrap_err()
-                .contains("at most 256")
-        );
     }
 
     #[test]

@@ -88,6 +88,22 @@ pub struct TenantChoice {
 }
 
 impl TenantChoice {
+    /// How the tenant relates to the sign-in, in words. ARM calls every tenant the account
+    /// belongs to `Home`, so that word alone would label them all alike.
+    pub fn relation(&self) -> String {
+        let kind = match self.category.as_str() {
+            "ProjectedBy" => Some("guest"),
+            "ManagedBy" => Some("partner"),
+            _ => None,
+        };
+        match (kind, self.current) {
+            (Some(kind), true) => format!("{kind}, signed in here"),
+            (Some(kind), false) => kind.to_string(),
+            (None, true) => "signed in here".into(),
+            (None, false) => String::new(),
+        }
+    }
+
     /// Guests and partners usually lack the role to register apps in someone else's tenant.
     pub fn registration_warning(&self) -> Option<&'static str> {
         match self.category.as_str() {
@@ -154,5 +170,6 @@ impl RunFailure {
 pub enum CopyTarget {
     DeviceCode,
     Secret,
-    ClientId,
+    /// A value of the closing summary, by its label.
+    Summary(&'static str),
 }

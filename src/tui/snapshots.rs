@@ -357,3 +357,48 @@ fn monochrome_sets_no_colour_anywhere() {
         assert!(coloured.is_none(), "{step:?}: {coloured:?}");
     }
 }
+
+#[test]
+fn tenants_the_account_belongs_to_are_told_apart_by_more_than_home() {
+    let mut model = fixture_model(Step::Tenant);
+    // ARM calls every tenant the account belongs to "Home", guest ones included.
+    if let TenantLoad::Loaded(tenants) = &mut model.tenant.load {
+        for tenant in tenants.iter_mut() {
+            tenant.category = "Home".into();
+        }
+    }
+    let screen = render(&mut model, 120, 40);
+    assert!(!screen.contains("Home"), "{screen}");
+    assert_eq!(screen.matches("signed in here").count(), 1, "{screen}");
+}
+
+#[test]
+fn help_lists_the_keys_every_screen_shares() {
+    let mut model = fixture_model(Step::Permissions);
+    model.overlay = Some(super::model::Overlay::Help);
+    let screen = render(&mut model, 80, 24);
+    for words in [
+        "Every screen",
+        "back",
+        "quit",
+        "this help",
+        "copy",
+        "scroll",
+        "paste",
+    ] {
+        assert!(screen.contains(words), "{words}:\n{screen}");
+    }
+}
+
+#[test]
+fn the_highlighted_platform_is_described_in_full() {
+    let mut model = fixture_model(Step::Platform);
+    for profile in model.profiles.clone() {
+        // Wide enough for a description on one line of the detail pane, not in the list.
+        let screen = render(&mut model, 120, 40);
+        let tail: Vec<&str> = profile.summary.split_whitespace().rev().take(2).collect();
+        let tail = format!("{} {}", tail[1], tail[0]);
+        assert!(screen.contains(&tail), "{tail}:\n{screen}");
+        model.platform.cursor += 1;
+    }
+}

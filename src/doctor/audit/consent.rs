@@ -1,15 +1,17 @@
 //! The enterprise application in the home tenant, admin consent when it is wanted, and
 //! publisher verification for multi-tenant apps.
 
-use super::permissions::{configured, names};
+use super::permissions::{configured, names, unwanted_application};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, PermissionKind};
 use crate::doctor::context::AuditContext;
 use crate::doctor::finding::{Code, Finding, PermissionRef, Remedy, Severity, portal};
 use crate::graph::models::Application;
+use crate::profile::Profile;
 
 pub(super) fn check(
     app: &Application,
+    profile: &Profile,
     catalog: &Catalog,
     context: &AuditContext,
     audience: Audience,
@@ -33,7 +35,7 @@ pub(super) fn check(
     }
     check_principal_properties(context, findings);
     if context.wants.admin_consent {
-        check_admin_consent(app, catalog, context, findings);
+        check_admin_consent(app, profile, catalog, context, findings);
     }
     if audience.is_multi_tenant() && context.verified_publisher.is_none() {
         let tenant = context.tenant_id.as_deref().unwrap_or("organizations");
@@ -81,9 +83,15 @@ fn check_principal_properties(context: &AuditContext, findings: &mut Vec<Finding
     }
 }
 
-/// The permissions the app will list once fixed: what it has (minus retired ones) plus what
-/// the findings so far add.
-fn desired(app: &Application, catalog: &Catalog, findings: &[Finding]) -> Vec<PermissionRef> {
+/// The permissions consent should cover once the app is fixed: what it has (minus retired
+/// ones, and minus application permissions a delegated platform does not want: consenting to
+/// those would give the app tenant-wide access it never uses) plus what the findings so far add.
+fn desired(
+    app: &Application,
+    profile: &Profile,
+    catalog: &Catalog,
+    findings: &[Finding],
+) -> Vec<PermissionRef> {
     let mut desired: Vec<PermissionRef> = configured(app, catalog)
         .into_iter()
         .filter(|p| {
@@ -91,6 +99,7 @@ fn desired(app: &Application, catalog: &Catalog, findings: &[Finding]) -> Vec<Pe
                 .resource_by_app_id(&p.resource_app_id)
                 .is_none_or(|r| r.retired.is_none())
         })
+        .filter(|p| !unwanted_application(p, profile))
         .collect();
     for finding in findings {
         if let Some(Remedy::AddPermissions { permissions }) = &finding.remedy {
@@ -102,6 +111,7 @@ fn desired(app: &Application, catalog: &Catalog, findings: &[Finding]) -> Vec<Pe
 
 fn check_admin_consent(
     app: &Application,
+    profile: &Profile,
     catalog: &Catalog,
     context: &AuditContext,
     findings: &mut Vec<Finding>,
@@ -119,7 +129,7 @@ fn check_admin_consent(
             remedy: None,
         });
     }
-    let desired = desired(app, catalog, findings);
+    let desired = desired(app, profile, catalog, findings);
     let mut resources: Vec<(&str, &str)> = Vec::new();
     for p in &desired {
         if !resources.iter().any(|(id, _)| *id == p.resource_app_id) {

@@ -32,7 +32,7 @@ pub fn audit(
     redirects::check(app, profile, &context.wants, &mut findings);
     permissions::check(app, profile, catalog, context, &mut findings);
     credentials::check(app, audience, now, &mut findings);
-    consent::check(app, catalog, context, audience, &mut findings);
+    consent::check(app, profile, catalog, context, audience, &mut findings);
     findings.sort_by_key(|f| f.severity);
     findings
 }

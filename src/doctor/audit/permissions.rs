@@ -20,7 +20,8 @@ pub(super) fn check(
     check_retired(&present, catalog, findings);
     check_wrong_type(&present, profile, catalog, findings);
     check_missing(&present, profile, catalog, context, findings);
-    check_admin_only(&present, catalog, context, findings);
+    check_admin_only(&present, profile, catalog, context, findings);
+    check_unwanted_application(&present, profile, catalog, findings);
     check_absent_apis(&present, catalog, context, findings);
     check_unknown(&present, catalog, context, findings);
 }
@@ -349,15 +350,23 @@ fn check_missing(
     }
 }
 
+/// An application permission on a platform that signs users in and works with their delegated
+/// tokens: app-only access to the whole tenant that the platform never uses, so consent to it
+/// is never advised.
+pub(super) fn unwanted_application(permission: &PermissionRef, profile: &Profile) -> bool {
+    permission.kind == PermissionKind::Application.as_graph() && profile.signs_users_in()
+}
+
 fn check_admin_only(
     present: &[PermissionRef],
+    profile: &Profile,
     catalog: &Catalog,
     context: &AuditContext,
     findings: &mut Vec<Finding>,
 ) {
     let admin_only: Vec<PermissionRef> = present
         .iter()
-        .filter(|p| !is_retired(p, catalog))
+        .filter(|p| !is_retired(p, catalog) && !unwanted_application(p, profile))
         .filter(|p| {
             p.kind == PermissionKind::Application.as_graph()
                 || catalog
@@ -386,6 +395,48 @@ fn check_admin_only(
         title: format!("only an administrator can consent to {}", names(&admin_only)),
         why: "users cannot consent to these themselves: sign-in stops at 'Need admin approval' (AADSTS65001 / AADSTS90094) until an administrator grants consent for the organisation".into(),
         fix,
+        portal: portal::PERMISSIONS,
+        remedy: None,
+    });
+}
+
+/// Application permissions a delegated platform does not use, other than those already named
+/// as the wrong type of a permission it needs.
+fn check_unwanted_application(
+    present: &[PermissionRef],
+    profile: &Profile,
+    catalog: &Catalog,
+    findings: &mut Vec<Finding>,
+) {
+    let every_capability: Vec<String> = profile.capabilities.iter().map(|c| c.id.clone()).collect();
+    let needed = required(profile, catalog, &every_capability);
+    let unwanted: Vec<PermissionRef> = present
+        .iter()
+        .filter(|p| !is_retired(p, catalog) && unwanted_application(p, profile))
+        .filter(|p| {
+            !needed
+                .iter()
+                .any(|w| application_twin(w, present) == Some(*p))
+        })
+        .cloned()
+        .collect();
+    if unwanted.is_empty() {
+        return;
+    }
+    findings.push(Finding {
+        code: Code::PermissionAdminConsent,
+        severity: Severity::Warning,
+        title: format!(
+            "{} {} not used by {}",
+            names(&unwanted),
+            if unwanted.len() == 1 { "is" } else { "are" },
+            profile.name
+        ),
+        why: format!(
+            "{} signs users in with delegated permissions; an application permission, once an administrator consents, lets the app act on the whole tenant without a user",
+            profile.name
+        ),
+        fix: "remove them in the portal unless a service of yours uses them; do not grant admin consent for them".into(),
         portal: portal::PERMISSIONS,
         remedy: None,
     });

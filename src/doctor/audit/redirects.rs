@@ -5,6 +5,7 @@ use crate::doctor::context::Wants;
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity, portal};
 use crate::graph::models::Application;
 use crate::profile::Profile;
+use crate::redirect;
 
 /// The URIs the platform needs (`required`) and those it could use (`optional`).
 struct Expected {
@@ -36,7 +37,7 @@ pub(super) fn check(
             .find(|p| platform_uris(app, *p).contains(uri));
         findings.push(match elsewhere {
             Some(platform) => wrong_platform(uri, platform, profile),
-            None => missing(uri, severity, profile, near_miss(uri, &web)),
+            None => missing(uri, severity, profile, redirect::near_miss(uri, &web)),
         });
     }
     for platform in [Platform::Web, Platform::Spa, Platform::PublicClient] {
@@ -60,11 +61,7 @@ pub(crate) fn platform_uris(app: &Application, platform: Platform) -> Vec<String
 }
 
 fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
-    let all_regions: Vec<String> = profile
-        .regions
-        .iter()
-        .map(|r| r.redirect_uri.clone())
-        .collect();
+    let all_regions = profile.region_redirect_uris();
     let self_hosted = wants
         .self_hosted_url
         .as_deref()
@@ -106,21 +103,6 @@ fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
         optional,
         known,
     }
-}
-
-/// A registered URI that differs from `wanted` only where Entra's exact comparison still
-/// tells them apart (letter case, a trailing slash, the scheme): the usual typo.
-fn near_miss<'a>(wanted: &str, registered: &'a [String]) -> Option<&'a str> {
-    let canonical = |uri: &str| {
-        let uri = uri.trim().trim_end_matches('/').to_ascii_lowercase();
-        uri.strip_prefix("http://")
-            .map_or_else(|| uri.clone(), |rest| format!("https://{rest}"))
-    };
-    let target = canonical(wanted);
-    registered
-        .iter()
-        .find(|r| r.as_str() != wanted && canonical(r) == target)
-        .map(String::as_str)
 }
 
 fn missing(uri: &str, severity: Severity, profile: &Profile, near_miss: Option<&str>) -> Finding {
@@ -173,11 +155,7 @@ fn wrong_platform(uri: &str, platform: Platform, profile: &Profile) -> Finding {
             "{uri} is registered as {} instead of Web",
             platform.portal_name()
         ),
-        why: format!(
-            "{} redeems the code on its server with the client secret: for a {} URI Entra refuses that (AADSTS9002326, or AADSTS50011 because no Web URI matches)",
-            profile.name,
-            platform.portal_name()
-        ),
+        why: wrong_platform_why(platform, profile),
         fix: format!(
             "move it from {} to Web (the address stays registered)",
             platform.portal_name()
@@ -187,6 +165,25 @@ fn wrong_platform(uri: &str, platform: Platform, profile: &Profile) -> Finding {
             uri: uri.to_string(),
             from: platform,
         }),
+    }
+}
+
+/// Entra's answer when a server redeems, with its secret, a code issued to a URI of another
+/// platform. AADSTS9002326 is the opposite case (a browser redeeming a Web URI's code), so it
+/// never applies here.
+fn wrong_platform_why(platform: Platform, profile: &Profile) -> String {
+    let server = format!(
+        "{} redeems the code on its server with the client secret",
+        profile.name
+    );
+    match platform {
+        Platform::Spa => format!(
+            "{server}: for a Single-page application URI Entra refuses that with AADSTS9002327 (tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests)"
+        ),
+        Platform::Web | Platform::PublicClient => format!(
+            "{server}: a {} URI is for apps without a secret, and with no Web URI to match Entra refuses the sign-in with AADSTS50011",
+            platform.portal_name()
+        ),
     }
 }
 
@@ -284,8 +281,7 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
 /// secret (device code, ROPC); a platform that redeems codes with its secret never needs it.
 fn check_public_client_flows(app: &Application, profile: &Profile, findings: &mut Vec<Finding>) {
     // A preset without redirect URIs of its own (Custom) may describe a desktop app.
-    let web_platform = !profile.regions.is_empty() || profile.self_hosted.is_some();
-    if app.is_fallback_public_client != Some(true) || !web_platform {
+    if app.is_fallback_public_client != Some(true) || !profile.signs_users_in() {
         return;
     }
     findings.push(Finding {

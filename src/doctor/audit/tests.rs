@@ -18,6 +18,7 @@ const EU: &str = "https://api.eu.nylas.com/v3/connect/callback";
 const OFFLINE_ACCESS: &str = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182";
 const PLACE_READ_ALL: &str = "cb8f45a0-5c2e-4ea1-b803-84b870a7d7ec";
 const MAIL_READ_ROLE: &str = "810c84a8-4a9e-49e6-bf7d-12d183f40d01";
+const USER_READ_ALL_ROLE: &str = "df021288-bdef-4463-88db-98f22de89214";
 
 fn graph_scopes(names: &[&str]) -> Vec<Value> {
     let catalog = Catalog::offline();
@@ -186,7 +187,9 @@ fn redirect_uris_missing_extra_and_on_the_wrong_platform() {
     let findings = run("nylas-v3", doc.clone(), &context());
     let wrong = find(&findings, Code::RedirectUriWrongPlatform);
     assert_eq!(wrong.severity, Severity::Error);
-    assert!(wrong.why.contains("AADSTS9002326"));
+    // A server redeeming an SPA URI's code: 9002327; 9002326 is a browser redeeming a Web one's.
+    assert!(wrong.why.contains("AADSTS9002327"), "{}", wrong.why);
+    assert!(!wrong.why.contains("AADSTS9002326"), "{}", wrong.why);
     assert_eq!(
         wrong.portal,
         "Authentication > Platform configurations > Single-page application"
@@ -282,9 +285,43 @@ fn permissions_missing_retired_admin_only_and_no_offline_access() {
     assert!(retired.title.contains("User.Read") && retired.remedy.as_ref().unwrap().removes());
     let admin = find(&findings, Code::PermissionAdminConsent);
     assert_eq!(admin.severity, Severity::Warning);
-    assert!(
-        admin.title.contains("Place.Read.All") && admin.title.contains("Mail.Read (application)")
-    );
+    assert!(admin.title.contains("Place.Read.All"), "{}", admin.title);
+    // Nylas uses the delegated Mail.Read: the application one is named as the wrong type, and
+    // consent is never advised for it.
+    assert!(!admin.title.contains("(application)"), "{}", admin.title);
+    let wrong = find(&findings, Code::PermissionWrongType);
+    assert!(wrong.title.contains("Mail.Read"), "{}", wrong.title);
+}
+
+#[test]
+fn an_application_permission_a_signing_in_platform_does_not_use_is_not_consented() {
+    let mut doc = healthy();
+    doc["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": USER_READ_ALL_ROLE, "type": "Role"}));
+    for admin_consent in [false, true] {
+        let ctx = AuditContext {
+            wants: Wants {
+                admin_consent,
+                ..Wants::default()
+            },
+            ..context()
+        };
+        let findings = run("nylas-v3", doc.clone(), &ctx);
+        let unused = findings
+            .iter()
+            .find(|f| f.title.contains("User.Read.All (application) is not used"))
+            .unwrap_or_else(|| panic!("{:?}", codes(&findings)));
+        assert!(unused.fix.contains("do not grant admin consent"));
+        let steps = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default());
+        assert!(
+            steps
+                .iter()
+                .all(|s| !s.request.path.ends_with("/appRoleAssignments")),
+            "{steps:?}"
+        );
+    }
 }
 
 #[test]
@@ -505,8 +542,12 @@ fn application_permissions_are_assigned_when_consent_is_wanted() {
         },
         ..context()
     };
-    let findings = run("nylas-v3", doc.clone(), &ctx);
-    let steps = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default());
+    // Custom may describe a service that works without a user: its roles are assigned.
+    let findings = run("custom", doc.clone(), &ctx);
+    let steps: Vec<_> = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default())
+        .into_iter()
+        .filter(|s| s.request.path.ends_with("/appRoleAssignments"))
+        .collect();
     assert_eq!(steps.len(), 1);
     assert_eq!(
         steps[0].request.path,
@@ -527,7 +568,7 @@ fn application_permissions_are_assigned_when_consent_is_wanted() {
         ..ctx
     };
     assert!(
-        !run("nylas-v3", doc, &assigned)
+        !run("custom", doc, &assigned)
             .iter()
             .any(|f| f.code == Code::AdminConsentMissing)
     );

@@ -1,7 +1,8 @@
 //! Live checks of what the user typed, shown beside the fields and consulted before moving on.
 
 use super::Model;
-use crate::plan::{MAX_SECRET_MONTHS, add_months, validate_display_name, validate_redirect_uri};
+use crate::plan::{MAX_SECRET_MONTHS, add_months, validate_display_name};
+use crate::redirect;
 
 impl Model {
     /// Why the app name would be refused, by the chosen audience's length rule.
@@ -9,15 +10,32 @@ impl Model {
         validate_display_name(self.registration.name.value(), self.audience()).err()
     }
 
-    /// Each extra redirect URI line with its problem, blank lines skipped.
+    /// Each extra redirect URI line with its problem, blank lines skipped: Graph's rules, and
+    /// duplicates and near misses of the ticked URIs, the platform's and each other.
     pub fn extra_uri_checks(&self) -> Vec<(String, Result<(), String>)> {
-        self.redirects
-            .extra_uris()
+        let profile = self.profile();
+        let extra = self.redirects.extra_uris();
+        // In the order the plan lists them: the self-hosted server's, the regions', the extra.
+        let mut listed: Vec<String> = self
+            .self_hosted_redirect()
+            .and_then(Result::ok)
             .into_iter()
-            .map(|uri| {
-                let check = validate_redirect_uri(&uri, self.audience());
-                (uri, check)
-            })
+            .collect();
+        listed.extend(
+            profile
+                .regions
+                .iter()
+                .zip(&self.redirects.regions)
+                .filter(|(_, on)| **on)
+                .map(|(r, _)| r.redirect_uri.clone()),
+        );
+        let ticked = listed.len();
+        listed.extend(extra.iter().cloned());
+        let checks =
+            redirect::check_list(&listed, &profile.region_redirect_uris(), self.audience());
+        extra
+            .into_iter()
+            .zip(checks.into_iter().skip(ticked))
             .collect()
     }
 
@@ -34,7 +52,7 @@ impl Model {
             ));
         }
         let uri = self.profile().self_hosted_redirect(base)?;
-        Some(validate_redirect_uri(&uri, self.audience()).map(|()| uri))
+        Some(redirect::validate(&uri, self.audience()).map(|()| uri))
     }
 
     /// What stops the user leaving the redirect step, if anything.

@@ -13,7 +13,7 @@ pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use readline::{LineEdit, edit_area};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
-pub use summary::SECRET_PLACEHOLDER;
+pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER};
 pub use support::*;
 pub use text_input::TextInput;
 
@@ -286,6 +286,12 @@ impl Model {
     /// The custom expiry date, when one is chosen and parses.
     pub fn secret_date(&self) -> Result<Date, String> {
         crate::plan::parse_expiry_date(self.secret.date.value())
+    }
+
+    /// When the secret would expire if sent now. The exact instant is fixed when the secret is
+    /// sent (it counts from then), so before that only the date is shown, as an estimate.
+    pub fn secret_expiry_estimate(&self) -> String {
+        format!("about {}", self.secret_lifetime().end(self.now).date())
     }
 
     pub fn secret_lifetime(&self) -> SecretLifetime {

@@ -327,5 +327,6 @@ pub struct DoneStep {
     pub registered: Registered,
     pub scroll: u16,
     pub written: Option<Result<PathBuf, String>>,
-    pub copied: Option<Copied>,
+    /// The summary value copied last (its label), and how.
+    pub copied: Option<(&'static str, Copied)>,
 }

@@ -6,10 +6,23 @@ use crate::catalog::MICROSOFT_GRAPH;
 use crate::doctor::Tally;
 use crate::doctor::secrets::{describe, is_expired};
 use crate::graph::models::PasswordCredential;
+use crate::plan::Plan;
 use crate::run::Removal;
 
 /// Where `{client_secret}` stands in the next step: the secret is never written out.
 pub const SECRET_PLACEHOLDER: &str = "<client secret>";
+
+pub const CLIENT_ID_LABEL: &str = "Application (client) ID";
+const SCOPES_LABEL: &str = "Platform scopes";
+
+/// The summary values people paste elsewhere; Done gives each a number key that copies it.
+const COPYABLE: [&str; 5] = [
+    CLIENT_ID_LABEL,
+    "Directory (tenant) ID",
+    "Object ID",
+    SCOPES_LABEL,
+    "Admin consent link",
+];
 
 impl Model {
     /// Label and value pairs, in the portal's words.
@@ -17,7 +30,7 @@ impl Model {
         let done = &self.done.registered;
         let mut lines = vec![
             ("Display name", done.display_name.clone()),
-            ("Application (client) ID", done.app_id.clone()),
+            (CLIENT_ID_LABEL, done.app_id.clone()),
             ("Directory (tenant) ID", done.tenant_id.clone()),
             ("Object ID", done.object_id.clone()),
         ];
@@ -57,6 +70,7 @@ impl Model {
                     .collect();
                 lines.push(("API permissions", format!("{name}: {}", names.join(" "))));
             }
+            lines.push((SCOPES_LABEL, platform_scopes(&plan)));
         }
         lines.push(("Admin consent", done.consent.clone()));
         if let Some(end) = &done.secret_end {
@@ -69,6 +83,14 @@ impl Model {
                 "unverified: users in other organisations may need their admin to open the link above".into(),
             ));
         }
+    }
+
+    /// The summary values Done can copy, in the order shown: number key `n` copies the n-th.
+    pub fn copy_targets(&self) -> Vec<(&'static str, String)> {
+        self.summary()
+            .into_iter()
+            .filter(|(label, value)| COPYABLE.contains(label) && !value.is_empty())
+            .collect()
     }
 
     /// For multi-tenant apps: the page where another tenant's admin consents for everyone.
@@ -134,7 +156,7 @@ impl Model {
     fn platform_step(&self) -> String {
         let scopes = self
             .plan()
-            .map(|(plan, _)| plan.delegated_scopes(MICROSOFT_GRAPH).replace(' ', ","))
+            .map(|(plan, _)| platform_scopes(&plan))
             .unwrap_or_default();
         let done = &self.done.registered;
         self.profile()
@@ -171,4 +193,9 @@ impl Model {
     pub fn summary_file_name(&self) -> String {
         format!("appreg-{}.txt", self.done.registered.app_id)
     }
+}
+
+/// Microsoft Graph's delegated scopes, comma-separated as the platforms' settings take them.
+fn platform_scopes(plan: &Plan) -> String {
+    plan.delegated_scopes(MICROSOFT_GRAPH).replace(' ', ",")
 }

@@ -1,9 +1,9 @@
-//! Done: the summary; `w` writes it (without the secret) to a file.
+//! Done: the summary; `w` writes it (without the secret) to a file, number keys copy its values.
 
 use super::{Handled, KeyHint, hint};
 use crate::secret::SecretString;
 use crate::tui::effects::Effect;
-use crate::tui::model::Model;
+use crate::tui::model::{CLIENT_ID_LABEL, Model};
 use crate::tui::msg::CopyTarget;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -14,11 +14,15 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             text: model.summary_text(),
         }]),
         KeyCode::Char('c') => {
-            let text = SecretString::new(model.done.registered.app_id.clone());
-            Handled::Yes(vec![Effect::Copy {
-                what: CopyTarget::ClientId,
-                text,
-            }])
+            let app_id = model.done.registered.app_id.clone();
+            Handled::Yes(vec![copy(CLIENT_ID_LABEL, app_id)])
+        }
+        KeyCode::Char(digit @ '1'..='9') => {
+            let index = digit as usize - '1' as usize;
+            match model.copy_targets().into_iter().nth(index) {
+                Some((label, value)) => Handled::Yes(vec![copy(label, value)]),
+                None => Handled::nothing(),
+            }
         }
         KeyCode::Up | KeyCode::Char('k') => {
             model.done.scroll = model.done.scroll.saturating_sub(1);
@@ -33,10 +37,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
 }
 
+fn copy(label: &'static str, value: String) -> Effect {
+    Effect::Copy {
+        what: CopyTarget::Summary(label),
+        text: SecretString::new(value),
+    }
+}
+
 pub fn keys(_: &Model) -> Vec<KeyHint> {
     vec![
-        hint("w", "write summary to a file"),
-        hint("c", "copy client id"),
+        hint("1-9", "copy"),
+        hint("w", "write to a file"),
         hint("↑↓", "scroll"),
         hint("enter", "finish"),
     ]

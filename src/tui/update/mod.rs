@@ -207,6 +207,22 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The keys every screen shares, for the help overlay.
+pub const GENERAL_KEYS: [KeyHint; 7] = [
+    hint("esc", "back; choices are kept until the app exists"),
+    hint("q / ctrl+c", "quit (in a text field only ctrl+c)"),
+    hint("?", "this help (in a text field ? is text)"),
+    hint("tab", "next field or section"),
+    hint("↑↓ pgup pgdn", "move or scroll"),
+    hint("c", "copy, where the screen names what"),
+    hint("paste", "works in every text field"),
+];
+
+/// Whether a hint is one of the shared keys [`key_hints`] appends to every step's.
+pub fn is_general(hint: &KeyHint) -> bool {
+    matches!(hint.keys, "?" | "q" | "ctrl+c") || (hint.keys == "esc" && hint.action == "back")
+}
+
 /// The current step's keys, then the ones every step shares.
 pub fn key_hints(model: &Model) -> Vec<KeyHint> {
     let mut hints = match model.step {

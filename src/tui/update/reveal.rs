@@ -75,7 +75,7 @@ pub fn on_copied(model: &mut Model, what: CopyTarget, outcome: Copied) -> Vec<Ef
             model.reveal.copied = Some(outcome);
             model.reveal.cleared = None;
         }
-        CopyTarget::ClientId => model.done.copied = Some(outcome),
+        CopyTarget::Summary(label) => model.done.copied = Some((label, outcome)),
     }
     Vec::new()
 }

@@ -264,6 +264,40 @@ fn pasted_control_characters_never_reach_a_field() {
 }
 
 #[test]
+fn redirects_refuse_a_duplicate_and_near_misses_of_the_platform_callback() {
+    let mut model = at(Step::RedirectUris);
+    let us = "https://api.us.nylas.com/v3/connect/callback";
+    assert!(model.redirects.regions[0], "US is ticked by default");
+    press(&mut model, KeyCode::Tab);
+    let typed = [
+        us.to_string(),
+        format!("{us}/"),
+        us.replace("api.us.nylas.com", "API.US.NYLAS.COM"),
+        "https://api.eu.nylas.com/v3/connect/callback/".to_string(),
+        "https://app.example.com/cb".to_string(),
+    ];
+    update(&mut model, Msg::Paste(typed.join("\n")));
+    let checks = model.extra_uri_checks();
+    assert_eq!(checks.len(), typed.len());
+    assert_eq!(checks[0].1, Err("listed twice".into()));
+    for (uri, check) in &checks[1..3] {
+        assert!(
+            check.as_ref().is_err_and(|why| why.contains(us)),
+            "{uri}: {check:?}"
+        );
+    }
+    let eu = checks[3].1.as_ref().unwrap_err();
+    assert!(
+        eu.contains("https://api.eu.nylas.com/v3/connect/callback:"),
+        "an unticked region counts too: {eu}"
+    );
+    assert_eq!(checks[4].1, Ok(()));
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::RedirectUris, "refused");
+}
+
+#[test]
 fn nango_self_hosted_builds_its_redirect_uri() {
     let mut model = fixture_model(Step::Platform);
     for _ in 0..3 {
@@ -786,4 +820,53 @@ mod support_mode {
             "{summary}"
         );
     }
+}
+
+#[test]
+fn done_numbers_each_copy_target_and_copies_it_whole() {
+    let mut model = fixture_model(Step::Done);
+    let targets = model.copy_targets();
+    let labels: Vec<&str> = targets.iter().map(|(label, _)| *label).collect();
+    assert_eq!(
+        labels,
+        [
+            "Application (client) ID",
+            "Directory (tenant) ID",
+            "Object ID",
+            "Platform scopes",
+            "Admin consent link",
+        ]
+    );
+    for (i, (label, value)) in targets.iter().enumerate() {
+        let key = char::from_digit(i as u32 + 1, 10).unwrap();
+        let effects = press(&mut model, KeyCode::Char(key));
+        match effects.as_slice() {
+            [Effect::Copy { what, text }] => {
+                assert_eq!(*what, crate::tui::msg::CopyTarget::Summary(label));
+                assert_eq!(text.expose(), value);
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+    assert!(targets[3].1.contains("offline_access,"));
+    assert!(
+        targets[4]
+            .1
+            .ends_with(&format!("?client_id={}", model.done.registered.app_id))
+    );
+    assert!(
+        press(&mut model, KeyCode::Char('9')).is_empty(),
+        "no ninth value"
+    );
+    update(
+        &mut model,
+        Msg::Copied {
+            what: crate::tui::msg::CopyTarget::Summary("Admin consent link"),
+            outcome: Copied::System,
+        },
+    );
+    assert_eq!(
+        model.done.copied,
+        Some(("Admin consent link", Copied::System))
+    );
 }

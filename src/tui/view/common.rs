@@ -180,7 +180,7 @@ pub fn label_value(label: &str, value: String, width: usize, theme: Theme) -> Li
 const MIN_VALUE_COLUMN: usize = 40;
 
 /// A label and its value wrapped to `area_width`: beside the label with a hanging indent when
-/// there is room, under it otherwise. Long words (URIs, ids) are never split.
+/// there is room, under it otherwise. Long words (URIs) are broken only after a separator.
 pub fn field(
     label: &str,
     value: &str,
@@ -207,10 +207,16 @@ pub fn field(
     lines
 }
 
+/// Words wrapped to `width`. A word wider than that (a URL, a comma-separated scope list) is
+/// broken after one of its separators, so ids and names in it stay whole; only a run without
+/// any separator is cut at the edge.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
+    let words = text
+        .split_whitespace()
+        .flat_map(|word| break_long_word(word, width.max(1)));
+    for word in words {
         let needed =
             current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if !current.is_empty() && needed > width {
@@ -219,10 +225,27 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         if !current.is_empty() {
             current.push(' ');
         }
-        current.push_str(word);
+        current.push_str(&word);
     }
     lines.push(current);
     lines
+}
+
+/// Where a long word may be broken: after these, its parts still read as whole pieces.
+const WORD_BREAKS: [char; 5] = ['/', '?', '&', ',', '='];
+
+fn break_long_word(word: &str, width: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest: Vec<char> = word.chars().collect();
+    while rest.len() > width {
+        let cut = rest[..width]
+            .iter()
+            .rposition(|c| WORD_BREAKS.contains(c))
+            .map_or(width, |i| i + 1);
+        parts.push(rest.drain(..cut).collect());
+    }
+    parts.push(rest.into_iter().collect());
+    parts
 }
 
 /// A multi-line text box: bordered, the border lit and the cursor shown only with focus.
@@ -264,12 +287,17 @@ mod tests {
     use ratatui::text::Span;
 
     #[test]
-    fn words_wrap_without_splitting_long_ones() {
+    fn words_wrap_and_long_ones_break_only_after_a_separator() {
         assert_eq!(wrap_words("a bb ccc", 4), ["a bb", "ccc"]);
         assert_eq!(
-            wrap_words("https://example.com/long x", 5),
-            ["https://example.com/long", "x"]
+            wrap_words("https://example.com/long x", 12),
+            ["https://", "example.com/", "long x"]
         );
+        assert_eq!(
+            wrap_words("--scopes offline_access,openid,Mail.Read", 20),
+            ["--scopes", "offline_access,", "openid,Mail.Read"]
+        );
+        assert_eq!(wrap_words("abcdefgh", 5), ["abcde", "fgh"]);
         assert_eq!(wrap_words("", 5), [""]);
     }
 

@@ -1,6 +1,6 @@
 //! Done: what was registered and the platform's next step; `w` writes it to a file.
 
-use super::common::{field, heading};
+use super::common::{field, heading, wrap_words};
 use super::theme::Theme;
 use crate::tui::model::{Model, Task};
 use ratatui::Frame;
@@ -10,9 +10,24 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let summary = model.summary();
-    let width = summary
+    let copyable: Vec<&str> = model
+        .copy_targets()
+        .into_iter()
+        .map(|(label, _)| label)
+        .collect();
+    // Each label carries its copy key ("1 Application (client) ID"), or room for one.
+    let labels: Vec<String> = summary
         .iter()
-        .map(|(label, _)| label.len())
+        .map(
+            |(label, _)| match copyable.iter().position(|c| c == label) {
+                Some(i) => format!("{} {label}", i + 1),
+                None => format!("  {label}"),
+            },
+        )
+        .collect();
+    let width = labels
+        .iter()
+        .map(|label| label.chars().count())
         .max()
         .unwrap_or(0);
     let mut lines = vec![
@@ -30,20 +45,24 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         ),
         Line::default(),
     ];
-    for (label, value) in summary {
-        lines.extend(field(label, &value, width, area.width, theme));
+    for (label, (_, value)) in labels.iter().zip(&summary) {
+        lines.extend(field(label, value, width, area.width, theme));
     }
     lines.push(Line::default());
     lines.push(Line::styled(
         format!("Next, in {}:", model.profile().name),
         theme.heading(),
     ));
-    lines.extend(
-        model
-            .next_step()
-            .lines()
-            .map(|l| Line::styled(l.to_string(), theme.emphasis())),
-    );
+    // Wrapped here, where long words break only after a separator, not at the screen's edge.
+    for line in model.next_step().lines() {
+        let indent = line.len() - line.trim_start().len();
+        let room = usize::from(area.width).saturating_sub(indent).max(1);
+        lines.extend(
+            wrap_words(line, room)
+                .into_iter()
+                .map(|part| Line::styled(format!("{:indent$}{part}", ""), theme.emphasis())),
+        );
+    }
     match &model.done.written {
         Some(Ok(path)) => lines.push(Line::styled(
             format!(
@@ -58,11 +77,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         )),
         None => {}
     }
-    if let Some(outcome) = &model.done.copied {
-        lines.push(Line::styled(
-            format!("The client id was {outcome}."),
-            theme.dim(),
-        ));
+    if let Some((label, outcome)) = &model.done.copied {
+        lines.push(Line::styled(format!("{label}: {outcome}."), theme.dim()));
     }
     frame.render_widget(
         Paragraph::new(lines)

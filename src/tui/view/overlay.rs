@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use crate::tui::model::{Model, Overlay};
-use crate::tui::update::key_hints;
+use crate::tui::update::{GENERAL_KEYS, KeyHint, is_general, key_hints};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -42,18 +42,28 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
 }
 
 fn help(model: &Model, theme: Theme) -> Vec<Line<'static>> {
+    let general = GENERAL_KEYS;
+    let key_line = |hint: KeyHint| {
+        Line::from(vec![
+            Span::styled(format!("  {:14}", hint.keys), theme.key()),
+            Span::raw(hint.action),
+        ])
+    };
     let mut lines = vec![Line::styled(
         format!("{}: keys", model.step.title()),
         theme.heading(),
     )];
-    for hint in key_hints(model) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:14}", hint.keys), theme.key()),
-            Span::raw(hint.action),
-        ]));
-    }
+    // The shared keys the hint bar appends are listed once, under "Every screen".
+    lines.extend(
+        key_hints(model)
+            .into_iter()
+            .filter(|h| !is_general(h))
+            .map(key_line),
+    );
     lines.push(Line::default());
-    lines.push(Line::styled("Esc goes back without losing choices until the app is created. Pasting works in every text field.", theme.dim()));
+    lines.push(Line::styled("Every screen", theme.heading()));
+    lines.extend(general.iter().copied().map(key_line));
+    lines.push(Line::default());
     lines.push(Line::styled("Any key closes this help.", theme.dim()));
     lines
 }

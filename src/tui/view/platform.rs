@@ -29,7 +29,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Line::from(tasks),
         Line::default(),
         heading(question, true, theme),
-        Line::default(),
     ];
     let name_width = model
         .profiles
@@ -37,7 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .map(|p| p.name.chars().count())
         .max()
         .unwrap_or(0);
-    // One line each: summaries are cut at the edge (with an ellipsis) rather than wrapped.
+    // One line each: summaries are cut at the edge (with an ellipsis) rather than wrapped; the
+    // highlighted one is shown whole below.
     let summary_width = usize::from(area.width).saturating_sub(name_width + 4);
     for (i, profile) in model.profiles.iter().enumerate() {
         let spans = vec![
@@ -52,10 +52,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(list), list_area);
-    let mut lines = Vec::new();
     let highlighted = &model.profiles[model.platform.cursor.min(model.profiles.len() - 1)];
+    let mut lines = vec![Line::styled(highlighted.summary.clone(), theme.emphasis())];
     lines.push(Line::from(vec![
-        Span::styled("Recommended account types: ", theme.heading()),
+        Span::styled("Account types: ", theme.heading()),
         Span::raw(highlighted.audience.portal_label()),
     ]));
     let uris: Vec<&str> = highlighted

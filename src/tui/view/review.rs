@@ -4,7 +4,6 @@ use super::common::{field, heading, warning};
 use super::theme::Theme;
 use crate::plan::Plan;
 use crate::plan::manifest_required_resource_access;
-use crate::plan::requests::format_graph_time;
 use crate::tui::model::{Model, ReviewView};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -125,7 +124,7 @@ fn summary(
         format!(
             "\"{}\", expires {}",
             plan.secret.description,
-            format_graph_time(plan.secret.lifetime.end(model.now))
+            model.secret_expiry_estimate()
         ),
     ));
     lines.push(Line::default());

@@ -76,9 +76,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .iter()
         .zip(range)
         .map(|(t, i)| {
-            let current = if t.current { ", signed in here" } else { "" };
             // The id is the least telling column: it goes last and is cut first.
-            let rest = format!("{}{current}  {}", t.category, t.id);
+            let rest = match t.relation() {
+                relation if relation.is_empty() => t.id.clone(),
+                relation => format!("{relation}  {}", t.id),
+            };
             let room = usize::from(list.width).saturating_sub(name_width + domain_width + 6);
             let spans = vec![
                 Span::styled(
