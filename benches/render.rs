@@ -8,8 +8,8 @@
 mod pty;
 
 use appreg::doctor::{AuditContext, Inspection};
+use appreg::graph::Method;
 use appreg::graph::models::Application;
-use appreg::plan::requests::Method;
 use appreg::progress::{Event, Operation};
 use appreg::secret::SecretString;
 use appreg::tui::model::{Model, Setup, Step, Task};

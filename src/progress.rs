@@ -1,7 +1,7 @@
 //! Progress events: what the runner and the Graph client report while they work. Both front ends
 //! draw these same events, so the wizard and `create` cannot tell different stories.
 
-use crate::plan::requests::Method;
+use crate::graph::Method;
 use std::fmt;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;

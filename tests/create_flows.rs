@@ -339,7 +339,7 @@ async fn a_rerun_after_consent_meets_graphs_refusals_of_repeats_and_finishes() {
     );
     let call = appreg::graph::Call::new(
         appreg::progress::Operation::ReadGrants,
-        appreg::plan::requests::Method::Get,
+        appreg::graph::Method::Get,
         format!(
             "/servicePrincipals/{}/appRoleAssignments",
             second.service_principal_id

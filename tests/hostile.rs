@@ -5,8 +5,8 @@ mod common;
 
 use appreg::auth::{AuthConfig, AuthMethod, StaticTokenSource};
 use appreg::cloud::{Cloud, Endpoints};
+use appreg::graph::Method;
 use appreg::graph::{Call, GraphClient, GraphError};
-use appreg::plan::requests::Method;
 use appreg::progress::{Operation, Reporter};
 use appreg::secret::SecretString;
 use common::hostile::{self, Behaviour};

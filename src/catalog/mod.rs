@@ -4,6 +4,7 @@
 //! `assets/catalog/`; when signed in, a resource is refreshed from the tenant's own service
 //! principal (`servicePrincipals(appId=…)`), which is the truth for that tenant.
 
+pub use crate::graph::models::PermissionKind;
 use crate::graph::models::ServicePrincipal;
 use serde::Deserialize;
 
@@ -13,30 +14,6 @@ pub use manifest::{ImportWarning, Imported, ImportedPermission, ManifestError};
 pub const MICROSOFT_GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 pub const EXCHANGE_ONLINE: &str = "00000002-0000-0ff1-ce00-000000000000";
 pub const AZURE_AD_GRAPH: &str = "00000002-0000-0000-c000-000000000000";
-
-/// Delegated (`Scope`) or application (`Role`) permission, as `requiredResourceAccess` types them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PermissionKind {
-    Delegated,
-    Application,
-}
-
-impl PermissionKind {
-    pub fn as_graph(self) -> &'static str {
-        match self {
-            PermissionKind::Delegated => "Scope",
-            PermissionKind::Application => "Role",
-        }
-    }
-
-    pub fn from_graph(kind: &str) -> Option<Self> {
-        match kind {
-            "Scope" => Some(PermissionKind::Delegated),
-            "Role" => Some(PermissionKind::Application),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Permission {

@@ -4,9 +4,10 @@
 use super::audit::platform_uris;
 use super::context::AuditContext;
 use super::finding::{Finding, PermissionRef, Platform, Remedy};
+use crate::graph::Method;
 use crate::graph::models::{Application, RequiredResourceAccess, ResourceAccess};
 use crate::plan::GraphRequest;
-use crate::plan::requests::{Method, app_role_assignment_body, grant_body, service_principal_body};
+use crate::plan::requests::{app_role_assignment_body, grant_body, service_principal_body};
 use crate::progress::Operation;
 use serde_json::{Map, Value, json};
 

@@ -4,11 +4,11 @@
 
 use super::context::AuditContext;
 use crate::catalog::{AZURE_AD_GRAPH, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
+use crate::graph::Method;
 use crate::graph::models::{
     AppRoleAssignment, Application, Collection, PermissionGrant, ServicePrincipal,
 };
 use crate::graph::{Call, GraphClient, GraphError};
-use crate::plan::requests::Method;
 use crate::progress::{Event, Operation, Reporter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

@@ -1,11 +1,11 @@
 //! Sends Graph and ARM requests: the token, the retries, the progress events and the error shape.
 
 use super::error::{ApiError, GraphError};
+use super::paths::Method;
 use super::retry::{self, Resend, RetryPolicy};
 use crate::auth::{TokenResource, TokenSource};
 use crate::clock::Clock;
 use crate::http::{self, BodyError};
-use crate::plan::requests::Method;
 use crate::progress::{Event, Operation, Reporter};
 use crate::text;
 use serde::de::DeserializeOwned;

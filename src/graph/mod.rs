@@ -3,8 +3,10 @@
 mod client;
 pub mod error;
 pub mod models;
+pub mod paths;
 mod reads;
 pub mod retry;
 
 pub use client::{Answer, Api, Call, GraphClient, GraphConfig, api_error};
 pub use error::{ApiError, GraphError};
+pub use paths::Method;

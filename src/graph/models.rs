@@ -1,7 +1,6 @@
 //! Typed shapes of the Graph and ARM answers appreg reads. Unknown fields are ignored, missing
 //! optional ones default, so Graph adding properties never breaks parsing.
 
-use crate::catalog::PermissionKind;
 use crate::secret::SecretString;
 use serde::{Deserialize, Deserializer};
 
@@ -16,6 +15,30 @@ where
 }
 
 /// A `{"value": [...], "@odata.nextLink": ...}` collection.
+/// Delegated (`Scope`) or application (`Role`) permission, as `requiredResourceAccess` types them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PermissionKind {
+    Delegated,
+    Application,
+}
+
+impl PermissionKind {
+    pub fn as_graph(self) -> &'static str {
+        match self {
+            PermissionKind::Delegated => "Scope",
+            PermissionKind::Application => "Role",
+        }
+    }
+
+    pub fn from_graph(kind: &str) -> Option<Self> {
+        match kind {
+            "Scope" => Some(PermissionKind::Delegated),
+            "Role" => Some(PermissionKind::Application),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Collection<T> {
     pub value: Vec<T>,

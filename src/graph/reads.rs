@@ -3,7 +3,7 @@
 use super::client::{Api, Call, GraphClient};
 use super::error::GraphError;
 use super::models::{Application, Collection, Organization, ServicePrincipal, Tenant};
-use crate::plan::requests::{Method, resource_sp_path};
+use super::paths::{Method, resource_sp_path};
 use crate::progress::{Operation, Reporter};
 
 /// Lists come in pages; more than this many means something is wrong (or a huge tenant, of

@@ -2,30 +2,12 @@
 //! them, with placeholders for ids that only exist once the app is created.
 
 use super::Plan;
-use crate::catalog::PermissionKind;
+use crate::graph::models::PermissionKind;
+use crate::graph::{Method, paths::resource_sp_path};
 use serde_json::{Value, json};
 use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Patch,
-    Delete,
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        })
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GraphRequest {
@@ -219,12 +201,6 @@ impl Plan {
         }
         requests
     }
-}
-
-pub fn resource_sp_path(app_id: &str) -> String {
-    format!(
-        "/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles"
-    )
 }
 
 #[cfg(test)]

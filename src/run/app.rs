@@ -1,11 +1,12 @@
 //! Step 2: the app registration, created complete in one idempotent request.
 
 use super::{RunError, failed};
+use crate::graph::Method;
 use crate::graph::models::Application;
 use crate::graph::{Call, GraphClient};
 use crate::journal::Journal;
 use crate::plan::Plan;
-use crate::plan::requests::{Method, application_body, upsert_path};
+use crate::plan::requests::{application_body, upsert_path};
 use crate::progress::{Operation, Reporter};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,10 +3,11 @@
 
 use super::{RunError, failed};
 use crate::catalog::PermissionKind;
+use crate::graph::Method;
 use crate::graph::models::{AppRoleAssignment, Collection, PermissionGrant, ServicePrincipal};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::plan::Plan;
-use crate::plan::requests::{Method, app_role_assignment_body, grant_body, service_principal_body};
+use crate::plan::requests::{app_role_assignment_body, grant_body, service_principal_body};
 use crate::progress::{Event, Operation, Reporter};
 use serde_json::json;
 use std::collections::HashMap;

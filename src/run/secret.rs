@@ -4,10 +4,11 @@
 //! lets a later run remove one a crash left behind.
 
 use super::{IssuedSecret, RunError, failed};
+use crate::graph::Method;
 use crate::graph::models::{Application, NewPassword, PasswordCredential};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::journal::{Journal, SecretState};
-use crate::plan::requests::{Method, add_password_body, format_graph_time};
+use crate::plan::requests::{add_password_body, format_graph_time};
 use crate::progress::{Event, Operation, Reporter};
 use serde_json::{Value, json};
 use time::OffsetDateTime;

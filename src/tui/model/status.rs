@@ -175,7 +175,7 @@ impl StatusLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::requests::Method;
+    use crate::graph::Method;
 
     fn started() -> Event {
         Event::Started {

@@ -3,7 +3,7 @@
 use super::update;
 use crate::auth::AuthMethod;
 use crate::clipboard::Copied;
-use crate::plan::requests::Method;
+use crate::graph::Method;
 use crate::progress::{Event, Operation};
 use crate::secret::SecretString;
 use crate::tui::effects::Effect;
