@@ -1,7 +1,7 @@
 //! Progress events: what the runner and the Graph client report while they work. Both front ends
 //! draw these same events, so the wizard and `create` cannot tell different stories.
 
-use crate::graph::Method;
+use crate::graph::{Attempt, Call, Method, Observer};
 use std::fmt;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -186,5 +186,65 @@ impl Reporter {
             // The front end may have gone away (user quit); the run itself goes on.
             let _ = sender.send(event);
         }
+    }
+}
+
+/// A reporter naming the operation its requests are for: what the Graph client observes
+/// becomes that operation's events.
+#[derive(Debug)]
+pub struct OnOperation<'a> {
+    reporter: &'a Reporter,
+    op: Operation,
+}
+
+impl Reporter {
+    pub fn on(&self, op: Operation) -> OnOperation<'_> {
+        OnOperation { reporter: self, op }
+    }
+}
+
+impl Observer for OnOperation<'_> {
+    fn observe(&self, call: &Call, attempt: Attempt<'_>) {
+        let op = self.op.clone();
+        let (method, path) = (call.method, call.path.clone());
+        self.reporter.emit(match attempt {
+            Attempt::Started => Event::Started { op, method, path },
+            Attempt::Answered {
+                status,
+                latency,
+                request_id,
+            } => Event::Done {
+                op,
+                method,
+                path,
+                status,
+                latency,
+                request_id: request_id.map(str::to_owned),
+            },
+            Attempt::Refused {
+                status,
+                latency,
+                request_id,
+                message,
+            } => Event::Refused {
+                op,
+                method,
+                path,
+                status,
+                latency,
+                request_id: request_id.map(str::to_owned),
+                message,
+            },
+            Attempt::Retrying {
+                reason,
+                attempt,
+                wait,
+            } => Event::Retrying {
+                op,
+                reason,
+                attempt,
+                wait,
+            },
+        });
     }
 }

@@ -1,7 +1,9 @@
 //! What `--tenant` may name: a directory's id (a GUID) or one of its verified domains. The
 //! value goes into sign-in URLs, so anything else is refused before it is used.
 
-use crate::graph::models::Organization;
+use crate::graph::models::{Organization, Tenant};
+use crate::graph::{GraphClient, GraphError};
+use crate::progress::{Operation, Reporter};
 
 /// Checks a `--tenant` value; domains are compared case-insensitively, so they are lowered.
 pub fn parse(value: &str) -> Result<String, String> {
@@ -33,6 +35,35 @@ pub fn is_named(org: &Organization, tenant: &str) -> bool {
             .verified_domains
             .iter()
             .any(|d| d.name.eq_ignore_ascii_case(tenant))
+}
+
+/// The tenant list, or just the signed-in tenant when ARM is not available to this sign-in.
+pub async fn reachable(
+    client: &GraphClient,
+    reporter: &Reporter,
+) -> Result<Vec<Tenant>, GraphError> {
+    match client
+        .list_tenants(&reporter.on(Operation::ListTenants))
+        .await
+    {
+        Ok(tenants) if !tenants.is_empty() => Ok(tenants),
+        Ok(_) | Err(_) => {
+            let org = client
+                .organization(&reporter.on(Operation::ReadTenant))
+                .await?;
+            Ok(vec![Tenant {
+                default_domain: org.default_domain().map(str::to_string),
+                domains: org
+                    .verified_domains
+                    .iter()
+                    .map(|d| d.name.clone())
+                    .collect(),
+                tenant_id: org.id,
+                display_name: org.display_name,
+                tenant_category: Some("Home".into()),
+            }])
+        }
+    }
 }
 
 #[cfg(test)]

@@ -338,14 +338,13 @@ async fn a_rerun_after_consent_meets_graphs_refusals_of_repeats_and_finishes() {
         1
     );
     let call = appreg::graph::Call::new(
-        appreg::progress::Operation::ReadGrants,
         appreg::graph::Method::Get,
         format!(
             "/servicePrincipals/{}/appRoleAssignments",
             second.service_principal_id
         ),
     );
-    let assignments: serde_json::Value = client.send_json(&call, &reporter).await.unwrap();
+    let assignments: serde_json::Value = client.send_json(&call, &()).await.unwrap();
     assert_eq!(assignments["value"].as_array().map(Vec::len), Some(1));
 }
 
@@ -383,8 +382,7 @@ async fn a_graph_url_without_its_version_is_named_as_the_cause() {
     let client =
         appreg::graph::GraphClient::new(endpoints.graph_config(), std::sync::Arc::new(tokens))
             .unwrap();
-    let (reporter, _events) = reporter();
-    let error = client.organization(&reporter).await.unwrap_err();
+    let error = client.organization(&()).await.unwrap_err();
     assert!(error.advice().contains("--graph-url must be"), "{error}");
 }
 

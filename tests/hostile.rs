@@ -7,7 +7,6 @@ use appreg::auth::{AuthConfig, AuthMethod, StaticTokenSource};
 use appreg::cloud::{Cloud, Endpoints};
 use appreg::graph::Method;
 use appreg::graph::{Call, GraphClient, GraphError};
-use appreg::progress::{Operation, Reporter};
 use appreg::secret::SecretString;
 use common::hostile::{self, Behaviour};
 use common::{TEST_TOKEN, fast_retries};
@@ -32,9 +31,9 @@ fn client_with(graph: &str, adjust: impl FnOnce(&mut appreg::graph::GraphConfig)
 }
 
 async fn list_apps(client: &GraphClient) -> GraphError {
-    let call = Call::new(Operation::ListApps, Method::Get, "/applications");
+    let call = Call::new(Method::Get, "/applications");
     client
-        .send(&call, &Reporter::silent())
+        .send(&call, &())
         .await
         .expect_err("a hostile server's answer is refused")
 }
@@ -217,7 +216,7 @@ async fn directory_text_is_made_safe_as_it_is_read() {
     let directory = hostile::serve(Behaviour::json(200, apps)).await;
     let client = client_with(&directory.url, |_| {});
     let found = client
-        .list_applications(&Reporter::silent())
+        .list_applications(&())
         .await
         .expect("a list with odd names is still a list");
     assert_eq!(found[0].display_name.as_deref(), Some("Acme]0;owned Sync"));

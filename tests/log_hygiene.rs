@@ -43,7 +43,7 @@ async fn a_whole_run_at_trace_level_logs_no_token_and_no_secret() {
     let client = common::signed_in_client(&sim).await;
     let (reporter, _events) = common::reporter();
 
-    let tenants = client.reachable_tenants(&reporter).await.unwrap();
+    let tenants = appreg::tenant::reachable(&client, &reporter).await.unwrap();
     assert_eq!(
         tenants.len(),
         2,

@@ -91,9 +91,10 @@ pub async fn inspect(
         .iter()
         .map(|(id, name)| (id.to_string(), name.to_string()))
         .collect();
+    let reading_tenant = reporter.on(Operation::ReadTenant);
     let (app, org, early_principal, mut resources) = tokio::join!(
         read_app(client, selector, reporter),
-        client.organization(reporter),
+        client.organization(&reading_tenant),
         early_principal,
         read_resources(client, &known, reporter),
     );
@@ -195,8 +196,8 @@ async fn read_app(
             query_literal(name)
         ),
     };
-    let call = Call::new(op.clone(), Method::Get, path);
-    let answer = match client.send(&call, reporter).await {
+    let call = Call::new(Method::Get, path);
+    let answer = match client.send(&call, &reporter.on(op.clone())).await {
         Err(error) if error.status() == Some(404) => {
             return Err(InspectError::NotFound(describe(selector)));
         }
@@ -267,14 +268,13 @@ async fn read_principal(
 ) -> Result<Option<ServicePrincipal>, InspectError> {
     let op = Operation::ReadServicePrincipal;
     let call = Call::new(
-        op.clone(),
         Method::Get,
         format!(
             "/servicePrincipals?$filter=appId eq '{app_id}'&$select=id,appId,displayName,accountEnabled,appRoleAssignmentRequired"
         ),
     );
     let list: Collection<ServicePrincipal> = client
-        .send(&call, reporter)
+        .send(&call, &reporter.on(op.clone()))
         .await
         .and_then(|a| a.json())
         .map_err(|e| graph_failure(op, e, reporter))?;
@@ -319,15 +319,13 @@ async fn read_resources(
 ) -> ResourceReads {
     let reads = resources.iter().map(|(app_id, name)| async move {
         let op = Operation::ReadResource(name.clone());
-        let call = Call::new(
-            op.clone(),
-            Method::Get,
+        let call = Call::new(Method::Get,
             // The permissions too: the audit checks the app's ids against what the API offers.
             format!(
                 "/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,oauth2PermissionScopes,appRoles"
             ),
         );
-        let read = client.send(&call, reporter).await.and_then(|a| a.json());
+        let read = client.send(&call, &reporter.on(op.clone())).await.and_then(|a| a.json());
         if let Err(error) = &read {
             reporter.emit(Event::Skipped {
                 op,
@@ -354,9 +352,9 @@ async fn optional_list<T: DeserializeOwned>(
     reporter: &Reporter,
 ) -> Option<Vec<T>> {
     let op = Operation::ReadGrants;
-    let call = Call::new(op.clone(), Method::Get, path);
+    let call = Call::new(Method::Get, path);
     match client
-        .send(&call, reporter)
+        .send(&call, &reporter.on(op.clone()))
         .await
         .and_then(|a| a.json::<Collection<T>>())
     {

@@ -1,12 +1,12 @@
 //! Sends Graph and ARM requests: the token, the retries, the progress events and the error shape.
 
 use super::error::{ApiError, GraphError};
+use super::observe::{Attempt, Observer};
 use super::paths::Method;
 use super::retry::{self, Resend, RetryPolicy};
 use crate::auth::{TokenResource, TokenSource};
 use crate::clock::Clock;
 use crate::http::{self, BodyError};
-use crate::progress::{Event, Operation, Reporter};
 use crate::text;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -59,10 +59,9 @@ impl Api {
     }
 }
 
-/// One request as the runner describes it.
+/// One request as the caller describes it.
 #[derive(Debug, Clone)]
 pub struct Call {
-    pub op: Operation,
     pub api: Api,
     pub method: Method,
     /// Relative to the API's base URL, with its query.
@@ -73,9 +72,8 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn new(op: Operation, method: Method, path: impl Into<String>) -> Self {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
         Self {
-            op,
             api: Api::Graph,
             method,
             path: path.into(),
@@ -215,8 +213,8 @@ impl GraphClient {
         &self.tokens
     }
 
-    /// Sends `call`, retrying as its policy allows, and reports every attempt.
-    pub async fn send(&self, call: &Call, reporter: &Reporter) -> Result<Answer, GraphError> {
+    /// Sends `call`, retrying as its policy allows, and tells `observer` of every attempt.
+    pub async fn send(&self, call: &Call, observer: &dyn Observer) -> Result<Answer, GraphError> {
         let clock = &self.config.clock;
         let first = clock.now();
         let mut attempt = 0;
@@ -227,25 +225,21 @@ impl GraphClient {
             if left.is_zero() {
                 return Err(self.out_of_time(last));
             }
-            reporter.emit(Event::Started {
-                op: call.op.clone(),
-                method: call.method,
-                path: call.path.clone(),
-            });
+            observer.observe(call, Attempt::Started);
             let started = Instant::now();
             match self
                 .send_once(call, left.min(self.config.request_timeout))
                 .await
             {
                 Ok(answer) => {
-                    reporter.emit(Event::Done {
-                        op: call.op.clone(),
-                        method: call.method,
-                        path: call.path.clone(),
-                        status: answer.status,
-                        latency: started.elapsed(),
-                        request_id: answer.request_id.clone(),
-                    });
+                    observer.observe(
+                        call,
+                        Attempt::Answered {
+                            status: answer.status,
+                            latency: started.elapsed(),
+                            request_id: answer.request_id.as_deref(),
+                        },
+                    );
                     return Ok(answer);
                 }
                 Err(error) => {
@@ -264,15 +258,15 @@ impl GraphClient {
                         decision => decision,
                     };
                     let Some(decision) = decision else {
-                        reporter.emit(Event::Refused {
-                            op: call.op.clone(),
-                            method: call.method,
-                            path: call.path.clone(),
-                            status: error.status(),
-                            latency: started.elapsed(),
-                            request_id: error.request_id().map(str::to_string),
-                            message: short(&error),
-                        });
+                        observer.observe(
+                            call,
+                            Attempt::Refused {
+                                status: error.status(),
+                                latency: started.elapsed(),
+                                request_id: error.request_id(),
+                                message: short(&error),
+                            },
+                        );
                         return Err(if attempt > 1 {
                             GraphError::GaveUp {
                                 last: Box::new(error),
@@ -288,13 +282,15 @@ impl GraphClient {
                             .refused(call.api.token_resource(), self.tenant.as_deref())
                             .await;
                     }
-                    tracing::debug!(op = %call.op, %error, attempt, "retrying");
-                    reporter.emit(Event::Retrying {
-                        op: call.op.clone(),
-                        reason: format!("{} ({})", decision.reason, short(&error)),
-                        attempt,
-                        wait: decision.wait,
-                    });
+                    tracing::debug!(path = %call.path, %error, attempt, "retrying");
+                    observer.observe(
+                        call,
+                        Attempt::Retrying {
+                            reason: format!("{} ({})", decision.reason, short(&error)),
+                            attempt,
+                            wait: decision.wait,
+                        },
+                    );
                     clock.sleep(decision.wait).await;
                     last = Some(error);
                 }
@@ -313,9 +309,9 @@ impl GraphClient {
     pub async fn send_json<T: DeserializeOwned>(
         &self,
         call: &Call,
-        reporter: &Reporter,
+        observer: &dyn Observer,
     ) -> Result<T, GraphError> {
-        self.send(call, reporter).await?.json()
+        self.send(call, observer).await?.json()
     }
 
     /// One attempt, given up after `timeout`.

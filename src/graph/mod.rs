@@ -3,10 +3,12 @@
 mod client;
 pub mod error;
 pub mod models;
+pub mod observe;
 pub mod paths;
 mod reads;
 pub mod retry;
 
 pub use client::{Answer, Api, Call, GraphClient, GraphConfig, api_error};
 pub use error::{ApiError, GraphError};
+pub use observe::{Attempt, Observer};
 pub use paths::Method;

@@ -3,8 +3,8 @@
 use super::client::{Api, Call, GraphClient};
 use super::error::GraphError;
 use super::models::{Application, Collection, Organization, ServicePrincipal, Tenant};
+use super::observe::Observer;
 use super::paths::{Method, resource_sp_path};
-use crate::progress::{Operation, Reporter};
 
 /// Lists come in pages; more than this many means something is wrong (or a huge tenant, of
 /// which the first pages are enough to choose from).
@@ -14,13 +14,12 @@ const MAX_PAGES: usize = 20;
 const APP_LIST_FIELDS: &str = "id,appId,displayName,signInAudience,tags,createdDateTime";
 
 impl GraphClient {
-    pub async fn organization(&self, reporter: &Reporter) -> Result<Organization, GraphError> {
+    pub async fn organization(&self, observer: &dyn Observer) -> Result<Organization, GraphError> {
         let call = Call::new(
-            Operation::ReadTenant,
             Method::Get,
             "/organization?$select=id,displayName,verifiedDomains",
         );
-        let list: Collection<Organization> = match self.send_json(&call, reporter).await {
+        let list: Collection<Organization> = match self.send_json(&call, observer).await {
             // Every Graph has /organization: a base URL that lacks it is not Graph's.
             Err(error) if error.status() == Some(404) => {
                 return Err(error.explained(format!(
@@ -44,51 +43,40 @@ impl GraphClient {
     pub async fn resource_service_principal(
         &self,
         app_id: &str,
-        name: &str,
-        reporter: &Reporter,
+        observer: &dyn Observer,
     ) -> Result<ServicePrincipal, GraphError> {
-        let call = Call::new(
-            Operation::ReadResource(name.to_string()),
-            Method::Get,
-            resource_sp_path(app_id),
-        );
-        self.send_json(&call, reporter).await
+        let call = Call::new(Method::Get, resource_sp_path(app_id));
+        self.send_json(&call, observer).await
     }
 
     /// The tenants the signed-in user can reach (ARM), following `nextLink`.
-    pub async fn list_tenants(&self, reporter: &Reporter) -> Result<Vec<Tenant>, GraphError> {
-        let first = Call::new(
-            Operation::ListTenants,
-            Method::Get,
-            "/tenants?api-version=2022-12-01",
-        )
-        .arm();
-        self.all_pages(first, reporter).await
+    pub async fn list_tenants(&self, observer: &dyn Observer) -> Result<Vec<Tenant>, GraphError> {
+        let first = Call::new(Method::Get, "/tenants?api-version=2022-12-01").arm();
+        self.all_pages(first, observer).await
     }
 
     /// The tenant's app registrations (the fields a picker shows), following `@odata.nextLink`.
     pub async fn list_applications(
         &self,
-        reporter: &Reporter,
+        observer: &dyn Observer,
     ) -> Result<Vec<Application>, GraphError> {
         let first = Call::new(
-            Operation::ListApps,
             Method::Get,
             format!("/applications?$select={APP_LIST_FIELDS}&$top=999"),
         );
-        self.all_pages(first, reporter).await
+        self.all_pages(first, observer).await
     }
 
     /// Every page of a collection, each next page read from the same service as the first.
     async fn all_pages<T: serde::de::DeserializeOwned>(
         &self,
         first: Call,
-        reporter: &Reporter,
+        observer: &dyn Observer,
     ) -> Result<Vec<T>, GraphError> {
         let mut items = Vec::new();
         let mut call = first;
         for _ in 0..MAX_PAGES {
-            let page: Collection<T> = self.send_json(&call, reporter).await?;
+            let page: Collection<T> = self.send_json(&call, observer).await?;
             items.extend(page.value);
             match page.next_link.and_then(|link| self.relative(&link, &call)) {
                 Some(next) => call.path = next,
@@ -96,27 +84,6 @@ impl GraphClient {
             }
         }
         Ok(items)
-    }
-
-    /// The tenant list, or just the signed-in tenant when ARM is not available to this sign-in.
-    pub async fn reachable_tenants(&self, reporter: &Reporter) -> Result<Vec<Tenant>, GraphError> {
-        match self.list_tenants(reporter).await {
-            Ok(tenants) if !tenants.is_empty() => Ok(tenants),
-            Ok(_) | Err(_) => {
-                let org = self.organization(reporter).await?;
-                Ok(vec![Tenant {
-                    default_domain: org.default_domain().map(str::to_string),
-                    domains: org
-                        .verified_domains
-                        .iter()
-                        .map(|d| d.name.clone())
-                        .collect(),
-                    tenant_id: org.id,
-                    display_name: org.display_name,
-                    tenant_category: Some("Home".into()),
-                }])
-            }
-        }
     }
 
     /// A `nextLink` as a path under the base URL the call went to; a link elsewhere is not

@@ -25,11 +25,11 @@ pub(super) async fn register(
 ) -> Result<AppIds, RunError> {
     let op = Operation::RegisterApp;
     let unique_name = journal.entry().unique_name.clone();
-    let call = Call::new(op.clone(), Method::Patch, upsert_path(&unique_name))
+    let call = Call::new(Method::Patch, upsert_path(&unique_name))
         .header("Prefer", "create-if-missing")
         .body(application_body(plan))
         .resend_after_lost_answer();
-    let answer = match client.send(&call, reporter).await {
+    let answer = match client.send(&call, &reporter.on(op.clone())).await {
         // Graph creates the app when it is missing; a 404 means a server without the upsert.
         Err(error) if error.status() == Some(404) => {
             let error = error.explained("this Graph does not create apps by unique name (PATCH /applications(uniqueName=…) with Prefer: create-if-missing); appreg needs it so that a retry never makes a second app");
@@ -54,13 +54,12 @@ pub(super) async fn register(
         // answer that could not be read: look the app up by its unique name.
         (None, None) => {
             let read = Call::new(
-                op.clone(),
                 Method::Get,
                 format!("{}?$select=id,appId", upsert_path(&unique_name)),
             )
             .wait_for_replication();
             let app: Application = client
-                .send_json(&read, reporter)
+                .send_json(&read, &reporter.on(op.clone()))
                 .await
                 .map_err(|e| failed(op.clone(), e, reporter))?;
             AppIds {

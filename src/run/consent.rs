@@ -41,11 +41,11 @@ pub(super) async fn service_principal(
 ) -> Result<Principal, RunError> {
     let op = Operation::CreateServicePrincipal;
     // A repeat after a lost answer is caught as a conflict below.
-    let create = Call::new(op.clone(), Method::Post, "/servicePrincipals")
+    let create = Call::new(Method::Post, "/servicePrincipals")
         .body(service_principal_body(app_id))
         .resend_after_lost_answer()
         .wait_for_replication();
-    match client.send(&create, reporter).await {
+    match client.send(&create, &reporter.on(op.clone())).await {
         Ok(answer) => match answer.json::<ServicePrincipal>() {
             Ok(sp) => Ok(Principal { sp, created: true }),
             // Created, but the answer could not be read: look it up.
@@ -65,13 +65,12 @@ async fn read_principal(
 ) -> Result<Principal, RunError> {
     let op = Operation::CreateServicePrincipal;
     let read = Call::new(
-        op.clone(),
         Method::Get,
         format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"),
     )
     .wait_for_replication();
     let sp = client
-        .send_json(&read, reporter)
+        .send_json(&read, &reporter.on(op.clone()))
         .await
         .map_err(|e| failed(op, e, reporter))?;
     Ok(Principal { sp, created })
@@ -142,13 +141,13 @@ async fn existing_grants(
     sp_id: &str,
     reporter: &Reporter,
 ) -> Result<Vec<PermissionGrant>, GraphError> {
+    let op = Operation::GrantConsent("existing grants".into());
     let call = Call::new(
-        Operation::GrantConsent("existing grants".into()),
         Method::Get,
         format!("/oauth2PermissionGrants?$filter=clientId eq '{sp_id}'"),
     );
     Ok(client
-        .send(&call, reporter)
+        .send(&call, &reporter.on(op))
         .await?
         .json::<Collection<PermissionGrant>>()?
         .value)
@@ -178,11 +177,11 @@ async fn grant_one(
             Some(grant) => extend_grant(client, grant, &scope, &op, reporter).await,
             None => {
                 // A repeat after a lost answer meets the first grant as a conflict.
-                let call = Call::new(op.clone(), Method::Post, "/oauth2PermissionGrants")
+                let call = Call::new(Method::Post, "/oauth2PermissionGrants")
                     .body(grant_body(client_sp, &resource.id, &scope))
                     .resend_after_lost_answer()
                     .wait_for_replication();
-                match client.send(&call, reporter).await {
+                match client.send(&call, &reporter.on(op.clone())).await {
                     Err(e) if e.may_already_exist() => {
                         extend_existing(client, client_sp, &resource.id, &scope, &op, reporter, e)
                             .await
@@ -202,14 +201,13 @@ async fn grant_one(
         .filter(|p| p.kind == PermissionKind::Application)
     {
         let call = Call::new(
-            op.clone(),
             Method::Post,
             format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
         )
         .body(app_role_assignment_body(client_sp, &resource.id, &role.id))
         .resend_after_lost_answer()
         .wait_for_replication();
-        let sent = match client.send(&call, reporter).await {
+        let sent = match client.send(&call, &reporter.on(op.clone())).await {
             Err(error) if error.may_already_exist() => {
                 confirm_assigned(client, client_sp, &resource.id, &role.id, reporter, error).await
             }
@@ -252,13 +250,13 @@ async fn confirm_assigned(
     reporter: &Reporter,
     refusal: GraphError,
 ) -> Result<(), GraphError> {
+    let op = Operation::AssignAppRole("existing assignments".into());
     let call = Call::new(
-        Operation::AssignAppRole("existing assignments".into()),
         Method::Get,
         format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
     );
     let assignments = client
-        .send(&call, reporter)
+        .send(&call, &reporter.on(op))
         .await?
         .json::<Collection<AppRoleAssignment>>()?
         .value;
@@ -291,13 +289,12 @@ async fn extend_grant(
         return Ok(());
     }
     let call = Call::new(
-        op.clone(),
         Method::Patch,
         format!("/oauth2PermissionGrants/{}", grant.id),
     )
     .body(json!({ "scope": scopes.join(" ") }))
     .resend_after_lost_answer();
-    client.send(&call, reporter).await.map(drop)
+    client.send(&call, &reporter.on(op.clone())).await.map(drop)
 }
 
 fn consent_failure(op: &Operation, error: GraphError, reporter: &Reporter) -> ConsentStatus {

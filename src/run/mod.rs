@@ -150,14 +150,14 @@ pub async fn execute(
     // 1. Reads, concurrently.
     let resources = plan.resources();
     let reads = futures::future::join_all(resources.iter().map(|(app_id, name)| async move {
+        let reading = reporter.on(Operation::ReadResource(name.to_string()));
         (
             app_id.to_string(),
-            client
-                .resource_service_principal(app_id, name, reporter)
-                .await,
+            client.resource_service_principal(app_id, &reading).await,
         )
     }));
-    let (org, resource_sps) = tokio::join!(client.organization(reporter), reads);
+    let reading_tenant = reporter.on(Operation::ReadTenant);
+    let (org, resource_sps) = tokio::join!(client.organization(&reading_tenant), reads);
     let org = org.map_err(|e| failed(Operation::ReadTenant, e, reporter))?;
     // A token is for one tenant whatever was asked: never register the app somewhere else.
     if let Some(asked) = plan

@@ -109,7 +109,7 @@ async fn send(
         None => text.to_string(),
     };
     let request = &step.request;
-    let mut call = Call::new(step.operation.clone(), request.method, fill(&request.path))
+    let mut call = Call::new(request.method, fill(&request.path))
         .resend_after_lost_answer()
         .wait_for_replication();
     for (name, value) in &request.headers {
@@ -120,7 +120,10 @@ async fn send(
             serde_json::from_str::<Value>(&fill(&body.to_string())).unwrap_or(body.clone());
         call = call.body(filled);
     }
-    match client.send(&call, reporter).await {
+    match client
+        .send(&call, &reporter.on(step.operation.clone()))
+        .await
+    {
         Ok(_) => Ok(()),
         Err(error) if error.status() == Some(409) => Ok(()),
         Err(error) if error.was_repeated() && error.may_already_exist() => Ok(()),

@@ -63,11 +63,11 @@ pub(super) async fn issue(
                 display_name: display_name.clone(),
             }
         })?;
-        let call = Call::new(Operation::AddSecret, Method::Post, path.clone())
+        let call = Call::new(Method::Post, path.clone())
             .body(add_password_body(&display_name, end))
             .wait_for_replication();
         let answer = client
-            .send(&call, reporter)
+            .send(&call, &reporter.on(Operation::AddSecret))
             .await
             .and_then(|a| a.json::<NewPassword>());
         match answer {
@@ -189,13 +189,12 @@ async fn remove_where(
     let client = &client.with_time_left(CLEANUP_TIME);
     let op = Operation::RemoveLostSecret;
     let read = Call::new(
-        op.clone(),
         Method::Get,
         format!("/applications/{object_id}?$select=id,appId,passwordCredentials"),
     )
     .wait_for_replication();
     let app: Application = client
-        .send_json(&read, reporter)
+        .send_json(&read, &reporter.on(op.clone()))
         .await
         .map_err(|e| failed(op.clone(), e, reporter))?;
     for credential in app.password_credentials.iter().filter(|c| doomed(c)) {
@@ -220,14 +219,13 @@ pub(super) async fn remove_key(
     reporter: &Reporter,
 ) -> Result<(), RunError> {
     let call = Call::new(
-        op.clone(),
         Method::Post,
         format!("/applications/{object_id}/removePassword"),
     )
     .body(json!({ "keyId": key_id }))
     .wait_for_replication();
     client
-        .send(&call, reporter)
+        .send(&call, &reporter.on(op.clone()))
         .await
         .map(drop)
         .map_err(|e| failed(op, e, reporter))
@@ -235,12 +233,13 @@ pub(super) async fn remove_key(
 
 /// The tenant's cap on secret lifetime, when this user may read the policy.
 async fn lifetime_cap(client: &GraphClient, reporter: &Reporter) -> Option<String> {
-    let call = Call::new(
-        Operation::AddSecret,
-        Method::Get,
-        "/policies/defaultAppManagementPolicy",
-    );
-    let policy: Value = client.send(&call, reporter).await.ok()?.json().ok()?;
+    let call = Call::new(Method::Get, "/policies/defaultAppManagementPolicy");
+    let policy: Value = client
+        .send(&call, &reporter.on(Operation::AddSecret))
+        .await
+        .ok()?
+        .json()
+        .ok()?;
     let restrictions = policy
         .pointer("/applicationRestrictions/passwordCredentials")?
         .as_array()?;

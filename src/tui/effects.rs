@@ -16,7 +16,7 @@ use crate::graph::models::Tenant;
 use crate::journal::Journal;
 use crate::plan::Plan;
 use crate::plan::add_months;
-use crate::progress::{Event, Reporter};
+use crate::progress::{Event, Operation, Reporter};
 use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, Rotation, SecretRequest};
 use crate::secret::SecretString;
 use crate::tui::model::SecretOnExit;
@@ -332,7 +332,10 @@ impl Effects {
             let messages = self.messages.clone();
             tokio::spawn(async move {
                 let read = client
-                    .resource_service_principal(&app_id, &name, &reporter)
+                    .resource_service_principal(
+                        &app_id,
+                        &reporter.on(Operation::ReadResource(name)),
+                    )
                     .await;
                 // A failed read keeps the offline list; the Graph pane shows the refusal.
                 if let Ok(sp) = read {
@@ -418,7 +421,7 @@ impl Effects {
         tokio::spawn(async move {
             let result = match client {
                 Ok(client) => client
-                    .list_applications(&reporter)
+                    .list_applications(&reporter.on(Operation::ListApps))
                     .await
                     .map_err(|e| e.advice()),
                 Err(failure) => Err(failure.message),
@@ -535,9 +538,10 @@ async fn reachable_tenants(
     client: &GraphClient,
     reporter: &Reporter,
 ) -> Result<Vec<TenantChoice>, String> {
+    let reading_tenant = reporter.on(Operation::ReadTenant);
     let (home, tenants) = tokio::join!(
-        client.organization(reporter),
-        client.reachable_tenants(reporter)
+        client.organization(&reading_tenant),
+        crate::tenant::reachable(client, reporter)
     );
     let home = match home {
         Ok(org) => Some(org.id),
