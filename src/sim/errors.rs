@@ -167,6 +167,26 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
+/// Graph's answer to a directory object created: 201, the object, and a `Location` naming it
+/// under `/v2/{tenant}/directoryObjects/{id}/Microsoft.DirectoryServices.{kind}`.
+pub(crate) fn created(
+    entity: &Value,
+    ctx: &Ctx,
+    tenant_id: &dyn std::fmt::Display,
+    id: &dyn std::fmt::Display,
+    kind: &str,
+) -> Response {
+    let mut response = json_response(StatusCode::CREATED, entity);
+    let location = format!(
+        "{}/v2/{tenant_id}/directoryObjects/{id}/Microsoft.DirectoryServices.{kind}",
+        ctx.origin
+    );
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 pub(crate) fn no_content() -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;

@@ -1,14 +1,13 @@
 //! `/applications`: create (plain and idempotent upsert by uniqueName), read,
 //! list, update, delete, and client secrets (addPassword / removePassword).
 
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 use time::{Duration as TimeDuration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::errors::{GraphError, json_response, no_content};
+use super::errors::{GraphError, created, json_response, no_content};
 use super::graph_routes::GraphRequest;
 use super::odata::Key;
 use super::state::{
@@ -175,17 +174,13 @@ fn insert(
             "Another object with the same value for property uniqueName already exists.",
         ));
     }
-    let mut response = json_response(
-        StatusCode::CREATED,
+    let response = created(
         &request.query.entity(&doc, request.ctx, ENTITY_SET),
+        request.ctx,
+        &tenant.id,
+        &id,
+        "Application",
     );
-    let location = format!(
-        "{}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.Application",
-        request.ctx.origin, tenant.id
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(LOCATION, value);
-    }
     tenant.applications.push(Stored { doc, visible_at });
     Ok(response)
 }

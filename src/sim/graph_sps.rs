@@ -1,13 +1,12 @@
 //! `/servicePrincipals`: the enterprise-application side of an app, created
 //! per tenant from an application object that must already be replicated.
 
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::errors::{GraphError, json_response, no_content};
+use super::errors::{GraphError, created, json_response, no_content};
 use super::graph_apps::merge;
 use super::graph_assignments;
 use super::graph_routes::{GraphRequest, tenant_of};
@@ -142,17 +141,13 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     let tenant = state
         .tenant_mut(request.tenant)
         .ok_or_else(|| GraphError::not_found(&app_id))?;
-    let mut response = json_response(
-        StatusCode::CREATED,
+    let response = created(
         &request.query.entity(&doc, request.ctx, ENTITY_SET),
+        request.ctx,
+        &tenant.id,
+        &id,
+        "ServicePrincipal",
     );
-    let location = format!(
-        "{}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.ServicePrincipal",
-        request.ctx.origin, tenant.id
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(LOCATION, value);
-    }
     tenant.service_principals.push(Stored { doc, visible_at });
     Ok(response)
 }
