@@ -2,6 +2,7 @@
 
 mod checks;
 mod permission_rows;
+mod scroll;
 mod status;
 mod steps;
 mod summary;
@@ -9,6 +10,7 @@ mod support;
 mod text_input;
 
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
+pub use scroll::{Extent, Scroll, Wheel};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::SECRET_PLACEHOLDER;
@@ -165,7 +167,9 @@ pub struct Model {
     pub findings: FindingsStep,
     pub rotate: RotateStep,
     pub status: StatusLog,
+    pub status_scroll: Scroll,
     pub overlay: Option<Overlay>,
+    pub help_scroll: Scroll,
     pub quit: bool,
 }
 
@@ -216,7 +220,9 @@ impl Model {
             findings: FindingsStep::default(),
             rotate: RotateStep::default(),
             status: StatusLog::default(),
+            status_scroll: Scroll::following_end(),
             overlay: None,
+            help_scroll: Scroll::default(),
             quit: false,
             profiles,
         }

@@ -1,6 +1,7 @@
 //! Support mode: the state of checking an existing app — the tenant's apps to choose from, the
 //! audit and its fix, and a new client secret.
 
+use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
 use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
@@ -43,6 +44,9 @@ pub struct AppsStep {
     pub filter: TextInput,
     /// Index into the filtered list.
     pub cursor: usize,
+    /// The chosen app has no appreg tag: the platform list is open, with this cursor into the
+    /// profiles, so the app is judged against the platform it is for.
+    pub platform_for: Option<usize>,
 }
 
 impl Default for AppsStep {
@@ -51,7 +55,15 @@ impl Default for AppsStep {
             load: Load::Loading,
             filter: TextInput::default(),
             cursor: 0,
+            platform_for: None,
         }
+    }
+}
+
+impl AppsStep {
+    /// The app under the cursor.
+    pub fn selected(&self) -> Option<&Application> {
+        self.visible().get(self.cursor).copied()
     }
 }
 
@@ -100,6 +112,25 @@ pub enum FindingsPhase {
     Failed(RunFailure),
 }
 
+/// How the wizard knows which platform an app is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PlatformSource {
+    /// The `appreg-profile:` tag appreg put on the app.
+    #[default]
+    Tag,
+    /// The app has no tag; the user named the platform.
+    Chosen,
+}
+
+impl PlatformSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PlatformSource::Tag => "the platform in its appreg tag",
+            PlatformSource::Chosen => "the platform you chose for it",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct FindingsStep {
     /// The app being checked: a late answer about another (the user went back and chose
@@ -110,7 +141,9 @@ pub struct FindingsStep {
     pub findings: Vec<Finding>,
     /// The findings before the last fix, to say what it mended.
     pub fixed: Option<usize>,
-    pub scroll: u16,
+    /// Where the platform the app is judged against came from.
+    pub platform_source: PlatformSource,
+    pub scroll: Scroll,
 }
 
 impl Default for FindingsStep {
@@ -121,7 +154,8 @@ impl Default for FindingsStep {
             inspection: None,
             findings: Vec::new(),
             fixed: None,
-            scroll: 0,
+            platform_source: PlatformSource::Tag,
+            scroll: Scroll::default(),
         }
     }
 }

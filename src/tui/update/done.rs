@@ -1,6 +1,6 @@
 //! Done: the summary; `w` writes it (without the secret) to a file.
 
-use super::{Handled, KeyHint, hint};
+use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::secret::SecretString;
 use crate::tui::effects::Effect;
 use crate::tui::model::Model;
@@ -20,15 +20,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 text,
             }])
         }
-        KeyCode::Up | KeyCode::Char('k') => {
-            model.done.scroll = model.done.scroll.saturating_sub(1);
-            Handled::nothing()
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            model.done.scroll = model.done.scroll.saturating_add(1);
-            Handled::nothing()
-        }
         KeyCode::Enter => Handled::Yes(super::ask_to_quit(model)),
+        _ if model.done.scroll.on_key(key) => Handled::nothing(),
         _ => Handled::No,
     }
 }
@@ -37,7 +30,7 @@ pub fn keys(_: &Model) -> Vec<KeyHint> {
     vec![
         hint("w", "write summary to a file"),
         hint("c", "copy client id"),
-        hint("↑↓", "scroll"),
+        SCROLL_HINT,
         hint("enter", "finish"),
     ]
 }

@@ -1,7 +1,7 @@
 //! Findings: the chosen app audited against the platform; `f` shows the requests that mend it
 //! and sends them after `y`, then reads and audits again; `r` goes on to a new secret.
 
-use super::{Handled, KeyHint, hint};
+use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::doctor::{self, Inspection, Wants};
 use crate::tui::effects::Effect;
 use crate::tui::model::{FindingsPhase, Model, Step};
@@ -13,7 +13,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     match (phase, key.code) {
         (FindingsPhase::Audited, KeyCode::Char('f')) if !model.fix_steps().is_empty() => {
             model.findings.phase = FindingsPhase::ConfirmingFix;
-            model.findings.scroll = 0;
+            model.findings.scroll.reset();
         }
         (FindingsPhase::ConfirmingFix, KeyCode::Char('y' | 'Y')) => {
             let (Some(tenant), Some(inspection)) =
@@ -29,8 +29,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 steps,
             }]);
         }
-        // Anything else leaves the requests unsent.
-        (FindingsPhase::ConfirmingFix, _) => model.findings.phase = FindingsPhase::Audited,
+        // Only these leave the requests unsent; the scroll keys read them.
+        (FindingsPhase::ConfirmingFix, KeyCode::Char('n' | 'N') | KeyCode::Esc) => {
+            model.findings.phase = FindingsPhase::Audited;
+            model.findings.scroll.reset();
+        }
         (FindingsPhase::Audited, KeyCode::Char('r')) => model.step = Step::Rotate,
         (FindingsPhase::Audited, KeyCode::Enter) => {
             model.done.registered = model.checked_app();
@@ -44,12 +47,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             model.findings.phase = FindingsPhase::Reading;
             return Handled::Yes(vec![Effect::Inspect { tenant, app_id }]);
         }
-        (_, KeyCode::Up | KeyCode::Char('k')) => {
-            model.findings.scroll = model.findings.scroll.saturating_sub(1);
-        }
-        (_, KeyCode::Down | KeyCode::Char('j')) => {
-            model.findings.scroll = model.findings.scroll.saturating_add(1);
-        }
+        _ if model.findings.scroll.on_key(key) => {}
         _ => return Handled::No,
     }
     Handled::nothing()
@@ -60,12 +58,12 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
         FindingsPhase::Reading | FindingsPhase::Fixing => vec![],
         FindingsPhase::ConfirmingFix => vec![
             hint("y", "send these requests"),
-            hint("any other key", "not now"),
-            hint("↑↓", "scroll"),
+            hint("n/esc", "not now"),
+            SCROLL_HINT,
         ],
         FindingsPhase::Failed(_) => vec![hint("r", "read the app again")],
         FindingsPhase::Audited => {
-            let mut keys = vec![hint("↑↓", "scroll")];
+            let mut keys = vec![SCROLL_HINT];
             if !model.fix_steps().is_empty() {
                 keys.push(hint("f", "fix"));
             }
@@ -109,7 +107,7 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
             );
             model.findings.inspection = Some(inspection);
             model.findings.phase = FindingsPhase::Audited;
-            model.findings.scroll = 0;
+            model.findings.scroll.reset();
         }
         Err(failure) => model.findings.phase = FindingsPhase::Failed(failure),
     }

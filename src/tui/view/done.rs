@@ -2,11 +2,11 @@
 
 use super::common::{field, heading};
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let summary = model.summary();
@@ -64,10 +64,5 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             theme.dim(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((model.done.scroll, 0)),
-        area,
-    );
+    ScrollPane::wrapped(lines).render(frame, area, &model.done.scroll, theme);
 }

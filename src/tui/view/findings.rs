@@ -3,11 +3,12 @@
 
 use super::common::{failure_lines, field, heading, wrap_words};
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use super::widgets::spinner;
 use crate::doctor::{Severity, Tally};
 use crate::tui::model::{FindingsPhase, Model};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -30,30 +31,39 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         FindingsPhase::ConfirmingFix => fix_requests(model, theme),
         FindingsPhase::Audited => report(model, area.width, theme),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((findings.scroll, 0)),
-        area,
+    // Which platform the app is judged against stays in view while the rest scrolls.
+    let header = Paragraph::new(judged_against(model, theme)).wrap(Wrap { trim: false });
+    let header_height = u16::try_from(header.line_count(area.width)).unwrap_or(1);
+    let [header_area, body] =
+        Layout::vertical([Constraint::Length(header_height), Constraint::Min(0)]).areas(area);
+    frame.render_widget(header, header_area);
+    ScrollPane::wrapped(lines).render(frame, body, &findings.scroll, theme);
+}
+
+fn judged_against(model: &Model, theme: Theme) -> Line<'static> {
+    let platform = format!(
+        "{}, {}",
+        model.profile().name,
+        model.findings.platform_source.describe()
     );
+    match model
+        .findings
+        .application()
+        .and_then(|a| a.display_name.clone())
+    {
+        Some(name) => heading(
+            &format!("\"{name}\" is checked against {platform}"),
+            true,
+            theme,
+        ),
+        None => heading(&format!("Checked against {platform}"), true, theme),
+    }
 }
 
 fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let findings = &model.findings.findings;
-    let name = model
-        .findings
-        .application()
-        .and_then(|a| a.display_name.clone())
-        .unwrap_or_default();
     let tally = Tally::of(findings);
-    let mut lines = vec![
-        heading(
-            &format!("\"{name}\" checked against {}", model.profile().name),
-            true,
-            theme,
-        ),
-        Line::styled(tally.to_string(), theme.dim()),
-    ];
+    let mut lines = vec![Line::styled(tally.to_string(), theme.dim())];
     if let Some(mended) = model.findings.fixed {
         lines.push(Line::styled(
             format!("✓ The fix was applied and the app read again: {mended} finding(s) fewer."),

@@ -1,12 +1,13 @@
 //! The help overlay (the current step's keys and the shared ones) and the quit confirmation.
 
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use crate::tui::model::{Model, Overlay};
 use crate::tui::update::key_hints;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let (title, lines) = match &model.overlay {
@@ -33,12 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .borders(Borders::ALL)
         .border_style(theme.focused_border())
         .title(title);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        popup,
-    );
+    ScrollPane::wrapped(lines).render_in(frame, popup, block, &model.help_scroll, theme);
 }
 
 fn help(model: &Model, theme: Theme) -> Vec<Line<'static>> {
@@ -54,7 +50,10 @@ fn help(model: &Model, theme: Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::styled("Esc goes back without losing choices until the app is created. Pasting works in every text field.", theme.dim()));
-    lines.push(Line::styled("Any key closes this help.", theme.dim()));
+    lines.push(Line::styled(
+        "Shift and drag selects text with the mouse. ↑↓ PgUp PgDn Home End scroll; any other key closes this help.",
+        theme.dim(),
+    ));
     lines
 }
 
