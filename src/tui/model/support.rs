@@ -5,7 +5,7 @@ use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
 use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
-use crate::doctor::{self, Finding, FixOptions, FixStep, Inspection};
+use crate::doctor::{self, Action, Finding, FixOptions, FixStep, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
@@ -141,6 +141,8 @@ pub struct FindingsStep {
     pub findings: Vec<Finding>,
     /// The findings before the last fix, to say what it mended.
     pub fixed: Option<usize>,
+    /// The fix on screen or last sent: `f` adds and corrects, `x` removes the extras too.
+    pub fix_options: FixOptions,
     /// Where the platform the app is judged against came from.
     pub platform_source: PlatformSource,
     pub scroll: Scroll,
@@ -154,6 +156,7 @@ impl Default for FindingsStep {
             inspection: None,
             findings: Vec::new(),
             fixed: None,
+            fix_options: FixOptions::default(),
             platform_source: PlatformSource::Tag,
             scroll: Scroll::default(),
         }
@@ -228,18 +231,26 @@ impl super::Model {
         self.tenant.chosen.as_ref().map(|t| t.id.clone())
     }
 
-    /// The requests that mend the findings (adding and correcting only: removals stay with the
-    /// command line's `--remove-extra`).
-    pub fn fix_steps(&self) -> Vec<FixStep> {
+    /// The requests that mend the findings: adding and correcting only, unless `options`
+    /// allow removing the extras.
+    pub fn fix_steps(&self, options: FixOptions) -> Vec<FixStep> {
         match &self.findings.inspection {
             Some(inspection) => doctor::fix_plan(
                 &inspection.application,
                 &inspection.context,
                 &self.findings.findings,
-                FixOptions::default(),
+                options,
             ),
             None => Vec::new(),
         }
+    }
+
+    /// Whether some finding is mended only by removing something (`x`).
+    pub fn extras_to_remove(&self) -> bool {
+        self.findings
+            .findings
+            .iter()
+            .any(|f| f.action() == Some(Action::FixRemovingExtras))
     }
 
     /// The checked app's ids for the closing summary.

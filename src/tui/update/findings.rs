@@ -1,8 +1,9 @@
 //! Findings: the chosen app audited against the platform; `f` shows the requests that mend it
-//! and sends them after `y`, then reads and audits again; `r` goes on to a new secret.
+//! (`x` the ones that also remove the extras) and sends them after `y`, then reads and audits
+//! again; `r` goes on to a new secret.
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
-use crate::doctor::{self, Inspection, Wants};
+use crate::doctor::{self, FixOptions, Inspection, Wants};
 use crate::tui::effects::Effect;
 use crate::tui::model::{FindingsPhase, Model, Step};
 use crate::tui::msg::RunFailure;
@@ -11,9 +12,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     let phase = model.findings.phase.clone();
     match (phase, key.code) {
-        (FindingsPhase::Audited, KeyCode::Char('f')) if !model.fix_steps().is_empty() => {
-            model.findings.phase = FindingsPhase::ConfirmingFix;
-            model.findings.scroll.reset();
+        (FindingsPhase::Audited, KeyCode::Char('f'))
+            if !model.fix_steps(FixOptions::default()).is_empty() =>
+        {
+            preview(model, FixOptions::default());
+        }
+        (FindingsPhase::Audited, KeyCode::Char('x')) if model.extras_to_remove() => {
+            preview(model, FixOptions { remove_extra: true });
         }
         (FindingsPhase::ConfirmingFix, KeyCode::Char('y' | 'Y')) => {
             let (Some(tenant), Some(inspection)) =
@@ -21,7 +26,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             else {
                 return Handled::nothing();
             };
-            let steps = model.fix_steps();
+            let steps = model.fix_steps(model.findings.fix_options);
             model.findings.phase = FindingsPhase::Fixing;
             return Handled::Yes(vec![Effect::Repair {
                 tenant,
@@ -64,14 +69,24 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
         FindingsPhase::Failed(_) => vec![hint("r", "read the app again")],
         FindingsPhase::Audited => {
             let mut keys = vec![SCROLL_HINT];
-            if !model.fix_steps().is_empty() {
+            if !model.fix_steps(FixOptions::default()).is_empty() {
                 keys.push(hint("f", "fix"));
+            }
+            if model.extras_to_remove() {
+                keys.push(hint("x", "fix and remove extras"));
             }
             keys.push(hint("r", "new client secret"));
             keys.push(hint("enter", "finish"));
             keys
         }
     }
+}
+
+/// The fix's requests on screen, waiting for `y`.
+fn preview(model: &mut Model, options: FixOptions) {
+    model.findings.fix_options = options;
+    model.findings.phase = FindingsPhase::ConfirmingFix;
+    model.findings.scroll.reset();
 }
 
 pub fn on_inspected(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) -> Vec<Effect> {

@@ -706,7 +706,10 @@ mod support_mode {
         let [Effect::Repair { steps, .. }] = effects.as_slice() else {
             panic!("{effects:?}");
         };
-        assert_eq!(steps.len(), model.fix_steps().len());
+        assert_eq!(
+            steps.len(),
+            model.fix_steps(crate::doctor::FixOptions::default()).len()
+        );
         assert!(model.work_running(), "quitting now asks first");
 
         let mended = model.findings.inspection.clone().unwrap();
@@ -784,6 +787,30 @@ mod support_mode {
             press(&mut model, KeyCode::Char('y')).as_slice(),
             [Effect::Repair { .. }]
         ));
+    }
+
+    #[test]
+    fn x_shows_the_fix_with_the_extras_removed_and_y_sends_it() {
+        use crate::doctor::FixOptions;
+        let mut model = fixture_model(Step::Findings);
+        // The legacy callback is not Nylas v3's: an extra URI only `x` removes.
+        const EXTRA: &str = "https://api.nylas.com/oauth/callback";
+        assert!(model.extras_to_remove());
+        let without = model.fix_steps(FixOptions::default());
+        assert!(press(&mut model, KeyCode::Char('x')).is_empty());
+        assert_eq!(model.findings.phase, FindingsPhase::ConfirmingFix);
+        let screen = render(&mut model, 120, 40);
+        assert!(screen.contains("removes the extras"), "{screen}");
+        let effects = press(&mut model, KeyCode::Char('y'));
+        let [Effect::Repair { steps, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(steps, &model.fix_steps(FixOptions { remove_extra: true }));
+        assert_ne!(steps, &without);
+        let patch = steps[0].request.body.as_ref().unwrap().to_string();
+        assert!(!patch.contains(EXTRA), "{patch}");
+        let kept = without[0].request.body.as_ref().unwrap().to_string();
+        assert!(kept.contains(EXTRA), "f keeps it: {kept}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::common::{failure_lines, field, heading, wrap_words};
 use super::theme::Theme;
 use super::widgets::scroll_pane::ScrollPane;
 use super::widgets::spinner;
-use crate::doctor::{Severity, Tally};
+use crate::doctor::{Action, Errand, Finding, FixOptions, Severity, Tally};
 use crate::tui::model::{FindingsPhase, Model};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -103,10 +103,10 @@ fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
             ]));
         }
         lines.extend(field("why", &finding.why, LABEL, width, theme));
-        lines.extend(field("fix", &finding.fix, LABEL, width, theme));
+        lines.extend(field("fix", &advice(finding), LABEL, width, theme));
         lines.extend(field("portal", finding.portal, LABEL, width, theme));
     }
-    let fixable = model.fix_steps().len();
+    let fixable = model.fix_steps(FixOptions::default()).len();
     lines.push(Line::default());
     if fixable > 0 {
         lines.push(Line::styled(
@@ -114,11 +114,44 @@ fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
             theme.emphasis(),
         ));
     }
+    if model.extras_to_remove() {
+        lines.push(Line::styled(
+            "Press x to see them with the removals of the extras too.",
+            theme.emphasis(),
+        ));
+    }
     lines
 }
 
+/// The fix in the wizard's words: the key that does it, never a command-line flag.
+pub fn advice(finding: &Finding) -> String {
+    let how = match finding.action() {
+        None => return finding.fix.clone(),
+        Some(Action::Fix) => "f mends it",
+        Some(Action::FixRemovingExtras) => "x removes it, after showing the requests",
+        Some(Action::Errand(Errand::NewSecret {
+            remove_expired: false,
+            ..
+        })) => "r makes a new secret",
+        Some(Action::Errand(Errand::NewSecret {
+            remove_expired: true,
+            ..
+        })) => "r makes a new secret and can remove the expired ones",
+        Some(Action::Errand(Errand::AdminConsent)) => {
+            "an administrator grants it under API permissions in the portal"
+        }
+    };
+    format!("{} — {how}", finding.fix)
+}
+
 fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let steps = model.fix_steps();
+    let options = model.findings.fix_options;
+    let steps = model.fix_steps(options);
+    let scope = if options.remove_extra {
+        "It adds, corrects and removes the extras named above; secrets are never touched (r makes a new one)."
+    } else {
+        "It only adds and corrects: extra redirect URIs and permissions stay (x shows the fix that removes them), secrets are never touched."
+    };
     let mut lines = vec![
         heading(
             &format!(
@@ -128,10 +161,7 @@ fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             true,
             theme,
         ),
-        Line::styled(
-            "It only adds and corrects: extra redirect URIs and retired permissions stay (appreg doctor --fix --remove-extra removes them), secrets are never touched.",
-            theme.dim(),
-        ),
+        Line::styled(scope, theme.dim()),
         Line::default(),
     ];
     for step in &steps {
@@ -144,4 +174,28 @@ fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
         lines.push(Line::default());
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::advice;
+    use crate::doctor::every_kind_of_finding;
+
+    #[test]
+    fn every_finding_names_the_wizards_keys_and_no_command_line() {
+        for finding in every_kind_of_finding() {
+            let shown = [
+                finding.title.as_str(),
+                &finding.why,
+                &advice(&finding),
+                finding.portal,
+            ]
+            .join("\n");
+            assert!(
+                !shown.contains("--") && !shown.contains("appreg "),
+                "{}: {shown}",
+                finding.code
+            );
+        }
+    }
 }
