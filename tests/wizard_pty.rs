@@ -403,9 +403,9 @@ fn check_and_rotate(cols: u16, rows: u16) {
     wizard.wait_for("3 of 3 apps");
     wizard.send("Support");
     wizard.wait_for("1 of 3 apps");
-    // A Nylas v2 app, judged against Nylas v2, not the platform of the app checked before.
+    // A Nylas v2 app, judged against Nylas v2 (its redirect URIs suggest it), not the platform
+    // of the app checked before.
     wizard.press(ENTER, "has no appreg tag: which platform");
-    wizard.send(DOWN);
     wizard.press(
         ENTER,
         "\"Support Mailbox Sync\" is checked against Nylas v2",

@@ -7,6 +7,7 @@ use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
 use crate::doctor::{self, Action, Finding, FixOptions, FixStep, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
+use crate::profile::Profile;
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
 
@@ -70,6 +71,32 @@ impl AppsStep {
 /// The platform preset an app was made for, from its appreg tag.
 pub fn tagged_profile(app: &Application) -> Option<&str> {
     app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG))
+}
+
+/// The preset whose redirect URIs the app has most of (the first on a tie): a first guess at
+/// the platform of an app without appreg's tag.
+pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> {
+    let registered: Vec<&str> = app
+        .web
+        .iter()
+        .flat_map(|w| &w.redirect_uris)
+        .chain(app.spa.iter().flat_map(|s| &s.redirect_uris))
+        .map(String::as_str)
+        .collect();
+    profiles
+        .iter()
+        .enumerate()
+        .map(|(i, profile)| {
+            let matches = profile
+                .regions
+                .iter()
+                .filter(|r| registered.contains(&r.redirect_uri.as_str()))
+                .count();
+            (i, matches)
+        })
+        .filter(|(_, matches)| *matches > 0)
+        .max_by_key(|(i, matches)| (*matches, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
 }
 
 impl AppsStep {

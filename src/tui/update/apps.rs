@@ -5,7 +5,7 @@ use super::{Handled, KeyHint, hint, move_cursor, move_cursor_arrows};
 use crate::graph::models::Application;
 use crate::tui::effects::Effect;
 use crate::tui::model::{
-    FindingsStep, Load, Model, PlatformSource, RotateStep, Step, tagged_profile,
+    FindingsStep, Load, Model, PlatformSource, RotateStep, Step, likely_profile, tagged_profile,
 };
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -30,10 +30,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 tagged_profile(app).and_then(|id| model.profiles.iter().position(|p| p.id == id));
             return match tagged {
                 Some(index) => check(model, tenant, index, PlatformSource::Tag),
-                // Another app's platform must not carry over: ask, starting from the last one.
+                // Another app's platform must not carry over: ask, starting from the one its
+                // redirect URIs suggest, else the last one.
                 None => {
                     let last = model.platform.applied.unwrap_or(model.platform.cursor);
-                    model.apps.platform_for = Some(last);
+                    let guess = likely_profile(app, &model.profiles).unwrap_or(last);
+                    model.apps.platform_for = Some(guess);
                     Handled::nothing()
                 }
             };

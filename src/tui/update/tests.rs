@@ -642,6 +642,20 @@ mod support_mode {
         assert_eq!(model.profile().id, "nylas-v2");
         assert_eq!(model.findings.platform_source, PlatformSource::Chosen);
 
+        // Redirect URIs of Nylas v2 make it the first guess for an app without a tag.
+        if let Load::Loaded(apps) = &mut model.apps.load {
+            apps[0].web = serde_json::from_value(serde_json::json!({
+                "redirectUris": ["https://api.nylas.com/oauth/callback"]
+            }))
+            .ok();
+        }
+        model.platform.applied = Some(3);
+        press(&mut model, KeyCode::Esc);
+        press(&mut model, KeyCode::Enter);
+        assert_eq!(model.apps.platform_for, Some(1), "Nylas v2, not Nango");
+        press(&mut model, KeyCode::Esc);
+        press(&mut model, KeyCode::Enter);
+
         // Esc on the platform list returns to the apps without checking anything.
         press(&mut model, KeyCode::Esc);
         press(&mut model, KeyCode::Enter);
