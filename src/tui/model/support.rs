@@ -168,6 +168,8 @@ pub struct FindingsStep {
     pub findings: Vec<Finding>,
     /// The findings before the last fix, to say what it mended.
     pub fixed: Option<usize>,
+    /// Admin consent is asked for (`a`): the audit checks it and the fix grants it.
+    pub admin_consent: bool,
     /// The fix on screen or last sent: `f` adds and corrects, `x` removes the extras too.
     pub fix_options: FixOptions,
     /// Where the platform the app is judged against came from.
@@ -183,6 +185,7 @@ impl Default for FindingsStep {
             inspection: None,
             findings: Vec::new(),
             fixed: None,
+            admin_consent: false,
             fix_options: FixOptions::default(),
             platform_source: PlatformSource::Tag,
             scroll: Scroll::default(),

@@ -3,7 +3,7 @@
 //! again; `r` goes on to a new secret.
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
-use crate::doctor::{self, FixOptions, Inspection, Wants};
+use crate::doctor::{self, Action, Errand, FixOptions, Inspection, Wants};
 use crate::tui::effects::Effect;
 use crate::tui::model::{FindingsPhase, Model, Step};
 use crate::tui::msg::RunFailure;
@@ -38,6 +38,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         (FindingsPhase::ConfirmingFix, KeyCode::Char('n' | 'N') | KeyCode::Esc) => {
             model.findings.phase = FindingsPhase::Audited;
             model.findings.scroll.reset();
+        }
+        (FindingsPhase::Audited, KeyCode::Char('a')) if offers_admin_consent(model) => {
+            model.findings.admin_consent = !model.findings.admin_consent;
+            if let Some(inspection) = model.findings.inspection.take() {
+                audited(model, Ok(inspection));
+            }
         }
         (FindingsPhase::Audited, KeyCode::Char('r')) => model.step = Step::Rotate,
         (FindingsPhase::Audited, KeyCode::Enter) => {
@@ -75,11 +81,29 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
             if model.extras_to_remove() {
                 keys.push(hint("x", "fix and remove extras"));
             }
+            if offers_admin_consent(model) {
+                keys.push(if model.findings.admin_consent {
+                    hint("a", "without admin consent")
+                } else {
+                    hint("a", "with admin consent")
+                });
+            }
             keys.push(hint("r", "new client secret"));
             keys.push(hint("enter", "finish"));
             keys
         }
     }
+}
+
+/// `a` asks the audit (and so the fix) for admin consent, when a finding says it is needed, and
+/// takes the request back.
+fn offers_admin_consent(model: &Model) -> bool {
+    model.findings.admin_consent
+        || model
+            .findings
+            .findings
+            .iter()
+            .any(|f| f.action() == Some(Action::Errand(Errand::AdminConsent)))
 }
 
 /// The fix's requests on screen, waiting for `y`.
@@ -112,7 +136,10 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
     match result {
         Ok(mut inspection) => {
             // The preset's default regions are required, any other region it serves wanted.
-            inspection.context.wants = Wants::default();
+            inspection.context.wants = Wants {
+                admin_consent: model.findings.admin_consent,
+                ..Wants::default()
+            };
             model.findings.findings = doctor::audit(
                 &inspection.application,
                 &inspection.context,

@@ -828,6 +828,55 @@ mod support_mode {
     }
 
     #[test]
+    fn a_adds_admin_consent_to_the_fix_when_a_finding_says_it_is_needed() {
+        use crate::catalog::{Catalog, MICROSOFT_GRAPH, PermissionKind};
+        let mut model = fixture_model(Step::Findings);
+        let mut inspection = model.findings.inspection.clone().unwrap();
+        let catalog = Catalog::offline();
+        let (_, place) = catalog
+            .permission("graph", "Place.Read.All", PermissionKind::Delegated)
+            .unwrap();
+        inspection.application.required_resource_access =
+            serde_json::from_value(serde_json::json!([{"resourceAppId": MICROSOFT_GRAPH,
+                "resourceAccess": [{"id": place.id, "type": "Scope"}]}]))
+            .unwrap();
+        inspection.context.resources = vec![
+            serde_json::from_value(serde_json::json!({"id": "graph-sp", "appId": MICROSOFT_GRAPH}))
+                .unwrap(),
+        ];
+        update(&mut model, Msg::Inspected(Ok(inspection)));
+        let admin_only = model
+            .findings
+            .findings
+            .iter()
+            .find(|f| f.code == Code::PermissionAdminConsent)
+            .unwrap();
+        let shown = crate::tui::view::findings::advice(admin_only);
+        assert!(shown.contains("a adds admin consent"), "{shown}");
+
+        press(&mut model, KeyCode::Char('a'));
+        assert!(model.findings.admin_consent);
+        assert!(
+            model
+                .findings
+                .findings
+                .iter()
+                .any(|f| f.code == Code::AdminConsentMissing)
+        );
+        press(&mut model, KeyCode::Char('f'));
+        let effects = press(&mut model, KeyCode::Char('y'));
+        let [Effect::Repair { steps, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.request.path == "/oauth2PermissionGrants"),
+            "{steps:?}"
+        );
+    }
+
+    #[test]
     fn the_findings_review_and_summary_scroll_alike() {
         let mut model = fixture_model(Step::Findings);
         render(&mut model, 80, 24);

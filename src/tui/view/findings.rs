@@ -138,7 +138,7 @@ pub fn advice(finding: &Finding) -> String {
             ..
         })) => "r makes a new secret and can remove the expired ones",
         Some(Action::Errand(Errand::AdminConsent)) => {
-            "an administrator grants it under API permissions in the portal"
+            "a adds admin consent to the fix, which needs an administrator"
         }
     };
     format!("{} — {how}", finding.fix)
