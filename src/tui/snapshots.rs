@@ -341,6 +341,10 @@ fn overlays_reveal_and_a_tiny_terminal() {
         model.task = Task::Check;
         insta::assert_snapshot!("platform_check_80x24", render(&mut model, 80, 24));
 
+        let mut model = fixture_model(Step::Done);
+        model.overlay = Some(super::model::Overlay::Log);
+        insta::assert_snapshot!("log_80x24", render(&mut model, 80, 24));
+
         // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
         let mut model = fixture_model(Step::Apps);
         model.apps.cursor = 1;

@@ -126,6 +126,8 @@ pub enum StepStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// Every Graph call of the session, not just the last few the pane under the steps shows.
+    Log,
     /// Quitting now would lose something; the text says what.
     ConfirmQuit(String),
 }
@@ -170,6 +172,7 @@ pub struct Model {
     pub status_scroll: Scroll,
     pub overlay: Option<Overlay>,
     pub help_scroll: Scroll,
+    pub log_scroll: Scroll,
     pub quit: bool,
 }
 
@@ -223,6 +226,7 @@ impl Model {
             status_scroll: Scroll::following_end(),
             overlay: None,
             help_scroll: Scroll::default(),
+            log_scroll: Scroll::following_end(),
             quit: false,
             profiles,
         }

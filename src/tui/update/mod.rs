@@ -122,6 +122,11 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             model.overlay = Some(Overlay::Help);
             Vec::new()
         }
+        KeyCode::Char('l') => {
+            model.log_scroll = Scroll::following_end();
+            model.overlay = Some(Overlay::Log);
+            Vec::new()
+        }
         KeyCode::Esc => {
             go_back(model);
             Vec::new()
@@ -132,11 +137,15 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 
 fn on_overlay_key(model: &mut Model, overlay: Overlay, key: KeyEvent, ctrl_c: bool) -> Vec<Effect> {
     match overlay {
-        Overlay::Help => {
+        Overlay::Help | Overlay::Log => {
             if ctrl_c {
                 return ask_to_quit(model);
             }
-            if !model.help_scroll.on_key(key) {
+            let pane = match overlay {
+                Overlay::Log => &mut model.log_scroll,
+                _ => &mut model.help_scroll,
+            };
+            if !pane.on_key(key) {
                 model.overlay = None;
             }
         }
@@ -204,8 +213,10 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
 
 /// The scrollable pane drawn under the mouse pointer on the current screen.
 fn pane_at(model: &mut Model, column: u16, row: u16) -> Option<&mut Scroll> {
-    if model.overlay.is_some() {
-        return Some(&mut model.help_scroll).filter(|pane| pane.covers(column, row));
+    match model.overlay {
+        Some(Overlay::Log) => return Some(&mut model.log_scroll),
+        Some(_) => return Some(&mut model.help_scroll).filter(|pane| pane.covers(column, row)),
+        None => {}
     }
     if model.status_scroll.covers(column, row) {
         return Some(&mut model.status_scroll);

@@ -529,6 +529,18 @@ fn ctrl_c_asks_while_work_runs_and_help_opens_and_closes() {
     );
     press(&mut model, KeyCode::Char('x'));
     assert_eq!(model.overlay, None);
+
+    // The whole Graph-call log scrolls in its own pane and opens at its newest line.
+    let mut model = fixture_model(Step::Done);
+    press(&mut model, KeyCode::Char('l'));
+    assert_eq!(model.overlay, Some(Overlay::Log));
+    render(&mut model, 80, 24);
+    assert!(model.log_scroll.at_end());
+    press(&mut model, KeyCode::Home);
+    assert_eq!(model.log_scroll.offset(), 0);
+    assert_eq!(model.overlay, Some(Overlay::Log));
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.overlay, None);
     let effects = press(&mut model, KeyCode::Char('q'));
     assert!(
         matches!(effects[..], [Effect::Quit]),

@@ -5,6 +5,7 @@
 use super::scroll_pane::ScrollPane;
 use super::spinner;
 use crate::tui::model::{Call, CallState, Model};
+use crate::tui::update::typing;
 use crate::tui::view::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,19 +17,34 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .borders(Borders::TOP)
         .border_style(theme.dim())
         .title(Span::styled(" Graph calls ", theme.heading()));
-    let lines: Vec<Line> = if model.status.is_empty() {
-        vec![Line::styled(
+    // Where letters are not typed into a field, `l` opens the whole log.
+    let block = if typing(model) {
+        block
+    } else {
+        block.title(Span::styled("(l: all) ", theme.dim()))
+    };
+    ScrollPane::unwrapped(lines(model, theme)).render_in(
+        frame,
+        area,
+        block,
+        &model.status_scroll,
+        theme,
+    );
+}
+
+/// One line a call, oldest first.
+pub fn lines(model: &Model, theme: Theme) -> Vec<Line<'static>> {
+    if model.status.is_empty() {
+        return vec![Line::styled(
             " No calls yet: they appear here as appreg talks to Microsoft Graph.",
             theme.dim(),
-        )]
-    } else {
-        model
-            .status
-            .calls()
-            .map(|call| line(call, model.frame, theme))
-            .collect()
-    };
-    ScrollPane::unwrapped(lines).render_in(frame, area, block, &model.status_scroll, theme);
+        )];
+    }
+    model
+        .status
+        .calls()
+        .map(|call| line(call, model.frame, theme))
+        .collect()
 }
 
 fn line(call: &Call, frame: usize, theme: Theme) -> Line<'static> {
