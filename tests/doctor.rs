@@ -5,7 +5,7 @@ mod common;
 
 use appreg::catalog::{Catalog, MICROSOFT_GRAPH};
 use appreg::doctor::{
-    self, Code, Finding, FixOptions, Inspection, Remedy, Selector, Severity, Wants,
+    self, Action, Code, Errand, Finding, FixOptions, Inspection, Remedy, Selector, Severity, Wants,
 };
 use appreg::profile;
 use appreg::run;
@@ -281,7 +281,13 @@ async fn the_support_mailbox_only_needs_its_secret_rotated() {
         finding.title.contains("expires in 6 day(s)")
             || finding.title.contains("expires in 7 day(s)")
     );
-    assert!(finding.fix.contains("appreg rotate-secret --app-id"));
+    assert!(matches!(
+        finding.action(),
+        Some(Action::Errand(Errand::NewSecret {
+            remove_expired: false,
+            ..
+        }))
+    ));
 }
 
 #[tokio::test]

@@ -202,6 +202,30 @@ impl Remedy {
     }
 }
 
+/// Something the user does about a finding that the fix's requests do not do. Each front end
+/// names its own way to it: the command line a command or flag, the wizard a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Errand {
+    /// A new client secret for this app, retiring the expired ones with it when asked.
+    NewSecret {
+        app_id: String,
+        remove_expired: bool,
+    },
+    /// An administrator grants consent for the organisation.
+    AdminConsent,
+}
+
+/// How a finding is acted on. The texts of a finding name no front end's flags or keys; this
+/// says which of them to name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The fix sends the remedy.
+    Fix,
+    /// The fix sends the remedy once the user allows it to remove things.
+    FixRemovingExtras,
+    Errand(Errand),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: Code,
@@ -216,14 +240,19 @@ pub struct Finding {
     pub portal: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remedy: Option<Remedy>,
+    /// What the user does that the remedy does not cover.
+    #[serde(skip)]
+    pub errand: Option<Errand>,
 }
 
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} [{}] {}", self.severity, self.code, self.title)?;
-        writeln!(f, "    why: {}", self.why)?;
-        writeln!(f, "    fix: {}", self.fix)?;
-        write!(f, "    portal: {}", self.portal)
+impl Finding {
+    pub fn action(&self) -> Option<Action> {
+        match (&self.remedy, &self.errand) {
+            (Some(remedy), _) if remedy.removes() => Some(Action::FixRemovingExtras),
+            (Some(_), _) => Some(Action::Fix),
+            (None, Some(errand)) => Some(Action::Errand(errand.clone())),
+            (None, None) => None,
+        }
     }
 }
 

@@ -12,7 +12,11 @@ mod inspect;
 pub mod secrets;
 
 pub use audit::audit;
+#[cfg(test)]
+pub(crate) use audit::tests::every_kind_of_finding;
 pub use context::{AuditContext, Wants};
-pub use finding::{Code, Finding, PermissionRef, Platform, Remedy, Severity, Tally};
+pub use finding::{
+    Action, Code, Errand, Finding, PermissionRef, Platform, Remedy, Severity, Tally,
+};
 pub use fix::{FixOptions, FixStep, SERVICE_PRINCIPAL_PLACEHOLDER, applies, fix_plan};
 pub use inspect::{InspectError, Inspection, Selector, inspect, read_application};

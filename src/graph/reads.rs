@@ -11,7 +11,8 @@ use super::paths::{Method, resource_sp_path};
 const MAX_PAGES: usize = 20;
 
 /// What a list of app registrations needs to show and sort them.
-const APP_LIST_FIELDS: &str = "id,appId,displayName,signInAudience,tags,createdDateTime";
+/// `web` and `spa` too: their redirect URIs hint at the platform of an app appreg did not make.
+const APP_LIST_FIELDS: &str = "id,appId,displayName,signInAudience,tags,createdDateTime,web,spa";
 
 impl GraphClient {
     pub async fn organization(&self, observer: &dyn Observer) -> Result<Organization, GraphError> {

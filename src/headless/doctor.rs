@@ -8,7 +8,8 @@ use crate::catalog::Catalog;
 use crate::cli::{DoctorArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::doctor::{
-    self, Finding, FixOptions, FixStep, Inspection, Remedy, Tally, Wants, applies, fix_plan,
+    self, Action, Errand, Finding, FixOptions, FixStep, Inspection, Remedy, Tally, Wants, applies,
+    fix_plan,
 };
 use crate::graph::GraphClient;
 use crate::profile::{self, Profile};
@@ -255,13 +256,41 @@ fn report(
 fn findings_text(findings: &[Finding]) -> String {
     let mut out = String::new();
     for finding in findings {
-        out.push_str(&format!("{finding}\n\n"));
+        out.push_str(&finding_text(finding));
+        out.push_str("\n\n");
     }
     if findings.is_empty() {
         out.push_str("No findings: the app fits the platform.\n");
     }
     out.push_str(&format!("{}\n", Tally::of(findings)));
     out
+}
+
+/// A finding as the command line shows it: the fix names the flags or command that do it.
+fn finding_text(finding: &Finding) -> String {
+    let how = match finding.action() {
+        None => String::new(),
+        Some(Action::Fix) => " (--fix)".into(),
+        Some(Action::FixRemovingExtras) => " (--fix --remove-extra)".into(),
+        Some(Action::Errand(Errand::AdminConsent)) => {
+            " (--admin-consent --fix, as an administrator)".into()
+        }
+        Some(Action::Errand(Errand::NewSecret {
+            app_id,
+            remove_expired,
+        })) => format!(
+            ": appreg rotate-secret --app-id {app_id}{}",
+            if remove_expired {
+                " --remove-expired"
+            } else {
+                ""
+            }
+        ),
+    };
+    format!(
+        "{} [{}] {}\n    why: {}\n    fix: {}{how}\n    portal: {}",
+        finding.severity, finding.code, finding.title, finding.why, finding.fix, finding.portal
+    )
 }
 
 fn requests_text(steps: &[FixStep]) -> String {
@@ -291,4 +320,33 @@ fn document(inspection: &Inspection, profile: &Profile, findings: &[Finding]) ->
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finding_text;
+    use crate::doctor::{Action, Errand, every_kind_of_finding};
+
+    #[test]
+    fn the_command_line_names_its_flags_and_commands() {
+        for finding in every_kind_of_finding() {
+            let text = finding_text(&finding);
+            let expected = match finding.action() {
+                Some(Action::FixRemovingExtras) => "(--fix --remove-extra)",
+                Some(Action::Fix) => "(--fix)",
+                Some(Action::Errand(Errand::AdminConsent)) => "--admin-consent --fix",
+                Some(Action::Errand(Errand::NewSecret {
+                    remove_expired: true,
+                    ..
+                })) => {
+                    "appreg rotate-secret --app-id a9900000-0000-4000-8000-000000000001 --remove-expired"
+                }
+                Some(Action::Errand(Errand::NewSecret { .. })) => {
+                    "appreg rotate-secret --app-id a9900000-0000-4000-8000-000000000001"
+                }
+                None => continue,
+            };
+            assert!(text.contains(expected), "{text}");
+        }
+    }
 }

@@ -19,10 +19,10 @@ use crate::cli::{Cli, ConnectionArgs, SignInArgs};
 use crate::clipboard::Clipboard;
 use crate::journal::Journal;
 use anyhow::Context;
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use effects::{Connection, Effects};
 use futures::StreamExt;
-use model::{Model, Setup};
+use model::{Model, Setup, Wheel};
 use msg::Msg;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -191,12 +191,24 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
     })
 }
 
-/// Key presses (not releases or repeats reported separately), pastes and resizes.
+/// Key presses (not releases or repeats reported separately), pastes, resizes and the wheel.
 fn terminal_msg(event: TermEvent) -> Option<Msg> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
         TermEvent::Paste(text) => Some(Msg::Paste(text)),
         TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
+        TermEvent::Mouse(mouse) => {
+            let wheel = match mouse.kind {
+                MouseEventKind::ScrollUp => Wheel::Up,
+                MouseEventKind::ScrollDown => Wheel::Down,
+                _ => return None,
+            };
+            Some(Msg::Wheel {
+                wheel,
+                column: mouse.column,
+                row: mouse.row,
+            })
+        }
         _ => None,
     }
 }

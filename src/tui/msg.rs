@@ -8,6 +8,7 @@ use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
 use crate::progress::Event;
 use crate::secret::SecretString;
+use crate::tui::model::Wheel;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -17,6 +18,12 @@ pub enum Msg {
     Key(KeyEvent),
     /// Bracketed paste: the whole pasted text at once.
     Paste(String),
+    /// The mouse wheel turned over this cell of the screen.
+    Wheel {
+        wheel: Wheel,
+        column: u16,
+        row: u16,
+    },
     Resize {
         width: u16,
         height: u16,

@@ -2,8 +2,8 @@
 //! reviewed snapshots under `src/tui/snapshots/`.
 
 use super::model::{
-    CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, Registered, SignInPhase, Step, Task,
-    TenantLoad,
+    CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PlatformSource, Registered,
+    SignInPhase, Step, Task, TenantLoad,
 };
 use super::msg::{DeviceCode, RunFailure, TenantChoice};
 use super::view;
@@ -180,6 +180,8 @@ fn check_fixture(model: &mut Model) {
         model.now,
     );
     model.findings.app_id = inspection.application.app_id.clone();
+    // The app has no appreg tag: the user named its platform.
+    model.findings.platform_source = PlatformSource::Chosen;
     model.findings.inspection = Some(Box::new(inspection));
     model.findings.phase = FindingsPhase::Audited;
 }
@@ -278,7 +280,7 @@ fn record_run(model: &mut Model) {
     ];
 }
 
-fn render(model: &mut Model, width: u16, height: u16) -> String {
+pub(crate) fn render(model: &mut Model, width: u16, height: u16) -> String {
     model.size = (width, height);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     terminal
@@ -338,6 +340,16 @@ fn overlays_reveal_and_a_tiny_terminal() {
         let mut model = fixture_model(Step::Platform);
         model.task = Task::Check;
         insta::assert_snapshot!("platform_check_80x24", render(&mut model, 80, 24));
+
+        let mut model = fixture_model(Step::Done);
+        model.overlay = Some(super::model::Overlay::Log);
+        insta::assert_snapshot!("log_80x24", render(&mut model, 80, 24));
+
+        // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
+        let mut model = fixture_model(Step::Apps);
+        model.apps.cursor = 1;
+        model.apps.platform_for = Some(1);
+        insta::assert_snapshot!("app_platform_80x24", render(&mut model, 80, 24));
     });
 }
 

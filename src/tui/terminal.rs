@@ -1,10 +1,12 @@
-//! Owning the terminal: raw mode, the alternate screen and bracketed paste on the way in, and
+//! Owning the terminal: raw mode, the alternate screen, bracketed paste and the mouse on the way in, and
 //! all of it undone on the way out, whether by return, error, panic, Ctrl-C or SIGTERM.
 //! (`ratatui::restore()` leaves bracketed paste and mouse capture on, so this does it all.)
 
 use super::model::Model;
 use super::view;
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -27,11 +29,17 @@ impl Session {
     pub fn start() -> std::io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
-        let entered =
-            execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste).and_then(|()| {
-                let out = BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout());
-                Terminal::new(CrosstermBackend::new(out))
-            });
+        let entered = execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            // For the wheel over scrollable panes; Shift and drag still selects text.
+            EnableMouseCapture
+        )
+        .and_then(|()| {
+            let out = BufWriter::with_capacity(FRAME_BUFFER_BYTES, stdout());
+            Terminal::new(CrosstermBackend::new(out))
+        });
         match entered {
             Ok(terminal) => Ok(Self { terminal }),
             Err(error) => {

@@ -31,6 +31,7 @@ pub(super) fn check(app: &Application, profile: &Profile, findings: &mut Vec<Fin
                 recommended.portal_label()
             ),
             portal: portal::AUDIENCE,
+            errand: None,
             remedy: None,
         });
     } else if recommended.includes_personal_accounts() && !target.includes_personal_accounts() {
@@ -48,6 +49,7 @@ pub(super) fn check(app: &Application, profile: &Profile, findings: &mut Vec<Fin
                 recommended.portal_label()
             ),
             portal: portal::AUDIENCE,
+            errand: None,
             remedy: None,
         });
     }
@@ -83,6 +85,7 @@ fn mismatch(raw: &str, current: Option<Audience>, profile: &Profile) -> Finding 
             needed.portal_label()
         ),
         portal: portal::AUDIENCE,
+        errand: None,
         remedy: Some(Remedy::SetAudience { audience: needed }),
     }
 }
@@ -112,6 +115,7 @@ fn check_token_version(app: &Application, target: Audience, findings: &mut Vec<F
         why: "apps that allow personal Microsoft accounts must ask for v2 access tokens: Graph refuses the account type without it, and personal-account sign-ins fail".into(),
         fix: "set api.requestedAccessTokenVersion to 2 in the manifest".into(),
         portal: crate::doctor::finding::portal::TOKEN_VERSION,
+        errand: None,
         remedy: Some(Remedy::SetTokenVersion2),
     });
 }

@@ -30,6 +30,7 @@ pub(super) fn check(
             why: "admin consent can only be granted to a service principal, and until a first sign-in creates one the app cannot be managed, assigned or audited under Enterprise applications".into(),
             fix: "create the service principal".into(),
             portal: portal::SERVICE_PRINCIPAL,
+            errand: None,
             remedy: Some(Remedy::CreateServicePrincipal),
         });
     }
@@ -49,6 +50,7 @@ pub(super) fn check(
                 app.app_id
             ),
             portal: portal::PUBLISHER,
+            errand: None,
             remedy: None,
         });
     }
@@ -67,6 +69,7 @@ fn check_principal_properties(context: &AuditContext, findings: &mut Vec<Finding
             why: "every sign-in and token refresh in this tenant fails with AADSTS7000112 (the application is disabled)".into(),
             fix: "set \"Enabled for users to sign in?\" to Yes".into(),
             portal: portal::SERVICE_PRINCIPAL_PROPERTIES,
+            errand: None,
             remedy: Some(Remedy::EnableServicePrincipal),
         });
     }
@@ -78,6 +81,7 @@ fn check_principal_properties(context: &AuditContext, findings: &mut Vec<Finding
             why: "everyone in this tenant who is not assigned (directly or through a group) fails with AADSTS50105 (the user is not assigned to a role for the application)".into(),
             fix: "assign the users or groups who connect mailboxes (Enterprise applications > the app > Users and groups), or set \"Assignment required?\" to No if that restriction is not intended".into(),
             portal: portal::SERVICE_PRINCIPAL_PROPERTIES,
+            errand: None,
             remedy: None,
         });
     }
@@ -126,6 +130,7 @@ fn check_admin_consent(
             why: "reading grants needs a directory role; admin consent is checked as if none were granted".into(),
             fix: "run as a Cloud Application Administrator to check consent".into(),
             portal: portal::ADMIN_CONSENT,
+            errand: None,
             remedy: None,
         });
     }
@@ -205,6 +210,7 @@ fn check_admin_consent(
             why: "without it each user is asked to consent, and permissions only an administrator may grant stop sign-in (AADSTS65001 / AADSTS90094)".into(),
             fix,
             portal: portal::ADMIN_CONSENT,
+            errand: None,
             remedy,
         });
     }

@@ -1,7 +1,7 @@
 //! Client secrets: none, expired, expiring soon, more than the audience allows.
 
 use crate::audience::Audience;
-use crate::doctor::finding::{Code, Finding, Severity, portal};
+use crate::doctor::finding::{Code, Errand, Finding, Severity, portal};
 use crate::doctor::secrets::{days_left, describe, expires_at, expiry_date, is_expired};
 use crate::graph::models::{Application, PasswordCredential};
 use time::OffsetDateTime;
@@ -16,21 +16,32 @@ pub(super) fn check(
     findings: &mut Vec<Finding>,
 ) {
     let secrets = &app.password_credentials;
-    let rotate = format!("appreg rotate-secret --app-id {}", app.app_id);
+    let new_secret = |remove_expired| {
+        Some(Errand::NewSecret {
+            app_id: app.app_id.clone(),
+            remove_expired,
+        })
+    };
     if secrets.is_empty() {
         findings.push(Finding {
             code: Code::SecretNone,
             severity: Severity::Error,
             title: "the app has no client secret".into(),
             why: "the platform signs in as the app with a client secret: without one it cannot redeem sign-ins for tokens (AADSTS7000218)".into(),
-            fix: format!("{rotate}, then give the platform the new secret"),
+            fix: "add a new client secret, then give the platform the new secret".into(),
             portal: portal::SECRETS,
+            errand: new_secret(false),
             remedy: None,
         });
     }
     let valid: Vec<&PasswordCredential> = secrets.iter().filter(|c| !is_expired(c, now)).collect();
     for expired in secrets.iter().filter(|c| is_expired(c, now)) {
-        findings.push(expired_finding(expired, valid.is_empty(), &rotate, now));
+        findings.push(expired_finding(
+            expired,
+            valid.is_empty(),
+            new_secret(true),
+            now,
+        ));
     }
     for secret in &valid {
         let Some(days) = days_left(secret, now).filter(|d| *d <= LATER_DAYS) else {
@@ -47,10 +58,16 @@ pub(super) fn check(
             (true, false) => (Code::SecretExpiring30Days, Severity::Warning),
             (false, false) => (Code::SecretExpiring60Days, Severity::Info),
         };
-        let fix = if successor {
-            "a newer secret exists: check the platform uses it, then remove this one".to_string()
+        let (fix, errand) = if successor {
+            (
+                "a newer secret exists: check the platform uses it, then remove this one",
+                None,
+            )
         } else {
-            format!("{rotate}, update the platform with the new secret, then remove the old one")
+            (
+                "add a new client secret, update the platform with it, then remove the old one",
+                new_secret(false),
+            )
         };
         findings.push(Finding {
             code,
@@ -61,8 +78,9 @@ pub(super) fn check(
                 expiry_date(secret)
             ),
             why: "when it expires the platform's token requests fail with AADSTS7000222 (the client secret keys are expired) and mail sync stops".into(),
-            fix,
+            fix: fix.into(),
             portal: portal::SECRETS,
+            errand,
             remedy: None,
         });
     }
@@ -77,10 +95,10 @@ pub(super) fn check(
                 secrets.len()
             ),
             why: "Graph refuses to add a secret, and refuses the personal-account audience, while the app holds more".into(),
-            fix: format!(
-                "remove expired or unused secrets first: {rotate} --remove-expired, or delete them in the portal"
-            ),
+            fix: "remove expired or unused secrets first, along with a new secret or in the portal"
+                .into(),
             portal: portal::SECRETS,
+            errand: new_secret(true),
             remedy: None,
         });
     }
@@ -97,20 +115,20 @@ fn code_for(days: i64) -> Code {
 fn expired_finding(
     secret: &PasswordCredential,
     none_valid: bool,
-    rotate: &str,
+    errand: Option<Errand>,
     now: OffsetDateTime,
 ) -> Finding {
     let (severity, why, fix) = if none_valid {
         (
             Severity::Error,
             "no secret is valid any more: the platform's token requests fail with AADSTS7000222 (the client secret keys are expired)",
-            format!("{rotate} --remove-expired, then give the platform the new secret"),
+            "add a new client secret in place of the expired ones, then give the platform the new secret",
         )
     } else {
         (
             Severity::Warning,
             "it no longer works, yet counts toward the secret limit",
-            format!("remove it: {rotate} --remove-expired, or delete it in the portal"),
+            "remove it, along with a new secret or in the portal",
         )
     };
     Finding {
@@ -118,8 +136,9 @@ fn expired_finding(
         severity,
         title: format!("client secret {} has expired", describe(secret, now)),
         why: why.into(),
-        fix,
+        fix: fix.into(),
         portal: portal::SECRETS,
+        errand,
         remedy: None,
     }
 }

@@ -8,7 +8,7 @@ mod permissions;
 mod redirects;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use super::context::AuditContext;
 use super::finding::Finding;

@@ -3,7 +3,7 @@
 
 use crate::catalog::{Catalog, PermissionKind};
 use crate::doctor::context::AuditContext;
-use crate::doctor::finding::{Code, Finding, PermissionRef, Remedy, Severity, portal};
+use crate::doctor::finding::{Code, Errand, Finding, PermissionRef, Remedy, Severity, portal};
 use crate::graph::models::Application;
 use crate::profile::Profile;
 
@@ -55,8 +55,9 @@ fn check_unknown(
                 .join(", ")
         ),
         why: "Entra refuses consent to an app that asks for a permission its API does not have (AADSTS650053), so nobody can sign in".into(),
-        fix: "remove these entries (--fix --remove-extra) and add the permissions you meant by name".into(),
+        fix: "remove these entries and add the permissions you meant by name".into(),
         portal: portal::PERMISSIONS,
+        errand: None,
         remedy: Some(Remedy::RemovePermissions { permissions: unknown }),
     });
 }
@@ -134,7 +135,7 @@ fn check_absent_apis(
         "enable the service in this tenant (it needs a licence for it), or drop these permissions if the platform does not use them".to_string()
     } else {
         format!(
-            "remove {} (--fix --remove-extra) unless the API's owner makes it available in this tenant",
+            "remove {} unless the API's owner makes it available in this tenant",
             names(&absent)
         )
     };
@@ -148,6 +149,7 @@ fn check_absent_apis(
         why: "consent fails for everyone here with AADSTS650052 (the app needs access to a service the organization has not subscribed to or enabled)".into(),
         fix,
         portal: portal::PERMISSIONS,
+        errand: None,
         remedy: (!known).then_some(Remedy::RemovePermissions { permissions: absent }),
     });
 }
@@ -195,10 +197,11 @@ fn check_wrong_type(
         ),
         why: "an application permission lets the app read every mailbox in the tenant without a user, yet the tokens the platform gets at sign-in carry only delegated scopes: its calls fail with 403".into(),
         fix: format!(
-            "add the delegated {} (--fix); remove the application permission in the portal unless a service of yours uses it",
+            "add the delegated {}; remove the application permission in the portal unless a service of yours uses it",
             names(&wrong_type)
         ),
         portal: portal::PERMISSIONS,
+        errand: None,
         remedy: Some(Remedy::AddPermissions {
             permissions: wrong_type,
         }),
@@ -255,8 +258,9 @@ fn check_retired(present: &[PermissionRef], catalog: &Catalog, findings: &mut Ve
             names(&retired)
         ),
         why: format!("{why} These entries grant nothing and clutter consent."),
-        fix: "remove them (--fix --remove-extra); Microsoft Graph has the equivalents".into(),
+        fix: "remove them; Microsoft Graph has the equivalents".into(),
         portal: portal::PERMISSIONS,
+        errand: None,
         remedy: Some(Remedy::RemovePermissions {
             permissions: retired,
         }),
@@ -324,6 +328,7 @@ fn check_missing(
             ),
             fix: "add the delegated permission Microsoft Graph offline_access".into(),
             portal: portal::PERMISSIONS,
+            errand: None,
             remedy: Some(Remedy::AddPermissions {
                 permissions: offline,
             }),
@@ -345,6 +350,7 @@ fn check_missing(
             why: "admin consent covers only configured permissions, and platforms that ask for .default get only those: the missing ones fail at first use (403 from Graph)".into(),
             fix: format!("add the delegated permissions {}", names(&others)),
             portal: portal::PERMISSIONS,
+            errand: None,
             remedy: Some(Remedy::AddPermissions { permissions: others }),
         });
     }
@@ -378,15 +384,17 @@ fn check_admin_only(
     if admin_only.is_empty() {
         return;
     }
-    let (severity, fix) = if context.wants.admin_consent {
+    let (severity, fix, errand) = if context.wants.admin_consent {
         (
             Severity::Info,
             "admin consent is wanted: it covers them".to_string(),
+            None,
         )
     } else {
         (
             Severity::Warning,
-            "grant admin consent for the organisation (--admin-consent --fix, as an administrator), or remove them if the platform does not use them".to_string(),
+            "an administrator grants admin consent for the organisation, or remove them if the platform does not use them".to_string(),
+            Some(Errand::AdminConsent),
         )
     };
     findings.push(Finding {
@@ -396,6 +404,7 @@ fn check_admin_only(
         why: "users cannot consent to these themselves: sign-in stops at 'Need admin approval' (AADSTS65001 / AADSTS90094) until an administrator grants consent for the organisation".into(),
         fix,
         portal: portal::PERMISSIONS,
+        errand,
         remedy: None,
     });
 }
@@ -439,6 +448,7 @@ fn check_unwanted_application(
         fix: "remove them in the portal unless a service of yours uses them; do not grant admin consent for them".into(),
         portal: portal::PERMISSIONS,
         remedy: None,
+        errand: None,
     });
 }
 

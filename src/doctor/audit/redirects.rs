@@ -129,7 +129,7 @@ fn missing(uri: &str, severity: Severity, profile: &Profile, near_miss: Option<&
                 "{why}; {typo} is registered instead, and Entra compares redirect URIs exactly"
             ),
             format!(
-                "add {uri} under Web, then remove {typo} (--fix --remove-extra) unless something else uses it"
+                "add {uri} under Web, then remove {typo} unless something else uses it (its own finding)"
             ),
         ),
         None => (why, format!("add {uri} under Web")),
@@ -141,6 +141,7 @@ fn missing(uri: &str, severity: Severity, profile: &Profile, near_miss: Option<&
         why,
         fix,
         portal: portal::WEB,
+        errand: None,
         remedy: Some(Remedy::AddWebRedirectUris {
             uris: vec![uri.to_string()],
         }),
@@ -161,6 +162,7 @@ fn wrong_platform(uri: &str, platform: Platform, profile: &Profile) -> Finding {
             platform.portal_name()
         ),
         portal: portal_of(platform),
+        errand: None,
         remedy: Some(Remedy::MoveToWeb {
             uri: uri.to_string(),
             from: platform,
@@ -197,8 +199,9 @@ fn extra(uri: String, platform: Platform, profile: &Profile) -> Finding {
             profile.name
         ),
         why: "fine if your own code signs in through it (custom auth); otherwise every registered URI is one more place a code can be sent".into(),
-        fix: "keep it if you use it; remove it with --fix --remove-extra".into(),
+        fix: "keep it if you use it; otherwise remove it".into(),
         portal: portal_of(platform),
+        errand: None,
         remedy: Some(Remedy::RemoveRedirectUri { uri, platform }),
     }
 }
@@ -244,10 +247,11 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
                 profile.name
             ),
             fix: format!(
-                "untick {} under Implicit grant and hybrid flows (--fix --remove-extra) unless a page of yours uses it",
+                "untick {} under Implicit grant and hybrid flows unless a page of yours uses it",
                 unneeded.join(" and ")
             ),
             portal: portal::IMPLICIT,
+            errand: None,
             remedy: Some(Remedy::DisableImplicitGrant {
                 access_tokens: access && profile.implicit_access_tokens,
                 id_tokens: id && profile.implicit_id_tokens,
@@ -270,6 +274,7 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
             missing.join(" and ")
         ),
         portal: portal::IMPLICIT,
+        errand: None,
         remedy: Some(Remedy::EnableImplicitGrant {
             access_tokens: access || profile.implicit_access_tokens,
             id_tokens: id || profile.implicit_id_tokens,
@@ -294,6 +299,7 @@ fn check_public_client_flows(app: &Application, profile: &Profile, findings: &mu
         ),
         fix: "set \"Allow public client flows\" to No".into(),
         portal: portal::PUBLIC_CLIENT_FLOWS,
+        errand: None,
         remedy: Some(Remedy::DisablePublicClientFlows),
     });
 }

@@ -120,7 +120,7 @@ fn every_finding_says_why_how_and_where() {
         assert!(!f.title.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
         assert!(
             f.portal.contains('>') || f.portal.contains("Enterprise"),
-            "{f}"
+            "{f:?}"
         );
     }
     let severities: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
@@ -620,11 +620,11 @@ fn a_redirect_uri_off_by_a_slash_or_case_is_named_as_the_near_miss() {
             missing
                 .why
                 .contains(&format!("{typo} is registered instead")),
-            "{missing}"
+            "{missing:?}"
         );
         assert!(missing.why.contains("AADSTS50011"));
         let extra = find(&findings, Code::RedirectUriExtra);
-        assert!(extra.title.contains(&typo), "{extra}");
+        assert!(extra.title.contains(&typo), "{extra:?}");
     }
 }
 
@@ -855,4 +855,181 @@ fn a_permission_id_the_api_does_not_publish_blocks_consent() {
         .unwrap(),
     );
     assert!(codes(&run("nylas-v3", doc, &ctx)).contains(&"permission-unknown"));
+}
+
+/// Every code the audit knows, to prove [`every_kind_of_finding`] covers them all.
+const ALL_CODES: [Code; 28] = [
+    Code::AudienceMismatch,
+    Code::AudienceSingleTenant,
+    Code::AudienceNoPersonalAccounts,
+    Code::TokenVersion,
+    Code::RedirectUriMissing,
+    Code::RedirectUriWrongPlatform,
+    Code::RedirectUriExtra,
+    Code::ImplicitGrantOff,
+    Code::ImplicitGrantUnneeded,
+    Code::PublicClientFlows,
+    Code::PermissionMissing,
+    Code::PermissionWrongType,
+    Code::OfflineAccessMissing,
+    Code::PermissionRetired,
+    Code::PermissionAdminConsent,
+    Code::PermissionApiAbsent,
+    Code::PermissionUnknown,
+    Code::SecretNone,
+    Code::SecretExpired,
+    Code::SecretExpiring30Days,
+    Code::SecretExpiring60Days,
+    Code::SecretOverLimit,
+    Code::ServicePrincipalMissing,
+    Code::ServicePrincipalDisabled,
+    Code::AssignmentRequired,
+    Code::AdminConsentMissing,
+    Code::GrantsUnreadable,
+    Code::PublisherUnverified,
+];
+
+/// Findings of every code, in each of their wordings (with and without a near miss, a newer
+/// secret, wanted consent, …), for tests of how the front ends word them.
+pub(crate) fn every_kind_of_finding() -> Vec<Finding> {
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut doc = healthy();
+        change(&mut doc);
+        doc
+    };
+    let secrets = |list: Value| with(&|d| d["passwordCredentials"] = list.clone());
+    let wants_consent = |ctx: AuditContext| AuditContext {
+        wants: Wants {
+            admin_consent: true,
+            ..Wants::default()
+        },
+        ..ctx
+    };
+    let disabled_sp: ServicePrincipal = serde_json::from_value(json!({
+        "id": "client-sp",
+        "appId": "a9900000-0000-4000-8000-000000000001",
+        "accountEnabled": false,
+        "appRoleAssignmentRequired": true,
+    }))
+    .unwrap();
+    const ELSEWHERE: &str = "11111111-2222-4333-8444-555555555555";
+    let mut broken_permissions = graph_scopes(&["openid", "User.Read"]);
+    broken_permissions.push(json!({"id": PLACE_READ_ALL, "type": "Scope"}));
+    broken_permissions.push(json!({"id": MAIL_READ_ROLE, "type": "Role"}));
+    broken_permissions.push(json!({"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683e", "type": "Scope"}));
+    let permissions = json!([
+        {"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": broken_permissions},
+        {"resourceAppId": AZURE_AD_GRAPH, "resourceAccess": [{"id": "311a71cc-e848-46a1-bdf8-97ff7156d8e6", "type": "Scope"}]},
+        {"resourceAppId": ELSEWHERE, "resourceAccess": [{"id": "99999999-2222-4333-8444-555555555555", "type": "Scope"}]},
+        {"resourceAppId": EXCHANGE_ONLINE, "resourceAccess": [{"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}]}
+    ]);
+    let scenarios: Vec<(&str, Value, AuditContext)> = vec![
+        (
+            "nylas-v3",
+            with(&|d| {
+                d["signInAudience"] = json!("AzureADMultipleOrgs");
+                d["api"]["requestedAccessTokenVersion"] = Value::Null;
+                d["passwordCredentials"] = json!([]);
+                d["isFallbackPublicClient"] = json!(true);
+                d["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"] = json!(true);
+            }),
+            AuditContext {
+                service_principal: None,
+                verified_publisher: None,
+                ..context()
+            },
+        ),
+        (
+            "nango",
+            with(&|d| d["signInAudience"] = json!("AzureADMyOrg")),
+            context(),
+        ),
+        (
+            "nango",
+            with(&|d| d["signInAudience"] = json!("AzureADMultipleOrgs")),
+            context(),
+        ),
+        (
+            "nylas-v3",
+            with(&|d| {
+                d["web"]["redirectUris"] = json!([format!("{US}/"), "https://old.example.com/cb"]);
+                d["spa"]["redirectUris"] = json!([EU]);
+            }),
+            context(),
+        ),
+        ("nylas-streams", healthy(), context()),
+        (
+            "nylas-v3",
+            with(&|d| d["requiredResourceAccess"] = permissions.clone()),
+            AuditContext {
+                absent_resources: vec![ELSEWHERE.into(), EXCHANGE_ONLINE.into()],
+                wants: Wants {
+                    capabilities: vec!["mail-send".into()],
+                    ..Wants::default()
+                },
+                ..context()
+            },
+        ),
+        (
+            "nylas-v3",
+            with(&|d| d["requiredResourceAccess"] = permissions.clone()),
+            wants_consent(context()),
+        ),
+        (
+            "nylas-v3",
+            secrets(json!([{"keyId": "k-old", "endDateTime": "2026-05-01T00:00:00Z"}])),
+            context(),
+        ),
+        (
+            "nylas-v3",
+            secrets(json!([
+                {"keyId": "k1", "endDateTime": "2026-06-08T12:00:00Z"},
+                {"keyId": "k2", "endDateTime": "2028-01-01T00:00:00Z"},
+                {"keyId": "k0", "endDateTime": "2026-01-01T00:00:00Z"}
+            ])),
+            context(),
+        ),
+        (
+            "nylas-v3",
+            secrets(json!([{"keyId": "k1", "endDateTime": "2026-06-08T12:00:00Z"}])),
+            context(),
+        ),
+        (
+            "nylas-v3",
+            secrets(json!([{"keyId": "k1", "endDateTime": "2026-07-21T12:00:00Z"}])),
+            context(),
+        ),
+        (
+            "nylas-v3",
+            healthy(),
+            AuditContext {
+                service_principal: Some(disabled_sp),
+                ..context()
+            },
+        ),
+        ("nylas-v3", healthy(), wants_consent(context())),
+        (
+            "nylas-v3",
+            healthy(),
+            wants_consent(AuditContext {
+                grants: None,
+                ..context()
+            }),
+        ),
+    ];
+    scenarios
+        .into_iter()
+        .flat_map(|(profile, doc, ctx)| run(profile, doc, &ctx))
+        .collect()
+}
+
+#[test]
+fn every_kind_of_finding_covers_every_code() {
+    let found = every_kind_of_finding();
+    let missing: Vec<&str> = ALL_CODES
+        .iter()
+        .filter(|code| !found.iter().any(|f| f.code == **code))
+        .map(|code| code.as_str())
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
 }

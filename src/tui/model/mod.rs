@@ -3,6 +3,7 @@
 mod checks;
 mod permission_rows;
 mod readline;
+mod scroll;
 mod status;
 mod steps;
 mod summary;
@@ -11,6 +12,7 @@ mod text_input;
 
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use readline::{LineEdit, edit_area};
+pub use scroll::{Extent, Scroll, Wheel};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER};
@@ -126,6 +128,8 @@ pub enum StepStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// Every Graph call of the session, not just the last few the pane under the steps shows.
+    Log,
     /// Quitting now would lose something; the text says what.
     ConfirmQuit(String),
 }
@@ -167,7 +171,10 @@ pub struct Model {
     pub findings: FindingsStep,
     pub rotate: RotateStep,
     pub status: StatusLog,
+    pub status_scroll: Scroll,
     pub overlay: Option<Overlay>,
+    pub help_scroll: Scroll,
+    pub log_scroll: Scroll,
     pub quit: bool,
 }
 
@@ -218,7 +225,10 @@ impl Model {
             findings: FindingsStep::default(),
             rotate: RotateStep::default(),
             status: StatusLog::default(),
+            status_scroll: Scroll::following_end(),
             overlay: None,
+            help_scroll: Scroll::default(),
+            log_scroll: Scroll::following_end(),
             quit: false,
             profiles,
         }

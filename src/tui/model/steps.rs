@@ -1,6 +1,7 @@
 //! The state each step keeps while the user is on it, and keeps when the user goes back.
 
 use super::permission_rows::AddedPermission;
+use super::scroll::Scroll;
 use super::support::Load;
 use super::text_input::TextInput;
 use crate::clipboard::{Cleared, Copied};
@@ -254,7 +255,7 @@ pub enum ReviewView {
 #[derive(Debug, Default)]
 pub struct ReviewStep {
     pub view: ReviewView,
-    pub scroll: u16,
+    pub scroll: Scroll,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -325,7 +326,7 @@ pub struct Registered {
 #[derive(Debug, Default)]
 pub struct DoneStep {
     pub registered: Registered,
-    pub scroll: u16,
+    pub scroll: Scroll,
     pub written: Option<Result<PathBuf, String>>,
     /// The summary value copied last (its label), and how.
     pub copied: Option<(&'static str, Copied)>,

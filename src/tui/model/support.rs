@@ -1,11 +1,13 @@
 //! Support mode: the state of checking an existing app — the tenant's apps to choose from, the
 //! audit and its fix, and a new client secret.
 
+use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
 use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
-use crate::doctor::{self, Finding, FixOptions, FixStep, Inspection};
+use crate::doctor::{self, Action, Finding, FixOptions, FixStep, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
+use crate::profile::Profile;
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
 
@@ -43,6 +45,9 @@ pub struct AppsStep {
     pub filter: TextInput,
     /// Index into the filtered list.
     pub cursor: usize,
+    /// The chosen app has no appreg tag: the platform list is open, with this cursor into the
+    /// profiles, so the app is judged against the platform it is for.
+    pub platform_for: Option<usize>,
 }
 
 impl Default for AppsStep {
@@ -51,13 +56,47 @@ impl Default for AppsStep {
             load: Load::Loading,
             filter: TextInput::default(),
             cursor: 0,
+            platform_for: None,
         }
+    }
+}
+
+impl AppsStep {
+    /// The app under the cursor.
+    pub fn selected(&self) -> Option<&Application> {
+        self.visible().get(self.cursor).copied()
     }
 }
 
 /// The platform preset an app was made for, from its appreg tag.
 pub fn tagged_profile(app: &Application) -> Option<&str> {
     app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG))
+}
+
+/// The preset whose redirect URIs the app has most of (the first on a tie): a first guess at
+/// the platform of an app without appreg's tag.
+pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> {
+    let registered: Vec<&str> = app
+        .web
+        .iter()
+        .flat_map(|w| &w.redirect_uris)
+        .chain(app.spa.iter().flat_map(|s| &s.redirect_uris))
+        .map(String::as_str)
+        .collect();
+    profiles
+        .iter()
+        .enumerate()
+        .map(|(i, profile)| {
+            let matches = profile
+                .regions
+                .iter()
+                .filter(|r| registered.contains(&r.redirect_uri.as_str()))
+                .count();
+            (i, matches)
+        })
+        .filter(|(_, matches)| *matches > 0)
+        .max_by_key(|(i, matches)| (*matches, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
 }
 
 impl AppsStep {
@@ -100,6 +139,25 @@ pub enum FindingsPhase {
     Failed(RunFailure),
 }
 
+/// How the wizard knows which platform an app is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PlatformSource {
+    /// The `appreg-profile:` tag appreg put on the app.
+    #[default]
+    Tag,
+    /// The app has no tag; the user named the platform.
+    Chosen,
+}
+
+impl PlatformSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PlatformSource::Tag => "the platform in its appreg tag",
+            PlatformSource::Chosen => "the platform you chose for it",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct FindingsStep {
     /// The app being checked: a late answer about another (the user went back and chose
@@ -110,7 +168,13 @@ pub struct FindingsStep {
     pub findings: Vec<Finding>,
     /// The findings before the last fix, to say what it mended.
     pub fixed: Option<usize>,
-    pub scroll: u16,
+    /// Admin consent is asked for (`a`): the audit checks it and the fix grants it.
+    pub admin_consent: bool,
+    /// The fix on screen or last sent: `f` adds and corrects, `x` removes the extras too.
+    pub fix_options: FixOptions,
+    /// Where the platform the app is judged against came from.
+    pub platform_source: PlatformSource,
+    pub scroll: Scroll,
 }
 
 impl Default for FindingsStep {
@@ -121,7 +185,10 @@ impl Default for FindingsStep {
             inspection: None,
             findings: Vec::new(),
             fixed: None,
-            scroll: 0,
+            admin_consent: false,
+            fix_options: FixOptions::default(),
+            platform_source: PlatformSource::Tag,
+            scroll: Scroll::default(),
         }
     }
 }
@@ -194,18 +261,26 @@ impl super::Model {
         self.tenant.chosen.as_ref().map(|t| t.id.clone())
     }
 
-    /// The requests that mend the findings (adding and correcting only: removals stay with the
-    /// command line's `--remove-extra`).
-    pub fn fix_steps(&self) -> Vec<FixStep> {
+    /// The requests that mend the findings: adding and correcting only, unless `options`
+    /// allow removing the extras.
+    pub fn fix_steps(&self, options: FixOptions) -> Vec<FixStep> {
         match &self.findings.inspection {
             Some(inspection) => doctor::fix_plan(
                 &inspection.application,
                 &inspection.context,
                 &self.findings.findings,
-                FixOptions::default(),
+                options,
             ),
             None => Vec::new(),
         }
+    }
+
+    /// Whether some finding is mended only by removing something (`x`).
+    pub fn extras_to_remove(&self) -> bool {
+        self.findings
+            .findings
+            .iter()
+            .any(|f| f.action() == Some(Action::FixRemovingExtras))
     }
 
     /// The checked app's ids for the closing summary.

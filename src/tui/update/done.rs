@@ -1,6 +1,6 @@
 //! Done: the summary; `w` writes it (without the secret) to a file, number keys copy its values.
 
-use super::{Handled, KeyHint, hint};
+use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::secret::SecretString;
 use crate::tui::effects::Effect;
 use crate::tui::model::{CLIENT_ID_LABEL, Model};
@@ -24,15 +24,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 None => Handled::nothing(),
             }
         }
-        KeyCode::Up | KeyCode::Char('k') => {
-            model.done.scroll = model.done.scroll.saturating_sub(1);
-            Handled::nothing()
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            model.done.scroll = model.done.scroll.saturating_add(1);
-            Handled::nothing()
-        }
         KeyCode::Enter => Handled::Yes(super::ask_to_quit(model)),
+        _ if model.done.scroll.on_key(key) => Handled::nothing(),
         _ => Handled::No,
     }
 }
@@ -47,8 +40,8 @@ fn copy(label: &'static str, value: String) -> Effect {
 pub fn keys(_: &Model) -> Vec<KeyHint> {
     vec![
         hint("1-9", "copy"),
-        hint("w", "write to a file"),
-        hint("↑↓", "scroll"),
+        hint("w", "write summary to a file"),
+        SCROLL_HINT,
         hint("enter", "finish"),
     ]
 }

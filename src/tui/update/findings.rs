@@ -1,8 +1,9 @@
 //! Findings: the chosen app audited against the platform; `f` shows the requests that mend it
-//! and sends them after `y`, then reads and audits again; `r` goes on to a new secret.
+//! (`x` the ones that also remove the extras) and sends them after `y`, then reads and audits
+//! again; `r` goes on to a new secret.
 
-use super::{Handled, KeyHint, hint};
-use crate::doctor::{self, Inspection, Wants};
+use super::{Handled, KeyHint, SCROLL_HINT, hint};
+use crate::doctor::{self, Action, Errand, FixOptions, Inspection, Wants};
 use crate::tui::effects::Effect;
 use crate::tui::model::{FindingsPhase, Model, Step};
 use crate::tui::msg::RunFailure;
@@ -11,9 +12,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     let phase = model.findings.phase.clone();
     match (phase, key.code) {
-        (FindingsPhase::Audited, KeyCode::Char('f')) if !model.fix_steps().is_empty() => {
-            model.findings.phase = FindingsPhase::ConfirmingFix;
-            model.findings.scroll = 0;
+        (FindingsPhase::Audited, KeyCode::Char('f'))
+            if !model.fix_steps(FixOptions::default()).is_empty() =>
+        {
+            preview(model, FixOptions::default());
+        }
+        (FindingsPhase::Audited, KeyCode::Char('x')) if model.extras_to_remove() => {
+            preview(model, FixOptions { remove_extra: true });
         }
         (FindingsPhase::ConfirmingFix, KeyCode::Char('y' | 'Y')) => {
             let (Some(tenant), Some(inspection)) =
@@ -21,7 +26,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             else {
                 return Handled::nothing();
             };
-            let steps = model.fix_steps();
+            let steps = model.fix_steps(model.findings.fix_options);
             model.findings.phase = FindingsPhase::Fixing;
             return Handled::Yes(vec![Effect::Repair {
                 tenant,
@@ -29,8 +34,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 steps,
             }]);
         }
-        // Anything else leaves the requests unsent.
-        (FindingsPhase::ConfirmingFix, _) => model.findings.phase = FindingsPhase::Audited,
+        // Only these leave the requests unsent; the scroll keys read them.
+        (FindingsPhase::ConfirmingFix, KeyCode::Char('n' | 'N') | KeyCode::Esc) => {
+            model.findings.phase = FindingsPhase::Audited;
+            model.findings.scroll.reset();
+        }
+        (FindingsPhase::Audited, KeyCode::Char('a')) if offers_admin_consent(model) => {
+            model.findings.admin_consent = !model.findings.admin_consent;
+            if let Some(inspection) = model.findings.inspection.take() {
+                audited(model, Ok(inspection));
+            }
+        }
         (FindingsPhase::Audited, KeyCode::Char('r')) => model.step = Step::Rotate,
         (FindingsPhase::Audited, KeyCode::Enter) => {
             model.done.registered = model.checked_app();
@@ -44,12 +58,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             model.findings.phase = FindingsPhase::Reading;
             return Handled::Yes(vec![Effect::Inspect { tenant, app_id }]);
         }
-        (_, KeyCode::Up | KeyCode::Char('k')) => {
-            model.findings.scroll = model.findings.scroll.saturating_sub(1);
-        }
-        (_, KeyCode::Down | KeyCode::Char('j')) => {
-            model.findings.scroll = model.findings.scroll.saturating_add(1);
-        }
+        _ if model.findings.scroll.on_key(key) => {}
         _ => return Handled::No,
     }
     Handled::nothing()
@@ -60,20 +69,48 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
         FindingsPhase::Reading | FindingsPhase::Fixing => vec![],
         FindingsPhase::ConfirmingFix => vec![
             hint("y", "send these requests"),
-            hint("any other key", "not now"),
-            hint("↑↓", "scroll"),
+            hint("n/esc", "not now"),
+            SCROLL_HINT,
         ],
         FindingsPhase::Failed(_) => vec![hint("r", "read the app again")],
         FindingsPhase::Audited => {
-            let mut keys = vec![hint("↑↓", "scroll")];
-            if !model.fix_steps().is_empty() {
+            let mut keys = vec![SCROLL_HINT];
+            if !model.fix_steps(FixOptions::default()).is_empty() {
                 keys.push(hint("f", "fix"));
+            }
+            if model.extras_to_remove() {
+                keys.push(hint("x", "fix and remove extras"));
+            }
+            if offers_admin_consent(model) {
+                keys.push(if model.findings.admin_consent {
+                    hint("a", "without admin consent")
+                } else {
+                    hint("a", "with admin consent")
+                });
             }
             keys.push(hint("r", "new client secret"));
             keys.push(hint("enter", "finish"));
             keys
         }
     }
+}
+
+/// `a` asks the audit (and so the fix) for admin consent, when a finding says it is needed, and
+/// takes the request back.
+fn offers_admin_consent(model: &Model) -> bool {
+    model.findings.admin_consent
+        || model
+            .findings
+            .findings
+            .iter()
+            .any(|f| f.action() == Some(Action::Errand(Errand::AdminConsent)))
+}
+
+/// The fix's requests on screen, waiting for `y`.
+fn preview(model: &mut Model, options: FixOptions) {
+    model.findings.fix_options = options;
+    model.findings.phase = FindingsPhase::ConfirmingFix;
+    model.findings.scroll.reset();
 }
 
 pub fn on_inspected(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) -> Vec<Effect> {
@@ -99,7 +136,10 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
     match result {
         Ok(mut inspection) => {
             // The preset's default regions are required, any other region it serves wanted.
-            inspection.context.wants = Wants::default();
+            inspection.context.wants = Wants {
+                admin_consent: model.findings.admin_consent,
+                ..Wants::default()
+            };
             model.findings.findings = doctor::audit(
                 &inspection.application,
                 &inspection.context,
@@ -109,7 +149,7 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
             );
             model.findings.inspection = Some(inspection);
             model.findings.phase = FindingsPhase::Audited;
-            model.findings.scroll = 0;
+            model.findings.scroll.reset();
         }
         Err(failure) => model.findings.phase = FindingsPhase::Failed(failure),
     }

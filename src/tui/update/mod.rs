@@ -20,7 +20,7 @@ mod tenant;
 mod tests;
 
 use super::effects::Effect;
-use super::model::{Model, Overlay, SecretOnExit, Step};
+use super::model::{Model, Overlay, Scroll, SecretOnExit, Step};
 use super::msg::Msg;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -34,6 +34,10 @@ pub struct KeyHint {
 pub const fn hint(keys: &'static str, action: &'static str) -> KeyHint {
     KeyHint { keys, action }
 }
+
+/// Every scrollable pane takes the same keys (see [`Scroll::on_key`]: PgUp/PgDn, Home/End and
+/// g/G too) and the mouse wheel; the hint bar has room for the arrows only.
+pub const SCROLL_HINT: KeyHint = hint("↑↓", "scroll");
 
 /// What a step did with a key: used it, or left it to the global keys (q, ?, Esc).
 pub enum Handled {
@@ -51,6 +55,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
+        Msg::Wheel { wheel, column, row } => {
+            if let Some(pane) = pane_at(model, column, row) {
+                pane.on_wheel(wheel);
+            }
+            Vec::new()
+        }
         Msg::Resize { width, height } => {
             model.size = (width, height);
             Vec::new()
@@ -108,7 +118,13 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Char('q') => ask_to_quit(model),
         KeyCode::Char('?') => {
+            model.help_scroll.reset();
             model.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        KeyCode::Char('l') => {
+            model.log_scroll = Scroll::following_end();
+            model.overlay = Some(Overlay::Log);
             Vec::new()
         }
         KeyCode::Esc => {
@@ -121,11 +137,17 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 
 fn on_overlay_key(model: &mut Model, overlay: Overlay, key: KeyEvent, ctrl_c: bool) -> Vec<Effect> {
     match overlay {
-        Overlay::Help => {
+        Overlay::Help | Overlay::Log => {
             if ctrl_c {
                 return ask_to_quit(model);
             }
-            model.overlay = None;
+            let pane = match overlay {
+                Overlay::Log => &mut model.log_scroll,
+                _ => &mut model.help_scroll,
+            };
+            if !pane.on_key(key) {
+                model.overlay = None;
+            }
         }
         Overlay::ConfirmQuit(_) => match key.code {
             KeyCode::Char('y' | 'Y') => return quit(model),
@@ -189,6 +211,25 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
 }
 
+/// The scrollable pane drawn under the mouse pointer on the current screen.
+fn pane_at(model: &mut Model, column: u16, row: u16) -> Option<&mut Scroll> {
+    match model.overlay {
+        Some(Overlay::Log) => return Some(&mut model.log_scroll),
+        Some(_) => return Some(&mut model.help_scroll).filter(|pane| pane.covers(column, row)),
+        None => {}
+    }
+    if model.status_scroll.covers(column, row) {
+        return Some(&mut model.status_scroll);
+    }
+    let step_pane = match model.step {
+        Step::Review => &mut model.review.scroll,
+        Step::Findings => &mut model.findings.scroll,
+        Step::Done => &mut model.done.scroll,
+        _ => return None,
+    };
+    Some(step_pane).filter(|pane| pane.covers(column, row))
+}
+
 fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
     if model.overlay.is_some() {
         return Vec::new();
@@ -197,7 +238,9 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
     let text = &*crate::text::lines(pasted);
     match model.step {
         Step::Tenant => model.tenant.filter.insert_str(text.trim()),
-        Step::Apps => model.apps.filter.insert_str(text.trim()),
+        Step::Apps if model.apps.platform_for.is_none() => {
+            model.apps.filter.insert_str(text.trim())
+        }
         Step::Registration => registration::on_paste(model, text),
         Step::RedirectUris => redirects::on_paste(model, text),
         Step::Permissions => permissions::on_paste(model, text),
@@ -208,14 +251,17 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
 }
 
 /// The keys every screen shares, for the help overlay.
-pub const GENERAL_KEYS: [KeyHint; 7] = [
+pub const GENERAL_KEYS: [KeyHint; 10] = [
     hint("esc", "back; choices are kept until the app exists"),
     hint("q / ctrl+c", "quit (in a text field only ctrl+c)"),
     hint("?", "this help (in a text field ? is text)"),
     hint("tab", "next field or section"),
-    hint("↑↓ pgup pgdn", "move or scroll"),
+    hint("↑↓ pgup pgdn", "move or scroll (also home end g G, wheel)"),
+    hint("l", "every Graph call (not while typing)"),
     hint("c", "copy, where the screen names what"),
     hint("paste", "works in every text field"),
+    hint("ctrl+a e u w", "line keys: start, end, clear, delete word"),
+    hint("shift+drag", "select text with the mouse"),
 ];
 
 /// Whether a hint is one of the shared keys [`key_hints`] appends to every step's.
@@ -257,7 +303,9 @@ pub fn key_hints(model: &Model) -> Vec<KeyHint> {
 /// Whether letters go into a text field on this screen (then `q` and `?` are text, not keys).
 pub fn typing(model: &Model) -> bool {
     match model.step {
-        Step::Tenant | Step::Apps => true,
+        Step::Tenant => true,
+        // The platform list for an untagged app has no text field.
+        Step::Apps => model.apps.platform_for.is_none(),
         Step::Registration => registration::typing(model),
         Step::RedirectUris => redirects::typing(model),
         Step::Permissions => permissions::typing(model),

@@ -1,36 +1,30 @@
 //! Review: the whole plan in the portal's words, the exact Graph requests, the manifest JSON.
 
-use super::{Handled, KeyHint, hint};
+use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::tui::effects::Effect;
 use crate::tui::model::{CreateStep, Model, ReviewView, Step};
 use crossterm::event::{KeyCode, KeyEvent};
 
-const PAGE: u16 = 10;
-
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     let review = &mut model.review;
     match key.code {
-        KeyCode::Char('g') => switch(review, ReviewView::Requests),
+        KeyCode::Char('r') => switch(review, ReviewView::Requests),
         KeyCode::Char('m') => switch(review, ReviewView::Manifest),
-        KeyCode::Up | KeyCode::Char('k') => review.scroll = review.scroll.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => review.scroll = review.scroll.saturating_add(1),
-        KeyCode::PageUp => review.scroll = review.scroll.saturating_sub(PAGE),
-        KeyCode::PageDown => review.scroll = review.scroll.saturating_add(PAGE),
-        KeyCode::Home => review.scroll = 0,
         KeyCode::Enter => return Handled::Yes(start(model)),
+        _ if review.scroll.on_key(key) => {}
         _ => return Handled::No,
     }
     Handled::nothing()
 }
 
-/// `g` and `m` each show their view, and the same key again returns to the summary.
+/// `r` and `m` each show their view, and the same key again returns to the summary.
 fn switch(review: &mut crate::tui::model::ReviewStep, view: ReviewView) {
     review.view = if review.view == view {
         ReviewView::Summary
     } else {
         view
     };
-    review.scroll = 0;
+    review.scroll.reset();
 }
 
 /// Runs the plan when Graph would accept it; otherwise the review shows what to fix.
@@ -54,10 +48,10 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
     vec![
         hint("enter", "create the app"),
         hint(
-            "g",
+            "r",
             toggle(ReviewView::Requests, "Graph requests", "summary"),
         ),
         hint("m", toggle(ReviewView::Manifest, "manifest", "summary")),
-        hint("↑↓", "scroll"),
+        SCROLL_HINT,
     ]
 }

@@ -34,7 +34,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 model.secret.focus = SecretFocus::Date;
             } else {
                 model.step = Step::Review;
-                model.review.scroll = 0;
+                model.review.scroll.reset();
             }
             return Handled::nothing();
         }

@@ -13,7 +13,7 @@ use crate::tui::model::{
 use crate::tui::msg::{
     Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInOption, TenantChoice,
 };
-use crate::tui::snapshots::{FAKE_SECRET, fixture_model};
+use crate::tui::snapshots::{FAKE_SECRET, fixture_model, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 
@@ -417,9 +417,9 @@ fn esc_goes_back_keeping_choices_until_create() {
 #[test]
 fn review_toggles_views_and_enter_runs_the_plan() {
     let mut model = at(Step::Review);
-    press(&mut model, KeyCode::Char('g'));
+    press(&mut model, KeyCode::Char('r'));
     assert_eq!(model.review.view, crate::tui::model::ReviewView::Requests);
-    press(&mut model, KeyCode::Char('g'));
+    press(&mut model, KeyCode::Char('r'));
     assert_eq!(model.review.view, crate::tui::model::ReviewView::Summary);
     let effects = press(&mut model, KeyCode::Enter);
     assert!(matches!(&effects[..], [Effect::Run(plan)] if plan.display_name == "Acme Mail"));
@@ -571,6 +571,26 @@ fn ctrl_c_asks_while_work_runs_and_help_opens_and_closes() {
     let mut model = fixture_model(Step::Platform);
     press(&mut model, KeyCode::Char('?'));
     assert_eq!(model.overlay, Some(Overlay::Help));
+    render(&mut model, 80, 24);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::End);
+    assert_eq!(
+        model.overlay,
+        Some(Overlay::Help),
+        "scroll keys scroll the help"
+    );
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.overlay, None);
+
+    // The whole Graph-call log scrolls in its own pane and opens at its newest line.
+    let mut model = fixture_model(Step::Done);
+    press(&mut model, KeyCode::Char('l'));
+    assert_eq!(model.overlay, Some(Overlay::Log));
+    render(&mut model, 80, 24);
+    assert!(model.log_scroll.at_end());
+    press(&mut model, KeyCode::Home);
+    assert_eq!(model.log_scroll.offset(), 0);
+    assert_eq!(model.overlay, Some(Overlay::Log));
     press(&mut model, KeyCode::Char('x'));
     assert_eq!(model.overlay, None);
     let effects = press(&mut model, KeyCode::Char('q'));
@@ -599,7 +619,9 @@ mod support_mode {
     use super::*;
     use crate::doctor::Code;
     use crate::run::Removal;
-    use crate::tui::model::{FindingsPhase, Load, RotateFocus, RotatePhase, Task};
+    use crate::tui::model::{
+        FindingsPhase, Load, PlatformSource, RotateFocus, RotatePhase, Task, Wheel,
+    };
 
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
@@ -634,6 +656,7 @@ mod support_mode {
         );
         type_text(&mut model, "legacy");
         assert_eq!(model.apps.visible().len(), 1);
+        assert!(press(&mut model, KeyCode::Enter).is_empty(), "no tag: asks");
         let effects = press(&mut model, KeyCode::Enter);
         assert_eq!(model.step, Step::Findings);
         assert!(matches!(
@@ -650,6 +673,59 @@ mod support_mode {
         model.apply_profile(1);
         press(&mut model, KeyCode::Enter); // "Acme Mail", tagged nylas-v3
         assert_eq!(model.profile().id, "nylas-v3");
+    }
+
+    #[test]
+    fn an_app_without_a_tag_is_judged_against_the_platform_named_for_it_not_the_last_apps() {
+        let mut model = fixture_model(Step::Apps);
+        press(&mut model, KeyCode::Enter); // "Acme Mail", tagged nylas-v3
+        assert_eq!(model.profile().id, "nylas-v3");
+        assert_eq!(model.findings.platform_source, PlatformSource::Tag);
+        press(&mut model, KeyCode::Esc);
+        assert_eq!(model.step, Step::Apps);
+
+        type_text(&mut model, "legacy"); // no tag
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        assert_eq!(model.step, Step::Apps, "the platform is asked first");
+        assert_eq!(
+            model.apps.platform_for,
+            Some(0),
+            "starting from the last one"
+        );
+        assert!(
+            !crate::tui::update::typing(&model),
+            "q and ? are keys again"
+        );
+        press(&mut model, KeyCode::Down);
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Inspect { app_id, .. }] if app_id == "1e9ac700-de30-4000-8000-00000000a001"
+        ));
+        assert_eq!(model.step, Step::Findings);
+        assert_eq!(model.profile().id, "nylas-v2");
+        assert_eq!(model.findings.platform_source, PlatformSource::Chosen);
+
+        // Redirect URIs of Nylas v2 make it the first guess for an app without a tag.
+        if let Load::Loaded(apps) = &mut model.apps.load {
+            apps[0].web = serde_json::from_value(serde_json::json!({
+                "redirectUris": ["https://api.nylas.com/oauth/callback"]
+            }))
+            .ok();
+        }
+        model.platform.applied = Some(3);
+        press(&mut model, KeyCode::Esc);
+        press(&mut model, KeyCode::Enter);
+        assert_eq!(model.apps.platform_for, Some(1), "Nylas v2, not Nango");
+        press(&mut model, KeyCode::Esc);
+        press(&mut model, KeyCode::Enter);
+
+        // Esc on the platform list returns to the apps without checking anything.
+        press(&mut model, KeyCode::Esc);
+        press(&mut model, KeyCode::Enter);
+        assert!(model.apps.platform_for.is_some());
+        assert!(press(&mut model, KeyCode::Esc).is_empty());
+        assert_eq!((model.step, model.apps.platform_for), (Step::Apps, None));
     }
 
     #[test]
@@ -699,7 +775,7 @@ mod support_mode {
             None,
             "no going back with requests on screen"
         );
-        // Any other key leaves the requests unsent.
+        // n leaves the requests unsent.
         assert!(press(&mut model, KeyCode::Char('n')).is_empty());
         assert_eq!(model.findings.phase, FindingsPhase::Audited);
 
@@ -708,7 +784,10 @@ mod support_mode {
         let [Effect::Repair { steps, .. }] = effects.as_slice() else {
             panic!("{effects:?}");
         };
-        assert_eq!(steps.len(), model.fix_steps().len());
+        assert_eq!(
+            steps.len(),
+            model.fix_steps(crate::doctor::FixOptions::default()).len()
+        );
         assert!(model.work_running(), "quitting now asks first");
 
         let mended = model.findings.inspection.clone().unwrap();
@@ -719,6 +798,163 @@ mod support_mode {
             model.findings.fixed,
             Some(before - model.findings.findings.len())
         );
+    }
+
+    #[test]
+    fn the_fix_preview_scrolls_and_only_y_sends_and_only_n_or_esc_cancels() {
+        let mut model = fixture_model(Step::Findings);
+        press(&mut model, KeyCode::Char('f'));
+        render(&mut model, 80, 24);
+        let extent = model.findings.scroll.extent();
+        assert!(
+            extent.content > extent.viewport,
+            "{extent:?}: the preview is long"
+        );
+
+        for code in [KeyCode::Down, KeyCode::Char('j'), KeyCode::PageDown] {
+            assert!(press(&mut model, code).is_empty(), "{code:?} sends nothing");
+            assert_eq!(model.findings.phase, FindingsPhase::ConfirmingFix);
+        }
+        assert!(model.findings.scroll.offset() > 1, "↓ scrolls");
+        press(&mut model, KeyCode::End);
+        let end = model.findings.scroll.offset();
+        assert_eq!(end, extent.content - extent.viewport);
+        press(&mut model, KeyCode::Down);
+        press(&mut model, KeyCode::PageDown);
+        assert_eq!(model.findings.scroll.offset(), end, "stops at the end");
+        let screen = render(&mut model, 80, 24);
+        let position = format!("{}/{}", extent.content, extent.content);
+        assert!(screen.contains(&position), "{screen}");
+        press(&mut model, KeyCode::Home);
+        assert_eq!(model.findings.scroll.offset(), 0);
+
+        // The wheel scrolls the pane under the pointer.
+        let (x, y, _, _) = extent.area;
+        update(
+            &mut model,
+            Msg::Wheel {
+                wheel: Wheel::Down,
+                column: x + 1,
+                row: y + 1,
+            },
+        );
+        assert!(model.findings.scroll.offset() > 0);
+        update(
+            &mut model,
+            Msg::Wheel {
+                wheel: Wheel::Up,
+                column: x + 1,
+                row: y + 1,
+            },
+        );
+        assert_eq!(model.findings.scroll.offset(), 0);
+
+        // Other keys neither send nor cancel.
+        assert!(press(&mut model, KeyCode::Char('x')).is_empty());
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        assert_eq!(model.findings.phase, FindingsPhase::ConfirmingFix);
+        press(&mut model, KeyCode::Esc);
+        assert_eq!(model.findings.phase, FindingsPhase::Audited);
+        assert_eq!(
+            model.step,
+            Step::Findings,
+            "Esc cancels, it does not go back"
+        );
+        press(&mut model, KeyCode::Char('f'));
+        assert!(matches!(
+            press(&mut model, KeyCode::Char('y')).as_slice(),
+            [Effect::Repair { .. }]
+        ));
+    }
+
+    #[test]
+    fn x_shows_the_fix_with_the_extras_removed_and_y_sends_it() {
+        use crate::doctor::FixOptions;
+        let mut model = fixture_model(Step::Findings);
+        // The legacy callback is not Nylas v3's: an extra URI only `x` removes.
+        const EXTRA: &str = "https://api.nylas.com/oauth/callback";
+        assert!(model.extras_to_remove());
+        let without = model.fix_steps(FixOptions::default());
+        assert!(press(&mut model, KeyCode::Char('x')).is_empty());
+        assert_eq!(model.findings.phase, FindingsPhase::ConfirmingFix);
+        let screen = render(&mut model, 120, 40);
+        assert!(screen.contains("removes the extras"), "{screen}");
+        let effects = press(&mut model, KeyCode::Char('y'));
+        let [Effect::Repair { steps, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(steps, &model.fix_steps(FixOptions { remove_extra: true }));
+        assert_ne!(steps, &without);
+        let patch = steps[0].request.body.as_ref().unwrap().to_string();
+        assert!(!patch.contains(EXTRA), "{patch}");
+        let kept = without[0].request.body.as_ref().unwrap().to_string();
+        assert!(kept.contains(EXTRA), "f keeps it: {kept}");
+    }
+
+    #[test]
+    fn a_adds_admin_consent_to_the_fix_when_a_finding_says_it_is_needed() {
+        use crate::catalog::{Catalog, MICROSOFT_GRAPH, PermissionKind};
+        let mut model = fixture_model(Step::Findings);
+        let mut inspection = model.findings.inspection.clone().unwrap();
+        let catalog = Catalog::offline();
+        let (_, place) = catalog
+            .permission("graph", "Place.Read.All", PermissionKind::Delegated)
+            .unwrap();
+        inspection.application.required_resource_access =
+            serde_json::from_value(serde_json::json!([{"resourceAppId": MICROSOFT_GRAPH,
+                "resourceAccess": [{"id": place.id, "type": "Scope"}]}]))
+            .unwrap();
+        inspection.context.resources = vec![
+            serde_json::from_value(serde_json::json!({"id": "graph-sp", "appId": MICROSOFT_GRAPH}))
+                .unwrap(),
+        ];
+        update(&mut model, Msg::Inspected(Ok(inspection)));
+        let admin_only = model
+            .findings
+            .findings
+            .iter()
+            .find(|f| f.code == Code::PermissionAdminConsent)
+            .unwrap();
+        let shown = crate::tui::view::findings::advice(admin_only);
+        assert!(shown.contains("a adds admin consent"), "{shown}");
+
+        press(&mut model, KeyCode::Char('a'));
+        assert!(model.findings.admin_consent);
+        assert!(
+            model
+                .findings
+                .findings
+                .iter()
+                .any(|f| f.code == Code::AdminConsentMissing)
+        );
+        press(&mut model, KeyCode::Char('f'));
+        let effects = press(&mut model, KeyCode::Char('y'));
+        let [Effect::Repair { steps, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.request.path == "/oauth2PermissionGrants"),
+            "{steps:?}"
+        );
+    }
+
+    #[test]
+    fn the_findings_review_and_summary_scroll_alike() {
+        let mut model = fixture_model(Step::Findings);
+        render(&mut model, 80, 24);
+        press(&mut model, KeyCode::Char('G'));
+        assert!(model.findings.scroll.at_end() && model.findings.scroll.offset() > 0);
+        press(&mut model, KeyCode::Char('g'));
+        assert_eq!(model.findings.scroll.offset(), 0);
+
+        let mut model = fixture_model(Step::Review);
+        render(&mut model, 80, 24);
+        press(&mut model, KeyCode::End);
+        assert!(model.review.scroll.at_end() && model.review.scroll.offset() > 0);
+        press(&mut model, KeyCode::PageUp);
+        assert!(!model.review.scroll.at_end());
     }
 
     #[test]

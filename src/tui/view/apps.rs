@@ -1,13 +1,13 @@
 //! App: the tenant's app registrations, appreg-made ones first, filterable by name or client id.
 
-use super::common::{heading, loaded, row, window};
+use super::common::{heading, loaded, profile_rows, row, window};
 use super::theme::Theme;
 use super::widgets::text_field::TextField;
 use crate::tui::model::{Model, tagged_profile};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 /// Room for the longest appreg tag, `appreg · nylas-streams`.
 const TAG_WIDTH: usize = 22;
@@ -51,17 +51,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(heading(
-            &format!(
-                "Which app should be checked against {}?",
-                model.profile().name
-            ),
-            true,
-            theme,
-        )),
+        Paragraph::new(heading("Which app should be checked?", true, theme)),
         title,
     );
     filter_field.render(frame, filter, theme);
+    if let Some(cursor) = apps.platform_for {
+        platform_choice(frame, list, model, cursor, theme);
+        return;
+    }
 
     let name_width = visible
         .iter()
@@ -96,4 +93,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// An app without appreg's tag: which platform it is for, so it is judged against that one.
+fn platform_choice(frame: &mut Frame, area: Rect, model: &Model, cursor: usize, theme: Theme) {
+    let name = model
+        .apps
+        .selected()
+        .and_then(|a| a.display_name.clone())
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::default(),
+        heading(
+            &format!("\"{name}\" has no appreg tag: which platform is it for?"),
+            true,
+            theme,
+        ),
+    ];
+    lines.extend(profile_rows(&model.profiles, cursor, area.width, theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -24,6 +24,33 @@ pub fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize
     start..len.min(start + height)
 }
 
+/// The platform presets, one line each: summaries are cut at the edge (with an ellipsis)
+/// rather than wrapped.
+pub fn profile_rows(
+    profiles: &[crate::profile::Profile],
+    cursor: usize,
+    width: u16,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let name_width = profiles
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let summary_width = usize::from(width).saturating_sub(name_width + 4);
+    profiles
+        .iter()
+        .enumerate()
+        .map(|(i, profile)| {
+            let spans = vec![
+                Span::styled(format!("{:name_width$}  ", profile.name), theme.emphasis()),
+                Span::raw(fit(&profile.summary, summary_width)),
+            ];
+            row(spans, i == cursor, true, theme)
+        })
+        .collect()
+}
+
 /// A list row: a pointer when it has the cursor, highlighted when the list has focus.
 pub fn row<'a>(spans: Vec<Span<'a>>, here: bool, focused: bool, theme: Theme) -> Line<'a> {
     let pointer = if here && focused { "▸ " } else { "  " };

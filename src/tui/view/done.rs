@@ -2,11 +2,11 @@
 
 use super::common::{field, heading, wrap_words};
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use crate::tui::model::{Model, Task};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let summary = model.summary();
@@ -80,10 +80,5 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     if let Some((label, outcome)) = &model.done.copied {
         lines.push(Line::styled(format!("{label}: {outcome}."), theme.dim()));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((model.done.scroll, 0)),
-        area,
-    );
+    ScrollPane::wrapped(lines).render(frame, area, &model.done.scroll, theme);
 }

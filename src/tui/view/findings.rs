@@ -3,11 +3,12 @@
 
 use super::common::{failure_lines, field, heading, wrap_words};
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use super::widgets::spinner;
-use crate::doctor::{Severity, Tally};
+use crate::doctor::{Action, Errand, Finding, FixOptions, Severity, Tally};
 use crate::tui::model::{FindingsPhase, Model};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -30,30 +31,39 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         FindingsPhase::ConfirmingFix => fix_requests(model, theme),
         FindingsPhase::Audited => report(model, area.width, theme),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((findings.scroll, 0)),
-        area,
+    // Which platform the app is judged against stays in view while the rest scrolls.
+    let header = Paragraph::new(judged_against(model, theme)).wrap(Wrap { trim: false });
+    let header_height = u16::try_from(header.line_count(area.width)).unwrap_or(1);
+    let [header_area, body] =
+        Layout::vertical([Constraint::Length(header_height), Constraint::Min(0)]).areas(area);
+    frame.render_widget(header, header_area);
+    ScrollPane::wrapped(lines).render(frame, body, &findings.scroll, theme);
+}
+
+fn judged_against(model: &Model, theme: Theme) -> Line<'static> {
+    let platform = format!(
+        "{}, {}",
+        model.profile().name,
+        model.findings.platform_source.describe()
     );
+    match model
+        .findings
+        .application()
+        .and_then(|a| a.display_name.clone())
+    {
+        Some(name) => heading(
+            &format!("\"{name}\" is checked against {platform}"),
+            true,
+            theme,
+        ),
+        None => heading(&format!("Checked against {platform}"), true, theme),
+    }
 }
 
 fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let findings = &model.findings.findings;
-    let name = model
-        .findings
-        .application()
-        .and_then(|a| a.display_name.clone())
-        .unwrap_or_default();
     let tally = Tally::of(findings);
-    let mut lines = vec![
-        heading(
-            &format!("\"{name}\" checked against {}", model.profile().name),
-            true,
-            theme,
-        ),
-        Line::styled(tally.to_string(), theme.dim()),
-    ];
+    let mut lines = vec![Line::styled(tally.to_string(), theme.dim())];
     if let Some(mended) = model.findings.fixed {
         lines.push(Line::styled(
             format!("✓ The fix was applied and the app read again: {mended} finding(s) fewer."),
@@ -93,10 +103,10 @@ fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
             ]));
         }
         lines.extend(field("why", &finding.why, LABEL, width, theme));
-        lines.extend(field("fix", &finding.fix, LABEL, width, theme));
+        lines.extend(field("fix", &advice(finding), LABEL, width, theme));
         lines.extend(field("portal", finding.portal, LABEL, width, theme));
     }
-    let fixable = model.fix_steps().len();
+    let fixable = model.fix_steps(FixOptions::default()).len();
     lines.push(Line::default());
     if fixable > 0 {
         lines.push(Line::styled(
@@ -104,11 +114,44 @@ fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
             theme.emphasis(),
         ));
     }
+    if model.extras_to_remove() {
+        lines.push(Line::styled(
+            "Press x to see them with the removals of the extras too.",
+            theme.emphasis(),
+        ));
+    }
     lines
 }
 
+/// The fix in the wizard's words: the key that does it, never a command-line flag.
+pub fn advice(finding: &Finding) -> String {
+    let how = match finding.action() {
+        None => return finding.fix.clone(),
+        Some(Action::Fix) => "f mends it",
+        Some(Action::FixRemovingExtras) => "x removes it, after showing the requests",
+        Some(Action::Errand(Errand::NewSecret {
+            remove_expired: false,
+            ..
+        })) => "r makes a new secret",
+        Some(Action::Errand(Errand::NewSecret {
+            remove_expired: true,
+            ..
+        })) => "r makes a new secret and can remove the expired ones",
+        Some(Action::Errand(Errand::AdminConsent)) => {
+            "a adds admin consent to the fix, which needs an administrator"
+        }
+    };
+    format!("{} — {how}", finding.fix)
+}
+
 fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let steps = model.fix_steps();
+    let options = model.findings.fix_options;
+    let steps = model.fix_steps(options);
+    let scope = if options.remove_extra {
+        "It adds, corrects and removes the extras named above; secrets are never touched (r makes a new one)."
+    } else {
+        "It only adds and corrects: extra redirect URIs and permissions stay (x shows the fix that removes them), secrets are never touched."
+    };
     let mut lines = vec![
         heading(
             &format!(
@@ -118,10 +161,7 @@ fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             true,
             theme,
         ),
-        Line::styled(
-            "It only adds and corrects: extra redirect URIs and retired permissions stay (appreg doctor --fix --remove-extra removes them), secrets are never touched.",
-            theme.dim(),
-        ),
+        Line::styled(scope, theme.dim()),
         Line::default(),
     ];
     for step in &steps {
@@ -134,4 +174,28 @@ fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
         lines.push(Line::default());
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::advice;
+    use crate::doctor::every_kind_of_finding;
+
+    #[test]
+    fn every_finding_names_the_wizards_keys_and_no_command_line() {
+        for finding in every_kind_of_finding() {
+            let shown = [
+                finding.title.as_str(),
+                &finding.why,
+                &advice(&finding),
+                finding.portal,
+            ]
+            .join("\n");
+            assert!(
+                !shown.contains("--") && !shown.contains("appreg "),
+                "{}: {shown}",
+                finding.code
+            );
+        }
+    }
 }

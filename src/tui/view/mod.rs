@@ -5,7 +5,7 @@ mod apps;
 mod common;
 mod create;
 mod done;
-mod findings;
+pub(crate) mod findings;
 mod overlay;
 mod permissions;
 mod platform;

@@ -1,6 +1,6 @@
 //! Platform: the presets, one line each, and what the highlighted one sets up.
 
-use super::common::{fit, heading, radio, row, warning};
+use super::common::{heading, profile_rows, radio, warning};
 use super::theme::Theme;
 use crate::tui::model::{Model, Task};
 use ratatui::Frame;
@@ -30,22 +30,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         Line::default(),
         heading(question, true, theme),
     ];
-    let name_width = model
-        .profiles
-        .iter()
-        .map(|p| p.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    // One line each: summaries are cut at the edge (with an ellipsis) rather than wrapped; the
-    // highlighted one is shown whole below.
-    let summary_width = usize::from(area.width).saturating_sub(name_width + 4);
-    for (i, profile) in model.profiles.iter().enumerate() {
-        let spans = vec![
-            Span::styled(format!("{:name_width$}  ", profile.name), theme.emphasis()),
-            Span::raw(fit(&profile.summary, summary_width)),
-        ];
-        list.push(row(spans, i == model.platform.cursor, true, theme));
-    }
+    list.extend(profile_rows(
+        &model.profiles,
+        model.platform.cursor,
+        area.width,
+        theme,
+    ));
     let [list_area, details_area] = Layout::vertical([
         Constraint::Length(list.len() as u16 + 1),
         Constraint::Min(0),

@@ -2,13 +2,13 @@
 
 use super::common::{field, heading, warning};
 use super::theme::Theme;
+use super::widgets::scroll_pane::ScrollPane;
 use crate::plan::Plan;
 use crate::plan::manifest_required_resource_access;
 use crate::tui::model::{Model, ReviewView};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
 /// Stands for the app's unique name, which the runner picks and keeps across retries.
 const UNIQUE_NAME_PLACEHOLDER: &str = "{uniqueName}";
@@ -48,12 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             }
         },
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((model.review.scroll, 0)),
-        area,
-    );
+    ScrollPane::wrapped(lines).render(frame, area, &model.review.scroll, theme);
 }
 
 fn summary(

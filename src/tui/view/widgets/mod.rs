@@ -2,6 +2,7 @@
 
 pub mod key_hints;
 pub mod qr;
+pub mod scroll_pane;
 pub mod status_pane;
 pub mod step_list;
 pub mod text_field;

@@ -1,34 +1,50 @@
 //! The live pane of Graph calls under every step: method, path, status, latency, request-id,
-//! and the retries and replication waits in between. The newest calls are at the bottom.
+//! and the retries and replication waits in between. The newest calls are at the bottom, and
+//! stay in view until the mouse wheel scrolls back.
 
+use super::scroll_pane::ScrollPane;
 use super::spinner;
 use crate::tui::model::{Call, CallState, Model};
+use crate::tui::update::typing;
 use crate::tui::view::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.dim())
         .title(Span::styled(" Graph calls ", theme.heading()));
-    let rows = usize::from(block.inner(area).height);
-    let lines: Vec<Line> = if model.status.is_empty() {
-        vec![Line::styled(
+    // Where letters are not typed into a field, `l` opens the whole log.
+    let block = if typing(model) {
+        block
+    } else {
+        block.title(Span::styled("(l: all) ", theme.dim()))
+    };
+    ScrollPane::unwrapped(lines(model, theme)).render_in(
+        frame,
+        area,
+        block,
+        &model.status_scroll,
+        theme,
+    );
+}
+
+/// One line a call, oldest first.
+pub fn lines(model: &Model, theme: Theme) -> Vec<Line<'static>> {
+    if model.status.is_empty() {
+        return vec![Line::styled(
             " No calls yet: they appear here as appreg talks to Microsoft Graph.",
             theme.dim(),
-        )]
-    } else {
-        let calls: Vec<&Call> = model.status.calls().rev().take(rows).collect();
-        calls
-            .into_iter()
-            .rev()
-            .map(|call| line(call, model.frame, theme))
-            .collect()
-    };
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+        )];
+    }
+    model
+        .status
+        .calls()
+        .map(|call| line(call, model.frame, theme))
+        .collect()
 }
 
 fn line(call: &Call, frame: usize, theme: Theme) -> Line<'static> {
