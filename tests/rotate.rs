@@ -85,12 +85,13 @@ async fn below_the_limit_a_secret_is_added_and_nothing_removed() {
     let before = keys(&sim, "Support Mailbox Sync");
     let mut journal = Journal::in_memory();
     let rotation = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
-    run::rotation_handed_over(&mut journal, &rotation).unwrap();
+    assert!(rotation.secret.value.len() >= 30);
+    let new = rotation.secret.key_id.clone();
+    rotation.secret.handed_over(&mut journal).unwrap();
     let after = keys(&sim, "Support Mailbox Sync");
     assert_eq!(after.len(), 2);
-    assert!(after.contains(&before[0]) && after.contains(&rotation.secret.key_id));
+    assert!(after.contains(&before[0]) && after.contains(&new));
     assert!(rotation.removed.is_empty());
-    assert!(rotation.secret.value.len() >= 30);
 
     // A personal app with one secret is below its limit of two as well.
     let personal = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
@@ -181,10 +182,31 @@ async fn a_crash_before_the_hand_over_is_cleaned_up_by_the_next_run() {
     assert_eq!(app.password_credentials.len(), 2);
     let mut again = open();
     let second = rotate(&sim, &app, Removal::Nothing, &mut again).await;
-    run::rotation_handed_over(&mut again, &second).unwrap();
+    let new = second.secret.key_id.clone();
+    second.secret.handed_over(&mut again).unwrap();
     let after = keys(&sim, PERSONAL_APP);
     assert_eq!(after.len(), 2);
-    assert!(after.contains(&second.secret.key_id));
+    assert!(after.contains(&new));
+}
+
+#[tokio::test]
+async fn a_withdrawn_secret_leaves_the_app_and_the_journal_as_before() {
+    let sim = sim_with_personal_app(&[300]).await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let before = keys(&sim, PERSONAL_APP);
+    let mut journal = Journal::in_memory();
+    let rotation = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 2);
+    let (reporter, _events) = reporter();
+    assert!(
+        rotation
+            .secret
+            .withdraw(&client(&sim), &mut journal, &reporter)
+            .await
+    );
+    assert_eq!(keys(&sim, PERSONAL_APP), before);
+    assert_eq!(journal.entry().secret, SecretState::None);
+    assert!(!journal.entry().completed);
 }
 
 fn appreg(sim: &SimHandle, state: &std::path::Path) -> tokio::process::Command {

@@ -3,7 +3,7 @@
 
 use super::HeadlessError;
 use super::session::{
-    SecretDestination, confirm, connect, hand_over_secret, selector, with_progress,
+    SecretDestination, confirm, connect, deliver, selector, settle, with_progress,
 };
 use crate::cli::{RotateArgs, SignInArgs};
 use crate::cloud::Endpoints;
@@ -11,7 +11,6 @@ use crate::doctor::{self, secrets::describe};
 use crate::graph::GraphClient;
 use crate::journal::Journal;
 use crate::plan::add_months;
-use crate::progress::Reporter;
 use crate::run::{self, Removal, Rotation, RotationPlan, SecretRequest};
 use serde_json::json;
 use std::path::Path;
@@ -92,20 +91,14 @@ async fn hand_over(
     now: OffsetDateTime,
 ) -> Result<(), HeadlessError> {
     let secret_out = destination.file();
-    hand_over_secret(
-        &rotation.secret.value,
-        destination,
-        || {
-            if args.json {
-                result_json(&rotation, secret_out, now)
-            } else {
-                result_text(&rotation, secret_out, now)
-            }
-        },
-        async || run::withdraw_rotation(client, &rotation, journal, &Reporter::silent()).await,
-    )
-    .await?;
-    run::rotation_handed_over(journal, &rotation)?;
+    let delivered = deliver(&rotation.secret.value, destination, || {
+        if args.json {
+            result_json(&rotation, secret_out, now)
+        } else {
+            result_text(&rotation, secret_out, now)
+        }
+    });
+    settle(rotation.secret, delivered, client, journal).await?;
     if secret_out.is_none() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."

@@ -10,6 +10,7 @@
 
 mod app;
 mod consent;
+mod issued;
 mod repair;
 mod rotate;
 mod secret;
@@ -19,15 +20,14 @@ use crate::graph::{GraphClient, GraphError};
 use crate::journal::{Journal, JournalError};
 use crate::plan::{Plan, PlannedPermission};
 use crate::progress::{Event, Operation, Reporter};
-use crate::secret::SecretString;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
 pub use consent::{ConsentResult, ConsentStatus};
+pub use issued::IssuedSecret;
 pub use repair::{MendError, RepairOutcome, mend, repair};
 pub use rotate::{
-    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_handed_over,
-    rotation_journal, withdraw_rotation,
+    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_journal,
 };
 pub use secret::SecretRequest;
 
@@ -42,16 +42,6 @@ pub struct Outcome {
     pub service_principal_id: String,
     pub secret: IssuedSecret,
     pub consent: Vec<ConsentResult>,
-}
-
-/// The new client secret: its value exists only here, until it is handed over.
-#[derive(Debug)]
-pub struct IssuedSecret {
-    pub value: SecretString,
-    pub key_id: String,
-    pub hint: Option<String>,
-    pub end_date_time: String,
-    pub display_name: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,7 +198,7 @@ pub async fn execute(
         Ok(done) => done,
         Err(error) => {
             // A secret the user never sees must not stay on the app.
-            secret::discard(client, &app.object_id, &secret, journal, reporter).await;
+            secret.withdraw(client, journal, reporter).await;
             return Err(error);
         }
     };
@@ -242,32 +232,5 @@ fn not_offered<'p>(
             && !offered
                 .iter()
                 .any(|o| o.eq_ignore_ascii_case(&planned.permission.id))
-    })
-}
-
-/// Removes the new secret when it could not be handed over after all; false when it could not
-/// be removed (the journal then has the next run remove it).
-pub async fn withdraw_secret(
-    client: &GraphClient,
-    outcome: &Outcome,
-    journal: &mut Journal,
-    reporter: &Reporter,
-) -> bool {
-    secret::discard(
-        client,
-        &outcome.object_id,
-        &outcome.secret,
-        journal,
-        reporter,
-    )
-    .await
-}
-
-/// Marks the secret as handed over: from now on a re-run does not remove it.
-pub fn handed_over(journal: &mut Journal, outcome: &Outcome) -> Result<(), JournalError> {
-    let key_id = outcome.secret.key_id.clone();
-    journal.record(|e| {
-        e.secret = crate::journal::SecretState::HandedOver { key_id };
-        e.completed = true;
     })
 }

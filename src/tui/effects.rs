@@ -17,7 +17,7 @@ use crate::journal::Journal;
 use crate::plan::Plan;
 use crate::plan::add_months;
 use crate::progress::{Event, Reporter};
-use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, Rotation, SecretRequest};
+use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, SecretRequest};
 use crate::secret::SecretString;
 use crate::tui::model::SecretOnExit;
 use std::path::PathBuf;
@@ -98,53 +98,15 @@ pub struct Connection {
 #[derive(Default)]
 struct RunState {
     journal: Option<Journal>,
-    /// What issued the secret now on screen (its value moved out); kept to mark the hand-over.
+    /// The secret now on screen until it is handed over or withdrawn.
     issued: Option<Issued>,
 }
 
-enum Issued {
-    Created(Outcome),
-    Rotated {
-        rotation: Rotation,
-        tenant_id: String,
-    },
-}
-
-impl Issued {
-    fn tenant_id(&self) -> &str {
-        match self {
-            Issued::Created(outcome) => &outcome.tenant_id,
-            Issued::Rotated { tenant_id, .. } => tenant_id,
-        }
-    }
-
-    fn app_id(&self) -> &str {
-        match self {
-            Issued::Created(outcome) => &outcome.app_id,
-            Issued::Rotated { rotation, .. } => &rotation.app_id,
-        }
-    }
-
-    fn record_hand_over(&self, journal: &mut Journal) -> Result<(), crate::journal::JournalError> {
-        match self {
-            Issued::Created(outcome) => run::handed_over(journal, outcome),
-            Issued::Rotated { rotation, .. } => run::rotation_handed_over(journal, rotation),
-        }
-    }
-
-    /// Takes the secret off its app; false when that failed (the journal keeps it for later).
-    async fn withdraw(&self, client: &GraphClient, journal: &mut Journal) -> bool {
-        let client = client.for_tenant(Some(self.tenant_id().to_string()));
-        let reporter = Reporter::silent();
-        match self {
-            Issued::Created(outcome) => {
-                run::withdraw_secret(&client, outcome, journal, &reporter).await
-            }
-            Issued::Rotated { rotation, .. } => {
-                run::withdraw_rotation(&client, rotation, journal, &reporter).await
-            }
-        }
-    }
+/// The secret now on screen (its value moved out), with what its messages name.
+struct Issued {
+    secret: run::IssuedSecret,
+    tenant_id: String,
+    app_id: String,
 }
 
 pub struct Effects {
@@ -363,7 +325,9 @@ impl Effects {
 
     fn mark_handed_over(&self) {
         let state = Arc::clone(&self.run_state);
-        tokio::spawn(async move { record_hand_over(&mut *state.lock().await) });
+        tokio::spawn(async move {
+            record_hand_over(&mut *state.lock().await);
+        });
     }
 
     /// On the way out, whatever ended the wizard: a secret the user had is recorded as handed
@@ -374,18 +338,23 @@ impl Effects {
         match secret {
             SecretOnExit::Saved => None,
             SecretOnExit::SeenNotConfirmed => {
-                record_hand_over(&mut state);
-                let app_id = state.issued.as_ref()?.app_id().to_string();
+                let app_id = record_hand_over(&mut state)?;
                 Some(format!(
                     "You left before confirming you saved the client secret. If you did not save it, add a new one: appreg rotate-secret --app-id {app_id}"
                 ))
             }
             SecretOnExit::NeverSeen => {
-                let issued = state.issued.take()?;
-                let app_id = issued.app_id().to_string();
+                let Issued {
+                    secret,
+                    tenant_id,
+                    app_id,
+                } = state.issued.take()?;
                 let removed = match (self.client(), state.journal.as_mut()) {
                     (Ok(client), Some(journal)) => {
-                        tokio::time::timeout(WITHDRAW_BUDGET, issued.withdraw(&client, journal))
+                        let client = client.for_tenant(Some(tenant_id));
+                        let reporter = Reporter::silent();
+                        let withdraw = secret.withdraw(&client, journal, &reporter);
+                        tokio::time::timeout(WITHDRAW_BUDGET, withdraw)
                             .await
                             .unwrap_or(false)
                     }
@@ -568,14 +537,15 @@ fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
     }
 }
 
-fn record_hand_over(state: &mut RunState) {
-    let RunState { journal, issued } = state;
-    let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
-        return;
+/// Records that the user has the secret on screen; returns its app's client id.
+fn record_hand_over(state: &mut RunState) -> Option<String> {
+    let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.take()) else {
+        return None;
     };
-    if let Err(error) = issued.record_hand_over(journal) {
+    if let Err(error) = issued.secret.handed_over(journal) {
         tracing::warn!(%error, "cannot record the secret hand-over");
     }
+    Some(issued.app_id)
 }
 
 async fn run_plan(
@@ -600,7 +570,11 @@ async fn run_plan(
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
             };
-            state.issued = Some(Issued::Created(outcome));
+            state.issued = Some(Issued {
+                secret: outcome.secret,
+                tenant_id: outcome.tenant_id,
+                app_id: outcome.app_id,
+            });
             Ok(Box::new(created))
         }
         Err(error) => Err(RunFailure::of(&error)),
@@ -674,9 +648,10 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
     };
-    state.issued = Some(Issued::Rotated {
-        rotation,
+    state.issued = Some(Issued {
+        secret: rotation.secret,
         tenant_id: choice.tenant.clone(),
+        app_id: rotation.app_id,
     });
     Ok(Box::new(created))
 }
