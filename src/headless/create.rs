@@ -23,10 +23,7 @@ pub async fn create(
         eprintln!("! {warning}");
     }
     let destination = SecretDestination::check(args.secret_out.as_deref())?;
-    let mut journal = match Journal::default_dir() {
-        Some(dir) => Journal::open(&dir, tenant, &plan.display_name, &plan.profile_id)?,
-        None => Journal::in_memory(),
-    };
+    let mut journal = run::plan_journal(Journal::default_dir().as_deref(), &plan)?;
     if let Some(app_id) = journal.earlier_app_id() {
         eprintln!(
             "! appreg already registered \"{}\" here (client id {app_id}): this makes a second app. To check that one instead: appreg doctor --app-id {app_id}",

@@ -128,6 +128,20 @@ pub(crate) fn failed(op: Operation, error: GraphError, reporter: &Reporter) -> R
     RunError::Graph { op, error }
 }
 
+/// The journal of a create run, keyed by the plan's tenant, name and profile, so a re-run (from
+/// the command line or the wizard) continues; in memory where there is no state directory.
+pub fn plan_journal(dir: Option<&std::path::Path>, plan: &Plan) -> Result<Journal, JournalError> {
+    match dir {
+        Some(dir) => Journal::open(
+            dir,
+            plan.tenant.as_deref(),
+            &plan.display_name,
+            &plan.profile_id,
+        ),
+        None => Ok(Journal::in_memory()),
+    }
+}
+
 /// Runs the plan with a client working in the plan's tenant. With the same journal, a second call after a failure continues where the
 /// first stopped: the app is reused, a secret whose answer was lost is removed first.
 pub async fn execute(

@@ -557,7 +557,10 @@ async fn run_plan(
 ) -> Result<Box<Created>, RunFailure> {
     let journal = match &mut state.journal {
         Some(journal) => journal,
-        slot => slot.insert(open_journal(plan, journal_dir)?),
+        slot => slot.insert(
+            run::plan_journal(journal_dir.as_deref(), plan)
+                .map_err(|e| RunFailure::plain(e.to_string()))?,
+        ),
     };
     let now = OffsetDateTime::now_utc();
     match run::execute(client, plan, journal, reporter, now).await {
@@ -663,19 +666,6 @@ fn to_screen(issued: &mut run::IssuedSecret) -> IssuedSecret {
         value: std::mem::replace(&mut issued.value, SecretString::new(String::new())),
         hint: issued.hint.clone().unwrap_or_default(),
         end_date_time: issued.end_date_time.clone(),
-    }
-}
-
-fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure> {
-    match dir {
-        Some(dir) => Journal::open(
-            &dir,
-            plan.tenant.as_deref(),
-            &plan.display_name,
-            &plan.profile_id,
-        )
-        .map_err(|e| RunFailure::plain(e.to_string())),
-        None => Ok(Journal::in_memory()),
     }
 }
 
