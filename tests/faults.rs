@@ -8,7 +8,7 @@ mod common;
 use appreg::clock::Clock;
 use appreg::doctor::{self, FixOptions, Inspection, Selector, Severity, Wants};
 use appreg::journal::{Journal, SecretState};
-use appreg::plan::add_months;
+use appreg::plan::SecretLifetime;
 use appreg::run::{self, Removal, SecretRequest};
 use appreg::sim::{
     Fault, FaultKind, LEGACY_NYLAS_APP_ID, SUPPORT_MAILBOX_APP_ID, Seed, SimConfig, SimHandle,
@@ -282,7 +282,7 @@ async fn rotate_once(
         .map_err(|e| e.to_string())?;
     let request = SecretRequest {
         description: "appreg".into(),
-        end: add_months(now, 24),
+        end: SecretLifetime::Months(24).end(now),
     };
     let removal = Removal::Key(old.to_string());
     let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)

@@ -79,6 +79,34 @@ impl SecretLifetime {
             SecretLifetime::Until(date) => now.replace_date(date),
         }
     }
+
+    /// The latest expiry a secret made at `now` may have.
+    pub fn latest(now: OffsetDateTime) -> Date {
+        add_months(now, MAX_SECRET_MONTHS).date()
+    }
+
+    /// Refuses a lifetime Microsoft's portal would not offer: 1 to 24 months, or a date in the
+    /// future at most 24 months away.
+    pub fn check(self, now: OffsetDateTime) -> Result<(), ValidationError> {
+        let refuse = |field, message| Err(ValidationError { field, message });
+        match self {
+            SecretLifetime::Months(m) if !(1..=MAX_SECRET_MONTHS).contains(&m) => refuse(
+                "secret lifetime",
+                format!("{m} months; choose 1 to {MAX_SECRET_MONTHS}"),
+            ),
+            SecretLifetime::Until(date) if date <= now.date() => {
+                refuse("secret expiry", format!("{date} is not in the future"))
+            }
+            SecretLifetime::Until(date) if date > Self::latest(now) => refuse(
+                "secret expiry",
+                format!(
+                    "{date} is more than {MAX_SECRET_MONTHS} months away (latest {})",
+                    Self::latest(now)
+                ),
+            ),
+            SecretLifetime::Months(_) | SecretLifetime::Until(_) => Ok(()),
+        }
+    }
 }
 
 pub fn add_months(at: OffsetDateTime, months: u32) -> OffsetDateTime {

@@ -15,7 +15,7 @@ use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
 use crate::plan::Plan;
-use crate::plan::add_months;
+use crate::plan::SecretLifetime;
 use crate::progress::{Event, Reporter};
 use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, SecretRequest};
 use crate::secret::SecretString;
@@ -70,7 +70,7 @@ pub enum Effect {
         tenant: String,
         app: Box<Application>,
         removal: Removal,
-        months: u32,
+        lifetime: SecretLifetime,
     },
     Copy {
         what: CopyTarget,
@@ -167,8 +167,8 @@ impl Effects {
                 tenant,
                 app,
                 removal,
-                months,
-            } => self.rotate(tenant, *app, removal, months),
+                lifetime,
+            } => self.rotate(tenant, *app, removal, lifetime),
             Effect::Copy { what, text } => self.copy(what, text),
             Effect::ClearClipboard => self.clear_clipboard(),
             Effect::WriteSummary { file_name, text } => self.write_summary(file_name, text),
@@ -428,7 +428,7 @@ impl Effects {
         });
     }
 
-    fn rotate(&self, tenant: String, app: Application, removal: Removal, months: u32) {
+    fn rotate(&self, tenant: String, app: Application, removal: Removal, lifetime: SecretLifetime) {
         let client = self.tenant_client(tenant.clone());
         let reporter = self.reporter();
         let messages = self.messages.clone();
@@ -441,7 +441,7 @@ impl Effects {
                     let choice = RotationChoice {
                         tenant,
                         removal,
-                        months,
+                        lifetime,
                     };
                     rotate_secret(&client, &app, &choice, &mut state, journal_dir, &reporter).await
                 }
@@ -607,7 +607,7 @@ fn inspect_failure(error: &InspectError) -> RunFailure {
 struct RotationChoice {
     tenant: String,
     removal: Removal,
-    months: u32,
+    lifetime: SecretLifetime,
 }
 
 async fn rotate_secret(
@@ -636,7 +636,7 @@ async fn rotate_secret(
     let now = OffsetDateTime::now_utc();
     let request = SecretRequest {
         description: "appreg".into(),
-        end: add_months(now, choice.months),
+        end: choice.lifetime.end(now),
     };
     let plan = run::plan_rotation(app, &choice.removal, request, &journal.entry().secret, now)
         .map_err(|e| RunFailure::plain(e.to_string()))?;
