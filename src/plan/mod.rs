@@ -82,7 +82,7 @@ impl SecretLifetime {
 
     /// The latest expiry a secret made at `now` may have.
     pub fn latest(now: OffsetDateTime) -> Date {
-        add_months(now, MAX_SECRET_MONTHS).date()
+        SecretLifetime::Months(MAX_SECRET_MONTHS).end(now).date()
     }
 
     /// Refuses a lifetime Microsoft's portal would not offer: 1 to 24 months, or a date in the
@@ -174,6 +174,28 @@ mod tests {
         assert_eq!(
             add_months(datetime!(2026-01-15 0:00 UTC), 12),
             datetime!(2027-01-15 0:00 UTC)
+        );
+    }
+
+    #[test]
+    fn a_lifetime_is_one_to_twenty_four_months_or_a_future_date_within_them() {
+        use time::macros::date;
+        let now = datetime!(2026-11-22 10:30 UTC);
+        let refused = |lifetime: SecretLifetime| lifetime.check(now).err().map(|e| e.to_string());
+        assert_eq!(SecretLifetime::latest(now), date!(2028 - 11 - 22));
+        assert_eq!(refused(SecretLifetime::Months(24)), None);
+        assert_eq!(refused(SecretLifetime::Until(date!(2028 - 11 - 22))), None);
+        assert_eq!(
+            refused(SecretLifetime::Months(25)).as_deref(),
+            Some("secret lifetime: 25 months; choose 1 to 24")
+        );
+        assert_eq!(
+            refused(SecretLifetime::Until(date!(2026 - 11 - 22))).as_deref(),
+            Some("secret expiry: 2026-11-22 is not in the future")
+        );
+        assert_eq!(
+            refused(SecretLifetime::Until(date!(2028 - 11 - 23))).as_deref(),
+            Some("secret expiry: 2028-11-23 is more than 24 months away (latest 2028-11-22)")
         );
     }
 }

@@ -7,6 +7,7 @@
 //! 4. admin consent per resource, concurrently, as soon as the service principal exists.
 //!
 //! Every step is recorded in the [`Journal`] before and after it runs, so a re-run continues.
+//! The new secret comes back as an [`IssuedSecret`], which the front end hands over or withdraws.
 
 mod app;
 mod consent;
