@@ -246,9 +246,12 @@ pub struct DoctorArgs {
 pub struct RotateArgs {
     #[command(flatten)]
     pub app: AppSelectorArgs,
-    /// Lifetime of the new secret in months, 1 to 24.
-    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=24))]
-    pub months: u32,
+    /// Lifetime of the new secret in months, 1 to 24 (default 24).
+    #[arg(long, conflicts_with = "until")]
+    pub months: Option<u32>,
+    /// The new secret's expiry date (YYYY-MM-DD), at most 24 months away.
+    #[arg(long)]
+    pub until: Option<String>,
     /// Remove this secret (its key id) once the new one exists.
     #[arg(long, value_name = "KEYID", conflicts_with = "remove_expired")]
     pub remove: Option<String>,

@@ -21,7 +21,9 @@ async fn every_profile_creates_one_complete_app() {
         let outcome = execute(&client, &plan, &mut journal, &reporter)
             .await
             .unwrap_or_else(|e| panic!("{profile_id}: {e}"));
-        run::handed_over(&mut journal, &outcome).unwrap();
+        assert!(outcome.secret.value.len() >= 30);
+        let key_id = outcome.secret.key_id.clone();
+        outcome.secret.handed_over(&mut journal).unwrap();
 
         let apps = apps_named(&sim, &name);
         assert_eq!(apps.len(), 1, "{profile_id}: exactly one app");
@@ -34,8 +36,7 @@ async fn every_profile_creates_one_complete_app() {
             1,
             "{profile_id}: one secret"
         );
-        assert_eq!(app.password_credentials[0].key_id, outcome.secret.key_id);
-        assert!(outcome.secret.value.len() >= 30);
+        assert_eq!(app.password_credentials[0].key_id, key_id);
         if plan.audience == Audience::AzureADandPersonalMicrosoftAccount {
             assert_eq!(app.document["api"]["requestedAccessTokenVersion"], 2);
         }
@@ -244,7 +245,7 @@ async fn a_journal_on_disk_resumes_and_never_stores_secrets_or_tokens() {
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].password_credentials.len(), 1);
     assert_eq!(apps[0].password_credentials[0].key_id, second.secret.key_id);
-    run::handed_over(&mut again, &second).unwrap();
+    second.secret.handed_over(&mut again).unwrap();
     assert!(again.entry().completed);
 }
 

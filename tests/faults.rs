@@ -8,7 +8,7 @@ mod common;
 use appreg::clock::Clock;
 use appreg::doctor::{self, FixOptions, Inspection, Selector, Severity, Wants};
 use appreg::journal::{Journal, SecretState};
-use appreg::plan::add_months;
+use appreg::plan::SecretLifetime;
 use appreg::run::{self, Removal, SecretRequest};
 use appreg::sim::{
     Fault, FaultKind, LEGACY_NYLAS_APP_ID, SUPPORT_MAILBOX_APP_ID, Seed, SimConfig, SimHandle,
@@ -90,7 +90,11 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
                 .map_err(|e| format!("the re-run failed too: {e}"))?
         }
     };
-    run::handed_over(&mut journal, &outcome).map_err(|e| e.to_string())?;
+    let key_id = outcome.secret.key_id.clone();
+    outcome
+        .secret
+        .handed_over(&mut journal)
+        .map_err(|e| e.to_string())?;
 
     let apps = apps_named(&sim, "Faulty");
     if apps.len() != 1 {
@@ -101,10 +105,10 @@ async fn one_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
         .iter()
         .map(|c| c.key_id.as_str())
         .collect();
-    if keys != [outcome.secret.key_id.as_str()] {
+    if keys != [key_id.as_str()] {
         return Err(format!(
             "secrets on the app {keys:?}, handed over {}",
-            outcome.secret.key_id
+            key_id
         ));
     }
     let snapshot = sim.snapshot();
@@ -231,10 +235,14 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
                 .map_err(rerun_failed)?
         }
     };
-    run::rotation_handed_over(&mut journal, &rotation).map_err(|e| e.to_string())?;
+    let new = rotation.secret.key_id.clone();
+    rotation
+        .secret
+        .handed_over(&mut journal)
+        .map_err(|e| e.to_string())?;
 
     let now_held = secrets_of("Support Mailbox Sync");
-    let new = &rotation.secret.key_id;
+    let new = &new;
     let others: Vec<&String> = now_held.iter().filter(|k| *k != new).collect();
     if !now_held.contains(new) {
         return Err(format!(
@@ -274,7 +282,7 @@ async fn rotate_once(
         .map_err(|e| e.to_string())?;
     let request = SecretRequest {
         description: "appreg".into(),
-        end: add_months(now, 24),
+        end: SecretLifetime::Months(24).end(now),
     };
     let removal = Removal::Key(old.to_string());
     let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)

@@ -6,7 +6,7 @@ mod common;
 use appreg::doctor::{self, Selector};
 use appreg::graph::models::Application;
 use appreg::journal::{Journal, SecretState};
-use appreg::plan::add_months;
+use appreg::plan::SecretLifetime;
 use appreg::run::{self, Removal, RotationError, SecretRequest};
 use appreg::sim::{
     AppSeed, Fault, FaultKind, SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, SimConfig, SimHandle,
@@ -46,7 +46,7 @@ async fn read(sim: &SimHandle, selector: Selector) -> Application {
 fn request() -> SecretRequest {
     SecretRequest {
         description: "appreg".into(),
-        end: add_months(OffsetDateTime::now_utc(), 24),
+        end: SecretLifetime::Months(24).end(OffsetDateTime::now_utc()),
     }
 }
 
@@ -85,12 +85,13 @@ async fn below_the_limit_a_secret_is_added_and_nothing_removed() {
     let before = keys(&sim, "Support Mailbox Sync");
     let mut journal = Journal::in_memory();
     let rotation = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
-    run::rotation_handed_over(&mut journal, &rotation).unwrap();
+    assert!(rotation.secret.value.len() >= 30);
+    let new = rotation.secret.key_id.clone();
+    rotation.secret.handed_over(&mut journal).unwrap();
     let after = keys(&sim, "Support Mailbox Sync");
     assert_eq!(after.len(), 2);
-    assert!(after.contains(&before[0]) && after.contains(&rotation.secret.key_id));
+    assert!(after.contains(&before[0]) && after.contains(&new));
     assert!(rotation.removed.is_empty());
-    assert!(rotation.secret.value.len() >= 30);
 
     // A personal app with one secret is below its limit of two as well.
     let personal = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
@@ -181,10 +182,31 @@ async fn a_crash_before_the_hand_over_is_cleaned_up_by_the_next_run() {
     assert_eq!(app.password_credentials.len(), 2);
     let mut again = open();
     let second = rotate(&sim, &app, Removal::Nothing, &mut again).await;
-    run::rotation_handed_over(&mut again, &second).unwrap();
+    let new = second.secret.key_id.clone();
+    second.secret.handed_over(&mut again).unwrap();
     let after = keys(&sim, PERSONAL_APP);
     assert_eq!(after.len(), 2);
-    assert!(after.contains(&second.secret.key_id));
+    assert!(after.contains(&new));
+}
+
+#[tokio::test]
+async fn a_withdrawn_secret_leaves_the_app_and_the_journal_as_before() {
+    let sim = sim_with_personal_app(&[300]).await;
+    let app = read(&sim, Selector::Name(PERSONAL_APP.into())).await;
+    let before = keys(&sim, PERSONAL_APP);
+    let mut journal = Journal::in_memory();
+    let rotation = rotate(&sim, &app, Removal::Nothing, &mut journal).await;
+    assert_eq!(keys(&sim, PERSONAL_APP).len(), 2);
+    let (reporter, _events) = reporter();
+    assert!(
+        rotation
+            .secret
+            .withdraw(&client(&sim), &mut journal, &reporter)
+            .await
+    );
+    assert_eq!(keys(&sim, PERSONAL_APP), before);
+    assert_eq!(journal.entry().secret, SecretState::None);
+    assert!(!journal.entry().completed);
 }
 
 fn appreg(sim: &SimHandle, state: &std::path::Path) -> tokio::process::Command {
@@ -267,6 +289,72 @@ async fn the_binary_hands_the_secret_over_once_and_refuses_at_the_limit() {
     assert_eq!(keys(&sim, PERSONAL_APP).len(), 2);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn until_sets_the_new_secrets_expiry_by_creates_rules() {
+    let sim = sim_with_personal_app(&[]).await;
+    let state = tempfile::tempdir().unwrap();
+    let today = OffsetDateTime::now_utc().date();
+    let until = (today + time::Duration::days(100)).to_string();
+    let output = appreg(&sim, state.path())
+        .args(["rotate-secret", "--app-id", SUPPORT_MAILBOX_APP_ID])
+        .args(["--json", "--yes", "--until", &until])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let key_id = doc["secret"]["keyId"].as_str().unwrap();
+    let held = apps_named(&sim, "Support Mailbox Sync")[0]
+        .password_credentials
+        .iter()
+        .find(|c| c.key_id == key_id)
+        .map(|c| c.end_date_time.clone())
+        .unwrap();
+    assert!(held.starts_with(&until), "{held} is not {until}");
+
+    let before = keys(&sim, "Support Mailbox Sync");
+    let too_far = (today + time::Duration::days(800)).to_string();
+    let yesterday = (today - time::Duration::days(1)).to_string();
+    for (args, says) in [
+        (
+            ["--until", "2027-02-30"],
+            "--until: 2027-02-30 is not a calendar date".to_string(),
+        ),
+        (
+            ["--until", "next year"],
+            "--until: enter the date as YYYY-MM-DD".into(),
+        ),
+        (
+            ["--until", &too_far],
+            format!("--until: {too_far} is more than 24 months away"),
+        ),
+        (
+            ["--until", &yesterday],
+            format!("--until: {yesterday} is not in the future"),
+        ),
+        (
+            ["--months", "30"],
+            "--months: 30 months; choose 1 to 24".into(),
+        ),
+    ] {
+        let output = appreg(&sim, state.path())
+            .args(["rotate-secret", "--app-id", SUPPORT_MAILBOX_APP_ID, "--yes"])
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&says), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        keys(&sim, "Support Mailbox Sync"),
+        before,
+        "nothing was sent"
+    );
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secret_out_writes_a_private_new_file() {
@@ -331,7 +419,7 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_rotation_succeeds(
 
     let shorter = SecretRequest {
         description: "appreg".into(),
-        end: add_months(now, 5),
+        end: SecretLifetime::Months(5).end(now),
     };
     let plan = run::plan_rotation(
         &app,

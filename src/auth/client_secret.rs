@@ -82,6 +82,20 @@ impl ClientSecretSource {
         })
     }
 
+    /// The app signs in to its own tenant only: its tokens are cached as the one tenant's, and
+    /// any other tenant is refused rather than served with the wrong token.
+    fn serves(&self, tenant: Option<&str>) -> Result<(), AuthError> {
+        match tenant {
+            Some(tenant) if !tenant.eq_ignore_ascii_case(&self.tenant) => {
+                Err(AuthError::CannotSwitchTenant {
+                    label: self.label(),
+                    tenant: tenant.to_owned(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     async fn fetch(&self, scope: &str) -> Result<AccessToken, AuthError> {
         match &self.backend {
             Backend::Identity(credential) => credential
@@ -120,14 +134,7 @@ impl TokenSource for ClientSecretSource {
         resource: TokenResource,
         tenant: Option<&str>,
     ) -> Result<AccessToken, AuthError> {
-        if let Some(tenant) = tenant
-            && !tenant.eq_ignore_ascii_case(&self.tenant)
-        {
-            return Err(AuthError::CannotSwitchTenant {
-                label: self.label(),
-                tenant: tenant.to_owned(),
-            });
-        }
+        self.serves(tenant)?;
         let scope = self.endpoints.scope(resource);
         self.cache
             .get_or_fetch(resource, None, || self.fetch(scope))
@@ -135,7 +142,10 @@ impl TokenSource for ClientSecretSource {
     }
 
     async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
-        self.cache.forget(resource, tenant).await;
+        // Forgotten under the key it was cached under, whichever way the tenant was named.
+        if self.serves(tenant).is_ok() {
+            self.cache.forget(resource, None).await;
+        }
     }
 
     fn label(&self) -> String {

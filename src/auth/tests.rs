@@ -618,6 +618,21 @@ async fn client_secret_against_an_http_login_url_posts_client_credentials() {
         "https://management.azure.com/.default"
     );
 
+    // A token Graph refused for the tenant by name is fetched again, not handed out again.
+    source
+        .refused(TokenResource::Graph, Some("contoso.com"))
+        .await;
+    login.token(200, granted("app-graph-2", 3600, None));
+    assert_eq!(
+        source
+            .token(TokenResource::Graph, Some("contoso.com"))
+            .await
+            .unwrap()
+            .token
+            .expose(),
+        "app-graph-2"
+    );
+
     let other = source
         .token(TokenResource::Graph, Some("fabrikam.com"))
         .await

@@ -1,13 +1,12 @@
 //! `appreg create`: confirm, sign in, run the plan with progress on stderr, hand over the secret.
 
 use super::output;
-use super::session::{SecretDestination, confirm, connect, hand_over_secret, progress_printer};
+use super::session::{SecretDestination, confirm, connect, deliver, progress_printer, settle};
 use super::{HeadlessError, build_plan};
 use crate::catalog::Catalog;
 use crate::cli::{CreateArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::journal::Journal;
-use crate::progress::Reporter;
 use crate::run;
 use time::OffsetDateTime;
 
@@ -24,10 +23,7 @@ pub async fn create(
         eprintln!("! {warning}");
     }
     let destination = SecretDestination::check(args.secret_out.as_deref())?;
-    let mut journal = match Journal::default_dir() {
-        Some(dir) => Journal::open(&dir, tenant, &plan.display_name, &plan.profile_id)?,
-        None => Journal::in_memory(),
-    };
+    let mut journal = run::plan_journal(Journal::default_dir().as_deref(), &plan)?;
     if let Some(app_id) = journal.earlier_app_id() {
         eprintln!(
             "! appreg already registered \"{}\" here (client id {app_id}): this makes a second app. To check that one instead: appreg doctor --app-id {app_id}",
@@ -57,20 +53,14 @@ pub async fn create(
 
     let next_step = output::next_step(&profile, &plan, &outcome);
     let secret_out = destination.file();
-    hand_over_secret(
-        &outcome.secret.value,
-        &destination,
-        || {
-            if args.plan.json {
-                output::result_json(&plan, &outcome, secret_out, &next_step)
-            } else {
-                output::result_text(&plan, &outcome, secret_out, &next_step)
-            }
-        },
-        async || run::withdraw_secret(&client, &outcome, &mut journal, &Reporter::silent()).await,
-    )
-    .await?;
-    run::handed_over(&mut journal, &outcome)?;
+    let delivered = deliver(&outcome.secret.value, &destination, || {
+        if args.plan.json {
+            output::result_json(&plan, &outcome, secret_out, &next_step)
+        } else {
+            output::result_text(&plan, &outcome, secret_out, &next_step)
+        }
+    });
+    settle(outcome.secret, delivered, &client, &mut journal).await?;
     if secret_out.is_none() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."

@@ -3,15 +3,14 @@
 
 use super::HeadlessError;
 use super::session::{
-    SecretDestination, confirm, connect, hand_over_secret, selector, with_progress,
+    SecretDestination, confirm, connect, deliver, selector, settle, with_progress,
 };
 use crate::cli::{RotateArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::doctor::{self, secrets::describe};
 use crate::graph::GraphClient;
 use crate::journal::Journal;
-use crate::plan::add_months;
-use crate::progress::Reporter;
+use crate::plan::{MAX_SECRET_MONTHS, SecretLifetime, parse_expiry_date};
 use crate::run::{self, Removal, Rotation, RotationPlan, SecretRequest};
 use serde_json::json;
 use std::path::Path;
@@ -24,6 +23,7 @@ pub async fn rotate_secret(
     verbose: bool,
 ) -> Result<(), HeadlessError> {
     let now = OffsetDateTime::now_utc();
+    let lifetime = lifetime(args, now)?;
     let destination = SecretDestination::check(args.secret_out.as_deref())?;
     let selector = selector(&args.app)?;
     let client = connect(sign_in, endpoints, sign_in.tenant.clone()).await?;
@@ -43,7 +43,7 @@ pub async fn rotate_secret(
     };
     let request = SecretRequest {
         description: args.description.clone(),
-        end: add_months(now, args.months),
+        end: lifetime.end(now),
     };
     let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)?;
     confirm(
@@ -58,6 +58,23 @@ pub async fn rotate_secret(
     })
     .await?;
     hand_over(&client, rotation, &mut journal, args, &destination, now).await
+}
+
+/// The new secret's lifetime, held to `create`'s rules before anything is sent.
+fn lifetime(args: &RotateArgs, now: OffsetDateTime) -> Result<SecretLifetime, HeadlessError> {
+    let (option, lifetime) = match (args.months, &args.until) {
+        (_, Some(date)) => {
+            let date = parse_expiry_date(date)
+                .map_err(|why| HeadlessError::Usage(format!("--until: {why}")))?;
+            ("--until", SecretLifetime::Until(date))
+        }
+        (Some(months), None) => ("--months", SecretLifetime::Months(months)),
+        (None, None) => ("--months", SecretLifetime::Months(MAX_SECRET_MONTHS)),
+    };
+    lifetime
+        .check(now)
+        .map_err(|refused| HeadlessError::Usage(format!("{option}: {}", refused.message)))?;
+    Ok(lifetime)
 }
 
 /// What will happen, in the portal's words, before anything is sent.
@@ -92,20 +109,14 @@ async fn hand_over(
     now: OffsetDateTime,
 ) -> Result<(), HeadlessError> {
     let secret_out = destination.file();
-    hand_over_secret(
-        &rotation.secret.value,
-        destination,
-        || {
-            if args.json {
-                result_json(&rotation, secret_out, now)
-            } else {
-                result_text(&rotation, secret_out, now)
-            }
-        },
-        async || run::withdraw_rotation(client, &rotation, journal, &Reporter::silent()).await,
-    )
-    .await?;
-    run::rotation_handed_over(journal, &rotation)?;
+    let delivered = deliver(&rotation.secret.value, destination, || {
+        if args.json {
+            result_json(&rotation, secret_out, now)
+        } else {
+            result_text(&rotation, secret_out, now)
+        }
+    });
+    settle(rotation.secret, delivered, client, journal).await?;
     if secret_out.is_none() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."

@@ -7,8 +7,9 @@ use crate::auth::{self, DeviceCodeEvent};
 use crate::cli::SignInArgs;
 use crate::cloud::Endpoints;
 use crate::graph::GraphClient;
-use crate::journal::write_private;
+use crate::journal::{Journal, write_private};
 use crate::progress::Reporter;
+use crate::run::IssuedSecret;
 use crate::secret::SecretString;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -195,39 +196,45 @@ pub(super) fn write_secret_file(path: &Path, secret: &SecretString) -> Result<()
     })
 }
 
-/// Hands the new secret over: to the `--secret-out` file, or to stdout in the result. A secret
-/// that cannot reach the user is taken off the app by `withdraw` (true when it was), so none
-/// stays that nobody holds.
-pub(super) async fn hand_over_secret(
+/// Delivers the new secret: to the `--secret-out` file, or to stdout in the result.
+pub(super) fn deliver(
     secret: &SecretString,
     destination: &SecretDestination<'_>,
     result: impl FnOnce() -> Zeroizing<String>,
-    withdraw: impl AsyncFnOnce() -> bool,
 ) -> Result<(), HeadlessError> {
     let secret_out = destination.file();
-    let delivered = match secret_out {
-        Some(path) => write_secret_file(path, secret),
-        None => Ok(()),
-    };
-    let delivered = delivered.and_then(|()| {
-        let shown = result();
-        print_once(&shown).or_else(|source| match secret_out {
-            // The secret is safe in its file; only the summary was lost.
-            Some(_) => Ok(()),
-            None => Err(HeadlessError::Io {
-                what: "cannot write the result to stdout".into(),
-                source,
-            }),
-        })
-    });
-    let Err(error) = delivered else {
-        return Ok(());
-    };
-    let removed = withdraw().await;
-    Err(HeadlessError::NotHandedOver {
-        error: Box::new(error),
-        removed,
+    if let Some(path) = secret_out {
+        write_secret_file(path, secret)?;
+    }
+    let shown = result();
+    print_once(&shown).or_else(|source| match secret_out {
+        // The secret is safe in its file; only the summary was lost.
+        Some(_) => Ok(()),
+        None => Err(HeadlessError::Io {
+            what: "cannot write the result to stdout".into(),
+            source,
+        }),
     })
+}
+
+/// Settles the new secret after [`deliver`]: handed over when it reached the user, else taken
+/// off the app, so none stays that nobody holds.
+pub(super) async fn settle(
+    secret: IssuedSecret,
+    delivered: Result<(), HeadlessError>,
+    client: &GraphClient,
+    journal: &mut Journal,
+) -> Result<(), HeadlessError> {
+    match delivered {
+        Ok(()) => Ok(secret.handed_over(journal)?),
+        Err(error) => {
+            let removed = secret.withdraw(client, journal, &Reporter::silent()).await;
+            Err(HeadlessError::NotHandedOver {
+                error: Box::new(error),
+                removed,
+            })
+        }
+    }
 }
 
 /// Writes the result to stdout at once and completely.

@@ -79,6 +79,34 @@ impl SecretLifetime {
             SecretLifetime::Until(date) => now.replace_date(date),
         }
     }
+
+    /// The latest expiry a secret made at `now` may have.
+    pub fn latest(now: OffsetDateTime) -> Date {
+        SecretLifetime::Months(MAX_SECRET_MONTHS).end(now).date()
+    }
+
+    /// Refuses a lifetime Microsoft's portal would not offer: 1 to 24 months, or a date in the
+    /// future at most 24 months away.
+    pub fn check(self, now: OffsetDateTime) -> Result<(), ValidationError> {
+        let refuse = |field, message| Err(ValidationError { field, message });
+        match self {
+            SecretLifetime::Months(m) if !(1..=MAX_SECRET_MONTHS).contains(&m) => refuse(
+                "secret lifetime",
+                format!("{m} months; choose 1 to {MAX_SECRET_MONTHS}"),
+            ),
+            SecretLifetime::Until(date) if date <= now.date() => {
+                refuse("secret expiry", format!("{date} is not in the future"))
+            }
+            SecretLifetime::Until(date) if date > Self::latest(now) => refuse(
+                "secret expiry",
+                format!(
+                    "{date} is more than {MAX_SECRET_MONTHS} months away (latest {})",
+                    Self::latest(now)
+                ),
+            ),
+            SecretLifetime::Months(_) | SecretLifetime::Until(_) => Ok(()),
+        }
+    }
 }
 
 pub fn add_months(at: OffsetDateTime, months: u32) -> OffsetDateTime {
@@ -146,6 +174,28 @@ mod tests {
         assert_eq!(
             add_months(datetime!(2026-01-15 0:00 UTC), 12),
             datetime!(2027-01-15 0:00 UTC)
+        );
+    }
+
+    #[test]
+    fn a_lifetime_is_one_to_twenty_four_months_or_a_future_date_within_them() {
+        use time::macros::date;
+        let now = datetime!(2026-11-22 10:30 UTC);
+        let refused = |lifetime: SecretLifetime| lifetime.check(now).err().map(|e| e.to_string());
+        assert_eq!(SecretLifetime::latest(now), date!(2028 - 11 - 22));
+        assert_eq!(refused(SecretLifetime::Months(24)), None);
+        assert_eq!(refused(SecretLifetime::Until(date!(2028 - 11 - 22))), None);
+        assert_eq!(
+            refused(SecretLifetime::Months(25)).as_deref(),
+            Some("secret lifetime: 25 months; choose 1 to 24")
+        );
+        assert_eq!(
+            refused(SecretLifetime::Until(date!(2026 - 11 - 22))).as_deref(),
+            Some("secret expiry: 2026-11-22 is not in the future")
+        );
+        assert_eq!(
+            refused(SecretLifetime::Until(date!(2028 - 11 - 23))).as_deref(),
+            Some("secret expiry: 2028-11-23 is more than 24 months away (latest 2028-11-22)")
         );
     }
 }

@@ -2,7 +2,7 @@
 //! names the field and the rule, so the wizard can show it beside the field and the CLI can
 //! print it as is.
 
-use super::{MAX_SECRET_MONTHS, Plan, SecretLifetime};
+use super::Plan;
 use crate::audience::Audience;
 use crate::redirect;
 use std::fmt;
@@ -101,25 +101,8 @@ impl Plan {
                 err("tags", format!("'{tag}': {m}"));
             }
         }
-        match self.secret.lifetime {
-            SecretLifetime::Months(m) if !(1..=MAX_SECRET_MONTHS).contains(&m) => err(
-                "secret lifetime",
-                format!("{m} months; choose 1 to {MAX_SECRET_MONTHS}"),
-            ),
-            SecretLifetime::Until(date) => {
-                let latest = super::add_months(now, MAX_SECRET_MONTHS).date();
-                if date <= now.date() {
-                    err("secret expiry", format!("{date} is not in the future"));
-                } else if date > latest {
-                    err(
-                        "secret expiry",
-                        format!(
-                            "{date} is more than {MAX_SECRET_MONTHS} months away (latest {latest})"
-                        ),
-                    );
-                }
-            }
-            SecretLifetime::Months(_) => {}
+        if let Err(refused) = self.secret.lifetime.check(now) {
+            err(refused.field, refused.message);
         }
         if self.secret.description.chars().any(char::is_control) {
             err(

@@ -7,9 +7,11 @@
 //! 4. admin consent per resource, concurrently, as soon as the service principal exists.
 //!
 //! Every step is recorded in the [`Journal`] before and after it runs, so a re-run continues.
+//! The new secret comes back as an [`IssuedSecret`], which the front end hands over or withdraws.
 
 mod app;
 mod consent;
+mod issued;
 mod repair;
 mod rotate;
 mod secret;
@@ -19,15 +21,14 @@ use crate::graph::{GraphClient, GraphError};
 use crate::journal::{Journal, JournalError};
 use crate::plan::{Plan, PlannedPermission};
 use crate::progress::{Event, Operation, Reporter};
-use crate::secret::SecretString;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
 pub use consent::{ConsentResult, ConsentStatus};
+pub use issued::IssuedSecret;
 pub use repair::{MendError, RepairOutcome, mend, repair};
 pub use rotate::{
-    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_handed_over,
-    rotation_journal, withdraw_rotation,
+    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_journal,
 };
 pub use secret::SecretRequest;
 
@@ -44,22 +45,12 @@ pub struct Outcome {
     pub consent: Vec<ConsentResult>,
 }
 
-/// The new client secret: its value exists only here, until it is handed over.
-#[derive(Debug)]
-pub struct IssuedSecret {
-    pub value: SecretString,
-    pub key_id: String,
-    pub hint: Option<String>,
-    pub end_date_time: String,
-    pub display_name: String,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("{op} failed: {}", .error.advice())]
     Graph { op: Operation, error: GraphError },
     #[error(
-        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter lifetime (--secret-months for create, --months for rotate-secret)",
+        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter lifetime (--secret-months or --secret-until for create, --months or --until for rotate-secret)",
         .cap.as_deref().map(|c| format!(" (the limit is {c})")).unwrap_or_default()
     )]
     SecretLifetime {
@@ -138,6 +129,20 @@ pub(crate) fn failed(op: Operation, error: GraphError, reporter: &Reporter) -> R
     RunError::Graph { op, error }
 }
 
+/// The journal of a create run, keyed by the plan's tenant, name and profile, so a re-run (from
+/// the command line or the wizard) continues; in memory where there is no state directory.
+pub fn plan_journal(dir: Option<&std::path::Path>, plan: &Plan) -> Result<Journal, JournalError> {
+    match dir {
+        Some(dir) => Journal::open(
+            dir,
+            plan.tenant.as_deref(),
+            &plan.display_name,
+            &plan.profile_id,
+        ),
+        None => Ok(Journal::in_memory()),
+    }
+}
+
 /// Runs the plan with a client working in the plan's tenant. With the same journal, a second call after a failure continues where the
 /// first stopped: the app is reused, a secret whose answer was lost is removed first.
 pub async fn execute(
@@ -208,7 +213,7 @@ pub async fn execute(
         Ok(done) => done,
         Err(error) => {
             // A secret the user never sees must not stay on the app.
-            secret::discard(client, &app.object_id, &secret, journal, reporter).await;
+            secret.withdraw(client, journal, reporter).await;
             return Err(error);
         }
     };
@@ -242,32 +247,5 @@ fn not_offered<'p>(
             && !offered
                 .iter()
                 .any(|o| o.eq_ignore_ascii_case(&planned.permission.id))
-    })
-}
-
-/// Removes the new secret when it could not be handed over after all; false when it could not
-/// be removed (the journal then has the next run remove it).
-pub async fn withdraw_secret(
-    client: &GraphClient,
-    outcome: &Outcome,
-    journal: &mut Journal,
-    reporter: &Reporter,
-) -> bool {
-    secret::discard(
-        client,
-        &outcome.object_id,
-        &outcome.secret,
-        journal,
-        reporter,
-    )
-    .await
-}
-
-/// Marks the secret as handed over: from now on a re-run does not remove it.
-pub fn handed_over(journal: &mut Journal, outcome: &Outcome) -> Result<(), JournalError> {
-    let key_id = outcome.secret.key_id.clone();
-    journal.record(|e| {
-        e.secret = crate::journal::SecretState::HandedOver { key_id };
-        e.completed = true;
     })
 }

@@ -246,36 +246,6 @@ async fn remove(
     }
 }
 
-/// Removes the new secret when it could not be handed over after all; false when it could not
-/// be removed (the journal then has the next run remove it).
-pub async fn withdraw_rotation(
-    client: &GraphClient,
-    rotation: &Rotation,
-    journal: &mut Journal,
-    reporter: &Reporter,
-) -> bool {
-    secret::discard(
-        client,
-        &rotation.object_id,
-        &rotation.secret,
-        journal,
-        reporter,
-    )
-    .await
-}
-
-/// Marks the new secret as handed over: a later run does not remove it.
-pub fn rotation_handed_over(
-    journal: &mut Journal,
-    rotation: &Rotation,
-) -> Result<(), JournalError> {
-    let key_id = rotation.secret.key_id.clone();
-    journal.record(|e| {
-        e.secret = SecretState::HandedOver { key_id };
-        e.completed = true;
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

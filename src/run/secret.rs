@@ -78,13 +78,14 @@ pub(super) async fn issue(
                         key_id: password.key_id.clone(),
                     }
                 })?;
-                return Ok(IssuedSecret {
-                    value: password.secret_text,
-                    key_id: password.key_id,
-                    hint: password.hint,
-                    end_date_time: password.end_date_time,
+                return Ok(IssuedSecret::new(
+                    object_id,
+                    password.secret_text,
+                    password.key_id,
+                    password.hint,
+                    password.end_date_time,
                     display_name,
-                });
+                ));
             }
             Err(error) if error.has_code("CredentialInvalidLifetimeAsPerAppPolicy") => {
                 journal.record(|e| e.secret = SecretState::None)?;
@@ -127,30 +128,6 @@ pub(super) async fn issue(
             }
         }
     }
-}
-
-/// A secret the run made but cannot hand over (a later step failed): remove it.
-pub(super) async fn discard(
-    client: &GraphClient,
-    object_id: &str,
-    secret: &IssuedSecret,
-    journal: &mut Journal,
-    reporter: &Reporter,
-) -> bool {
-    // If removal fails too, the journal keeps the key id and the next run removes it.
-    let removed = remove_key(
-        client,
-        object_id,
-        &secret.key_id,
-        Operation::RemoveLostSecret,
-        reporter,
-    )
-    .await
-    .is_ok();
-    if removed {
-        let _ = journal.record(|e| e.secret = SecretState::None);
-    }
-    removed
 }
 
 /// No answer, a server error or an unreadable answer: the secret may exist anyway.

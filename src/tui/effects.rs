@@ -15,9 +15,9 @@ use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
 use crate::plan::Plan;
-use crate::plan::add_months;
+use crate::plan::SecretLifetime;
 use crate::progress::{Event, Operation, Reporter};
-use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, Rotation, SecretRequest};
+use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, SecretRequest};
 use crate::secret::SecretString;
 use crate::tui::model::SecretOnExit;
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ pub enum Effect {
         tenant: String,
         app: Box<Application>,
         removal: Removal,
-        months: u32,
+        lifetime: SecretLifetime,
     },
     Copy {
         what: CopyTarget,
@@ -98,53 +98,15 @@ pub struct Connection {
 #[derive(Default)]
 struct RunState {
     journal: Option<Journal>,
-    /// What issued the secret now on screen (its value moved out); kept to mark the hand-over.
+    /// The secret now on screen until it is handed over or withdrawn.
     issued: Option<Issued>,
 }
 
-enum Issued {
-    Created(Outcome),
-    Rotated {
-        rotation: Rotation,
-        tenant_id: String,
-    },
-}
-
-impl Issued {
-    fn tenant_id(&self) -> &str {
-        match self {
-            Issued::Created(outcome) => &outcome.tenant_id,
-            Issued::Rotated { tenant_id, .. } => tenant_id,
-        }
-    }
-
-    fn app_id(&self) -> &str {
-        match self {
-            Issued::Created(outcome) => &outcome.app_id,
-            Issued::Rotated { rotation, .. } => &rotation.app_id,
-        }
-    }
-
-    fn record_hand_over(&self, journal: &mut Journal) -> Result<(), crate::journal::JournalError> {
-        match self {
-            Issued::Created(outcome) => run::handed_over(journal, outcome),
-            Issued::Rotated { rotation, .. } => run::rotation_handed_over(journal, rotation),
-        }
-    }
-
-    /// Takes the secret off its app; false when that failed (the journal keeps it for later).
-    async fn withdraw(&self, client: &GraphClient, journal: &mut Journal) -> bool {
-        let client = client.for_tenant(Some(self.tenant_id().to_string()));
-        let reporter = Reporter::silent();
-        match self {
-            Issued::Created(outcome) => {
-                run::withdraw_secret(&client, outcome, journal, &reporter).await
-            }
-            Issued::Rotated { rotation, .. } => {
-                run::withdraw_rotation(&client, rotation, journal, &reporter).await
-            }
-        }
-    }
+/// The secret now on screen (its value moved out), with what its messages name.
+struct Issued {
+    secret: run::IssuedSecret,
+    tenant_id: String,
+    app_id: String,
 }
 
 pub struct Effects {
@@ -205,8 +167,8 @@ impl Effects {
                 tenant,
                 app,
                 removal,
-                months,
-            } => self.rotate(tenant, *app, removal, months),
+                lifetime,
+            } => self.rotate(tenant, *app, removal, lifetime),
             Effect::Copy { what, text } => self.copy(what, text),
             Effect::ClearClipboard => self.clear_clipboard(),
             Effect::WriteSummary { file_name, text } => self.write_summary(file_name, text),
@@ -366,7 +328,9 @@ impl Effects {
 
     fn mark_handed_over(&self) {
         let state = Arc::clone(&self.run_state);
-        tokio::spawn(async move { record_hand_over(&mut *state.lock().await) });
+        tokio::spawn(async move {
+            record_hand_over(&mut *state.lock().await);
+        });
     }
 
     /// On the way out, whatever ended the wizard: a secret the user had is recorded as handed
@@ -377,18 +341,23 @@ impl Effects {
         match secret {
             SecretOnExit::Saved => None,
             SecretOnExit::SeenNotConfirmed => {
-                record_hand_over(&mut state);
-                let app_id = state.issued.as_ref()?.app_id().to_string();
+                let app_id = record_hand_over(&mut state)?;
                 Some(format!(
                     "You left before confirming you saved the client secret. If you did not save it, add a new one: appreg rotate-secret --app-id {app_id}"
                 ))
             }
             SecretOnExit::NeverSeen => {
-                let issued = state.issued.take()?;
-                let app_id = issued.app_id().to_string();
+                let Issued {
+                    secret,
+                    tenant_id,
+                    app_id,
+                } = state.issued.take()?;
                 let removed = match (self.client(), state.journal.as_mut()) {
                     (Ok(client), Some(journal)) => {
-                        tokio::time::timeout(WITHDRAW_BUDGET, issued.withdraw(&client, journal))
+                        let client = client.for_tenant(Some(tenant_id));
+                        let reporter = Reporter::silent();
+                        let withdraw = secret.withdraw(&client, journal, &reporter);
+                        tokio::time::timeout(WITHDRAW_BUDGET, withdraw)
                             .await
                             .unwrap_or(false)
                     }
@@ -462,7 +431,7 @@ impl Effects {
         });
     }
 
-    fn rotate(&self, tenant: String, app: Application, removal: Removal, months: u32) {
+    fn rotate(&self, tenant: String, app: Application, removal: Removal, lifetime: SecretLifetime) {
         let client = self.tenant_client(tenant.clone());
         let reporter = self.reporter();
         let messages = self.messages.clone();
@@ -475,7 +444,7 @@ impl Effects {
                     let choice = RotationChoice {
                         tenant,
                         removal,
-                        months,
+                        lifetime,
                     };
                     rotate_secret(&client, &app, &choice, &mut state, journal_dir, &reporter).await
                 }
@@ -572,14 +541,15 @@ fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
     }
 }
 
-fn record_hand_over(state: &mut RunState) {
-    let RunState { journal, issued } = state;
-    let (Some(journal), Some(issued)) = (journal.as_mut(), issued.as_ref()) else {
-        return;
+/// Records that the user has the secret on screen; returns its app's client id.
+fn record_hand_over(state: &mut RunState) -> Option<String> {
+    let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.take()) else {
+        return None;
     };
-    if let Err(error) = issued.record_hand_over(journal) {
+    if let Err(error) = issued.secret.handed_over(journal) {
         tracing::warn!(%error, "cannot record the secret hand-over");
     }
+    Some(issued.app_id)
 }
 
 async fn run_plan(
@@ -591,7 +561,10 @@ async fn run_plan(
 ) -> Result<Box<Created>, RunFailure> {
     let journal = match &mut state.journal {
         Some(journal) => journal,
-        slot => slot.insert(open_journal(plan, journal_dir)?),
+        slot => slot.insert(
+            run::plan_journal(journal_dir.as_deref(), plan)
+                .map_err(|e| RunFailure::plain(e.to_string()))?,
+        ),
     };
     let now = OffsetDateTime::now_utc();
     match run::execute(client, plan, journal, reporter, now).await {
@@ -604,7 +577,11 @@ async fn run_plan(
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
             };
-            state.issued = Some(Issued::Created(outcome));
+            state.issued = Some(Issued {
+                secret: outcome.secret,
+                tenant_id: outcome.tenant_id,
+                app_id: outcome.app_id,
+            });
             Ok(Box::new(created))
         }
         Err(error) => Err(RunFailure::of(&error)),
@@ -634,7 +611,7 @@ fn inspect_failure(error: &InspectError) -> RunFailure {
 struct RotationChoice {
     tenant: String,
     removal: Removal,
-    months: u32,
+    lifetime: SecretLifetime,
 }
 
 async fn rotate_secret(
@@ -663,7 +640,7 @@ async fn rotate_secret(
     let now = OffsetDateTime::now_utc();
     let request = SecretRequest {
         description: "appreg".into(),
-        end: add_months(now, choice.months),
+        end: choice.lifetime.end(now),
     };
     let plan = run::plan_rotation(app, &choice.removal, request, &journal.entry().secret, now)
         .map_err(|e| RunFailure::plain(e.to_string()))?;
@@ -678,9 +655,10 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
     };
-    state.issued = Some(Issued::Rotated {
-        rotation,
+    state.issued = Some(Issued {
+        secret: rotation.secret,
         tenant_id: choice.tenant.clone(),
+        app_id: rotation.app_id,
     });
     Ok(Box::new(created))
 }
@@ -692,19 +670,6 @@ fn to_screen(issued: &mut run::IssuedSecret) -> IssuedSecret {
         value: std::mem::replace(&mut issued.value, SecretString::new(String::new())),
         hint: issued.hint.clone().unwrap_or_default(),
         end_date_time: issued.end_date_time.clone(),
-    }
-}
-
-fn open_journal(plan: &Plan, dir: Option<PathBuf>) -> Result<Journal, RunFailure> {
-    match dir {
-        Some(dir) => Journal::open(
-            &dir,
-            plan.tenant.as_deref(),
-            &plan.display_name,
-            &plan.profile_id,
-        )
-        .map_err(|e| RunFailure::plain(e.to_string())),
-        None => Ok(Journal::in_memory()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Live checks of what the user typed, shown beside the fields and consulted before moving on.
 
 use super::Model;
-use crate::plan::{MAX_SECRET_MONTHS, add_months, validate_display_name};
+use crate::plan::{MAX_SECRET_MONTHS, SecretLifetime, validate_display_name};
 use crate::redirect;
 
 impl Model {
@@ -84,7 +84,7 @@ impl Model {
             Ok(date) => date,
             Err(why) => return Some(why),
         };
-        let latest = add_months(self.now, MAX_SECRET_MONTHS).date();
+        let latest = SecretLifetime::latest(self.now);
         if date <= self.now.date() {
             Some(format!("{date} is not in the future"))
         } else if date > latest {

@@ -7,6 +7,7 @@ use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
 use crate::doctor::{self, Action, Finding, FixOptions, FixStep, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
+use crate::plan::SecretLifetime;
 use crate::profile::Profile;
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
@@ -248,11 +249,13 @@ impl RotateStep {
         options
     }
 
-    pub fn months(&self) -> u32 {
-        LIFETIME_MONTHS
-            .get(self.lifetime)
-            .copied()
-            .unwrap_or(LIFETIME_MONTHS[LIFETIME_MONTHS.len() - 1])
+    pub fn lifetime(&self) -> SecretLifetime {
+        SecretLifetime::Months(
+            LIFETIME_MONTHS
+                .get(self.lifetime)
+                .copied()
+                .unwrap_or(LIFETIME_MONTHS[LIFETIME_MONTHS.len() - 1]),
+        )
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::journal::SecretState;
-use crate::plan::add_months;
 use crate::run::{self, RotationError, SecretRequest};
 use crate::tui::effects::Effect;
 use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase};
@@ -58,10 +57,10 @@ fn start(model: &mut Model) -> Vec<Effect> {
         .get(model.rotate.removal)
         .cloned()
         .unwrap_or_default();
-    let months = model.rotate.months();
+    let lifetime = model.rotate.lifetime();
     let request = SecretRequest {
         description: DESCRIPTION.into(),
-        end: add_months(model.now, months),
+        end: lifetime.end(model.now),
     };
     // The journal may know a secret an unfinished rotation left; the effect plans again with it.
     match run::plan_rotation(&app, &removal, request, &SecretState::None, model.now) {
@@ -83,7 +82,7 @@ fn start(model: &mut Model) -> Vec<Effect> {
                 tenant,
                 app: Box::new(app),
                 removal,
-                months,
+                lifetime,
             }]
         }
     }

@@ -618,6 +618,7 @@ fn a_tiny_terminal_only_listens_for_quit() {
 mod support_mode {
     use super::*;
     use crate::doctor::Code;
+    use crate::plan::SecretLifetime;
     use crate::run::Removal;
     use crate::tui::model::{
         FindingsPhase, Load, PlatformSource, RotateFocus, RotatePhase, Task, Wheel,
@@ -982,17 +983,20 @@ mod support_mode {
         assert_eq!(model.step, Step::Rotate);
         assert_eq!(model.removals()[0], Removal::Nothing);
         press(&mut model, KeyCode::Left);
-        assert_eq!(model.rotate.months(), 12);
+        assert_eq!(model.rotate.lifetime(), SecretLifetime::Months(12));
         let effects = press(&mut model, KeyCode::Enter);
         let [
             Effect::Rotate {
-                removal, months, ..
+                removal, lifetime, ..
             },
         ] = effects.as_slice()
         else {
             panic!("{effects:?}");
         };
-        assert_eq!((removal, *months), (&Removal::Nothing, 12));
+        assert_eq!(
+            (removal, *lifetime),
+            (&Removal::Nothing, SecretLifetime::Months(12))
+        );
         assert_eq!(model.rotate.phase, RotatePhase::Running);
     }
 

@@ -4,7 +4,6 @@ use super::common::{failure_lines, heading, radio, wrapped_row};
 use super::theme::Theme;
 use super::widgets::spinner;
 use crate::doctor::secrets::describe;
-use crate::plan::add_months;
 use crate::run::Removal;
 use crate::tui::model::{LIFETIME_MONTHS, Model, RotateFocus, RotatePhase};
 use ratatui::Frame;
@@ -55,7 +54,7 @@ fn choices(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
         Line::styled(
             format!(
                 "  expires {} (the portal's longest is 24 months)",
-                add_months(model.now, rotate.months()).date()
+                rotate.lifetime().end(model.now).date()
             ),
             theme.dim(),
         ),
