@@ -4,15 +4,9 @@
 use super::audit::platform_uris;
 use super::context::AuditContext;
 use super::finding::{Finding, PermissionRef, Platform, Remedy};
-use crate::graph::Method;
 use crate::graph::models::{Application, RequiredResourceAccess, ResourceAccess};
-use crate::plan::GraphRequest;
-use crate::plan::requests::{app_role_assignment_body, grant_body, service_principal_body};
-use crate::progress::Operation;
+use crate::plan::{Ref, ResourceRef, Step};
 use serde_json::{Map, Value, json};
-
-/// Stands for the service principal's id until the step that creates it has run.
-pub const SERVICE_PRINCIPAL_PLACEHOLDER: &str = "{sp.id}";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FixOptions {
@@ -20,24 +14,20 @@ pub struct FixOptions {
     pub remove_extra: bool,
 }
 
-/// One request of the fix, with the step it reports progress as.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FixStep {
-    pub operation: Operation,
-    pub request: GraphRequest,
-}
-
 /// The remedies `fix_plan` applies with these options: the others need `--remove-extra`.
 pub fn applies(remedy: &Remedy, options: FixOptions) -> bool {
     options.remove_extra || !remedy.removes()
 }
 
+/// The steps that mend the findings: one PATCH of the app with every property change
+/// merged, the service principal, then consent. A service principal the fix creates is
+/// [`Ref::ServicePrincipal`] until it exists.
 pub fn fix_plan(
     app: &Application,
     context: &AuditContext,
     findings: &[Finding],
     options: FixOptions,
-) -> Vec<FixStep> {
+) -> Vec<Step> {
     let remedies: Vec<&Remedy> = findings
         .iter()
         .filter_map(|f| f.remedy.as_ref())
@@ -49,34 +39,21 @@ pub fn fix_plan(
         draft.apply(remedy);
     }
     if let Some(body) = draft.patch_body(app) {
-        steps.push(FixStep {
-            operation: Operation::UpdateApp,
-            request: GraphRequest {
-                method: Method::Patch,
-                path: format!("/applications/{}", app.id),
-                headers: vec![],
-                body: Some(body),
-                purpose: "Update the app registration (only the properties that change)".into(),
-            },
+        steps.push(Step::PatchApp {
+            app: Ref::Known(app.id.clone()),
+            body,
         });
     }
     let client_sp = match &context.service_principal {
-        Some(sp) => sp.id.clone(),
-        None => SERVICE_PRINCIPAL_PLACEHOLDER.to_string(),
+        Some(sp) => Ref::Known(sp.id.clone()),
+        None => Ref::ServicePrincipal,
     };
     if remedies
         .iter()
         .any(|r| matches!(r, Remedy::CreateServicePrincipal))
     {
-        steps.push(FixStep {
-            operation: Operation::CreateServicePrincipal,
-            request: GraphRequest {
-                method: Method::Post,
-                path: "/servicePrincipals".into(),
-                headers: vec![],
-                body: Some(service_principal_body(&app.app_id)),
-                purpose: "Create the enterprise application (service principal)".into(),
-            },
+        steps.push(Step::CreateServicePrincipal {
+            app_id: Ref::Known(app.app_id.clone()),
         });
     }
     if let Some(sp) = &context.service_principal
@@ -84,15 +61,8 @@ pub fn fix_plan(
             .iter()
             .any(|r| matches!(r, Remedy::EnableServicePrincipal))
     {
-        steps.push(FixStep {
-            operation: Operation::UpdateServicePrincipal,
-            request: GraphRequest {
-                method: Method::Patch,
-                path: format!("/servicePrincipals/{}", sp.id),
-                headers: vec![],
-                body: Some(json!({ "accountEnabled": true })),
-                purpose: "Enable the enterprise application for sign-in".into(),
-            },
+        steps.push(Step::EnableServicePrincipal {
+            principal: Ref::Known(sp.id.clone()),
         });
     }
     for remedy in &remedies {
@@ -104,14 +74,11 @@ pub fn fix_plan(
         } = remedy
             && let Some(resource) = context.resource_principal(resource_app_id)
         {
-            steps.extend(consent_steps(
-                context,
-                &client_sp,
-                &resource.id,
-                resource_name,
-                scopes,
-                roles,
-            ));
+            let target = ResourceRef {
+                name: resource_name.clone(),
+                principal: Ref::Known(resource.id.clone()),
+            };
+            steps.extend(consent_steps(context, &client_sp, &target, scopes, roles));
         }
     }
     steps
@@ -119,64 +86,31 @@ pub fn fix_plan(
 
 fn consent_steps(
     context: &AuditContext,
-    client_sp: &str,
-    resource_sp: &str,
-    resource_name: &str,
+    client_sp: &Ref,
+    resource: &ResourceRef,
     scopes: &[String],
     roles: &[PermissionRef],
-) -> Vec<FixStep> {
-    let mut steps = Vec::new();
-    let op = Operation::GrantConsent(resource_name.to_string());
-    let purpose = format!("Grant admin consent for {resource_name}");
-    match context.admin_grant(resource_sp) {
-        Some(grant) => {
-            let mut merged: Vec<&str> = grant.scopes().collect();
-            for scope in scopes {
-                if !merged.iter().any(|s| s.eq_ignore_ascii_case(scope)) {
-                    merged.push(scope);
-                }
-            }
-            if merged.len() > grant.scopes().count() {
-                steps.push(FixStep {
-                    operation: op,
-                    request: GraphRequest {
-                        method: Method::Patch,
-                        path: format!("/oauth2PermissionGrants/{}", grant.id),
-                        headers: vec![],
-                        body: Some(json!({ "scope": merged.join(" ") })),
-                        purpose,
-                    },
-                });
-            }
-        }
-        None if !scopes.is_empty() => steps.push(FixStep {
-            operation: op,
-            request: GraphRequest {
-                method: Method::Post,
-                path: "/oauth2PermissionGrants".into(),
-                headers: vec![],
-                body: Some(grant_body(client_sp, resource_sp, &scopes.join(" "))),
-                purpose,
-            },
+) -> Vec<Step> {
+    let scope = scopes.join(" ");
+    let existing = match &resource.principal {
+        Ref::Known(id) => context.admin_grant(id),
+        _ => None,
+    };
+    let grant = match existing {
+        Some(grant) => Step::extending(grant, &resource.name, &scope),
+        None => (!scopes.is_empty()).then(|| Step::Grant {
+            client: client_sp.clone(),
+            resource: resource.clone(),
+            scope,
         }),
-        None => {}
-    }
-    for role in roles {
-        steps.push(FixStep {
-            operation: Operation::AssignAppRole(resource_name.to_string()),
-            request: GraphRequest {
-                method: Method::Post,
-                path: format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
-                headers: vec![],
-                body: Some(app_role_assignment_body(client_sp, resource_sp, &role.id)),
-                purpose: format!(
-                    "Grant the application permission {} of {resource_name}",
-                    role.name
-                ),
-            },
-        });
-    }
-    steps
+    };
+    let roles = roles.iter().map(|role| Step::AssignRole {
+        client: client_sp.clone(),
+        resource: resource.clone(),
+        role_id: role.id.clone(),
+        role_name: role.name.clone(),
+    });
+    grant.into_iter().chain(roles).collect()
 }
 
 /// The app's settings as the fix will leave them.

@@ -18,5 +18,5 @@ pub use context::{AuditContext, Wants};
 pub use finding::{
     Action, Code, Errand, Finding, PermissionRef, Platform, Remedy, Severity, Tally,
 };
-pub use fix::{FixOptions, FixStep, SERVICE_PRINCIPAL_PLACEHOLDER, applies, fix_plan};
+pub use fix::{FixOptions, applies, fix_plan};
 pub use inspect::{InspectError, Inspection, Selector, inspect, read_application};

@@ -8,10 +8,10 @@ use crate::catalog::Catalog;
 use crate::cli::{DoctorArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::doctor::{
-    self, Action, Errand, Finding, FixOptions, FixStep, Inspection, Remedy, Tally, Wants, applies,
-    fix_plan,
+    self, Action, Errand, Finding, FixOptions, Inspection, Remedy, Tally, Wants, applies, fix_plan,
 };
 use crate::graph::GraphClient;
+use crate::plan::Step;
 use crate::profile::{self, Profile};
 use crate::run;
 use serde_json::{Value, json};
@@ -84,7 +84,7 @@ pub async fn doctor(
     if args.json {
         let mut doc = document(&inspection, &profile, &findings);
         doc["fix"] = json!({
-            "requests": steps.iter().map(|s| request_json(&s.request)).collect::<Vec<_>>(),
+            "requests": steps.iter().map(|s| request_json(&s.request())).collect::<Vec<_>>(),
             "applied": true,
             "findings": findings_after,
             "summary": Tally::of(&findings_after),
@@ -100,7 +100,7 @@ pub async fn doctor(
 async fn apply(
     client: &GraphClient,
     inspection: &Inspection,
-    steps: &[FixStep],
+    steps: &[Step],
     wants: Wants,
     verbose: bool,
 ) -> Result<Inspection, HeadlessError> {
@@ -195,13 +195,13 @@ fn report(
     inspection: &Inspection,
     profile: &Profile,
     findings: &[Finding],
-    fix: Option<(&[FixStep], FixOptions)>,
+    fix: Option<(&[Step], FixOptions)>,
 ) -> String {
     if as_json {
         let mut doc = document(inspection, profile, findings);
         if let Some((steps, _)) = fix {
             doc["fix"] = json!({
-                "requests": steps.iter().map(|s| request_json(&s.request)).collect::<Vec<_>>(),
+                "requests": steps.iter().map(|s| request_json(&s.request())).collect::<Vec<_>>(),
                 "applied": false,
             });
         }
@@ -293,12 +293,12 @@ fn finding_text(finding: &Finding) -> String {
     )
 }
 
-fn requests_text(steps: &[FixStep]) -> String {
+fn requests_text(steps: &[Step]) -> String {
     let mut out = String::from(
         "Requests that mend the findings ({sp.id} is the service principal made first):\n\n",
     );
     for step in steps {
-        out.push_str(&format!("{}\n", step.request));
+        out.push_str(&format!("{}\n", step.request()));
     }
     out
 }

@@ -3,10 +3,12 @@
 
 mod build;
 pub mod requests;
+mod step;
 mod validate;
 
 pub use build::{Choices, PlanError, from_profile};
 pub use requests::{GraphRequest, manifest_required_resource_access};
+pub use step::{Ids, MissingId, Ref, ResourceRef, Step};
 pub use validate::{ValidationError, validate_display_name, validate_tag};
 
 use crate::audience::Audience;

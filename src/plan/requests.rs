@@ -2,6 +2,7 @@
 //! them, with placeholders for ids that only exist once the app is created.
 
 use super::Plan;
+use super::step::{Ref, ResourceRef, Step};
 use crate::graph::models::PermissionKind;
 use crate::graph::{Method, paths::resource_sp_path};
 use serde_json::{Value, json};
@@ -76,7 +77,7 @@ pub fn manifest_required_resource_access(plan: &Plan) -> Value {
     )
 }
 
-pub fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
+pub(super) fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
     json!({
         "passwordCredential": {
             "displayName": display_name,
@@ -85,11 +86,11 @@ pub fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
     })
 }
 
-pub fn service_principal_body(app_id: &str) -> Value {
+pub(super) fn service_principal_body(app_id: &str) -> Value {
     json!({ "appId": app_id, "tags": ["WindowsAzureActiveDirectoryIntegratedApp"] })
 }
 
-pub fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {
+pub(super) fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {
     json!({
         "clientId": client_sp_id,
         "consentType": "AllPrincipals",
@@ -99,7 +100,7 @@ pub fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Valu
     })
 }
 
-pub fn app_role_assignment_body(
+pub(super) fn app_role_assignment_body(
     client_sp_id: &str,
     resource_sp_id: &str,
     app_role_id: &str,
@@ -117,7 +118,60 @@ pub fn format_graph_time(at: OffsetDateTime) -> String {
 }
 
 impl Plan {
-    /// The requests `create` sends, in order; `{…}` marks ids known only at run time.
+    /// The writes `create` makes, in order, with the ids the run makes as placeholders.
+    pub fn steps(
+        &self,
+        unique_name: &str,
+        secret_display_name: &str,
+        now: OffsetDateTime,
+    ) -> Vec<Step> {
+        let mut steps = vec![
+            Step::UpsertApp {
+                unique_name: unique_name.to_owned(),
+                body: application_body(self),
+            },
+            Step::AddSecret {
+                app: Ref::App,
+                display_name: secret_display_name.to_owned(),
+                end: self.secret.lifetime.end(now),
+            },
+            Step::CreateServicePrincipal { app_id: Ref::AppId },
+        ];
+        if self.admin_consent {
+            for (app_id, name) in self.resources() {
+                let resource = ResourceRef {
+                    name: name.to_owned(),
+                    principal: Ref::ResourcePrincipal(name.to_owned()),
+                };
+                steps.extend(self.consent_steps(app_id, &Ref::ServicePrincipal, &resource));
+            }
+        }
+        steps
+    }
+
+    /// Admin consent on one resource API (`app_id`): a grant of the delegated permissions,
+    /// then an assignment for each application permission.
+    pub fn consent_steps(&self, app_id: &str, client: &Ref, resource: &ResourceRef) -> Vec<Step> {
+        let scope = self.delegated_scopes(app_id);
+        let grant = (!scope.is_empty()).then(|| Step::Grant {
+            client: client.clone(),
+            resource: resource.clone(),
+            scope,
+        });
+        let roles = self
+            .permissions_of(app_id)
+            .filter(|p| p.kind == PermissionKind::Application)
+            .map(|role| Step::AssignRole {
+                client: client.clone(),
+                resource: resource.clone(),
+                role_id: role.id.clone(),
+                role_name: role.name.clone(),
+            });
+        grant.into_iter().chain(roles).collect()
+    }
+
+    /// What `appreg plan` lists: the reads, then every write; `{…}` marks ids known only at
+    /// run time.
     pub fn requests(
         &self,
         unique_name: &str,
@@ -142,63 +196,11 @@ impl Plan {
                 });
             }
         }
-        requests.push(GraphRequest {
-            method: Method::Patch,
-            path: upsert_path(unique_name),
-            headers: vec![("Prefer", "create-if-missing".into())],
-            body: Some(application_body(self)),
-            purpose: "Register the app (created once, updated on retry)".into(),
-        });
-        requests.push(GraphRequest {
-            method: Method::Post,
-            path: "/applications/{app.id}/addPassword".into(),
-            headers: vec![],
-            body: Some(add_password_body(
-                secret_display_name,
-                self.secret.lifetime.end(now),
-            )),
-            purpose: "Add a client secret".into(),
-        });
-        requests.push(GraphRequest {
-            method: Method::Post,
-            path: "/servicePrincipals".into(),
-            headers: vec![],
-            body: Some(service_principal_body("{app.appId}")),
-            purpose: "Create the enterprise application (service principal)".into(),
-        });
-        if self.admin_consent {
-            for (app_id, name) in self.resources() {
-                let scope = self.delegated_scopes(app_id);
-                if !scope.is_empty() {
-                    requests.push(GraphRequest {
-                        method: Method::Post,
-                        path: "/oauth2PermissionGrants".into(),
-                        headers: vec![],
-                        body: Some(grant_body("{sp.id}", &format!("{{{name} sp.id}}"), &scope)),
-                        purpose: format!("Grant admin consent for {name}"),
-                    });
-                }
-                for role in self
-                    .permissions_of(app_id)
-                    .filter(|p| p.kind == PermissionKind::Application)
-                {
-                    requests.push(GraphRequest {
-                        method: Method::Post,
-                        path: "/servicePrincipals/{sp.id}/appRoleAssignments".into(),
-                        headers: vec![],
-                        body: Some(app_role_assignment_body(
-                            "{sp.id}",
-                            &format!("{{{name} sp.id}}"),
-                            &role.id,
-                        )),
-                        purpose: format!(
-                            "Grant the application permission {} of {name}",
-                            role.name
-                        ),
-                    });
-                }
-            }
-        }
+        requests.extend(
+            self.steps(unique_name, secret_display_name, now)
+                .iter()
+                .map(Step::request),
+        );
         requests
     }
 }

@@ -5,9 +5,9 @@ use crate::graph::Method;
 use crate::graph::models::Application;
 use crate::graph::{Call, GraphClient};
 use crate::journal::Journal;
-use crate::plan::Plan;
 use crate::plan::requests::{application_body, upsert_path};
-use crate::progress::{Operation, Reporter};
+use crate::plan::{Ids, Plan, Step};
+use crate::progress::Reporter;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct AppIds {
@@ -23,12 +23,13 @@ pub(super) async fn register(
     journal: &mut Journal,
     reporter: &Reporter,
 ) -> Result<AppIds, RunError> {
-    let op = Operation::RegisterApp;
     let unique_name = journal.entry().unique_name.clone();
-    let call = Call::new(Method::Patch, upsert_path(&unique_name))
-        .header("Prefer", "create-if-missing")
-        .body(application_body(plan))
-        .resend_after_lost_answer();
+    let step = Step::UpsertApp {
+        unique_name: unique_name.clone(),
+        body: application_body(plan),
+    };
+    let op = step.operation();
+    let call = step.to_call(&Ids::default())?;
     let answer = match client.send(&call, &reporter.on(op.clone())).await {
         // Graph creates the app when it is missing; a 404 means a server without the upsert.
         Err(error) if error.status() == Some(404) => {

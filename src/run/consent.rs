@@ -2,14 +2,11 @@
 //! addition: when it cannot be given, the run reports why and still hands over the app.
 
 use super::{RunError, failed};
-use crate::catalog::PermissionKind;
 use crate::graph::Method;
 use crate::graph::models::{AppRoleAssignment, Collection, PermissionGrant, ServicePrincipal};
 use crate::graph::{Call, GraphClient, GraphError};
-use crate::plan::Plan;
-use crate::plan::requests::{app_role_assignment_body, grant_body, service_principal_body};
+use crate::plan::{Ids, Plan, Ref, ResourceRef, Step};
 use crate::progress::{Event, Operation, Reporter};
-use serde_json::json;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,12 +36,12 @@ pub(super) async fn service_principal(
     app_id: &str,
     reporter: &Reporter,
 ) -> Result<Principal, RunError> {
-    let op = Operation::CreateServicePrincipal;
+    let step = Step::CreateServicePrincipal {
+        app_id: Ref::Known(app_id.to_owned()),
+    };
+    let op = step.operation();
     // A repeat after a lost answer is caught as a conflict below.
-    let create = Call::new(Method::Post, "/servicePrincipals")
-        .body(service_principal_body(app_id))
-        .resend_after_lost_answer()
-        .wait_for_replication();
+    let create = step.to_call(&Ids::default())?;
     match client.send(&create, &reporter.on(op.clone())).await {
         Ok(answer) => match answer.json::<ServicePrincipal>() {
             Ok(sp) => Ok(Principal { sp, created: true }),
@@ -162,56 +159,49 @@ async fn grant_one(
     existing: &[PermissionGrant],
     reporter: &Reporter,
 ) -> ConsentResult {
-    let scope = plan.delegated_scopes(&resource.app_id);
-    let op = Operation::GrantConsent(name.to_string());
     let mut result = ConsentResult {
         resource: name.to_string(),
-        scope: scope.clone(),
+        scope: plan.delegated_scopes(&resource.app_id),
         status: ConsentStatus::Granted,
     };
-    if !scope.is_empty() {
-        let prior = existing.iter().find(|g| {
-            g.resource_id == resource.id && g.consent_type.as_deref() == Some("AllPrincipals")
-        });
-        let outcome = match prior {
-            Some(grant) => extend_grant(client, grant, &scope, &op, reporter).await,
-            None => {
-                // A repeat after a lost answer meets the first grant as a conflict.
-                let call = Call::new(Method::Post, "/oauth2PermissionGrants")
-                    .body(grant_body(client_sp, &resource.id, &scope))
-                    .resend_after_lost_answer()
-                    .wait_for_replication();
-                match client.send(&call, &reporter.on(op.clone())).await {
-                    Err(e) if e.may_already_exist() => {
-                        extend_existing(client, client_sp, &resource.id, &scope, &op, reporter, e)
+    let target = ResourceRef {
+        name: name.to_owned(),
+        principal: Ref::Known(resource.id.clone()),
+    };
+    let client_ref = Ref::Known(client_sp.to_owned());
+    for step in plan.consent_steps(&resource.app_id, &client_ref, &target) {
+        let op = step.operation();
+        let sent = match &step {
+            Step::Grant { scope, .. } => {
+                let prior = admin_grant(existing, &resource.id);
+                match prior {
+                    Some(grant) => extend_grant(client, grant, name, scope, reporter).await,
+                    // A repeat after a lost answer meets the first grant as a conflict.
+                    None => match send(client, &step, reporter).await {
+                        Err(e) if e.may_already_exist() => {
+                            extend_existing(
+                                client,
+                                client_sp,
+                                &resource.id,
+                                name,
+                                scope,
+                                reporter,
+                                e,
+                            )
                             .await
-                    }
-                    other => other.map(drop),
+                        }
+                        other => other,
+                    },
                 }
             }
-        };
-        if let Err(error) = outcome {
-            result.status = consent_failure(&op, error, reporter);
-            return result;
-        }
-    }
-    let op = Operation::AssignAppRole(name.to_string());
-    for role in plan
-        .permissions_of(&resource.app_id)
-        .filter(|p| p.kind == PermissionKind::Application)
-    {
-        let call = Call::new(
-            Method::Post,
-            format!("/servicePrincipals/{client_sp}/appRoleAssignments"),
-        )
-        .body(app_role_assignment_body(client_sp, &resource.id, &role.id))
-        .resend_after_lost_answer()
-        .wait_for_replication();
-        let sent = match client.send(&call, &reporter.on(op.clone())).await {
-            Err(error) if error.may_already_exist() => {
-                confirm_assigned(client, client_sp, &resource.id, &role.id, reporter, error).await
-            }
-            other => other.map(drop),
+            Step::AssignRole { role_id, .. } => match send(client, &step, reporter).await {
+                Err(error) if error.may_already_exist() => {
+                    confirm_assigned(client, client_sp, &resource.id, role_id, reporter, error)
+                        .await
+                }
+                other => other,
+            },
+            other => send(client, other, reporter).await,
         };
         if let Err(error) = sent {
             result.status = consent_failure(&op, error, reporter);
@@ -221,22 +211,43 @@ async fn grant_one(
     result
 }
 
+/// Sends a step whose ids are all known, reported under its operation.
+async fn send(client: &GraphClient, step: &Step, reporter: &Reporter) -> Result<(), GraphError> {
+    let call = step
+        .to_call(&Ids::default())
+        .map_err(|e| GraphError::Unacceptable {
+            message: e.to_string(),
+        })?;
+    client
+        .send(&call, &reporter.on(step.operation()))
+        .await
+        .map(drop)
+}
+
+/// The tenant-wide delegated grant on `resource_sp` among `grants`.
+fn admin_grant<'g>(
+    grants: &'g [PermissionGrant],
+    resource_sp: &str,
+) -> Option<&'g PermissionGrant> {
+    grants.iter().find(|g| {
+        g.resource_id == resource_sp && g.consent_type.as_deref() == Some("AllPrincipals")
+    })
+}
+
 /// A grant refused as a possible repeat (an earlier run, or this one's lost answer): extend the
 /// grant that is there, or report the refusal when there is none.
 async fn extend_existing(
     client: &GraphClient,
     client_sp: &str,
     resource_sp: &str,
+    resource_name: &str,
     scope: &str,
-    op: &Operation,
     reporter: &Reporter,
     refusal: GraphError,
 ) -> Result<(), GraphError> {
     let grants = existing_grants(client, client_sp, reporter).await?;
-    match grants.iter().find(|g| {
-        g.resource_id == resource_sp && g.consent_type.as_deref() == Some("AllPrincipals")
-    }) {
-        Some(grant) => extend_grant(client, grant, scope, op, reporter).await,
+    match admin_grant(&grants, resource_sp) {
+        Some(grant) => extend_grant(client, grant, resource_name, scope, reporter).await,
         None => Err(refusal),
     }
 }
@@ -270,31 +281,20 @@ async fn confirm_assigned(
 async fn extend_grant(
     client: &GraphClient,
     grant: &PermissionGrant,
+    resource_name: &str,
     scope: &str,
-    op: &Operation,
     reporter: &Reporter,
 ) -> Result<(), GraphError> {
-    let mut scopes: Vec<&str> = grant.scopes().collect();
-    let before = scopes.len();
-    for wanted in scope.split_whitespace() {
-        if !scopes.iter().any(|s| s.eq_ignore_ascii_case(wanted)) {
-            scopes.push(wanted);
+    match Step::extending(grant, resource_name, scope) {
+        Some(step) => send(client, &step, reporter).await,
+        None => {
+            reporter.emit(Event::Skipped {
+                op: Operation::GrantConsent(resource_name.to_owned()),
+                reason: "already granted".into(),
+            });
+            Ok(())
         }
     }
-    if scopes.len() == before {
-        reporter.emit(Event::Skipped {
-            op: op.clone(),
-            reason: "already granted".into(),
-        });
-        return Ok(());
-    }
-    let call = Call::new(
-        Method::Patch,
-        format!("/oauth2PermissionGrants/{}", grant.id),
-    )
-    .body(json!({ "scope": scopes.join(" ") }))
-    .resend_after_lost_answer();
-    client.send(&call, &reporter.on(op.clone())).await.map(drop)
 }
 
 fn consent_failure(op: &Operation, error: GraphError, reporter: &Reporter) -> ConsentStatus {

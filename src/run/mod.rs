@@ -71,6 +71,9 @@ pub enum RunError {
     WrongTenant { asked: String, signed_in: String },
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// A step whose id no earlier step made: a fault in appreg, not in the tenant.
+    #[error("appreg planned a request it cannot send: {0}")]
+    Unplanned(#[from] crate::plan::MissingId),
     /// A rotation at the secret limit removed the old secret to make room, then could not add
     /// the new one: the user must know the app now holds one secret fewer.
     #[error(
@@ -87,9 +90,10 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.request_id(),
             RunError::SecretLifetime { request_id, .. } => request_id.as_deref(),
-            RunError::Journal(_) | RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
-                None
-            }
+            RunError::Journal(_)
+            | RunError::Unplanned(_)
+            | RunError::NotOffered { .. }
+            | RunError::WrongTenant { .. } => None,
             RunError::AfterRemoval { source, .. } => source.request_id(),
         }
     }
@@ -98,7 +102,7 @@ impl RunError {
         match self {
             RunError::Graph { op, .. } => Some(op),
             RunError::SecretLifetime { .. } => Some(&Operation::AddSecret),
-            RunError::Journal(_) => None,
+            RunError::Journal(_) | RunError::Unplanned(_) => None,
             RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
                 Some(&Operation::ReadTenant)
             }
@@ -111,9 +115,10 @@ impl RunError {
         match self {
             RunError::Graph { error, .. } => error.api().map(|a| a.code.as_str()),
             RunError::SecretLifetime { .. } => Some("CredentialInvalidLifetimeAsPerAppPolicy"),
-            RunError::Journal(_) | RunError::NotOffered { .. } | RunError::WrongTenant { .. } => {
-                None
-            }
+            RunError::Journal(_)
+            | RunError::Unplanned(_)
+            | RunError::NotOffered { .. }
+            | RunError::WrongTenant { .. } => None,
             RunError::AfterRemoval { source, .. } => source.code(),
         }
     }

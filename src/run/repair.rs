@@ -3,13 +3,11 @@
 
 use super::consent::service_principal;
 use super::{RunError, failed};
-use crate::doctor::{
-    self, FixStep, InspectError, Inspection, SERVICE_PRINCIPAL_PLACEHOLDER, Selector,
-};
+use crate::doctor::{self, InspectError, Inspection, Selector};
+use crate::graph::GraphClient;
 use crate::graph::models::{Application, ServicePrincipal};
-use crate::graph::{Call, GraphClient};
-use crate::progress::{Operation, Reporter};
-use serde_json::Value;
+use crate::plan::{Ids, Step};
+use crate::progress::Reporter;
 
 /// What the fix did beyond what a re-read shows at once.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,26 +20,26 @@ pub struct RepairOutcome {
 pub async fn repair(
     client: &GraphClient,
     app: &Application,
-    steps: &[FixStep],
+    steps: &[Step],
     reporter: &Reporter,
 ) -> Result<RepairOutcome, RunError> {
-    let update = steps.iter().find(|s| s.operation == Operation::UpdateApp);
+    let update = steps.iter().find(|s| matches!(s, Step::PatchApp { .. }));
     let creates_principal = steps
         .iter()
-        .any(|s| s.operation == Operation::CreateServicePrincipal);
-    let consent: Vec<&FixStep> = steps
+        .any(|s| matches!(s, Step::CreateServicePrincipal { .. }));
+    let after_principal: Vec<&Step> = steps
         .iter()
         .filter(|s| {
             !matches!(
-                s.operation,
-                Operation::UpdateApp | Operation::CreateServicePrincipal
+                s,
+                Step::PatchApp { .. } | Step::CreateServicePrincipal { .. }
             )
         })
         .collect();
 
     let update_app = async {
         match update {
-            Some(step) => send(client, step, None, reporter).await,
+            Some(step) => send(client, step, &Ids::default(), reporter).await,
             None => Ok(()),
         }
     };
@@ -51,10 +49,13 @@ pub async fn repair(
         } else {
             None
         };
-        let sp_id = created.as_ref().map(|sp| sp.id.as_str());
-        let sends = consent
+        let ids = Ids {
+            service_principal: created.as_ref().map(|sp| sp.id.clone()),
+            ..Ids::default()
+        };
+        let sends = after_principal
             .iter()
-            .map(|step| send(client, step, sp_id, reporter));
+            .map(|step| send(client, step, &ids, reporter));
         futures::future::join_all(sends)
             .await
             .into_iter()
@@ -81,7 +82,7 @@ pub enum MendError {
 pub async fn mend(
     client: &GraphClient,
     inspection: &Inspection,
-    steps: &[FixStep],
+    steps: &[Step],
     reporter: &Reporter,
 ) -> Result<Inspection, MendError> {
     let app = &inspection.application;
@@ -95,38 +96,21 @@ pub async fn mend(
     Ok(after)
 }
 
-/// Every fix request is safe to repeat: PATCHes set values, and a POST repeated after a lost
+/// Every fix step is safe to repeat: PATCHes set values, and a POST repeated after a lost
 /// answer meets its own first attempt (Graph refuses it as a conflict or a bad request). The
 /// re-audit that follows a fix confirms what was done.
 async fn send(
     client: &GraphClient,
-    step: &FixStep,
-    sp_id: Option<&str>,
+    step: &Step,
+    ids: &Ids,
     reporter: &Reporter,
 ) -> Result<(), RunError> {
-    let fill = |text: &str| match sp_id {
-        Some(id) => text.replace(SERVICE_PRINCIPAL_PLACEHOLDER, id),
-        None => text.to_string(),
-    };
-    let request = &step.request;
-    let mut call = Call::new(request.method, fill(&request.path))
-        .resend_after_lost_answer()
-        .wait_for_replication();
-    for (name, value) in &request.headers {
-        call = call.header(name, value.clone());
-    }
-    if let Some(body) = &request.body {
-        let filled =
-            serde_json::from_str::<Value>(&fill(&body.to_string())).unwrap_or(body.clone());
-        call = call.body(filled);
-    }
-    match client
-        .send(&call, &reporter.on(step.operation.clone()))
-        .await
-    {
+    let op = step.operation();
+    let call = step.to_call(ids)?;
+    match client.send(&call, &reporter.on(op.clone())).await {
         Ok(_) => Ok(()),
         Err(error) if error.status() == Some(409) => Ok(()),
         Err(error) if error.was_repeated() && error.may_already_exist() => Ok(()),
-        Err(error) => Err(failed(step.operation.clone(), error, reporter)),
+        Err(error) => Err(failed(op, error, reporter)),
     }
 }

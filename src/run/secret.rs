@@ -8,9 +8,10 @@ use crate::graph::Method;
 use crate::graph::models::{Application, NewPassword, PasswordCredential};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::journal::{Journal, SecretState};
-use crate::plan::requests::{add_password_body, format_graph_time};
+use crate::plan::requests::format_graph_time;
+use crate::plan::{Ids, Ref, Step};
 use crate::progress::{Event, Operation, Reporter};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 /// Lost answers are retried this often before giving up.
@@ -49,7 +50,6 @@ pub(super) async fn issue(
     journal.record(|e| e.secret = SecretState::None)?;
 
     let end = request.end;
-    let path = format!("/applications/{object_id}/addPassword");
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -63,9 +63,12 @@ pub(super) async fn issue(
                 display_name: display_name.clone(),
             }
         })?;
-        let call = Call::new(Method::Post, path.clone())
-            .body(add_password_body(&display_name, end))
-            .wait_for_replication();
+        let call = Step::AddSecret {
+            app: Ref::Known(object_id.to_owned()),
+            display_name: display_name.clone(),
+            end,
+        }
+        .to_call(&Ids::default())?;
         let answer = client
             .send(&call, &reporter.on(Operation::AddSecret))
             .await
@@ -195,12 +198,11 @@ pub(super) async fn remove_key(
     op: Operation,
     reporter: &Reporter,
 ) -> Result<(), RunError> {
-    let call = Call::new(
-        Method::Post,
-        format!("/applications/{object_id}/removePassword"),
-    )
-    .body(json!({ "keyId": key_id }))
-    .wait_for_replication();
+    let call = Step::RemoveSecret {
+        app: Ref::Known(object_id.to_owned()),
+        key_id: key_id.to_owned(),
+    }
+    .to_call(&Ids::default())?;
     client
         .send(&call, &reporter.on(op.clone()))
         .await

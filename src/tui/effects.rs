@@ -9,13 +9,13 @@ use super::msg::{
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
-use crate::doctor::{self, FixStep, InspectError, Inspection, Selector};
+use crate::doctor::{self, InspectError, Inspection, Selector};
 use crate::graph::GraphClient;
 use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
-use crate::plan::Plan;
 use crate::plan::SecretLifetime;
+use crate::plan::{self, Plan};
 use crate::progress::{Event, Operation, Reporter};
 use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, SecretRequest};
 use crate::secret::SecretString;
@@ -62,7 +62,7 @@ pub enum Effect {
     Repair {
         tenant: String,
         inspection: Box<Inspection>,
-        steps: Vec<FixStep>,
+        steps: Vec<plan::Step>,
     },
     /// Adds a secret to an existing app, removing the old one named; sent again after a
     /// failure, it continues with the same journal.
@@ -412,7 +412,7 @@ impl Effects {
         });
     }
 
-    fn repair(&self, tenant: String, inspection: Inspection, steps: Vec<FixStep>) {
+    fn repair(&self, tenant: String, inspection: Inspection, steps: Vec<plan::Step>) {
         let client = self.tenant_client(tenant);
         let reporter = self.reporter();
         let messages = self.messages.clone();

@@ -4,7 +4,7 @@ use super::audit;
 use crate::catalog::{AZURE_AD_GRAPH, Catalog, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
 use crate::doctor::context::{AuditContext, Wants};
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity};
-use crate::doctor::fix::{FixOptions, SERVICE_PRINCIPAL_PLACEHOLDER, fix_plan};
+use crate::doctor::fix::{FixOptions, fix_plan};
 use crate::graph::models::AppRoleAssignment;
 use crate::graph::models::{Application, PermissionGrant, ServicePrincipal};
 use crate::profile::{self, Profile};
@@ -318,7 +318,7 @@ fn an_application_permission_a_signing_in_platform_does_not_use_is_not_consented
         assert!(
             steps
                 .iter()
-                .all(|s| !s.request.path.ends_with("/appRoleAssignments")),
+                .all(|s| !s.request().path.ends_with("/appRoleAssignments")),
             "{steps:?}"
         );
     }
@@ -428,9 +428,9 @@ fn service_principal_admin_consent_and_publisher() {
     );
     let steps = fix_plan(&app(healthy()), &partial, &findings, FixOptions::default());
     assert_eq!(steps.len(), 1);
-    assert_eq!(steps[0].request.path, "/oauth2PermissionGrants/grant-1");
+    assert_eq!(steps[0].request().path, "/oauth2PermissionGrants/grant-1");
     assert_eq!(
-        steps[0].request.body.as_ref().unwrap()["scope"],
+        steps[0].request().body.as_ref().unwrap()["scope"],
         "offline_access openid profile email User.Read Mail.Read"
     );
 
@@ -468,7 +468,7 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
     let steps = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default());
     let lines: Vec<String> = steps
         .iter()
-        .map(|s| format!("{} {}", s.request.method, s.request.path))
+        .map(|s| format!("{} {}", s.request().method, s.request().path))
         .collect();
     assert_eq!(
         lines,
@@ -478,7 +478,7 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
             "POST /oauth2PermissionGrants",
         ]
     );
-    let body = steps[0].request.body.as_ref().unwrap();
+    let body = steps[0].request().body.unwrap();
     assert_eq!(body["signInAudience"], "AzureADandPersonalMicrosoftAccount");
     assert_eq!(body["api"]["requestedAccessTokenVersion"], 2);
     assert_eq!(
@@ -507,8 +507,8 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
         "unchanged properties are not sent"
     );
     assert_eq!(
-        steps[2].request.body.as_ref().unwrap()["clientId"],
-        SERVICE_PRINCIPAL_PLACEHOLDER
+        steps[2].request().body.as_ref().unwrap()["clientId"],
+        "{sp.id}"
     );
 
     let removing = fix_plan(
@@ -517,7 +517,7 @@ fn fix_plan_merges_app_changes_into_one_patch_and_keeps_what_was_not_asked() {
         &findings,
         FixOptions { remove_extra: true },
     );
-    let body = removing[0].request.body.as_ref().unwrap();
+    let body = removing[0].request().body.unwrap();
     assert_eq!(body["web"]["redirectUris"], json!([US, EU]));
     assert_eq!(body["requiredResourceAccess"].as_array().unwrap().len(), 1);
 }
@@ -546,15 +546,15 @@ fn application_permissions_are_assigned_when_consent_is_wanted() {
     let findings = run("custom", doc.clone(), &ctx);
     let steps: Vec<_> = fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default())
         .into_iter()
-        .filter(|s| s.request.path.ends_with("/appRoleAssignments"))
+        .filter(|s| s.request().path.ends_with("/appRoleAssignments"))
         .collect();
     assert_eq!(steps.len(), 1);
     assert_eq!(
-        steps[0].request.path,
+        steps[0].request().path,
         "/servicePrincipals/client-sp/appRoleAssignments"
     );
     assert_eq!(
-        steps[0].request.body.as_ref().unwrap()["appRoleId"],
+        steps[0].request().body.as_ref().unwrap()["appRoleId"],
         MAIL_READ_ROLE
     );
 
@@ -672,7 +672,7 @@ fn public_client_flows_are_flagged_for_web_platforms_only() {
         FixOptions::default(),
     );
     assert_eq!(
-        steps[0].request.body,
+        steps[0].request().body,
         Some(json!({"isFallbackPublicClient": false}))
     );
     // A custom app may be a desktop app that uses them.
@@ -709,8 +709,11 @@ fn a_disabled_or_assignment_only_enterprise_application_stops_sign_in() {
 
     let steps = fix_plan(&app(healthy()), &ctx, &findings, FixOptions::default());
     assert_eq!(steps.len(), 1);
-    assert_eq!(steps[0].request.path, "/servicePrincipals/client-sp");
-    assert_eq!(steps[0].request.body, Some(json!({"accountEnabled": true})));
+    assert_eq!(steps[0].request().path, "/servicePrincipals/client-sp");
+    assert_eq!(
+        steps[0].request().body,
+        Some(json!({"accountEnabled": true}))
+    );
 }
 
 #[test]
@@ -738,7 +741,7 @@ fn permissions_of_an_api_the_tenant_lacks_fail_consent() {
         &findings,
         FixOptions { remove_extra: true },
     );
-    let body = steps[0].request.body.as_ref().unwrap();
+    let body = steps[0].request().body.unwrap();
     assert_eq!(
         body["requiredResourceAccess"].as_array().map(Vec::len),
         Some(1),
@@ -792,7 +795,7 @@ fn implicit_grant_a_platform_never_uses_is_a_warning_removed_only_when_asked() {
         &findings,
         FixOptions { remove_extra: true },
     );
-    let body = steps[0].request.body.as_ref().unwrap();
+    let body = steps[0].request().body.unwrap();
     assert_eq!(
         body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"],
         false
@@ -838,7 +841,7 @@ fn a_permission_id_the_api_does_not_publish_blocks_consent() {
         FixOptions { remove_extra: true },
     );
     let kept =
-        &steps[0].request.body.as_ref().unwrap()["requiredResourceAccess"][0]["resourceAccess"];
+        &steps[0].request().body.unwrap()["requiredResourceAccess"][0]["resourceAccess"].clone();
     assert_eq!(kept.as_array().map(Vec::len), Some(6), "{kept}");
 
     // Another API is judged by its own list as read from the tenant, not guessed at.

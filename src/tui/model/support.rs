@@ -5,9 +5,9 @@ use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
 use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
-use crate::doctor::{self, Action, Finding, FixOptions, FixStep, Inspection};
+use crate::doctor::{self, Action, Finding, FixOptions, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
-use crate::plan::SecretLifetime;
+use crate::plan::{self, SecretLifetime};
 use crate::profile::Profile;
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
@@ -266,7 +266,7 @@ impl super::Model {
 
     /// The requests that mend the findings: adding and correcting only, unless `options`
     /// allow removing the extras.
-    pub fn fix_steps(&self, options: FixOptions) -> Vec<FixStep> {
+    pub fn fix_steps(&self, options: FixOptions) -> Vec<plan::Step> {
         match &self.findings.inspection {
             Some(inspection) => doctor::fix_plan(
                 &inspection.application,

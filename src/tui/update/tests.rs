@@ -886,9 +886,9 @@ mod support_mode {
         };
         assert_eq!(steps, &model.fix_steps(FixOptions { remove_extra: true }));
         assert_ne!(steps, &without);
-        let patch = steps[0].request.body.as_ref().unwrap().to_string();
+        let patch = steps[0].request().body.as_ref().unwrap().to_string();
         assert!(!patch.contains(EXTRA), "{patch}");
-        let kept = without[0].request.body.as_ref().unwrap().to_string();
+        let kept = without[0].request().body.as_ref().unwrap().to_string();
         assert!(kept.contains(EXTRA), "f keeps it: {kept}");
     }
 
@@ -936,7 +936,7 @@ mod support_mode {
         assert!(
             steps
                 .iter()
-                .any(|s| s.request.path == "/oauth2PermissionGrants"),
+                .any(|s| s.request().path == "/oauth2PermissionGrants"),
             "{steps:?}"
         );
     }

@@ -166,7 +166,7 @@ fn fix_requests(model: &Model, theme: Theme) -> Vec<Line<'static>> {
     ];
     for step in &steps {
         lines.extend(
-            step.request
+            step.request()
                 .to_string()
                 .lines()
                 .map(|l| Line::raw(l.to_string())),
