@@ -1,5 +1,5 @@
-//! The exact Graph requests a plan implies. The runner sends these bodies; `appreg plan` prints
-//! them, with placeholders for ids that only exist once the app is created.
+//! The bodies of the Graph requests a plan implies, and what `appreg plan` prints: the reads,
+//! then every write step, with placeholders for ids that only exist once the app is created.
 
 use super::Plan;
 use super::step::{Ref, ResourceRef, Step};

@@ -3,7 +3,6 @@
 use super::common::{heading, radio, row};
 use super::theme::Theme;
 use super::widgets::text_field::TextField;
-use crate::plan::requests::format_graph_time;
 use crate::tui::model::{LIFETIME_MONTHS, Model, SecretFocus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -66,10 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     // A date with a problem has no expiry to show yet; the problem is under the field.
     let end = match model.secret_error() {
         Some(_) => Span::styled("fix the date above", theme.error()),
-        None => Span::styled(
-            format_graph_time(model.secret_lifetime().end(model.now)),
-            theme.emphasis(),
-        ),
+        None => Span::styled(model.secret_expiry_estimate(), theme.emphasis()),
     };
     let lines = vec![
         Line::from(vec![
