@@ -1,10 +1,11 @@
 //! Sends Graph and ARM requests: the token, the retries, the progress events and the error shape.
 
+use super::call::{Api, Call};
 use super::error::{ApiError, GraphError};
 use super::observe::{Attempt, Observer};
 use super::paths::Method;
-use super::retry::{self, Resend, RetryPolicy};
-use crate::auth::{TokenResource, TokenSource};
+use super::retry::{self, RetryPolicy};
+use crate::auth::TokenSource;
 use crate::clock::Clock;
 use crate::http::{self, BodyError};
 use crate::text;
@@ -40,76 +41,6 @@ impl GraphConfig {
             run_limit: Duration::from_secs(300),
             clock: Clock::system(),
         }
-    }
-}
-
-/// Which API a request goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    Graph,
-    Arm,
-}
-
-impl Api {
-    pub fn token_resource(self) -> TokenResource {
-        match self {
-            Api::Graph => TokenResource::Graph,
-            Api::Arm => TokenResource::Arm,
-        }
-    }
-}
-
-/// One request as the caller describes it.
-#[derive(Debug, Clone)]
-pub struct Call {
-    pub api: Api,
-    pub method: Method,
-    /// Relative to the API's base URL, with its query.
-    pub path: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<Value>,
-    pub resend: Resend,
-}
-
-impl Call {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Self {
-            api: Api::Graph,
-            method,
-            path: path.into(),
-            headers: Vec::new(),
-            body: None,
-            // Reads are always safe to repeat.
-            resend: Resend {
-                after_lost_answer: method == Method::Get,
-                while_replicating: false,
-            },
-        }
-    }
-
-    pub fn body(mut self, body: Value) -> Self {
-        self.body = Some(body);
-        self
-    }
-
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-
-    pub fn resend_after_lost_answer(mut self) -> Self {
-        self.resend.after_lost_answer = true;
-        self
-    }
-
-    pub fn wait_for_replication(mut self) -> Self {
-        self.resend.while_replicating = true;
-        self
-    }
-
-    pub fn arm(mut self) -> Self {
-        self.api = Api::Arm;
-        self
     }
 }
 

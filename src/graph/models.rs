@@ -3,6 +3,8 @@
 
 use crate::secret::SecretString;
 use serde::{Deserialize, Deserializer};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// Graph writes `null` for an empty collection on some objects (and other Graph-shaped servers
 /// do so freely): read it as empty.
@@ -312,6 +314,15 @@ pub struct AppRoleAssignment {
     pub app_role_id: String,
     pub principal_id: String,
     pub resource_id: String,
+}
+
+/// Graph's date-time form: UTC, whole seconds, `Z`.
+pub fn format_graph_time(at: OffsetDateTime) -> String {
+    let utc = at
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(at);
+    utc.format(&Rfc3339).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! How the client tells its caller what happens to a request while it works, without knowing
 //! what the request is for: the caller's observer puts the name on it.
 
-use super::client::Call;
+use super::call::Call;
 use std::time::Duration;
 
 /// One moment in the life of a request.

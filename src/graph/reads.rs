@@ -1,6 +1,7 @@
 //! Typed reads that more than one part of appreg needs.
 
-use super::client::{Api, Call, GraphClient};
+use super::call::{Api, Call};
+use super::client::GraphClient;
 use super::error::GraphError;
 use super::models::{Application, Collection, Organization, ServicePrincipal, Tenant};
 use super::observe::Observer;

@@ -1,6 +1,6 @@
 //! What the command line prints: plans, presets, progress lines and the result.
 
-use crate::plan::requests::format_graph_time;
+use crate::graph::models::format_graph_time;
 use crate::plan::{Plan, manifest_required_resource_access};
 use crate::profile::Profile;
 use crate::progress::Event;

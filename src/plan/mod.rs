@@ -7,8 +7,8 @@ mod step;
 mod validate;
 
 pub use build::{Choices, PlanError, from_profile};
-pub use requests::{GraphRequest, manifest_required_resource_access};
-pub use step::{Ids, MissingId, Ref, ResourceRef, Step};
+pub use requests::manifest_required_resource_access;
+pub use step::{GraphRequest, Ids, MissingId, Ref, ResourceRef, Step, upsert_path};
 pub use validate::{ValidationError, validate_display_name, validate_tag};
 
 use crate::audience::Audience;

@@ -2,43 +2,11 @@
 //! then every write step, with placeholders for ids that only exist once the app is created.
 
 use super::Plan;
-use super::step::{Ref, ResourceRef, Step};
+use super::step::{GraphRequest, Ref, ResourceRef, Step};
 use crate::graph::models::PermissionKind;
 use crate::graph::{Method, paths::resource_sp_path};
 use serde_json::{Value, json};
-use std::fmt;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct GraphRequest {
-    pub method: Method,
-    /// Relative to the Graph base URL (`/applications`).
-    pub path: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<Value>,
-    /// What the request is for, in the portal's words.
-    pub purpose: String,
-}
-
-impl fmt::Display for GraphRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "# {}", self.purpose)?;
-        writeln!(f, "{} {}", self.method, self.path)?;
-        for (name, value) in &self.headers {
-            writeln!(f, "{name}: {value}")?;
-        }
-        if let Some(body) = &self.body {
-            let pretty = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
-            writeln!(f, "{pretty}")?;
-        }
-        Ok(())
-    }
-}
-
-pub fn upsert_path(unique_name: &str) -> String {
-    format!("/applications(uniqueName='{unique_name}')")
-}
 
 /// Every property of the app, inline, so one request creates it complete.
 pub fn application_body(plan: &Plan) -> Value {
@@ -75,46 +43,6 @@ pub fn manifest_required_resource_access(plan: &Plan) -> Value {
             })
             .collect(),
     )
-}
-
-pub(super) fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
-    json!({
-        "passwordCredential": {
-            "displayName": display_name,
-            "endDateTime": format_graph_time(end),
-        }
-    })
-}
-
-pub(super) fn service_principal_body(app_id: &str) -> Value {
-    json!({ "appId": app_id, "tags": ["WindowsAzureActiveDirectoryIntegratedApp"] })
-}
-
-pub(super) fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {
-    json!({
-        "clientId": client_sp_id,
-        "consentType": "AllPrincipals",
-        "principalId": null,
-        "resourceId": resource_sp_id,
-        "scope": scope,
-    })
-}
-
-pub(super) fn app_role_assignment_body(
-    client_sp_id: &str,
-    resource_sp_id: &str,
-    app_role_id: &str,
-) -> Value {
-    json!({ "principalId": client_sp_id, "resourceId": resource_sp_id, "appRoleId": app_role_id })
-}
-
-/// Graph's date-time form: UTC, whole seconds, `Z`.
-pub fn format_graph_time(at: OffsetDateTime) -> String {
-    let utc = at
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(at);
-    utc.format(&Rfc3339).unwrap_or_default()
 }
 
 impl Plan {

@@ -2,15 +2,13 @@
 //! and `appreg plan`'s listing all speak these, so each request's method, path, headers and
 //! body are written once, here.
 
-use super::requests::{
-    GraphRequest, add_password_body, app_role_assignment_body, grant_body, service_principal_body,
-    upsert_path,
-};
 use crate::graph::models::PermissionGrant;
+use crate::graph::models::format_graph_time;
 use crate::graph::{Call, Method};
 use crate::progress::Operation;
 use serde_json::{Value, json};
 use std::convert::Infallible;
+use std::fmt;
 use time::OffsetDateTime;
 
 /// An id a step needs: known when the step is planned, or made by an earlier step of the same
@@ -299,4 +297,62 @@ impl Step {
         }
         Ok(call)
     }
+}
+
+/// A request as people read it: what it is for, then the request itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphRequest {
+    pub method: Method,
+    /// Relative to the Graph base URL (`/applications`).
+    pub path: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    /// What the request is for, in the portal's words.
+    pub purpose: String,
+}
+
+impl fmt::Display for GraphRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "# {}", self.purpose)?;
+        writeln!(f, "{} {}", self.method, self.path)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            let pretty = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
+            writeln!(f, "{pretty}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn upsert_path(unique_name: &str) -> String {
+    format!("/applications(uniqueName='{unique_name}')")
+}
+
+fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
+    json!({
+        "passwordCredential": {
+            "displayName": display_name,
+            "endDateTime": format_graph_time(end),
+        }
+    })
+}
+
+fn service_principal_body(app_id: &str) -> Value {
+    json!({ "appId": app_id, "tags": ["WindowsAzureActiveDirectoryIntegratedApp"] })
+}
+
+fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {
+    json!({
+        "clientId": client_sp_id,
+        "consentType": "AllPrincipals",
+        "principalId": null,
+        "resourceId": resource_sp_id,
+        "scope": scope,
+    })
+}
+
+fn app_role_assignment_body(client_sp_id: &str, resource_sp_id: &str, app_role_id: &str) -> Value {
+    json!({ "principalId": client_sp_id, "resourceId": resource_sp_id, "appRoleId": app_role_id })
 }

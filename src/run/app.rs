@@ -5,7 +5,8 @@ use crate::graph::Method;
 use crate::graph::models::Application;
 use crate::graph::{Call, GraphClient};
 use crate::journal::Journal;
-use crate::plan::requests::{application_body, upsert_path};
+use crate::plan::requests::application_body;
+use crate::plan::upsert_path;
 use crate::plan::{Ids, Plan, Step};
 use crate::progress::Reporter;
 

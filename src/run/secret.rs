@@ -5,10 +5,10 @@
 
 use super::{IssuedSecret, RunError, failed};
 use crate::graph::Method;
+use crate::graph::models::format_graph_time;
 use crate::graph::models::{Application, NewPassword, PasswordCredential};
 use crate::graph::{Call, GraphClient, GraphError};
 use crate::journal::{Journal, SecretState};
-use crate::plan::requests::format_graph_time;
 use crate::plan::{Ids, Ref, Step};
 use crate::progress::{Event, Operation, Reporter};
 use serde_json::Value;

@@ -3,8 +3,8 @@
 //! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
 
 use super::msg::{
-    CopyTarget, Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInFailure, SignInOption,
-    TenantChoice,
+    CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg, RunFailure, SignInFailure,
+    SignInOption, TenantChoice,
 };
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
@@ -31,58 +31,6 @@ use zeroize::Zeroizing;
 /// How long leaving waits to remove a secret nobody saw; past it, the journal has it removed
 /// by the next run.
 const WITHDRAW_BUDGET: Duration = Duration::from_secs(10);
-
-#[derive(Debug)]
-pub enum Effect {
-    DetectSignIn,
-    SignIn {
-        method: AuthMethod,
-    },
-    CancelSignIn,
-    ListTenants,
-    /// Reads the permissions each resource (`(app id, name)`) offers in the chosen tenant, so
-    /// search shows the tenant's own list; the offline catalog stays where a read fails.
-    RefreshCatalog {
-        tenant: String,
-        resources: Vec<(String, String)>,
-    },
-    /// Runs the plan; sent again after a failure, it continues with the same journal.
-    Run(Box<Plan>),
-    /// The user confirmed saving the secret: the journal stops offering to replace it.
-    SecretSaved,
-    ListApps {
-        tenant: String,
-    },
-    /// Reads an app and what hangs off it for the audit.
-    Inspect {
-        tenant: String,
-        app_id: String,
-    },
-    /// Sends a fix, then reads the app again.
-    Repair {
-        tenant: String,
-        inspection: Box<Inspection>,
-        steps: Vec<plan::Step>,
-    },
-    /// Adds a secret to an existing app, removing the old one named; sent again after a
-    /// failure, it continues with the same journal.
-    Rotate {
-        tenant: String,
-        app: Box<Application>,
-        removal: Removal,
-        lifetime: SecretLifetime,
-    },
-    Copy {
-        what: CopyTarget,
-        text: SecretString,
-    },
-    ClearClipboard,
-    WriteSummary {
-        file_name: String,
-        text: String,
-    },
-    Quit,
-}
 
 /// Where the wizard works: Graph and sign-in endpoints, and how sign-in is configured.
 pub struct Connection {

@@ -6,12 +6,20 @@ use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
 use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
+use crate::plan::{self, Plan, SecretLifetime};
 use crate::progress::Event;
+use crate::run::Removal;
 use crate::secret::SecretString;
-use crate::tui::model::Wheel;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use time::OffsetDateTime;
+
+/// Which way the mouse wheel turned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wheel {
+    Up,
+    Down,
+}
 
 #[derive(Debug)]
 pub enum Msg {
@@ -179,4 +187,58 @@ pub enum CopyTarget {
     Secret,
     /// A value of the closing summary, by its label.
     Summary(&'static str),
+}
+
+/// What `update` asks the outside world to do; [`crate::tui::effects`] does it and answers
+/// with messages.
+#[derive(Debug)]
+pub enum Effect {
+    DetectSignIn,
+    SignIn {
+        method: AuthMethod,
+    },
+    CancelSignIn,
+    ListTenants,
+    /// Reads the permissions each resource (`(app id, name)`) offers in the chosen tenant, so
+    /// search shows the tenant's own list; the offline catalog stays where a read fails.
+    RefreshCatalog {
+        tenant: String,
+        resources: Vec<(String, String)>,
+    },
+    /// Runs the plan; sent again after a failure, it continues with the same journal.
+    Run(Box<Plan>),
+    /// The user confirmed saving the secret: the journal stops offering to replace it.
+    SecretSaved,
+    ListApps {
+        tenant: String,
+    },
+    /// Reads an app and what hangs off it for the audit.
+    Inspect {
+        tenant: String,
+        app_id: String,
+    },
+    /// Sends a fix, then reads the app again.
+    Repair {
+        tenant: String,
+        inspection: Box<Inspection>,
+        steps: Vec<plan::Step>,
+    },
+    /// Adds a secret to an existing app, removing the old one named; sent again after a
+    /// failure, it continues with the same journal.
+    Rotate {
+        tenant: String,
+        app: Box<Application>,
+        removal: Removal,
+        lifetime: SecretLifetime,
+    },
+    Copy {
+        what: CopyTarget,
+        text: SecretString,
+    },
+    ClearClipboard,
+    WriteSummary {
+        file_name: String,
+        text: String,
+    },
+    Quit,
 }

@@ -3,7 +3,7 @@
 
 use super::model::{
     CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PlatformSource, Registered,
-    SignInPhase, Step, Task, TenantLoad,
+    SignInPhase, Step, Task, sort_apps,
 };
 use super::msg::{DeviceCode, RunFailure, TenantChoice};
 use super::view;
@@ -69,7 +69,7 @@ pub fn fixture_model(step: Step) -> Model {
             current: false,
         },
     ];
-    model.tenant.load = TenantLoad::Loaded(tenants.clone());
+    model.tenant.list.load = Load::Loaded(tenants.clone());
     record_reads(&mut model);
     if step == Step::Tenant {
         return model;
@@ -136,7 +136,7 @@ fn check_fixture(model: &mut Model) {
         }))
         .expect("an app")
     };
-    model.apps.load = Load::Loaded(vec![
+    let mut apps = vec![
         app(
             "Acme Nylas (legacy)",
             "1e9ac700-de30-4000-8000-00000000a001",
@@ -147,7 +147,9 @@ fn check_fixture(model: &mut Model) {
             "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
             &["appreg-profile:nylas-v3"],
         ),
-    ]);
+    ];
+    sort_apps(&mut apps);
+    model.apps.list.load = Load::Loaded(apps);
     if model.step == Step::Apps {
         return;
     }
@@ -347,7 +349,7 @@ fn overlays_reveal_and_a_tiny_terminal() {
 
         // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
         let mut model = fixture_model(Step::Apps);
-        model.apps.cursor = 1;
+        model.apps.list.cursor = 1;
         model.apps.platform_for = Some(1);
         insta::assert_snapshot!("app_platform_80x24", render(&mut model, 80, 24));
     });
@@ -374,7 +376,7 @@ fn monochrome_sets_no_colour_anywhere() {
 fn tenants_the_account_belongs_to_are_told_apart_by_more_than_home() {
     let mut model = fixture_model(Step::Tenant);
     // ARM calls every tenant the account belongs to "Home", guest ones included.
-    if let TenantLoad::Loaded(tenants) = &mut model.tenant.load {
+    if let Load::Loaded(tenants) = &mut model.tenant.list.load {
         for tenant in tenants.iter_mut() {
             tenant.category = "Home".into();
         }

@@ -2,6 +2,7 @@
 
 mod checks;
 mod permission_rows;
+mod pick_list;
 mod readline;
 mod scroll;
 mod status;
@@ -11,8 +12,9 @@ mod support;
 mod text_input;
 
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
+pub use pick_list::{Load, PickList, Searchable};
 pub use readline::{LineEdit, edit_area};
-pub use scroll::{Extent, Scroll, Wheel};
+pub use scroll::{Extent, Scroll};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER};
@@ -410,9 +412,9 @@ impl Model {
                 self.sign_in.phase,
                 SignInPhase::Detecting | SignInPhase::Waiting | SignInPhase::DeviceCode { .. }
             ),
-            Step::Tenant => self.tenant.load == TenantLoad::Loading,
+            Step::Tenant => self.tenant.list.load == Load::Loading,
             Step::Create => self.create.phase == CreatePhase::Running,
-            Step::Apps => matches!(self.apps.load, Load::Loading),
+            Step::Apps => matches!(self.apps.list.load, Load::Loading),
             Step::Findings => matches!(
                 self.findings.phase,
                 FindingsPhase::Reading | FindingsPhase::Fixing

@@ -5,6 +5,7 @@
 //! records them here at each draw (through a `Cell`, the view holding the model read-only);
 //! the keys then move within what was last drawn and stop at its end, and `update` stays pure.
 
+use crate::tui::msg::Wheel;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::cell::Cell;
 
@@ -26,12 +27,6 @@ pub struct Scroll {
     extent: Cell<Extent>,
     /// A log keeps its newest line in view until the user scrolls up.
     follows_end: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wheel {
-    Up,
-    Down,
 }
 
 impl Scroll {

@@ -1,8 +1,8 @@
 //! The state each step keeps while the user is on it, and keeps when the user goes back.
 
 use super::permission_rows::AddedPermission;
+use super::pick_list::{PickList, Searchable};
 use super::scroll::Scroll;
-use super::support::Load;
 use super::text_input::TextInput;
 use crate::clipboard::{Cleared, Copied};
 use crate::profile::Profile;
@@ -51,43 +51,16 @@ impl Default for SignInStep {
     }
 }
 
-pub type TenantLoad = Load<Vec<TenantChoice>>;
-
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct TenantStep {
-    pub load: TenantLoad,
-    pub filter: TextInput,
-    /// Index into the filtered list.
-    pub cursor: usize,
+    /// The tenants in ARM's order.
+    pub list: PickList<TenantChoice>,
     pub chosen: Option<TenantChoice>,
 }
 
-impl Default for TenantStep {
-    fn default() -> Self {
-        Self {
-            load: TenantLoad::Loading,
-            filter: TextInput::default(),
-            cursor: 0,
-            chosen: None,
-        }
-    }
-}
-
-impl TenantStep {
-    /// Tenants whose name, domain or id contains the filter text, in ARM's order.
-    pub fn visible(&self) -> Vec<&TenantChoice> {
-        let TenantLoad::Loaded(all) = &self.load else {
-            return Vec::new();
-        };
-        let wanted = self.filter.value().trim().to_lowercase();
-        all.iter()
-            .filter(|t| {
-                wanted.is_empty()
-                    || [&t.name, &t.default_domain, &t.id]
-                        .iter()
-                        .any(|f| f.to_lowercase().contains(&wanted))
-            })
-            .collect()
+impl Searchable for TenantChoice {
+    fn search_text(&self) -> Vec<&str> {
+        vec![&self.name, &self.default_domain, &self.id]
     }
 }
 

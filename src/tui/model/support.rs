@@ -1,9 +1,9 @@
 //! Support mode: the state of checking an existing app — the tenant's apps to choose from, the
 //! audit and its fix, and a new client secret.
 
+use super::pick_list::{PickList, Searchable};
 use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
-use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
 use crate::doctor::{self, Action, Finding, FixOptions, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
@@ -29,44 +29,35 @@ impl Task {
     }
 }
 
-/// Something read in the background: not yet there, there, or why not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Load<T> {
-    Loading,
-    Loaded(T),
-    Failed(String),
-}
-
 /// The tag `create` puts on the apps it makes, naming the platform preset.
 pub const PROFILE_TAG: &str = "appreg-profile:";
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct AppsStep {
-    pub load: Load<Vec<Application>>,
-    pub filter: TextInput,
-    /// Index into the filtered list.
-    pub cursor: usize,
+    /// The tenant's apps, appreg-made ones first, then by name.
+    pub list: PickList<Application>,
     /// The chosen app has no appreg tag: the platform list is open, with this cursor into the
     /// profiles, so the app is judged against the platform it is for.
     pub platform_for: Option<usize>,
 }
 
-impl Default for AppsStep {
-    fn default() -> Self {
-        Self {
-            load: Load::Loading,
-            filter: TextInput::default(),
-            cursor: 0,
-            platform_for: None,
-        }
+impl Searchable for Application {
+    fn search_text(&self) -> Vec<&str> {
+        vec![
+            self.display_name.as_deref().unwrap_or_default(),
+            &self.app_id,
+        ]
     }
 }
 
-impl AppsStep {
-    /// The app under the cursor.
-    pub fn selected(&self) -> Option<&Application> {
-        self.visible().get(self.cursor).copied()
-    }
+/// The order the app list shows: appreg-made apps first, then by name.
+pub fn sort_apps(apps: &mut [Application]) {
+    apps.sort_by_key(|a| {
+        (
+            tagged_profile(a).is_none(),
+            a.display_name.as_deref().unwrap_or_default().to_lowercase(),
+        )
+    });
 }
 
 /// The platform preset an app was made for, from its appreg tag.
@@ -98,36 +89,6 @@ pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> 
         .filter(|(_, matches)| *matches > 0)
         .max_by_key(|(i, matches)| (*matches, std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
-}
-
-impl AppsStep {
-    /// Apps whose name or client id contains the filter text; appreg-made ones first, then by
-    /// name.
-    pub fn visible(&self) -> Vec<&Application> {
-        let Load::Loaded(all) = &self.load else {
-            return Vec::new();
-        };
-        let wanted = self.filter.value().trim().to_lowercase();
-        let mut apps: Vec<&Application> = all
-            .iter()
-            .filter(|a| {
-                wanted.is_empty()
-                    || a.display_name
-                        .as_deref()
-                        .unwrap_or_default()
-                        .to_lowercase()
-                        .contains(&wanted)
-                    || a.app_id.to_lowercase().contains(&wanted)
-            })
-            .collect();
-        apps.sort_by_key(|a| {
-            (
-                tagged_profile(a).is_none(),
-                a.display_name.as_deref().unwrap_or_default().to_lowercase(),
-            )
-        });
-        apps
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

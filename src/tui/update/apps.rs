@@ -3,10 +3,11 @@
 
 use super::{Handled, KeyHint, hint, move_cursor, move_cursor_arrows};
 use crate::graph::models::Application;
-use crate::tui::effects::Effect;
 use crate::tui::model::{
-    FindingsStep, Load, Model, PlatformSource, RotateStep, Step, likely_profile, tagged_profile,
+    FindingsStep, Load, Model, PlatformSource, RotateStep, Step, likely_profile, sort_apps,
+    tagged_profile,
 };
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -17,13 +18,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         return on_platform_key(model, tenant, cursor, key);
     }
     let apps = &mut model.apps;
-    match (&apps.load, key.code) {
+    match (&apps.list.load, key.code) {
         (Load::Failed(_), KeyCode::Char('r')) => {
-            apps.load = Load::Loading;
+            apps.list.load = Load::Loading;
             return Handled::Yes(vec![Effect::ListApps { tenant }]);
         }
         (Load::Loaded(_), KeyCode::Enter) => {
-            let Some(app) = apps.selected() else {
+            let Some(app) = apps.list.selected() else {
                 return Handled::nothing();
             };
             let tagged =
@@ -42,12 +43,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         }
         _ => {}
     }
-    let visible = apps.visible().len();
-    if move_cursor_arrows(&mut apps.cursor, visible, key) {
+    let visible = apps.list.visible().len();
+    if move_cursor_arrows(&mut apps.list.cursor, visible, key) {
         return Handled::nothing();
     }
-    if apps.filter.handle_key(key) {
-        apps.cursor = 0;
+    if apps.list.filter.handle_key(key) {
+        apps.list.cursor = 0;
         return Handled::nothing();
     }
     Handled::No
@@ -72,7 +73,7 @@ fn on_platform_key(model: &mut Model, tenant: String, mut cursor: usize, key: Ke
 
 /// Reads the app under the cursor, to be judged against the profile at `index`.
 fn check(model: &mut Model, tenant: String, index: usize, source: PlatformSource) -> Handled {
-    let Some(app_id) = model.apps.selected().map(|a| a.app_id.clone()) else {
+    let Some(app_id) = model.apps.list.selected().map(|a| a.app_id.clone()) else {
         return Handled::nothing();
     };
     model.apps.platform_for = None;
@@ -96,7 +97,7 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
             hint("esc", "back to the apps"),
         ];
     }
-    match model.apps.load {
+    match model.apps.list.load {
         Load::Loading => vec![],
         Load::Failed(_) => vec![hint("r", "try again")],
         Load::Loaded(_) => vec![
@@ -110,12 +111,15 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
 pub fn on_apps(
     model: &mut Model,
     result: Result<Vec<Application>, String>,
-) -> Vec<crate::tui::effects::Effect> {
-    model.apps.load = match result {
-        Ok(apps) => Load::Loaded(apps),
+) -> Vec<crate::tui::msg::Effect> {
+    model.apps.list.load = match result {
+        Ok(mut apps) => {
+            sort_apps(&mut apps);
+            Load::Loaded(apps)
+        }
         Err(why) => Load::Failed(why),
     };
-    model.apps.cursor = 0;
+    model.apps.list.cursor = 0;
     model.apps.platform_for = None;
     Vec::new()
 }

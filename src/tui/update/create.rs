@@ -3,8 +3,8 @@
 
 use super::{Handled, KeyHint, hint};
 use crate::progress::Event;
-use crate::tui::effects::Effect;
 use crate::tui::model::{CreatePhase, Model, OpRow, OpState, Registered, Step};
+use crate::tui::msg::Effect;
 use crate::tui::msg::{Created, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
 

@@ -2,9 +2,9 @@
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::secret::SecretString;
-use crate::tui::effects::Effect;
 use crate::tui::model::{CLIENT_ID_LABEL, Model};
 use crate::tui::msg::CopyTarget;
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {

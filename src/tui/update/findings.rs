@@ -4,8 +4,8 @@
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
 use crate::doctor::{self, Action, Errand, FixOptions, Inspection, Wants};
-use crate::tui::effects::Effect;
 use crate::tui::model::{FindingsPhase, Model, Step};
+use crate::tui::msg::Effect;
 use crate::tui::msg::RunFailure;
 use crossterm::event::{KeyCode, KeyEvent};
 

@@ -19,8 +19,8 @@ mod tenant;
 #[cfg(test)]
 mod tests;
 
-use super::effects::Effect;
 use super::model::{Model, Overlay, Scroll, SecretOnExit, Step};
+use super::msg::Effect;
 use super::msg::Msg;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -237,9 +237,9 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
     // Whatever a paste carries, only printable text and line breaks go further.
     let text = &*crate::text::lines(pasted);
     match model.step {
-        Step::Tenant => model.tenant.filter.insert_str(text.trim()),
+        Step::Tenant => model.tenant.list.filter.insert_str(text.trim()),
         Step::Apps if model.apps.platform_for.is_none() => {
-            model.apps.filter.insert_str(text.trim())
+            model.apps.list.filter.insert_str(text.trim())
         }
         Step::Registration => registration::on_paste(model, text),
         Step::RedirectUris => redirects::on_paste(model, text),

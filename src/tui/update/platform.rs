@@ -1,8 +1,8 @@
 //! Platform: pick the preset the later steps start from.
 
 use super::{Handled, KeyHint, hint, move_cursor};
-use crate::tui::effects::Effect;
 use crate::tui::model::{Model, SignInPhase, Step, Task};
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {

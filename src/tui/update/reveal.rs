@@ -3,9 +3,9 @@
 
 use super::{Handled, KeyHint, hint};
 use crate::clipboard::Copied;
-use crate::tui::effects::Effect;
 use crate::tui::model::{Model, SignInPhase, Step};
 use crate::tui::msg::CopyTarget;
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {

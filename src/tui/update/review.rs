@@ -1,8 +1,8 @@
 //! Review: the whole plan in the portal's words, the exact Graph requests, the manifest JSON.
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
-use crate::tui::effects::Effect;
 use crate::tui::model::{CreateStep, Model, ReviewView, Step};
+use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {

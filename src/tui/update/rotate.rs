@@ -4,8 +4,8 @@
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::journal::SecretState;
 use crate::run::{self, RotationError, SecretRequest};
-use crate::tui::effects::Effect;
 use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase};
+use crate::tui::msg::Effect;
 use crate::tui::msg::{Created, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
 

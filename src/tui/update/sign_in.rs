@@ -2,8 +2,8 @@
 
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::secret::SecretString;
-use crate::tui::effects::Effect;
-use crate::tui::model::{Model, SignInPhase, Step, TenantLoad, TenantStep};
+use crate::tui::model::{Load, Model, SignInPhase, Step, TenantStep};
+use crate::tui::msg::Effect;
 use crate::tui::msg::{CopyTarget, DeviceCode, SignInFailure, SignInOption};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -59,10 +59,7 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
     }
 }
 
-pub fn on_options(
-    model: &mut Model,
-    options: Vec<SignInOption>,
-) -> Vec<crate::tui::effects::Effect> {
+pub fn on_options(model: &mut Model, options: Vec<SignInOption>) -> Vec<crate::tui::msg::Effect> {
     model.sign_in.options = options;
     model.sign_in.cursor = 0;
     model.sign_in.phase = if model.sign_in.options.is_empty() {
@@ -119,10 +116,10 @@ pub fn on_tick(model: &mut Model) -> Vec<Effect> {
 
 fn enter_tenant_step(model: &mut Model) -> Vec<Effect> {
     model.step = Step::Tenant;
-    match model.tenant.load {
-        TenantLoad::Loaded(_) => Vec::new(),
+    match model.tenant.list.load {
+        Load::Loaded(_) => Vec::new(),
         _ => {
-            model.tenant.load = TenantLoad::Loading;
+            model.tenant.list.load = Load::Loading;
             vec![Effect::ListTenants]
         }
     }

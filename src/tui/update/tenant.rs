@@ -1,20 +1,25 @@
 //! Tenant: choose where the app is registered, among the tenants the account reaches.
 
 use super::{Handled, KeyHint, hint, move_cursor_arrows};
-use crate::tui::effects::Effect;
-use crate::tui::model::{AppsStep, Model, Step, Task, TenantLoad};
+use crate::tui::model::{AppsStep, Load, Model, Step, Task};
+use crate::tui::msg::Effect;
 use crate::tui::msg::TenantChoice;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     let tenant = &mut model.tenant;
-    match (&tenant.load, key.code) {
-        (TenantLoad::Failed(_), KeyCode::Char('r')) => {
-            tenant.load = TenantLoad::Loading;
+    match (&tenant.list.load, key.code) {
+        (Load::Failed(_), KeyCode::Char('r')) => {
+            tenant.list.load = Load::Loading;
             return Handled::Yes(vec![Effect::ListTenants]);
         }
-        (TenantLoad::Loaded(_), KeyCode::Enter) => {
-            let Some(chosen) = tenant.visible().get(tenant.cursor).map(|t| (*t).clone()) else {
+        (Load::Loaded(_), KeyCode::Enter) => {
+            let Some(chosen) = tenant
+                .list
+                .visible()
+                .get(tenant.list.cursor)
+                .map(|t| (*t).clone())
+            else {
                 return Handled::nothing();
             };
             let changed = tenant.chosen.as_ref().is_none_or(|c| c.id != chosen.id);
@@ -33,12 +38,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         }
         _ => {}
     }
-    let visible = tenant.visible().len();
-    if move_cursor_arrows(&mut tenant.cursor, visible, key) {
+    let visible = tenant.list.visible().len();
+    if move_cursor_arrows(&mut tenant.list.cursor, visible, key) {
         return Handled::nothing();
     }
-    if tenant.filter.handle_key(key) {
-        tenant.cursor = 0;
+    if tenant.list.filter.handle_key(key) {
+        tenant.list.cursor = 0;
         return Handled::nothing();
     }
     Handled::No
@@ -57,10 +62,10 @@ fn refresh_catalog(model: &Model, tenant: String) -> Effect {
 }
 
 pub fn keys(model: &Model) -> Vec<KeyHint> {
-    match model.tenant.load {
-        TenantLoad::Loading => vec![],
-        TenantLoad::Failed(_) => vec![hint("r", "try again")],
-        TenantLoad::Loaded(_) => vec![
+    match model.tenant.list.load {
+        Load::Loading => vec![],
+        Load::Failed(_) => vec![hint("r", "try again")],
+        Load::Loaded(_) => vec![
             hint("type", "filter"),
             hint("↑↓", "choose"),
             hint("enter", "continue"),
@@ -70,20 +75,20 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
 
 pub fn on_tenants(model: &mut Model, result: Result<Vec<TenantChoice>, String>) -> Vec<Effect> {
     let tenant = &mut model.tenant;
-    tenant.load = match result {
-        Ok(list) if list.is_empty() => TenantLoad::Failed("this account reaches no tenant".into()),
+    tenant.list.load = match result {
+        Ok(list) if list.is_empty() => Load::Failed("this account reaches no tenant".into()),
         Ok(list) => {
             // Keep the user's earlier pick, else start on the tenant they signed in to.
             let wanted = tenant.chosen.as_ref().map(|c| c.id.clone());
-            tenant.cursor = list
+            tenant.list.cursor = list
                 .iter()
                 .position(|t| Some(&t.id) == wanted.as_ref())
                 .or_else(|| list.iter().position(|t| t.current))
                 .unwrap_or(0);
-            tenant.filter.set("");
-            TenantLoad::Loaded(list)
+            tenant.list.filter.set("");
+            Load::Loaded(list)
         }
-        Err(message) => TenantLoad::Failed(message),
+        Err(message) => Load::Failed(message),
     };
     Vec::new()
 }

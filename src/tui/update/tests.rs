@@ -6,12 +6,10 @@ use crate::clipboard::Copied;
 use crate::graph::Method;
 use crate::progress::{Event, Operation};
 use crate::secret::SecretString;
-use crate::tui::effects::Effect;
-use crate::tui::model::{
-    CreatePhase, Model, Overlay, RedirectFocus, SignInPhase, Step, TenantLoad,
-};
+use crate::tui::model::{CreatePhase, Load, Model, Overlay, RedirectFocus, SignInPhase, Step};
+use crate::tui::msg::Effect;
 use crate::tui::msg::{
-    Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInOption, TenantChoice,
+    Created, DeviceCode, IssuedSecret, Msg, RunFailure, SignInOption, TenantChoice, Wheel,
 };
 use crate::tui::snapshots::{FAKE_SECRET, fixture_model, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -167,7 +165,10 @@ fn signing_in_lists_tenants_and_preselects_the_current_one() {
         "a spinner while loading"
     );
     update(&mut model, Msg::Tenants(Ok(tenants())));
-    assert_eq!(model.tenant.visible()[model.tenant.cursor].name, "Contoso");
+    assert_eq!(
+        model.tenant.list.visible()[model.tenant.list.cursor].name,
+        "Contoso"
+    );
     assert_eq!(model.tick_interval(), None, "idle: no ticks");
 }
 
@@ -176,11 +177,13 @@ fn tenant_filter_takes_letters_even_q_and_enter_chooses() {
     let mut model = at(Step::Tenant);
     type_text(&mut model, "fabq");
     assert!(!model.quit, "q is text in the filter");
-    assert_eq!(model.tenant.visible().len(), 0);
+    assert_eq!(model.tenant.list.visible().len(), 0);
     press(&mut model, KeyCode::Backspace);
-    assert_eq!(model.tenant.visible().len(), 1);
+    assert_eq!(model.tenant.list.visible().len(), 1);
     assert!(
-        model.tenant.visible()[0].registration_warning().is_some(),
+        model.tenant.list.visible()[0]
+            .registration_warning()
+            .is_some(),
         "guests are warned"
     );
     press(&mut model, KeyCode::Enter);
@@ -194,7 +197,7 @@ fn tenant_failure_offers_a_retry() {
     update(&mut model, Msg::Tenants(Err("ARM refused".into())));
     let effects = press(&mut model, KeyCode::Char('r'));
     assert!(matches!(effects[..], [Effect::ListTenants]));
-    assert_eq!(model.tenant.load, TenantLoad::Loading);
+    assert_eq!(model.tenant.list.load, Load::Loading);
 }
 
 #[test]
@@ -620,9 +623,7 @@ mod support_mode {
     use crate::doctor::Code;
     use crate::plan::SecretLifetime;
     use crate::run::Removal;
-    use crate::tui::model::{
-        FindingsPhase, Load, PlatformSource, RotateFocus, RotatePhase, Task, Wheel,
-    };
+    use crate::tui::model::{FindingsPhase, Load, PlatformSource, RotateFocus, RotatePhase, Task};
 
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
@@ -647,16 +648,16 @@ mod support_mode {
                 |e| matches!(e, Effect::ListApps { tenant } if tenant.starts_with("72f988bf"))
             )
         );
-        assert!(model.work_running() || model.apps.load == Load::Loading);
+        assert!(model.work_running() || model.apps.list.load == Load::Loading);
 
         let mut model = fixture_model(Step::Apps);
         assert_eq!(
-            model.apps.visible()[0].display_name.as_deref(),
+            model.apps.list.visible()[0].display_name.as_deref(),
             Some("Acme Mail"),
             "appreg-made first"
         );
         type_text(&mut model, "legacy");
-        assert_eq!(model.apps.visible().len(), 1);
+        assert_eq!(model.apps.list.visible().len(), 1);
         assert!(press(&mut model, KeyCode::Enter).is_empty(), "no tag: asks");
         let effects = press(&mut model, KeyCode::Enter);
         assert_eq!(model.step, Step::Findings);
@@ -708,8 +709,12 @@ mod support_mode {
         assert_eq!(model.findings.platform_source, PlatformSource::Chosen);
 
         // Redirect URIs of Nylas v2 make it the first guess for an app without a tag.
-        if let Load::Loaded(apps) = &mut model.apps.load {
-            apps[0].web = serde_json::from_value(serde_json::json!({
+        if let Load::Loaded(apps) = &mut model.apps.list.load
+            && let Some(legacy) = apps
+                .iter_mut()
+                .find(|a| a.display_name.as_deref() == Some("Acme Nylas (legacy)"))
+        {
+            legacy.web = serde_json::from_value(serde_json::json!({
                 "redirectUris": ["https://api.nylas.com/oauth/callback"]
             }))
             .ok();
@@ -754,7 +759,7 @@ mod support_mode {
             &mut model,
             Msg::Apps(Err("403: needs Application.Read.All".into())),
         );
-        assert!(matches!(model.apps.load, Load::Failed(_)));
+        assert!(matches!(model.apps.list.load, Load::Failed(_)));
         let effects = press(&mut model, KeyCode::Char('r'));
         assert!(matches!(effects.as_slice(), [Effect::ListApps { .. }]));
     }

@@ -17,7 +17,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let Some(all) = loaded(
         frame,
         area,
-        &apps.load,
+        &apps.list.load,
         (
             "Listing the tenant's app registrations…",
             "Could not list the app registrations",
@@ -27,10 +27,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     ) else {
         return;
     };
-    let visible = apps.visible();
+    let visible = apps.list.visible();
     let filter_field = TextField {
         label: "Filter",
-        input: &apps.filter,
+        input: &apps.list.filter,
         placeholder: "type part of a name or client id",
         focused: true,
         check: if all.is_empty() {
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         } else if visible.is_empty() {
             Err(format!(
                 "no app matches \"{}\": Backspace or Ctrl-U clears the filter",
-                apps.filter.value().trim()
+                apps.list.filter.value().trim()
             ))
         } else {
             Ok(Some(format!("{} of {} apps", visible.len(), all.len())))
@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .max()
         .unwrap_or(0)
         .min(30);
-    let range = window(visible.len(), apps.cursor, usize::from(list.height));
+    let range = window(visible.len(), apps.list.cursor, usize::from(list.height));
     let lines: Vec<Line> = visible[range.clone()]
         .iter()
         .zip(range)
@@ -89,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
                 Span::styled(format!("{made_by:TAG_WIDTH$}  "), theme.ok()),
                 Span::styled(app.app_id.clone(), theme.dim()),
             ];
-            row(spans, i == apps.cursor, true, theme)
+            row(spans, i == apps.list.cursor, true, theme)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
@@ -99,6 +99,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
 fn platform_choice(frame: &mut Frame, area: Rect, model: &Model, cursor: usize, theme: Theme) {
     let name = model
         .apps
+        .list
         .selected()
         .and_then(|a| a.display_name.clone())
         .unwrap_or_default();

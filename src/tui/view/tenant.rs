@@ -14,7 +14,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let Some(all) = loaded(
         frame,
         area,
-        &tenant.load,
+        &tenant.list.load,
         (
             "Listing the tenants you can reach…",
             "Could not list your tenants",
@@ -24,16 +24,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     ) else {
         return;
     };
-    let visible = tenant.visible();
+    let visible = tenant.list.visible();
     let filter_field = TextField {
         label: "Filter",
-        input: &tenant.filter,
+        input: &tenant.list.filter,
         placeholder: "type part of a name, domain or id",
         focused: true,
         check: if visible.is_empty() {
             Err(format!(
                 "no tenant matches \"{}\": Backspace or Ctrl-U clears the filter",
-                tenant.filter.value().trim()
+                tenant.list.filter.value().trim()
             ))
         } else {
             Ok(Some(format!("{} of {} tenants", visible.len(), all.len())))
@@ -71,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .max()
         .unwrap_or(0)
         .min(32);
-    let range = window(visible.len(), tenant.cursor, usize::from(list.height));
+    let range = window(visible.len(), tenant.list.cursor, usize::from(list.height));
     let lines: Vec<Line> = visible[range.clone()]
         .iter()
         .zip(range)
@@ -93,12 +93,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
                 )),
                 Span::styled(fit(&rest, room), theme.dim()),
             ];
-            row(spans, i == tenant.cursor, true, theme)
+            row(spans, i == tenant.list.cursor, true, theme)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
 
-    let highlighted = visible.get(tenant.cursor);
+    let highlighted = visible.get(tenant.list.cursor);
     let note_lines: Vec<Line> = highlighted
         .and_then(|t| t.registration_warning())
         .map(|w| vec![warning(w, theme)])
