@@ -62,6 +62,7 @@ pub enum Command {
     /// Add a new client secret to an existing app; old ones are removed only when named.
     RotateSecret(RotateArgs),
     /// Serve the embedded Graph simulator on loopback until Ctrl-C.
+    #[cfg(feature = "demo")]
     Sim(crate::sim::SimArgs),
 }
 

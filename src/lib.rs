@@ -1,29 +1,19 @@
 //! appreg: register Microsoft Entra ID apps for mail and calendar platforms.
 //!
 //! Two front ends (the full-screen wizard in [`tui`] and the plain command line in
-//! [`headless`]) drive one core: a [`plan::Plan`] is executed against Microsoft Graph
-//! ([`graph`]) by the [`run`] module, which reports [`progress`] events.
+//! [`headless`]) drive one core, [`appreg_core`]: a [`plan::Plan`] becomes typed steps that
+//! [`run`] sends to Microsoft Graph ([`graph`]), reporting [`progress`] events. The core's
+//! modules are re-exported here, so `appreg::plan` is `appreg_core::plan`.
 
-pub mod audience;
-pub mod auth;
-pub mod bounded;
-pub mod catalog;
+pub use appreg_core::{
+    audience, auth, bounded, catalog, clock, cloud, doctor, graph, http, journal, plan, profile,
+    progress, redirect, run, secret, tenant, text,
+};
+/// The embedded simulator behind `--demo` and `appreg sim`.
+#[cfg(feature = "demo")]
+pub use appreg_sim as sim;
+
 pub mod cli;
 pub mod clipboard;
-pub mod clock;
-pub mod cloud;
-pub mod doctor;
-pub mod graph;
 pub mod headless;
-pub mod http;
-pub mod journal;
-pub mod plan;
-pub mod profile;
-pub mod progress;
-pub mod redirect;
-pub mod run;
-pub mod secret;
-pub mod sim;
-pub mod tenant;
-pub mod text;
 pub mod tui;

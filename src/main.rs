@@ -1,7 +1,7 @@
 //! The `appreg` binary: parse arguments, pick a front end, run it.
 
 use appreg::cli::{Cli, Command};
-use appreg::{headless, profile, sim};
+use appreg::{headless, profile};
 use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -68,8 +68,9 @@ async fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => Err(error.into()),
         },
+        #[cfg(feature = "demo")]
         Some(Command::Sim(args)) => {
-            return match sim::serve_cli(args.clone()).await {
+            return match appreg::sim::serve_cli(args.clone()).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     fail(&format!("{error:#}"));

@@ -17,6 +17,7 @@ mod snapshots;
 
 use crate::cli::{Cli, ConnectionArgs, SignInArgs};
 use crate::clipboard::Clipboard;
+use crate::cloud::Endpoints;
 use crate::journal::Journal;
 use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
@@ -74,6 +75,25 @@ impl Options {
     }
 }
 
+/// The embedded simulator's endpoints, and the simulator, which stops when dropped.
+#[cfg(feature = "demo")]
+async fn demo(options: &Options) -> anyhow::Result<(Endpoints, crate::sim::SimHandle)> {
+    let sim = crate::sim::start(crate::sim::SimConfig::demo())
+        .await
+        .context("cannot start the demo simulator")?;
+    let endpoints = options.connection.cloud.endpoints(
+        Some(&sim.graph_url()),
+        Some(&sim.login_url()),
+        Some(&sim.arm_url()),
+    )?;
+    Ok((endpoints, sim))
+}
+
+#[cfg(not(feature = "demo"))]
+async fn demo(_: &Options) -> anyhow::Result<(Endpoints, ())> {
+    anyhow::bail!("this appreg was built without the demo: build it with the `demo` feature")
+}
+
 pub async fn run(options: Options) -> anyhow::Result<Ending> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
@@ -82,14 +102,7 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
     }
     // The simulator lives as long as the wizard; dropping the handle stops it.
     let (endpoints, _simulator) = if options.demo {
-        let sim = crate::sim::start(crate::sim::SimConfig::demo())
-            .await
-            .context("cannot start the demo simulator")?;
-        let endpoints = options.connection.cloud.endpoints(
-            Some(&sim.graph_url()),
-            Some(&sim.login_url()),
-            Some(&sim.arm_url()),
-        )?;
+        let (endpoints, sim) = demo(&options).await?;
         (endpoints, Some(sim))
     } else {
         let c = &options.connection;

@@ -12,8 +12,8 @@ mod inspect;
 pub mod secrets;
 
 pub use audit::audit;
-#[cfg(test)]
-pub(crate) use audit::tests::every_kind_of_finding;
+#[cfg(any(test, feature = "test-support"))]
+pub use audit::tests::every_kind_of_finding;
 pub use context::{AuditContext, Wants};
 pub use finding::{
     Action, Code, Errand, Finding, PermissionRef, Platform, Remedy, Severity, Tally,

@@ -1,4 +1,6 @@
-//! The audit, finding by finding, on app documents shaped like Graph's answers.
+//! The audit, finding by finding, on app documents shaped like Graph's answers; and findings
+//! of every kind for the front ends' tests, built for them with the `test-support` feature.
+#![cfg_attr(not(test), allow(dead_code, unused_imports))]
 
 use super::audit;
 use crate::catalog::{AZURE_AD_GRAPH, Catalog, EXCHANGE_ONLINE, MICROSOFT_GRAPH};
@@ -894,7 +896,7 @@ const ALL_CODES: [Code; 28] = [
 
 /// Findings of every code, in each of their wordings (with and without a near miss, a newer
 /// secret, wanted consent, …), for tests of how the front ends word them.
-pub(crate) fn every_kind_of_finding() -> Vec<Finding> {
+pub fn every_kind_of_finding() -> Vec<Finding> {
     let with = |change: &dyn Fn(&mut Value)| {
         let mut doc = healthy();
         change(&mut doc);

@@ -14,7 +14,7 @@ use super::state::{
     SimState, Stored, Tenant, app_template, graph_timestamp, sync_redirect_uri_settings,
 };
 use super::validate::{self, Exposed, PERSONAL_MAX_PASSWORDS};
-use crate::secret::SecretString;
+use appreg_core::secret::SecretString;
 
 const ENTITY_SET: &str = "applications";
 /// Properties the directory sets itself; a write that names them is ignored there.

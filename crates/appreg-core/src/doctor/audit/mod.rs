@@ -7,7 +7,7 @@ mod credentials;
 mod permissions;
 mod redirects;
 
-#[cfg(test)]
+#[cfg(any(test, feature = "test-support"))]
 pub(crate) mod tests;
 
 use super::context::AuditContext;

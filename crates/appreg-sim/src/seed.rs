@@ -345,9 +345,9 @@ pub(crate) struct Resource {
 }
 
 static GRAPH_CATALOG: LazyLock<Value> =
-    LazyLock::new(|| parse_catalog(include_str!("../../assets/catalog/microsoft-graph.json")));
+    LazyLock::new(|| parse_catalog(appreg_core::catalog::MICROSOFT_GRAPH_JSON));
 static EXCHANGE_CATALOG: LazyLock<Value> =
-    LazyLock::new(|| parse_catalog(include_str!("../../assets/catalog/exchange-online.json")));
+    LazyLock::new(|| parse_catalog(appreg_core::catalog::EXCHANGE_ONLINE_JSON));
 
 fn parse_catalog(text: &str) -> Value {
     // The catalog is compiled in and checked by a unit test; an empty catalog

@@ -169,7 +169,7 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
-    use crate::sim::seed::Seed;
+    use crate::seed::Seed;
 
     #[test]
     fn own_tokens_round_trip_and_foreign_tokens_are_home() {

@@ -29,7 +29,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use crate::clock::Clock;
+use appreg_core::clock::Clock;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,8 +2,8 @@
 //! delegated permission grants as Graph JSON documents, each with the instant
 //! it becomes visible to reads (directory replication lag).
 
-use crate::clock::Clock;
-use crate::secret::SecretString;
+use appreg_core::clock::Clock;
+use appreg_core::secret::SecretString;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

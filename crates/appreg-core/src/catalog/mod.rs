@@ -84,15 +84,14 @@ struct ServicePrincipalJson {
     app_roles: Vec<crate::graph::models::AppRole>,
 }
 
+/// Microsoft Graph's permissions as embedded (the simulator serves the same list).
+pub const MICROSOFT_GRAPH_JSON: &str = include_str!("../../assets/catalog/microsoft-graph.json");
+/// Exchange Online's permissions as embedded.
+pub const EXCHANGE_ONLINE_JSON: &str = include_str!("../../assets/catalog/exchange-online.json");
+
 const EMBEDDED: [(&str, &str); 3] = [
-    (
-        "graph",
-        include_str!("../../assets/catalog/microsoft-graph.json"),
-    ),
-    (
-        "exchange",
-        include_str!("../../assets/catalog/exchange-online.json"),
-    ),
+    ("graph", MICROSOFT_GRAPH_JSON),
+    ("exchange", EXCHANGE_ONLINE_JSON),
     (
         "aad-graph",
         include_str!("../../assets/catalog/azure-ad-graph.json"),
@@ -293,7 +292,7 @@ mod tests {
     #[test]
     fn verified_ids_from_the_reference_table_match() {
         let c = Catalog::offline();
-        let table = include_str!("../../tests/fixtures/permissions.tsv");
+        let table = include_str!("../../../../tests/fixtures/permissions.tsv");
         let mut checked = 0;
         for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
