@@ -112,18 +112,8 @@ pub struct PlanArgs {
     /// Who may sign in: single, multi, personal-and-org, personal (or Graph's name).
     #[arg(long)]
     pub audience: Option<crate::audience::Audience>,
-    /// Regions whose redirect URIs to add (us, eu; Nango: cloud). Comma-separated or repeated.
-    #[arg(long = "region", value_delimiter = ',')]
-    pub regions: Vec<String>,
-    /// Base URL of a self-hosted server (Nango), e.g. https://nango.example.com.
-    #[arg(long)]
-    pub self_hosted_url: Option<String>,
-    /// Another Web redirect URI (repeatable).
-    #[arg(long = "redirect-uri")]
-    pub redirect_uris: Vec<String>,
-    /// Capability groups of the preset (e.g. mail-read,mail-send); default: the preset's.
-    #[arg(long = "capability", value_delimiter = ',')]
-    pub capabilities: Option<Vec<String>>,
+    #[command(flatten)]
+    pub spec: SpecArgs,
     /// Another permission: Mail.Read, exchange:EWS.AccessAsUser.All, graph:role:User.Read.All.
     #[arg(long = "permission")]
     pub permissions: Vec<String>,
@@ -148,15 +138,36 @@ pub struct PlanArgs {
     /// The secret's description in the portal.
     #[arg(long)]
     pub secret_description: Option<String>,
-    /// Grant admin consent for the organisation (needs an admin role).
-    #[arg(long)]
-    pub admin_consent: bool,
     /// Extra tag on the app (repeatable).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What the app should have on top of its preset: the same flags for plan, create and doctor,
+/// so what one registers the other expects.
+#[derive(Debug, Clone, Args)]
+pub struct SpecArgs {
+    /// Regions whose redirect URIs the app has (us, eu; Nango: cloud), comma-separated or
+    /// repeated; default: create adds the preset's default regions, doctor accepts any of them.
+    #[arg(long = "region", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Base URL of a self-hosted server (Nango), e.g. https://nango.example.com.
+    #[arg(long)]
+    pub self_hosted_url: Option<String>,
+    /// Another Web redirect URI the app has (repeatable).
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// Capability groups of the preset (e.g. mail-read,mail-send); default: create adds the
+    /// preset's default ones, doctor requires only the preset's base permissions.
+    #[arg(long = "capability", value_delimiter = ',')]
+    pub capabilities: Option<Vec<String>>,
+    /// Admin consent for the organisation (needs an admin role): create grants it; doctor
+    /// reports missing grants as errors and --fix grants them.
+    #[arg(long)]
+    pub admin_consent: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -214,21 +225,8 @@ pub struct DoctorArgs {
     /// Your own preset, in the same TOML form as the built-in ones.
     #[arg(long, value_name = "FILE.toml")]
     pub profile_file: Option<PathBuf>,
-    /// Regions whose redirect URIs must be there (us, eu; Nango: cloud); default: every region.
-    #[arg(long = "region", value_delimiter = ',')]
-    pub regions: Vec<String>,
-    /// Base URL of a self-hosted server (Nango), e.g. https://nango.example.com.
-    #[arg(long)]
-    pub self_hosted_url: Option<String>,
-    /// Another Web redirect URI the app must have (repeatable).
-    #[arg(long = "redirect-uri")]
-    pub redirect_uris: Vec<String>,
-    /// Capability groups whose permissions the app must have (e.g. mail-read,mail-send).
-    #[arg(long = "capability", value_delimiter = ',')]
-    pub capabilities: Vec<String>,
-    /// Admin consent is wanted: missing grants are errors, and --fix grants them.
-    #[arg(long)]
-    pub admin_consent: bool,
+    #[command(flatten)]
+    pub spec: SpecArgs,
     /// Show the requests that mend the findings, ask, send them, and audit again.
     #[arg(long)]
     pub fix: bool,

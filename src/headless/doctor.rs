@@ -12,7 +12,7 @@ use crate::doctor::{
 };
 use crate::graph::GraphClient;
 use crate::plan::Step;
-use crate::profile::{self, Profile};
+use crate::profile::{self, ChoiceError, Profile};
 use crate::run;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -158,34 +158,28 @@ fn tagged_profile(inspection: &Inspection) -> Result<Profile, HeadlessError> {
 }
 
 fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
-    let known = |ids: Vec<&str>| ids.join(", ");
+    let spec = &args.spec;
+    let usage = |e: ChoiceError| HeadlessError::Usage(e.to_string());
     let chosen = profile
-        .choose_regions(&args.regions)
-        .map_err(|e| HeadlessError::Usage(e.to_string()))?;
+        .choose_regions(&spec.regions)
+        .map_err(|e| usage(e.into()))?;
     if let Some(note) = &chosen.note {
         eprintln!("! {note}");
     }
-    for capability in &args.capabilities {
-        if profile.capability(capability).is_none() {
-            return Err(HeadlessError::Usage(format!(
-                "{} has no capability '{capability}': choose {}",
-                profile.name,
-                known(profile.capabilities.iter().map(|c| c.id.as_str()).collect())
-            )));
-        }
-    }
-    if args.self_hosted_url.is_some() && profile.self_hosted.is_none() {
-        return Err(HeadlessError::Usage(format!(
-            "{} has no self-hosted option",
-            profile.name
-        )));
-    }
+    // The same rules as create's: every name known, a self-hosted URL only where there is one.
+    let capabilities = spec.capabilities.clone().unwrap_or_default();
+    profile
+        .chosen_capabilities(Some(&capabilities))
+        .map_err(usage)?;
+    profile
+        .redirect_uris(spec.self_hosted_url.as_deref(), &chosen.regions)
+        .map_err(usage)?;
     Ok(Wants {
         regions: chosen.regions.iter().map(|r| r.id.clone()).collect(),
-        self_hosted_url: args.self_hosted_url.clone(),
-        redirect_uris: args.redirect_uris.clone(),
-        capabilities: args.capabilities.clone(),
-        admin_consent: args.admin_consent,
+        self_hosted_url: spec.self_hosted_url.clone(),
+        redirect_uris: spec.redirect_uris.clone(),
+        capabilities,
+        admin_consent: spec.admin_consent,
     })
 }
 

@@ -244,6 +244,88 @@ impl Profile {
             .iter()
             .find(|c| c.id.eq_ignore_ascii_case(id.trim()))
     }
+
+    /// The capabilities named, each checked, or the preset's defaults when none are named.
+    pub fn chosen_capabilities(
+        &self,
+        ids: Option<&[String]>,
+    ) -> Result<Vec<&Capability>, ChoiceError> {
+        let Some(ids) = ids else {
+            return Ok(self.capabilities.iter().filter(|c| c.default).collect());
+        };
+        ids.iter()
+            .map(|id| {
+                self.capability(id)
+                    .ok_or_else(|| ChoiceError::UnknownCapability {
+                        profile: self.name.clone(),
+                        capability: id.clone(),
+                        known: self
+                            .capabilities
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            })
+            .collect()
+    }
+
+    /// The delegated permissions the preset needs with these capabilities, as (resource,
+    /// scope): its base set, then each capability's. What plan registers and doctor expects.
+    pub fn delegated_scopes<'p>(
+        &'p self,
+        capabilities: &[&'p Capability],
+    ) -> Vec<(&'p str, &'p str)> {
+        let base = self.permissions.iter().flat_map(|group| {
+            group
+                .scopes
+                .iter()
+                .map(|s| (group.resource.as_str(), s.as_str()))
+        });
+        let chosen = capabilities
+            .iter()
+            .flat_map(|c| c.scopes.iter().map(|s| (c.resource.as_str(), s.as_str())));
+        base.chain(chosen).collect()
+    }
+
+    /// The platform's Web redirect URIs for a self-hosted server (first, when given) and these
+    /// regions, each once. What plan registers and doctor expects.
+    pub fn redirect_uris(
+        &self,
+        self_hosted_url: Option<&str>,
+        regions: &[&Region],
+    ) -> Result<Vec<String>, ChoiceError> {
+        let mut uris = Vec::new();
+        if let Some(base) = self_hosted_url.filter(|b| !b.trim().is_empty()) {
+            let uri = self
+                .self_hosted_redirect(base)
+                .ok_or_else(|| ChoiceError::NoSelfHosted {
+                    profile: self.name.clone(),
+                })?;
+            uris.push(uri);
+        }
+        for region in regions {
+            if !uris.contains(&region.redirect_uri) {
+                uris.push(region.redirect_uri.clone());
+            }
+        }
+        Ok(uris)
+    }
+}
+
+/// Choices that do not fit a preset.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChoiceError {
+    #[error(transparent)]
+    Region(#[from] RegionError),
+    #[error("{profile} has no capability '{capability}': choose {known}")]
+    UnknownCapability {
+        profile: String,
+        capability: String,
+        known: String,
+    },
+    #[error("{profile} has no self-hosted option")]
+    NoSelfHosted { profile: String },
 }
 
 /// The presets shipped with appreg, in the order the wizard lists them.

@@ -3,7 +3,7 @@
 use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, CatalogError, PermissionKind};
-use crate::profile::{Profile, RegionError};
+use crate::profile::{ChoiceError, Profile};
 
 /// What the user chose on top of the preset. Empty or `None` fields take the preset's defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,17 +31,9 @@ pub struct Choices {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
     #[error(transparent)]
-    Region(#[from] RegionError),
-    #[error("{profile} has no capability '{capability}': choose {known}")]
-    UnknownCapability {
-        profile: String,
-        capability: String,
-        known: String,
-    },
+    Choice(#[from] ChoiceError),
     #[error("{profile} has no preset regions: give its redirect URIs with --redirect-uri")]
     NoRegions { profile: String },
-    #[error("{profile} has no self-hosted option")]
-    NoSelfHosted { profile: String },
     #[error("{profile} does not support the audience {audience}: choose {known}")]
     AudienceNotAllowed {
         profile: String,
@@ -104,15 +96,9 @@ pub fn from_profile(
         }
         Ok(())
     };
-    for group in &profile.permissions {
-        for scope in &group.scopes {
-            add(&group.resource, scope, PermissionKind::Delegated)?;
-        }
-    }
-    for capability in capabilities(profile, choices)? {
-        for scope in &capability.scopes {
-            add(&capability.resource, scope, PermissionKind::Delegated)?;
-        }
+    let capabilities = profile.chosen_capabilities(choices.capabilities.as_deref())?;
+    for (resource, scope) in profile.delegated_scopes(&capabilities) {
+        add(resource, scope, PermissionKind::Delegated)?;
     }
     for spec in &choices.extra_permissions {
         let (resource, name, kind) = parse_permission_spec(spec);
@@ -171,64 +157,28 @@ pub fn from_profile(
     Ok((plan, warnings))
 }
 
+/// The preset's URIs for the chosen regions (its defaults when none are named) and a
+/// self-hosted server.
 fn redirect_uris(
     profile: &Profile,
     choices: &Choices,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, PlanError> {
-    let mut uris = Vec::new();
-    if let Some(base) = choices
-        .self_hosted_url
-        .as_deref()
-        .filter(|b| !b.trim().is_empty())
-    {
-        let uri = profile
-            .self_hosted_redirect(base)
-            .ok_or_else(|| PlanError::NoSelfHosted {
-                profile: profile.name.clone(),
-            })?;
-        uris.push(uri);
-    }
+    let self_hosted = choices.self_hosted_url.as_deref();
     if choices.regions.iter().all(|r| r.trim().is_empty()) {
-        if uris.is_empty() {
-            uris.extend(
-                profile
-                    .default_regions()
-                    .iter()
-                    .map(|r| r.redirect_uri.clone()),
-            );
-        }
-        return Ok(uris);
+        let hosted_here = self_hosted.is_some_and(|b| !b.trim().is_empty());
+        let defaults = if hosted_here {
+            Vec::new()
+        } else {
+            profile.default_regions()
+        };
+        return Ok(profile.redirect_uris(self_hosted, &defaults)?);
     }
-    let chosen = profile.choose_regions(&choices.regions)?;
+    let chosen = profile
+        .choose_regions(&choices.regions)
+        .map_err(ChoiceError::from)?;
     warnings.extend(chosen.note);
-    for region in chosen.regions {
-        if !uris.contains(&region.redirect_uri) {
-            uris.push(region.redirect_uri.clone());
-        }
-    }
-    Ok(uris)
-}
-
-fn capabilities<'p>(
-    profile: &'p Profile,
-    choices: &Choices,
-) -> Result<Vec<&'p crate::profile::Capability>, PlanError> {
-    match &choices.capabilities {
-        None => Ok(profile.capabilities.iter().filter(|c| c.default).collect()),
-        Some(ids) => ids
-            .iter()
-            .map(|id| {
-                profile
-                    .capability(id)
-                    .ok_or_else(|| PlanError::UnknownCapability {
-                        profile: profile.name.clone(),
-                        capability: id.clone(),
-                        known: join(profile.capabilities.iter().map(|c| c.id.as_str())),
-                    })
-            })
-            .collect(),
-    }
+    Ok(profile.redirect_uris(self_hosted, &chosen.regions)?)
 }
 
 /// `Mail.Read`, `graph:Mail.Read`, `exchange:EWS.AccessAsUser.All`, `graph:role:User.Read.All`,
@@ -372,7 +322,10 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(matches!(err, PlanError::NoSelfHosted { .. }));
+        assert!(matches!(
+            err,
+            PlanError::Choice(ChoiceError::NoSelfHosted { .. })
+        ));
         let err = build(
             "custom",
             Choices {

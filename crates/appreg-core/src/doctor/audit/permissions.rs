@@ -273,16 +273,13 @@ pub(crate) fn required(
     catalog: &Catalog,
     capabilities: &[String],
 ) -> Vec<PermissionRef> {
-    let base = profile
-        .permissions
-        .iter()
-        .flat_map(|group| group.scopes.iter().map(|s| (group.resource.as_str(), s)));
-    let capabilities = capabilities
+    // Names were checked when the audit was asked for; one the preset lacks adds nothing.
+    let named: Vec<_> = capabilities
         .iter()
         .filter_map(|id| profile.capability(id))
-        .flat_map(|c| c.scopes.iter().map(|s| (c.resource.as_str(), s)));
+        .collect();
     let mut wanted: Vec<PermissionRef> = Vec::new();
-    for (resource, scope) in base.chain(capabilities) {
+    for (resource, scope) in profile.delegated_scopes(&named) {
         let Ok((res, permission)) = catalog.permission(resource, scope, PermissionKind::Delegated)
         else {
             continue;

@@ -69,13 +69,15 @@ fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
     let mut required: Vec<String> = self_hosted.iter().cloned().collect();
     let mut optional = Vec::new();
     if !wants.regions.is_empty() {
-        required.extend(
-            wants
-                .regions
-                .iter()
-                .filter_map(|id| profile.region(id))
-                .map(|r| r.redirect_uri.clone()),
-        );
+        let regions: Vec<_> = wants
+            .regions
+            .iter()
+            .filter_map(|id| profile.region(id))
+            .collect();
+        // Names were checked when the audit was asked for, the self-hosted URL too.
+        required = profile
+            .redirect_uris(wants.self_hosted_url.as_deref(), &regions)
+            .unwrap_or(required);
     } else if self_hosted.is_none() {
         // The preset's default regions and any region the app already serves are needed;
         // the other regions are worth adding.

@@ -597,6 +597,79 @@ fn every_preset_accepts_an_app_built_from_it() {
     }
 }
 
+#[test]
+fn doctor_expects_exactly_what_create_registers_for_the_same_choices() {
+    // One rule set: the same regions, self-hosted server, extra URI and capabilities give an
+    // app in which the audit finds nothing required missing (other regions may be suggested),
+    // and an app without the capabilities' permissions is found wanting.
+    for p in profile::built_in() {
+        let capabilities: Vec<String> = p.capabilities.iter().map(|c| c.id.clone()).collect();
+        let mut region_sets: Vec<Vec<String>> =
+            p.regions.iter().map(|r| vec![r.id.clone()]).collect();
+        region_sets.push(Vec::new());
+        for regions in region_sets {
+            let self_hosted = p
+                .self_hosted
+                .as_ref()
+                .map(|_| "https://nango.acme.dev".to_string());
+            let choices = crate::plan::Choices {
+                display_name: "Same".into(),
+                regions: regions.clone(),
+                self_hosted_url: self_hosted.clone(),
+                extra_redirect_uris: vec!["https://app.acme.dev/callback".into()],
+                capabilities: Some(capabilities.clone()),
+                ..Default::default()
+            };
+            let (plan, _) = crate::plan::from_profile(&p, &Catalog::offline(), &choices).unwrap();
+            let mut doc = crate::plan::requests::application_body(&plan);
+            doc["id"] = json!("0b1e0000-0000-4000-8000-000000000001");
+            doc["appId"] = json!("a9900000-0000-4000-8000-000000000001");
+            doc["passwordCredentials"] =
+                json!([{"keyId": "k", "endDateTime": "2028-01-01T00:00:00Z"}]);
+            let wants = Wants {
+                regions: regions.clone(),
+                self_hosted_url: self_hosted,
+                redirect_uris: choices.extra_redirect_uris.clone(),
+                capabilities: capabilities.clone(),
+                admin_consent: false,
+            };
+            let context = AuditContext { wants, ..context() };
+            let missing = |findings: &[Finding]| {
+                findings
+                    .iter()
+                    .filter(|f| {
+                        f.severity == Severity::Error
+                            && matches!(f.code, Code::RedirectUriMissing | Code::PermissionMissing)
+                    })
+                    .count()
+            };
+            let findings = run(&p.id, doc.clone(), &context);
+            assert_eq!(
+                missing(&findings),
+                0,
+                "{} {regions:?}: {:?}",
+                p.id,
+                findings.iter().map(|f| &f.title).collect::<Vec<_>>()
+            );
+
+            // Without the capabilities' permissions, the audit names what is missing.
+            let base_only = crate::plan::Choices {
+                capabilities: Some(Vec::new()),
+                ..choices.clone()
+            };
+            let (narrower_plan, _) =
+                crate::plan::from_profile(&p, &Catalog::offline(), &base_only).unwrap();
+            if narrower_plan.permissions.len() < plan.permissions.len() {
+                let mut narrower = doc.clone();
+                narrower["requiredResourceAccess"] =
+                    crate::plan::manifest_required_resource_access(&narrower_plan);
+                let findings = run(&p.id, narrower, &context);
+                assert!(missing(&findings) > 0, "{}: {:?}", p.id, codes(&findings));
+            }
+        }
+    }
+}
+
 fn planned(profile: &Profile) -> Value {
     let choices = crate::plan::Choices {
         display_name: "Planned".into(),
