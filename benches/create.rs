@@ -109,7 +109,7 @@ fn bench(c: &mut Criterion) {
                 "create {profile_id:<13} at {latency_ms:>3} ms/request: {trips} sequential round trips (limit 4), {requests} requests, {wall_ms:.0} ms wall (round trips × latency = {} ms)",
                 trips as u64 * latency_ms
             );
-            for (peer, peer_trips) in peers(plan.resources().len()) {
+            for (peer, peer_trips) in peers(plan.spec.resources().len()) {
                 println!(
                     "       {peer:<22} same job: {peer_trips} sequential round trips × {latency_ms} ms = {} ms",
                     peer_trips as u64 * latency_ms

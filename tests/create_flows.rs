@@ -29,25 +29,25 @@ async fn every_profile_creates_one_complete_app() {
         assert_eq!(apps.len(), 1, "{profile_id}: exactly one app");
         let app = &apps[0];
         assert_eq!(app.app_id, outcome.app_id);
-        assert_eq!(app.sign_in_audience, plan.audience.as_graph());
-        assert_eq!(app.web_redirect_uris, plan.redirect_uris);
+        assert_eq!(app.sign_in_audience, plan.spec.audience.as_graph());
+        assert_eq!(app.web_redirect_uris, plan.spec.redirect_uris);
         assert_eq!(
             app.password_credentials.len(),
             1,
             "{profile_id}: one secret"
         );
         assert_eq!(app.password_credentials[0].key_id, key_id);
-        if plan.audience == Audience::AzureADandPersonalMicrosoftAccount {
+        if plan.spec.audience == Audience::AzureADandPersonalMicrosoftAccount {
             assert_eq!(app.document["api"]["requestedAccessTokenVersion"], 2);
         }
         let implicit = &app.document["web"]["implicitGrantSettings"];
         assert_eq!(
             implicit["enableAccessTokenIssuance"],
-            plan.implicit_grant.access_tokens
+            plan.spec.implicit_grant.access_tokens
         );
         assert_eq!(
             implicit["enableIdTokenIssuance"],
-            plan.implicit_grant.id_tokens
+            plan.spec.implicit_grant.id_tokens
         );
 
         let snapshot = sim.snapshot();
@@ -65,7 +65,7 @@ async fn every_profile_creates_one_complete_app() {
             .collect();
         assert_eq!(
             grants.len(),
-            plan.resources().len(),
+            plan.spec.resources().len(),
             "{profile_id}: a grant per resource"
         );
         for c in &outcome.consent {
@@ -201,7 +201,7 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_retry_reuses_the_a
     assert!(error.to_string().contains("--secret-months"), "{error}");
     assert_eq!(journal.entry().secret, SecretState::None);
 
-    plan.secret.lifetime = appreg::plan::SecretLifetime::Months(5);
+    plan.spec.secret.lifetime = appreg::plan::SecretLifetime::Months(5);
     let outcome = execute(&client, &plan, &mut journal, &reporter)
         .await
         .unwrap();
@@ -255,6 +255,7 @@ async fn a_permission_the_tenant_does_not_offer_stops_the_run_before_any_write()
     let mut plan = plan("nylas-v3", "Unoffered", false);
     // As if the offline catalog knew a scope this tenant's Microsoft Graph does not list.
     let stale = plan
+        .spec
         .permissions
         .iter_mut()
         .find(|p| p.permission.name == "Mail.Read")
@@ -425,6 +426,6 @@ async fn the_secret_expires_on_the_date_the_review_estimated_and_done_shows() {
     let stored = &apps_named(&sim, "Acme Expiry")[0].password_credentials[0];
     // Done and Reveal show the answer's endDateTime; the Review showed "about <date>".
     assert_eq!(outcome.secret.end_date_time, stored.end_date_time);
-    let estimated = plan.secret.lifetime.end(now).date().to_string();
+    let estimated = plan.spec.secret.lifetime.end(now).date().to_string();
     assert_eq!(stored.end_date_time[..10], estimated);
 }

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 const PLAN_UNIQUE_NAME: &str = "appreg-{generated}";
 
 pub fn plan(plan: &Plan, warnings: &[String], as_json: bool, now: OffsetDateTime) -> String {
-    let secret_name = format!("{} ({{generated}})", plan.secret.description);
+    let secret_name = format!("{} ({{generated}})", plan.spec.secret.description);
     let requests = plan.requests(PLAN_UNIQUE_NAME, &secret_name, now);
     let manifest = json!({ "requiredResourceAccess": manifest_required_resource_access(plan) });
     if as_json {
@@ -57,26 +57,27 @@ pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
     let mut out = format!("Register \"{}\" ({})\n", plan.display_name, plan.profile_id);
     out.push_str(&format!(
         "  Supported account types: {}\n",
-        plan.audience.portal_label()
+        plan.spec.audience.portal_label()
     ));
-    if plan.redirect_uris.is_empty() {
+    if plan.spec.redirect_uris.is_empty() {
         out.push_str("  Redirect URIs (Web): none (add your own with --redirect-uri)\n");
     } else {
         out.push_str("  Redirect URIs (Web):\n");
     }
-    for uri in &plan.redirect_uris {
+    for uri in &plan.spec.redirect_uris {
         out.push_str(&format!("    {uri}\n"));
     }
-    if plan.implicit_grant.access_tokens || plan.implicit_grant.id_tokens {
+    if plan.spec.implicit_grant.access_tokens || plan.spec.implicit_grant.id_tokens {
         out.push_str(&format!(
             "  Implicit grant: access tokens {}, ID tokens {}\n",
-            yes_no(plan.implicit_grant.access_tokens),
-            yes_no(plan.implicit_grant.id_tokens)
+            yes_no(plan.spec.implicit_grant.access_tokens),
+            yes_no(plan.spec.implicit_grant.id_tokens)
         ));
     }
     out.push_str("  API permissions (delegated unless marked):\n");
-    for (app_id, name) in plan.resources() {
+    for (app_id, name) in plan.spec.resources() {
         let names: Vec<String> = plan
+            .spec
             .permissions_of(app_id)
             .map(|p| {
                 let mut n = p.name.clone();
@@ -93,12 +94,12 @@ pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
     }
     out.push_str(&format!(
         "  Client secret: \"{}\", expires {}\n",
-        plan.secret.description,
-        format_graph_time(plan.secret.lifetime.end(now))
+        plan.spec.secret.description,
+        format_graph_time(plan.spec.secret.lifetime.end(now))
     ));
     out.push_str(&format!(
         "  Admin consent: {}\n",
-        if plan.admin_consent {
+        if plan.spec.admin_consent {
             "grant for the organisation"
         } else {
             "not granted"
@@ -112,18 +113,19 @@ fn summary(plan: &Plan, now: OffsetDateTime) -> Value {
         "profile": plan.profile_id,
         "tenant": plan.tenant,
         "displayName": plan.display_name,
-        "signInAudience": plan.audience.as_graph(),
-        "redirectUris": plan.redirect_uris,
-        "implicitGrant": { "accessTokens": plan.implicit_grant.access_tokens, "idTokens": plan.implicit_grant.id_tokens },
+        "signInAudience": plan.spec.audience.as_graph(),
+        "redirectUris": plan.spec.redirect_uris,
+        "implicitGrant": { "accessTokens": plan.spec.implicit_grant.access_tokens, "idTokens": plan.spec.implicit_grant.id_tokens },
         "permissions": permissions(plan),
-        "secret": { "description": plan.secret.description, "endDateTime": format_graph_time(plan.secret.lifetime.end(now)) },
-        "adminConsent": plan.admin_consent,
+        "secret": { "description": plan.spec.secret.description, "endDateTime": format_graph_time(plan.spec.secret.lifetime.end(now)) },
+        "adminConsent": plan.spec.admin_consent,
         "tags": plan.tags,
     })
 }
 
 fn permissions(plan: &Plan) -> Vec<Value> {
-    plan.permissions
+    plan.spec
+        .permissions
         .iter()
         .map(|p| {
             json!({
@@ -252,8 +254,8 @@ pub fn result_json(
         app_id: &outcome.app_id,
         object_id: &outcome.object_id,
         display_name: &outcome.display_name,
-        sign_in_audience: plan.audience.as_graph(),
-        redirect_uris: &plan.redirect_uris,
+        sign_in_audience: plan.spec.audience.as_graph(),
+        redirect_uris: &plan.spec.redirect_uris,
         permissions: permissions(plan),
         service_principal_id: &outcome.service_principal_id,
         admin_consent: consent,
@@ -282,7 +284,7 @@ pub fn result_text(
     ));
     out.push_str(&format!(
         "  Redirect URIs:           {}\n",
-        plan.redirect_uris.join(", ")
+        plan.spec.redirect_uris.join(", ")
     ));
     for c in &outcome.consent {
         let status = match &c.status {
@@ -321,6 +323,7 @@ fn pretty(value: &Value) -> String {
 /// The platform's next step with the ids filled in and the secret left as a placeholder.
 pub fn next_step(profile: &Profile, plan: &Plan, outcome: &Outcome) -> String {
     let scopes: Vec<&str> = plan
+        .spec
         .permissions
         .iter()
         .map(|p| p.permission.name.as_str())

@@ -101,7 +101,7 @@ impl Model {
             };
             let count = plan_counts
                 .as_ref()
-                .map_or(0, |plan| plan.permissions_of(&resource.app_id).count());
+                .map_or(0, |plan| plan.spec.permissions_of(&resource.app_id).count());
             rows.push(PermissionRow::Resource {
                 name: resource.display_name.clone(),
                 count,

@@ -58,13 +58,14 @@ impl Model {
         if let Ok((plan, _)) = self.plan() {
             lines.push((
                 "Supported account types",
-                plan.audience.portal_label().to_string(),
+                plan.spec.audience.portal_label().to_string(),
             ));
-            for uri in &plan.redirect_uris {
+            for uri in &plan.spec.redirect_uris {
                 lines.push(("Redirect URI (Web)", uri.clone()));
             }
-            for (app_id, name) in plan.resources() {
+            for (app_id, name) in plan.spec.resources() {
                 let names: Vec<&str> = plan
+                    .spec
                     .permissions_of(app_id)
                     .map(|p| p.name.as_str())
                     .collect();
@@ -197,5 +198,7 @@ impl Model {
 
 /// Microsoft Graph's delegated scopes, comma-separated as the platforms' settings take them.
 fn platform_scopes(plan: &Plan) -> String {
-    plan.delegated_scopes(MICROSOFT_GRAPH).replace(' ', ",")
+    plan.spec
+        .delegated_scopes(MICROSOFT_GRAPH)
+        .replace(' ', ",")
 }

@@ -110,7 +110,8 @@ fn add(model: &mut Model, resource_key: &str, permission: &Permission) {
         return;
     }
     let in_plan = model.plan().is_ok_and(|(plan, _)| {
-        plan.permissions
+        plan.spec
+            .permissions
             .iter()
             .any(|p| p.permission.id == permission.id)
     });

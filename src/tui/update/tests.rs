@@ -243,7 +243,7 @@ fn redirects_need_a_region_and_valid_extra_lines() {
         "letters are text in the box"
     );
     assert_eq!(
-        model.plan().unwrap().0.redirect_uris[0],
+        model.plan().unwrap().0.spec.redirect_uris[0],
         "https://api.eu.nylas.com/v3/connect/callback"
     );
 }
@@ -322,13 +322,13 @@ fn nango_self_hosted_builds_its_redirect_uri() {
 #[test]
 fn permissions_toggle_search_and_import() {
     let mut model = at(Step::Permissions);
-    let before = model.plan().unwrap().0.permissions.len();
+    let before = model.plan().unwrap().0.spec.permissions.len();
     // Rows: five preset scopes, then the capabilities; the sixth selectable row is "Read mail".
     for _ in 0..5 {
         press(&mut model, KeyCode::Down);
     }
     press(&mut model, KeyCode::Char(' '));
-    assert_eq!(model.plan().unwrap().0.permissions.len(), before - 1);
+    assert_eq!(model.plan().unwrap().0.spec.permissions.len(), before - 1);
 
     press(&mut model, KeyCode::Char('/'));
     type_text(&mut model, "Mail.ReadBasic");
@@ -344,6 +344,7 @@ fn permissions_toggle_search_and_import() {
         .plan()
         .unwrap()
         .0
+        .spec
         .delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
     assert!(scopes.contains("Mail.ReadBasic"), "{scopes}");
 
@@ -357,9 +358,9 @@ fn permissions_toggle_search_and_import() {
         report.iter().any(|r| r.contains("Place.Read.All")),
         "{report:?}"
     );
-    assert!(model.plan().unwrap().0.needs_admin_consent());
+    assert!(model.plan().unwrap().0.spec.needs_admin_consent());
     press(&mut model, KeyCode::Char('a'));
-    assert!(model.plan().unwrap().0.admin_consent);
+    assert!(model.plan().unwrap().0.spec.admin_consent);
 }
 
 #[test]

@@ -146,7 +146,7 @@ fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             {
                 lines.push(warning(&error.message, theme));
             }
-            if plan.needs_admin_consent() && !plan.admin_consent {
+            if plan.spec.needs_admin_consent() && !plan.spec.admin_consent {
                 lines.push(warning("some permissions need an administrator's consent: tick admin consent if you are one", theme));
             }
         }

@@ -23,8 +23,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
                     heading("The Graph requests Enter sends, in order", true, theme),
                     Line::default(),
                 ];
-                let requests =
-                    plan.requests(UNIQUE_NAME_PLACEHOLDER, &plan.secret.description, model.now);
+                let requests = plan.requests(
+                    UNIQUE_NAME_PLACEHOLDER,
+                    &plan.spec.secret.description,
+                    model.now,
+                );
                 for request in requests {
                     lines.extend(
                         request
@@ -78,12 +81,12 @@ fn summary(
     lines.extend(kv("Tenant", tenant));
     lines.extend(kv(
         "Supported account types",
-        plan.audience.portal_label().to_string(),
+        plan.spec.audience.portal_label().to_string(),
     ));
-    let uris = if plan.redirect_uris.is_empty() {
+    let uris = if plan.spec.redirect_uris.is_empty() {
         "none".to_string()
     } else {
-        plan.redirect_uris.join(" ")
+        plan.spec.redirect_uris.join(" ")
     };
     lines.extend(kv("Redirect URIs (Web)", uris));
     let on_off = |on: bool| if on { "on" } else { "off" };
@@ -91,12 +94,13 @@ fn summary(
         "Implicit grant",
         format!(
             "access tokens {}, ID tokens {}",
-            on_off(plan.implicit_grant.access_tokens),
-            on_off(plan.implicit_grant.id_tokens)
+            on_off(plan.spec.implicit_grant.access_tokens),
+            on_off(plan.spec.implicit_grant.id_tokens)
         ),
     ));
-    for (app_id, name) in plan.resources() {
+    for (app_id, name) in plan.spec.resources() {
         let names: Vec<String> = plan
+            .spec
             .permissions_of(app_id)
             .map(|p| p.name.clone())
             .collect();
@@ -107,7 +111,7 @@ fn summary(
     }
     lines.extend(kv(
         "Admin consent",
-        if plan.admin_consent {
+        if plan.spec.admin_consent {
             "granted now for the tenant"
         } else {
             "not granted now"
@@ -118,7 +122,7 @@ fn summary(
         "Client secret",
         format!(
             "\"{}\", expires {}",
-            plan.secret.description,
+            plan.spec.secret.description,
             model.secret_expiry_estimate()
         ),
     ));

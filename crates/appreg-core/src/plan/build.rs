@@ -1,6 +1,6 @@
 //! Turning a platform preset plus the user's choices into a [`Plan`].
 
-use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan};
+use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan, Spec};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, CatalogError, PermissionKind};
 use crate::profile::{ChoiceError, Profile};
@@ -70,7 +70,8 @@ pub fn from_profile(
         ));
     }
 
-    let mut redirect_uris = redirect_uris(profile, choices, &mut warnings)?;
+    let (mut redirect_uris, optional_redirect_uris) =
+        redirect_uris(profile, choices, &mut warnings)?;
     // Kept as given, twice-listed ones included: validation names them.
     redirect_uris.extend(
         choices
@@ -133,52 +134,57 @@ pub fn from_profile(
         profile_id: profile.id.clone(),
         tenant: choices.tenant.clone().filter(|t| !t.trim().is_empty()),
         display_name: choices.display_name.trim().to_string(),
-        audience,
-        redirect_uris,
-        platform_redirect_uris: profile.region_redirect_uris(),
-        implicit_grant: choices.implicit_grant.unwrap_or(ImplicitGrant {
-            access_tokens: profile.implicit_access_tokens,
-            id_tokens: profile.implicit_id_tokens,
-        }),
-        permissions,
-        secret: SecretPlan {
-            lifetime: choices
-                .secret_lifetime
-                .unwrap_or(SecretLifetime::Months(profile.secret_months)),
-            description: choices
-                .secret_description
-                .clone()
-                .filter(|d| !d.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_SECRET_DESCRIPTION.to_string()),
-        },
-        admin_consent: choices.admin_consent,
         tags,
+        spec: Spec {
+            audience,
+            redirect_uris,
+            optional_redirect_uris,
+            platform_redirect_uris: profile.region_redirect_uris(),
+            implicit_grant: choices.implicit_grant.unwrap_or(ImplicitGrant {
+                access_tokens: profile.implicit_access_tokens,
+                id_tokens: profile.implicit_id_tokens,
+            }),
+            permissions,
+            secret: SecretPlan {
+                lifetime: choices
+                    .secret_lifetime
+                    .unwrap_or(SecretLifetime::Months(profile.secret_months)),
+                description: choices
+                    .secret_description
+                    .clone()
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or_else(|| DEFAULT_SECRET_DESCRIPTION.to_string()),
+            },
+            admin_consent: choices.admin_consent,
+        },
     };
     Ok((plan, warnings))
 }
 
-/// The preset's URIs for the chosen regions (its defaults when none are named) and a
-/// self-hosted server.
+/// The preset's URIs for the chosen regions and a self-hosted server; with neither named,
+/// its default regions, and its other regions as worth having.
 fn redirect_uris(
     profile: &Profile,
     choices: &Choices,
     warnings: &mut Vec<String>,
-) -> Result<Vec<String>, PlanError> {
+) -> Result<(Vec<String>, Vec<String>), PlanError> {
     let self_hosted = choices.self_hosted_url.as_deref();
     if choices.regions.iter().all(|r| r.trim().is_empty()) {
-        let hosted_here = self_hosted.is_some_and(|b| !b.trim().is_empty());
-        let defaults = if hosted_here {
-            Vec::new()
-        } else {
-            profile.default_regions()
-        };
-        return Ok(profile.redirect_uris(self_hosted, &defaults)?);
+        if self_hosted.is_some_and(|b| !b.trim().is_empty()) {
+            return Ok((profile.redirect_uris(self_hosted, &[])?, Vec::new()));
+        }
+        let (defaults, others): (Vec<_>, Vec<_>) = profile.regions.iter().partition(|r| r.default);
+        let optional = others.iter().map(|r| r.redirect_uri.clone()).collect();
+        return Ok((profile.redirect_uris(None, &defaults)?, optional));
     }
     let chosen = profile
         .choose_regions(&choices.regions)
         .map_err(ChoiceError::from)?;
     warnings.extend(chosen.note);
-    Ok(profile.redirect_uris(self_hosted, &chosen.regions)?)
+    Ok((
+        profile.redirect_uris(self_hosted, &chosen.regions)?,
+        Vec::new(),
+    ))
 }
 
 /// `Mail.Read`, `graph:Mail.Read`, `exchange:EWS.AccessAsUser.All`, `graph:role:User.Read.All`,
@@ -222,16 +228,19 @@ mod tests {
     #[test]
     fn nylas_v3_defaults() {
         let (plan, _) = build("nylas-v3", named("Acme Mail")).unwrap();
-        assert_eq!(plan.audience, Audience::AzureADandPersonalMicrosoftAccount);
         assert_eq!(
-            plan.redirect_uris,
+            plan.spec.audience,
+            Audience::AzureADandPersonalMicrosoftAccount
+        );
+        assert_eq!(
+            plan.spec.redirect_uris,
             ["https://api.us.nylas.com/v3/connect/callback"]
         );
         assert_eq!(
-            plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH),
+            plan.spec.delegated_scopes(crate::catalog::MICROSOFT_GRAPH),
             "offline_access openid profile email User.Read Mail.Read Mail.Send Calendars.ReadWrite"
         );
-        assert_eq!(plan.secret.lifetime, SecretLifetime::Months(24));
+        assert_eq!(plan.spec.secret.lifetime, SecretLifetime::Months(24));
         assert!(plan.validate(time::OffsetDateTime::now_utc()).is_empty());
     }
 
@@ -245,8 +254,8 @@ mod tests {
             ..named("Acme")
         };
         let (plan, _) = build("nylas-v3", choices).unwrap();
-        assert_eq!(plan.redirect_uris.len(), 2);
-        let scopes = plan.delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
+        assert_eq!(plan.spec.redirect_uris.len(), 2);
+        let scopes = plan.spec.delegated_scopes(crate::catalog::MICROSOFT_GRAPH);
         assert_eq!(
             scopes,
             "offline_access openid profile User.Read Contacts.Read Mail.ReadBasic"
@@ -257,14 +266,14 @@ mod tests {
     fn streams_turns_on_both_implicit_grants_and_uses_exchange() {
         let (plan, warnings) = build("nylas-streams", named("Streams")).unwrap();
         assert_eq!(
-            plan.implicit_grant,
+            plan.spec.implicit_grant,
             ImplicitGrant {
                 access_tokens: true,
                 id_tokens: true
             }
         );
         assert_eq!(
-            plan.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
+            plan.spec.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
             "EAS.AccessAsUser.All EWS.AccessAsUser.All"
         );
         assert!(warnings.iter().any(|w| w.contains("Azure AD Graph")));
@@ -279,7 +288,7 @@ mod tests {
         };
         let (plan, warnings) = build("nango", choices).unwrap();
         assert_eq!(
-            plan.redirect_uris,
+            plan.spec.redirect_uris,
             ["https://nango.acme.dev/oauth/callback"]
         );
         assert!(warnings.iter().any(|w| w.contains("AADSTS50194")));
@@ -350,7 +359,10 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(plan.redirect_uris, ["https://api.nango.dev/oauth/callback"]);
+        assert_eq!(
+            plan.spec.redirect_uris,
+            ["https://api.nango.dev/oauth/callback"]
+        );
         assert!(
             warnings
                 .iter()

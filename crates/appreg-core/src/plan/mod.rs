@@ -3,34 +3,28 @@
 
 mod build;
 pub mod requests;
+mod spec;
 mod step;
 mod validate;
 
 pub use build::{Choices, PlanError, from_profile};
 pub use requests::manifest_required_resource_access;
+pub use spec::Spec;
 pub use step::{GraphRequest, Ids, MissingId, Ref, ResourceRef, Step, upsert_path};
 pub use validate::{ValidationError, validate_display_name, validate_tag};
 
-use crate::audience::Audience;
-use crate::catalog::{Permission, PermissionKind};
+use crate::catalog::Permission;
 use time::{Date, Month, OffsetDateTime};
 
+/// An app to register: what it should be ([`Spec`]), and which app, where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub profile_id: String,
     /// Tenant id or domain; `None` means the signed-in user's home tenant.
     pub tenant: Option<String>,
     pub display_name: String,
-    pub audience: Audience,
-    pub redirect_uris: Vec<String>,
-    /// The platform's own redirect URIs (every region's), against which the chosen ones are
-    /// checked for near misses.
-    pub platform_redirect_uris: Vec<String>,
-    pub implicit_grant: ImplicitGrant,
-    pub permissions: Vec<PlannedPermission>,
-    pub secret: SecretPlan,
-    pub admin_consent: bool,
     pub tags: Vec<String>,
+    pub spec: Spec,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -118,39 +112,6 @@ pub fn add_months(at: OffsetDateTime, months: u32) -> OffsetDateTime {
     let day = at.day().min(month.length(year));
     let date = Date::from_calendar_date(year, month, day).unwrap_or(at.date());
     at.replace_date(date)
-}
-
-impl Plan {
-    pub fn permissions_of(&self, resource_app_id: &str) -> impl Iterator<Item = &Permission> {
-        self.permissions
-            .iter()
-            .filter(move |p| p.resource_app_id == resource_app_id)
-            .map(|p| &p.permission)
-    }
-
-    /// Resources in first-mention order, each once.
-    pub fn resources(&self) -> Vec<(&str, &str)> {
-        let mut seen: Vec<(&str, &str)> = Vec::new();
-        for p in &self.permissions {
-            if !seen.iter().any(|(id, _)| *id == p.resource_app_id) {
-                seen.push((&p.resource_app_id, &p.resource_name));
-            }
-        }
-        seen
-    }
-
-    /// Space-separated delegated scope names for one resource, as grants and platforms want them.
-    pub fn delegated_scopes(&self, resource_app_id: &str) -> String {
-        self.permissions_of(resource_app_id)
-            .filter(|p| p.kind == PermissionKind::Delegated)
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    pub fn needs_admin_consent(&self) -> bool {
-        self.permissions.iter().any(|p| p.permission.admin_consent)
-    }
 }
 
 #[cfg(test)]

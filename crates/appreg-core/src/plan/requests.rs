@@ -1,8 +1,8 @@
 //! The bodies of the Graph requests a plan implies, and what `appreg plan` prints: the reads,
 //! then every write step, with placeholders for ids that only exist once the app is created.
 
-use super::Plan;
 use super::step::{GraphRequest, Ref, ResourceRef, Step};
+use super::{Plan, Spec};
 use crate::graph::models::PermissionKind;
 use crate::graph::{Method, paths::resource_sp_path};
 use serde_json::{Value, json};
@@ -12,18 +12,18 @@ use time::OffsetDateTime;
 pub fn application_body(plan: &Plan) -> Value {
     let mut body = json!({
         "displayName": plan.display_name,
-        "signInAudience": plan.audience.as_graph(),
+        "signInAudience": plan.spec.audience.as_graph(),
         "tags": plan.tags,
         "web": {
-            "redirectUris": plan.redirect_uris,
+            "redirectUris": plan.spec.redirect_uris,
             "implicitGrantSettings": {
-                "enableAccessTokenIssuance": plan.implicit_grant.access_tokens,
-                "enableIdTokenIssuance": plan.implicit_grant.id_tokens,
+                "enableAccessTokenIssuance": plan.spec.implicit_grant.access_tokens,
+                "enableIdTokenIssuance": plan.spec.implicit_grant.id_tokens,
             }
         },
         "requiredResourceAccess": manifest_required_resource_access(plan),
     });
-    if plan.audience.includes_personal_accounts() {
+    if plan.spec.audience.includes_personal_accounts() {
         body["api"] = json!({ "requestedAccessTokenVersion": 2 });
     }
     body
@@ -32,10 +32,12 @@ pub fn application_body(plan: &Plan) -> Value {
 /// The `requiredResourceAccess` block, as the portal's manifest editor shows it.
 pub fn manifest_required_resource_access(plan: &Plan) -> Value {
     Value::Array(
-        plan.resources()
+        plan.spec
+            .resources()
             .into_iter()
             .map(|(app_id, _)| {
                 let access: Vec<Value> = plan
+                    .spec
                     .permissions_of(app_id)
                     .map(|p| json!({ "id": p.id, "type": p.kind.as_graph() }))
                     .collect();
@@ -61,22 +63,61 @@ impl Plan {
             Step::AddSecret {
                 app: Ref::App,
                 display_name: secret_display_name.to_owned(),
-                end: self.secret.lifetime.end(now),
+                end: self.spec.secret.lifetime.end(now),
             },
             Step::CreateServicePrincipal { app_id: Ref::AppId },
         ];
-        if self.admin_consent {
-            for (app_id, name) in self.resources() {
+        if self.spec.admin_consent {
+            for (app_id, name) in self.spec.resources() {
                 let resource = ResourceRef {
                     name: name.to_owned(),
                     principal: Ref::ResourcePrincipal(name.to_owned()),
                 };
-                steps.extend(self.consent_steps(app_id, &Ref::ServicePrincipal, &resource));
+                steps.extend(
+                    self.spec
+                        .consent_steps(app_id, &Ref::ServicePrincipal, &resource),
+                );
             }
         }
         steps
     }
 
+    /// What `appreg plan` lists: the reads, then every write; `{…}` marks ids known only at
+    /// run time.
+    pub fn requests(
+        &self,
+        unique_name: &str,
+        secret_display_name: &str,
+        now: OffsetDateTime,
+    ) -> Vec<GraphRequest> {
+        let mut requests = vec![GraphRequest {
+            method: Method::Get,
+            path: "/organization?$select=id,displayName,verifiedDomains".into(),
+            headers: vec![],
+            body: None,
+            purpose: "Read the tenant".into(),
+        }];
+        if self.spec.admin_consent {
+            for (app_id, name) in self.spec.resources() {
+                requests.push(GraphRequest {
+                    method: Method::Get,
+                    path: resource_sp_path(app_id),
+                    headers: vec![],
+                    body: None,
+                    purpose: format!("Read {name}'s permissions in this tenant"),
+                });
+            }
+        }
+        requests.extend(
+            self.steps(unique_name, secret_display_name, now)
+                .iter()
+                .map(Step::request),
+        );
+        requests
+    }
+}
+
+impl Spec {
     /// Admin consent on one resource API (`app_id`): a grant of the delegated permissions,
     /// then an assignment for each application permission.
     pub fn consent_steps(&self, app_id: &str, client: &Ref, resource: &ResourceRef) -> Vec<Step> {
@@ -96,40 +137,6 @@ impl Plan {
                 role_name: role.name.clone(),
             });
         grant.into_iter().chain(roles).collect()
-    }
-
-    /// What `appreg plan` lists: the reads, then every write; `{…}` marks ids known only at
-    /// run time.
-    pub fn requests(
-        &self,
-        unique_name: &str,
-        secret_display_name: &str,
-        now: OffsetDateTime,
-    ) -> Vec<GraphRequest> {
-        let mut requests = vec![GraphRequest {
-            method: Method::Get,
-            path: "/organization?$select=id,displayName,verifiedDomains".into(),
-            headers: vec![],
-            body: None,
-            purpose: "Read the tenant".into(),
-        }];
-        if self.admin_consent {
-            for (app_id, name) in self.resources() {
-                requests.push(GraphRequest {
-                    method: Method::Get,
-                    path: resource_sp_path(app_id),
-                    headers: vec![],
-                    body: None,
-                    purpose: format!("Read {name}'s permissions in this tenant"),
-                });
-            }
-        }
-        requests.extend(
-            self.steps(unique_name, secret_display_name, now)
-                .iter()
-                .map(Step::request),
-        );
-        requests
     }
 }
 

@@ -58,34 +58,34 @@ impl Plan {
         let mut errors = Vec::new();
         let mut err =
             |field: &'static str, message: String| errors.push(ValidationError { field, message });
-        let limits = self.audience.limits();
+        let limits = self.spec.audience.limits();
 
-        if let Err(m) = validate_display_name(&self.display_name, self.audience) {
+        if let Err(m) = validate_display_name(&self.display_name, self.spec.audience) {
             err("name", m);
         }
-        if self.redirect_uris.len() > limits.redirect_uris {
+        if self.spec.redirect_uris.len() > limits.redirect_uris {
             err(
                 "redirect URIs",
                 format!(
                     "{} given; at most {} for this audience",
-                    self.redirect_uris.len(),
+                    self.spec.redirect_uris.len(),
                     limits.redirect_uris
                 ),
             );
         }
         let checks = redirect::check_list(
-            &self.redirect_uris,
-            &self.platform_redirect_uris,
-            self.audience,
+            &self.spec.redirect_uris,
+            &self.spec.platform_redirect_uris,
+            self.spec.audience,
         );
-        for (uri, check) in self.redirect_uris.iter().zip(checks) {
+        for (uri, check) in self.spec.redirect_uris.iter().zip(checks) {
             if let Err(m) = check {
                 err("redirect URI", format!("'{uri}': {m}"));
             }
         }
         if let Some(max) = limits.permissions_per_resource {
-            for (resource_app_id, resource_name) in self.resources() {
-                let count = self.permissions_of(resource_app_id).count();
+            for (resource_app_id, resource_name) in self.spec.resources() {
+                let count = self.spec.permissions_of(resource_app_id).count();
                 if count > max {
                     err(
                         "permissions",
@@ -101,10 +101,10 @@ impl Plan {
                 err("tags", format!("'{tag}': {m}"));
             }
         }
-        if let Err(refused) = self.secret.lifetime.check(now) {
+        if let Err(refused) = self.spec.secret.lifetime.check(now) {
             err(refused.field, refused.message);
         }
-        if self.secret.description.chars().any(char::is_control) {
+        if self.spec.secret.description.chars().any(char::is_control) {
             err(
                 "secret description",
                 "must not contain control characters".into(),

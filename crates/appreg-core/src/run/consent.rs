@@ -91,6 +91,7 @@ pub(super) async fn grant_all(
         Err(error) => {
             let message = error.advice();
             return plan
+                .spec
                 .resources()
                 .into_iter()
                 .map(|(_, name)| {
@@ -104,7 +105,7 @@ pub(super) async fn grant_all(
                 .collect();
         }
     };
-    let grants = plan.resources().into_iter().map(|(app_id, name)| {
+    let grants = plan.spec.resources().into_iter().map(|(app_id, name)| {
         let existing = &existing;
         async move {
             match resource_sps.get(app_id) {
@@ -161,7 +162,7 @@ async fn grant_one(
 ) -> ConsentResult {
     let mut result = ConsentResult {
         resource: name.to_string(),
-        scope: plan.delegated_scopes(&resource.app_id),
+        scope: plan.spec.delegated_scopes(&resource.app_id),
         status: ConsentStatus::Granted,
     };
     let target = ResourceRef {
@@ -169,7 +170,10 @@ async fn grant_one(
         principal: Ref::Known(resource.id.clone()),
     };
     let client_ref = Ref::Known(client_sp.to_owned());
-    for step in plan.consent_steps(&resource.app_id, &client_ref, &target) {
+    for step in plan
+        .spec
+        .consent_steps(&resource.app_id, &client_ref, &target)
+    {
         let op = step.operation();
         let sent = match &step {
             Step::Grant { scope, .. } => {
@@ -321,10 +325,11 @@ fn skipped(name: &str, plan: &Plan, reason: String, reporter: &Reporter) -> Cons
         reason: reason.clone(),
     });
     let scope = plan
+        .spec
         .resources()
         .into_iter()
         .find(|(_, n)| *n == name)
-        .map(|(id, _)| plan.delegated_scopes(id))
+        .map(|(id, _)| plan.spec.delegated_scopes(id))
         .unwrap_or_default();
     ConsentResult {
         resource: name.to_string(),

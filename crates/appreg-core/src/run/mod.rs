@@ -158,7 +158,7 @@ pub async fn execute(
     now: OffsetDateTime,
 ) -> Result<Outcome, RunError> {
     // 1. Reads, concurrently.
-    let resources = plan.resources();
+    let resources = plan.spec.resources();
     let reads = futures::future::join_all(resources.iter().map(|(app_id, name)| async move {
         let reading = reporter.on(Operation::ReadResource(name.to_string()));
         (
@@ -198,13 +198,13 @@ pub async fn execute(
 
     // 3 ∥ 4. The secret alongside the service principal and the grants that follow it.
     let request = SecretRequest {
-        description: plan.secret.description.clone(),
-        end: plan.secret.lifetime.end(now),
+        description: plan.spec.secret.description.clone(),
+        end: plan.spec.secret.lifetime.end(now),
     };
     let secret = secret::issue(client, &app.object_id, &request, journal, reporter);
     let principal_and_consent = async {
         let principal = consent::service_principal(client, &app.app_id, reporter).await?;
-        let consent = if plan.admin_consent {
+        let consent = if plan.spec.admin_consent {
             consent::grant_all(client, plan, &principal, &resource_sps, reporter).await
         } else {
             Vec::new()
@@ -243,7 +243,7 @@ fn not_offered<'p>(
     plan: &'p Plan,
     resources: &HashMap<String, Result<ServicePrincipal, GraphError>>,
 ) -> Option<&'p PlannedPermission> {
-    plan.permissions.iter().find(|planned| {
+    plan.spec.permissions.iter().find(|planned| {
         let Some(Ok(sp)) = resources.get(&planned.resource_app_id) else {
             return false;
         };

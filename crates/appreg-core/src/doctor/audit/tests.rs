@@ -659,7 +659,7 @@ fn doctor_expects_exactly_what_create_registers_for_the_same_choices() {
             };
             let (narrower_plan, _) =
                 crate::plan::from_profile(&p, &Catalog::offline(), &base_only).unwrap();
-            if narrower_plan.permissions.len() < plan.permissions.len() {
+            if narrower_plan.spec.permissions.len() < plan.spec.permissions.len() {
                 let mut narrower = doc.clone();
                 narrower["requiredResourceAccess"] =
                     crate::plan::manifest_required_resource_access(&narrower_plan);
