@@ -54,6 +54,7 @@ fn audit(inspection: &Inspection, profile_id: &str) -> Vec<Finding> {
         &Catalog::offline(),
         OffsetDateTime::now_utc(),
     )
+    .expect("the wants fit the preset")
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {

@@ -332,6 +332,7 @@ async fn fix_case(method: Method, path: &str, kind: FaultKind) -> Result<(), Str
             &appreg::catalog::Catalog::offline(),
             OffsetDateTime::now_utc(),
         )
+        .expect("the wants fit the preset")
     };
     let after = match fix_once(&client, &audit).await {
         Ok(after) => after,

@@ -40,7 +40,7 @@ pub async fn doctor(
     let wants = wants(args, &profile)?;
     inspection.context.wants = wants.clone();
     let now = OffsetDateTime::now_utc();
-    let findings = audit(&inspection, &profile, &catalog, now);
+    let findings = audit(&inspection, &profile, &catalog, now)?;
     let options = FixOptions {
         remove_extra: args.remove_extra,
     };
@@ -80,7 +80,7 @@ pub async fn doctor(
         "no terminal to confirm on: add --yes to apply the fix without asking",
     )?;
     let after = apply(&client.from_now(), &inspection, &steps, wants, verbose).await?;
-    let findings_after = audit(&after, &profile, &catalog, OffsetDateTime::now_utc());
+    let findings_after = audit(&after, &profile, &catalog, OffsetDateTime::now_utc())?;
     if args.json {
         let mut doc = document(&inspection, &profile, &findings);
         doc["fix"] = json!({
@@ -117,14 +117,14 @@ fn audit(
     profile: &Profile,
     catalog: &Catalog,
     now: OffsetDateTime,
-) -> Vec<Finding> {
-    doctor::audit(
+) -> Result<Vec<Finding>, HeadlessError> {
+    Ok(doctor::audit(
         &inspection.application,
         &inspection.context,
         profile,
         catalog,
         now,
-    )
+    )?)
 }
 
 fn verdict(findings: &[Finding]) -> Result<(), HeadlessError> {

@@ -180,7 +180,8 @@ fn check_fixture(model: &mut Model) {
         model.profile(),
         &model.catalog,
         model.now,
-    );
+    )
+    .expect("the demo's wants fit the preset");
     model.findings.app_id = inspection.application.app_id.clone();
     // The app has no appreg tag: the user named its platform.
     model.findings.platform_source = PlatformSource::Chosen;

@@ -140,16 +140,25 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
                 admin_consent: model.findings.admin_consent,
                 ..Wants::default()
             };
-            model.findings.findings = doctor::audit(
+            match doctor::audit(
                 &inspection.application,
                 &inspection.context,
                 model.profile(),
                 &model.catalog,
                 model.now,
-            );
-            model.findings.inspection = Some(inspection);
-            model.findings.phase = FindingsPhase::Audited;
-            model.findings.scroll.reset();
+            ) {
+                Ok(findings) => {
+                    model.findings.findings = findings;
+                    model.findings.inspection = Some(inspection);
+                    model.findings.phase = FindingsPhase::Audited;
+                    model.findings.scroll.reset();
+                }
+                Err(error) => {
+                    model.findings.phase = FindingsPhase::Failed(RunFailure::plain(format!(
+                        "cannot say what the app should be: {error}"
+                    )));
+                }
+            }
         }
         Err(failure) => model.findings.phase = FindingsPhase::Failed(failure),
     }

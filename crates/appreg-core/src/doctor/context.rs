@@ -2,6 +2,7 @@
 //! directory holds around the app, and what the user asked for.
 
 use crate::graph::models::{AppRoleAssignment, PermissionGrant, ServicePrincipal};
+use crate::plan::Choices;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditContext {
@@ -23,7 +24,8 @@ pub struct AuditContext {
     pub wants: Wants,
 }
 
-/// What the user asked the app to be, on top of the preset (the same choices `create` takes).
+/// What the user asked the app to be, on top of the preset: the choices `create` takes, read
+/// into the same [`Spec`](crate::plan::Spec) by the same rules.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Wants {
     /// Region ids (`us`, `eu`); empty = every region of the preset, the defaults required.
@@ -51,5 +53,20 @@ impl AuditContext {
             g.resource_id.eq_ignore_ascii_case(resource_sp_id)
                 && g.consent_type.as_deref() == Some("AllPrincipals")
         })
+    }
+}
+
+impl Wants {
+    /// These wants as `create`'s choices. Capabilities are as named: an audit requires the
+    /// preset's base permissions and the named capabilities' only.
+    pub fn choices(&self) -> Choices {
+        Choices {
+            regions: self.regions.clone(),
+            self_hosted_url: self.self_hosted_url.clone(),
+            extra_redirect_uris: self.redirect_uris.clone(),
+            capabilities: Some(self.capabilities.clone()),
+            admin_consent: self.admin_consent,
+            ..Choices::default()
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! matters, how to fix it, where the portal shows it, and (when appreg can mend it) the remedy.
 
 use crate::audience::Audience;
+use crate::plan::PlannedPermission;
 use serde::Serialize;
 use std::fmt;
 
@@ -136,6 +137,19 @@ pub struct PermissionRef {
     /// `Scope` (delegated) or `Role` (application), as Graph types them.
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl PermissionRef {
+    /// A permission the spec asks for, as findings name it.
+    pub fn planned(p: &PlannedPermission) -> Self {
+        Self {
+            resource_app_id: p.resource_app_id.clone(),
+            resource_name: p.resource_name.clone(),
+            id: p.permission.id.clone(),
+            name: p.permission.name.clone(),
+            kind: p.permission.kind.as_graph().into(),
+        }
+    }
 }
 
 /// What appreg can do about a finding. `fix_plan` turns remedies into Graph requests.

@@ -53,89 +53,102 @@ pub fn from_profile(
     catalog: &Catalog,
     choices: &Choices,
 ) -> Result<(Plan, Vec<String>), PlanError> {
-    let audience = choices.audience.unwrap_or(profile.audience);
-    if !profile.allowed_audiences.contains(&audience) {
-        return Err(PlanError::AudienceNotAllowed {
-            profile: profile.name.clone(),
-            audience,
-            known: join(profile.allowed_audiences.iter().map(|a| a.as_graph())),
-        });
-    }
-    let mut warnings = profile.warnings.clone();
-    if audience == Audience::AzureADMyOrg && profile.audience != Audience::AzureADMyOrg {
-        warnings.push(format!(
-            "{} recommends {}. A single-tenant app fails at a 'common' sign-in with AADSTS50194: use it only for your own organisation's mailboxes.",
-            profile.name,
-            profile.audience.portal_label()
-        ));
-    }
-
-    let (mut redirect_uris, optional_redirect_uris) =
-        redirect_uris(profile, choices, &mut warnings)?;
-    // Kept as given, twice-listed ones included: validation names them.
-    redirect_uris.extend(
-        choices
-            .extra_redirect_uris
-            .iter()
-            .map(|uri| uri.trim())
-            .filter(|uri| !uri.is_empty())
-            .map(str::to_string),
-    );
-
-    let mut permissions: Vec<PlannedPermission> = Vec::new();
-    let mut add = |resource: &str, name: &str, kind: PermissionKind| -> Result<(), PlanError> {
-        let (res, p) = catalog.permission(resource, name, kind)?;
-        if !permissions
-            .iter()
-            .any(|x| x.resource_app_id == res.app_id && x.permission.id == p.id)
-        {
-            permissions.push(PlannedPermission {
-                resource_app_id: res.app_id.clone(),
-                resource_name: res.display_name.clone(),
-                permission: p.clone(),
-            });
-        }
-        Ok(())
-    };
-    let capabilities = profile.chosen_capabilities(choices.capabilities.as_deref())?;
-    for (resource, scope) in profile.delegated_scopes(&capabilities) {
-        add(resource, scope, PermissionKind::Delegated)?;
-    }
-    for spec in &choices.extra_permissions {
-        let (resource, name, kind) = parse_permission_spec(spec);
-        add(resource, name, kind)?;
-    }
-    for spec in &choices.removed_permissions {
-        let (resource, name, kind) = parse_permission_spec(spec);
-        let (res, p) = catalog.permission(resource, name, kind)?;
-        permissions.retain(|x| !(x.resource_app_id == res.app_id && x.permission.id == p.id));
-    }
-    for p in permissions.iter().filter(|p| p.permission.admin_consent) {
-        warnings.push(format!(
-            "{} {} needs an administrator's consent{}",
-            p.resource_name,
-            p.permission.name,
-            if choices.admin_consent {
-                "; it is granted with admin consent"
-            } else {
-                ": add --admin-consent if you are an admin"
-            }
-        ));
-    }
-
+    let (spec, warnings) = Spec::build(profile, catalog, choices)?;
     let mut tags = vec![
         "appreg".to_string(),
         format!("appreg-profile:{}", profile.id),
     ];
     tags.extend(choices.tags.iter().map(|t| t.trim().to_string()));
     tags.dedup();
-
     let plan = Plan {
         profile_id: profile.id.clone(),
         tenant: choices.tenant.clone().filter(|t| !t.trim().is_empty()),
         display_name: choices.display_name.trim().to_string(),
         tags,
-        spec: Spec {
+        spec,
+    };
+    Ok((plan, warnings))
+}
+
+impl Spec {
+    /// What an app of this preset with these choices should be, and the warnings the user
+    /// should see about it. The one set of rules `create` registers by and `doctor` audits by.
+    pub fn build(
+        profile: &Profile,
+        catalog: &Catalog,
+        choices: &Choices,
+    ) -> Result<(Spec, Vec<String>), PlanError> {
+        let audience = choices.audience.unwrap_or(profile.audience);
+        if !profile.allowed_audiences.contains(&audience) {
+            return Err(PlanError::AudienceNotAllowed {
+                profile: profile.name.clone(),
+                audience,
+                known: join(profile.allowed_audiences.iter().map(|a| a.as_graph())),
+            });
+        }
+        let mut warnings = profile.warnings.clone();
+        if audience == Audience::AzureADMyOrg && profile.audience != Audience::AzureADMyOrg {
+            warnings.push(format!(
+            "{} recommends {}. A single-tenant app fails at a 'common' sign-in with AADSTS50194: use it only for your own organisation's mailboxes.",
+            profile.name,
+            profile.audience.portal_label()
+        ));
+        }
+
+        let (mut redirect_uris, optional_redirect_uris) =
+            redirect_uris(profile, choices, &mut warnings)?;
+        // Kept as given, twice-listed ones included: validation names them.
+        redirect_uris.extend(
+            choices
+                .extra_redirect_uris
+                .iter()
+                .map(|uri| uri.trim())
+                .filter(|uri| !uri.is_empty())
+                .map(str::to_string),
+        );
+
+        let mut permissions: Vec<PlannedPermission> = Vec::new();
+        let mut add = |resource: &str, name: &str, kind: PermissionKind| -> Result<(), PlanError> {
+            let (res, p) = catalog.permission(resource, name, kind)?;
+            if !permissions
+                .iter()
+                .any(|x| x.resource_app_id == res.app_id && x.permission.id == p.id)
+            {
+                permissions.push(PlannedPermission {
+                    resource_app_id: res.app_id.clone(),
+                    resource_name: res.display_name.clone(),
+                    permission: p.clone(),
+                });
+            }
+            Ok(())
+        };
+        let capabilities = profile.chosen_capabilities(choices.capabilities.as_deref())?;
+        for (resource, scope) in profile.delegated_scopes(&capabilities) {
+            add(resource, scope, PermissionKind::Delegated)?;
+        }
+        for spec in &choices.extra_permissions {
+            let (resource, name, kind) = parse_permission_spec(spec);
+            add(resource, name, kind)?;
+        }
+        for spec in &choices.removed_permissions {
+            let (resource, name, kind) = parse_permission_spec(spec);
+            let (res, p) = catalog.permission(resource, name, kind)?;
+            permissions.retain(|x| !(x.resource_app_id == res.app_id && x.permission.id == p.id));
+        }
+        for p in permissions.iter().filter(|p| p.permission.admin_consent) {
+            warnings.push(format!(
+                "{} {} needs an administrator's consent{}",
+                p.resource_name,
+                p.permission.name,
+                if choices.admin_consent {
+                    "; it is granted with admin consent"
+                } else {
+                    ": add --admin-consent if you are an admin"
+                }
+            ));
+        }
+
+        let spec = Spec {
             audience,
             redirect_uris,
             optional_redirect_uris,
@@ -156,9 +169,9 @@ pub fn from_profile(
                     .unwrap_or_else(|| DEFAULT_SECRET_DESCRIPTION.to_string()),
             },
             admin_consent: choices.admin_consent,
-        },
-    };
-    Ok((plan, warnings))
+        };
+        Ok((spec, warnings))
+    }
 }
 
 /// The preset's URIs for the chosen regions and a self-hosted server; with neither named,

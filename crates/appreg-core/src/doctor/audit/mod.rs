@@ -14,25 +14,29 @@ use super::context::AuditContext;
 use super::finding::Finding;
 use crate::catalog::Catalog;
 use crate::graph::models::Application;
+use crate::plan::{PlanError, Spec};
 use crate::profile::Profile;
 use time::OffsetDateTime;
 
 pub(crate) use redirects::platform_uris;
 
-/// Every finding, errors first, in a stable order.
+/// Every finding, errors first, in a stable order: the app measured against the [`Spec`] its
+/// preset and the user's wants make, by the rules `create` registers by. Fails only when the
+/// wants do not fit the preset (checked where they are given).
 pub fn audit(
     app: &Application,
     context: &AuditContext,
     profile: &Profile,
     catalog: &Catalog,
     now: OffsetDateTime,
-) -> Vec<Finding> {
+) -> Result<Vec<Finding>, PlanError> {
+    let (spec, _) = Spec::build(profile, catalog, &context.wants.choices())?;
     let mut findings = Vec::new();
     let audience = audience::check(app, profile, &mut findings);
-    redirects::check(app, profile, &context.wants, &mut findings);
-    permissions::check(app, profile, catalog, context, &mut findings);
+    redirects::check(app, profile, &spec, &mut findings);
+    permissions::check(app, profile, catalog, context, &spec, &mut findings);
     credentials::check(app, audience, now, &mut findings);
     consent::check(app, profile, catalog, context, audience, &mut findings);
     findings.sort_by_key(|f| f.severity);
-    findings
+    Ok(findings)
 }

@@ -5,6 +5,7 @@ use crate::catalog::{Catalog, PermissionKind};
 use crate::doctor::context::AuditContext;
 use crate::doctor::finding::{Code, Errand, Finding, PermissionRef, Remedy, Severity, portal};
 use crate::graph::models::Application;
+use crate::plan::Spec;
 use crate::profile::Profile;
 
 const OFFLINE_ACCESS: &str = "offline_access";
@@ -14,12 +15,13 @@ pub(super) fn check(
     profile: &Profile,
     catalog: &Catalog,
     context: &AuditContext,
+    spec: &Spec,
     findings: &mut Vec<Finding>,
 ) {
     let present = configured(app, catalog);
     check_retired(&present, catalog, findings);
     check_wrong_type(&present, profile, catalog, findings);
-    check_missing(&present, profile, catalog, context, findings);
+    check_missing(&present, profile, spec, findings);
     check_admin_only(&present, profile, catalog, context, findings);
     check_unwanted_application(&present, profile, catalog, findings);
     check_absent_apis(&present, catalog, context, findings);
@@ -300,20 +302,20 @@ pub(crate) fn required(
 fn check_missing(
     present: &[PermissionRef],
     profile: &Profile,
-    catalog: &Catalog,
-    context: &AuditContext,
+    spec: &Spec,
     findings: &mut Vec<Finding>,
 ) {
-    let (offline, others): (Vec<PermissionRef>, Vec<PermissionRef>) =
-        required(profile, catalog, &context.wants.capabilities)
-            .into_iter()
-            .filter(|w| {
-                !present.iter().any(|p| {
-                    p.resource_app_id.eq_ignore_ascii_case(&w.resource_app_id)
-                        && p.id.eq_ignore_ascii_case(&w.id)
-                })
+    let (offline, others): (Vec<PermissionRef>, Vec<PermissionRef>) = spec
+        .permissions
+        .iter()
+        .map(PermissionRef::planned)
+        .filter(|w| {
+            !present.iter().any(|p| {
+                p.resource_app_id.eq_ignore_ascii_case(&w.resource_app_id)
+                    && p.id.eq_ignore_ascii_case(&w.id)
             })
-            .partition(|w| w.name == OFFLINE_ACCESS);
+        })
+        .partition(|w| w.name == OFFLINE_ACCESS);
     if !offline.is_empty() {
         findings.push(Finding {
             code: Code::OfflineAccessMissing,

@@ -1,9 +1,9 @@
 //! The Authentication blade: Web redirect URIs (missing, near misses, extra, on the wrong
 //! platform), implicit grant, and public client flows.
 
-use crate::doctor::context::Wants;
 use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity, portal};
 use crate::graph::models::Application;
+use crate::plan::Spec;
 use crate::profile::Profile;
 use crate::redirect;
 
@@ -18,11 +18,11 @@ struct Expected {
 pub(super) fn check(
     app: &Application,
     profile: &Profile,
-    wants: &Wants,
+    spec: &Spec,
     findings: &mut Vec<Finding>,
 ) {
     let web = platform_uris(app, Platform::Web);
-    let expected = expected(app, profile, wants);
+    let expected = expected(app, spec);
     let wanted = expected
         .required
         .iter()
@@ -60,43 +60,29 @@ pub(crate) fn platform_uris(app: &Application, platform: Platform) -> Vec<String
     .unwrap_or_default()
 }
 
-fn expected(app: &Application, profile: &Profile, wants: &Wants) -> Expected {
-    let all_regions = profile.region_redirect_uris();
-    let self_hosted = wants
-        .self_hosted_url
-        .as_deref()
-        .and_then(|base| profile.self_hosted_redirect(base));
-    let mut required: Vec<String> = self_hosted.iter().cloned().collect();
-    let mut optional = Vec::new();
-    if !wants.regions.is_empty() {
-        let regions: Vec<_> = wants
-            .regions
-            .iter()
-            .filter_map(|id| profile.region(id))
-            .collect();
-        // Names were checked when the audit was asked for, the self-hosted URL too.
-        required = profile
-            .redirect_uris(wants.self_hosted_url.as_deref(), &regions)
-            .unwrap_or(required);
-    } else if self_hosted.is_none() {
-        // The preset's default regions and any region the app already serves are needed;
-        // the other regions are worth adding.
-        let registered: Vec<String> = [Platform::Web, Platform::Spa, Platform::PublicClient]
-            .into_iter()
-            .flat_map(|p| platform_uris(app, p))
-            .collect();
-        for region in &profile.regions {
-            if region.default || registered.contains(&region.redirect_uri) {
-                required.push(region.redirect_uri.clone());
-            } else {
-                optional.push(region.redirect_uri.clone());
-            }
-        }
-    }
-    required.extend(wants.redirect_uris.iter().map(|u| u.trim().to_string()));
-    required.dedup();
-    let known = all_regions
+/// What the spec requires and suggests, where a suggested URI the app already has on another
+/// platform is required: it is in use, and on the wrong platform it fails.
+fn expected(app: &Application, spec: &Spec) -> Expected {
+    let registered: Vec<String> = [Platform::Spa, Platform::PublicClient]
         .into_iter()
+        .flat_map(|p| platform_uris(app, p))
+        .collect();
+    let (in_use, optional): (Vec<String>, Vec<String>) = spec
+        .optional_redirect_uris
+        .iter()
+        .cloned()
+        .partition(|uri| registered.contains(uri));
+    let mut required: Vec<String> = spec
+        .redirect_uris
+        .iter()
+        .map(|u| u.trim().to_string())
+        .chain(in_use)
+        .collect();
+    required.dedup();
+    let known = spec
+        .platform_redirect_uris
+        .iter()
+        .cloned()
         .chain(required.iter().cloned())
         .chain(optional.iter().cloned())
         .collect();

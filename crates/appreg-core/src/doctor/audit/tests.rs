@@ -83,6 +83,7 @@ fn run(profile_id: &str, doc: Value, context: &AuditContext) -> Vec<Finding> {
         &Catalog::offline(),
         NOW,
     )
+    .expect("the wants fit the preset")
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
