@@ -47,7 +47,7 @@ pub(super) fn check(
             }
         }
     }
-    check_implicit_grant(app, profile, findings);
+    check_implicit_grant(app, profile, spec, findings);
     check_public_client_flows(app, profile, findings);
 }
 
@@ -202,7 +202,13 @@ fn portal_of(platform: Platform) -> &'static str {
     }
 }
 
-fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec<Finding>) {
+fn check_implicit_grant(
+    app: &Application,
+    profile: &Profile,
+    spec: &Spec,
+    findings: &mut Vec<Finding>,
+) {
+    let wanted = spec.implicit_grant;
     let settings = app
         .web
         .as_ref()
@@ -217,14 +223,8 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
             .filter_map(|(set, name)| set.then_some(name))
             .collect()
     };
-    let missing = named(
-        profile.implicit_access_tokens && !access,
-        profile.implicit_id_tokens && !id,
-    );
-    let unneeded = named(
-        access && !profile.implicit_access_tokens,
-        id && !profile.implicit_id_tokens,
-    );
+    let missing = named(wanted.access_tokens && !access, wanted.id_tokens && !id);
+    let unneeded = named(access && !wanted.access_tokens, id && !wanted.id_tokens);
     if !unneeded.is_empty() {
         findings.push(Finding {
             code: Code::ImplicitGrantUnneeded,
@@ -241,8 +241,8 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
             portal: portal::IMPLICIT,
             errand: None,
             remedy: Some(Remedy::DisableImplicitGrant {
-                access_tokens: access && profile.implicit_access_tokens,
-                id_tokens: id && profile.implicit_id_tokens,
+                access_tokens: access && wanted.access_tokens,
+                id_tokens: id && wanted.id_tokens,
             }),
         });
     }
@@ -264,8 +264,8 @@ fn check_implicit_grant(app: &Application, profile: &Profile, findings: &mut Vec
         portal: portal::IMPLICIT,
         errand: None,
         remedy: Some(Remedy::EnableImplicitGrant {
-            access_tokens: access || profile.implicit_access_tokens,
-            id_tokens: id || profile.implicit_id_tokens,
+            access_tokens: access || wanted.access_tokens,
+            id_tokens: id || wanted.id_tokens,
         }),
     });
 }
