@@ -69,6 +69,27 @@ pub fn from_server(text: &str) -> String {
     clip(&one_line(text), MESSAGE_CHARS).into_owned()
 }
 
+/// Whether a JSON document may hold a string with an unsafe character: an escape (`\u…`), DEL,
+/// or the UTF-8 of a C1 control, a bidirectional mark or a line separator. Raw C0 controls
+/// cannot be in a JSON string at all. A `false` means the document is safe as it is, so the
+/// common answer skips the slower cleaning.
+pub fn json_may_be_unsafe(json: &[u8]) -> bool {
+    json.windows(2).any(|w| match w {
+        [b'\\', b'u'] | [0x7f, _] | [_, 0x7f] => true,
+        // C1 controls U+0080–U+009F, and U+061C (Arabic letter mark)
+        [0xC2, 0x80..=0x9F] | [0xD8, 0x9C] => true,
+        _ => false,
+    }) || json.windows(3).any(|w| {
+        matches!(
+            w,
+            // U+200E/F marks, U+2028/9 separators, U+202A–E embeddings and overrides
+            [0xE2, 0x80, 0x8E | 0x8F | 0xA8..=0xAE]
+            // U+2066–2069 isolates
+            | [0xE2, 0x81, 0xA6..=0xA9]
+        )
+    })
+}
+
 /// Every string in `value` (object keys too) made one safe line: for documents from outside
 /// (Graph's answers, profile files) whose fields end up on a terminal.
 pub fn clean_json(value: &mut serde_json::Value) {
@@ -113,6 +134,31 @@ pub fn deserialize_optional_from_server<'de, D: serde::Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_is_scanned_for_every_way_an_unsafe_character_can_be_written() {
+        for unsafe_json in [
+            r#"{"a":"x\u001b[2J"}"#,
+            "{\"a\":\"x\u{9b}31m\"}",
+            "{\"a\":\"\u{202e}txt\"}",
+            "{\"a\":\"\u{2066}x\"}",
+            "{\"a\":\"\u{200f}\"}",
+            "{\"a\":\"\u{2028}\"}",
+            "{\"a\":\"\u{61c}\"}",
+            "{\"a\":\"\u{7f}\"}",
+        ] {
+            assert!(
+                json_may_be_unsafe(unsafe_json.as_bytes()),
+                "{unsafe_json:?}"
+            );
+            let mut value: serde_json::Value = serde_json::from_str(unsafe_json).unwrap();
+            clean_json(&mut value);
+            assert!(!value.to_string().chars().any(is_unsafe), "{value}");
+        }
+        for safe in [r#"{"displayName":"Acme Mail 日本語 📨","note":"a \"quote\""}"#] {
+            assert!(!json_may_be_unsafe(safe.as_bytes()), "{safe}");
+        }
+    }
 
     #[test]
     fn every_string_of_a_document_is_cleaned() {

@@ -61,6 +61,9 @@ impl Answer {
             message: text::from_server(&format!("cannot read the answer: {e}")),
             request_id: self.request_id.clone(),
         };
+        if !text::json_may_be_unsafe(&self.body) {
+            return serde_json::from_slice(&self.body).map_err(malformed);
+        }
         let mut value: Value = serde_json::from_slice(&self.body).map_err(malformed)?;
         text::clean_json(&mut value);
         serde_json::from_value(value).map_err(malformed)
