@@ -186,6 +186,7 @@ fn check_fixture(model: &mut Model) {
     // The app has no appreg tag: the user named its platform.
     model.findings.platform_source = PlatformSource::Chosen;
     model.findings.inspection = Some(Box::new(inspection));
+    model.findings.fixable = model.fix_steps(crate::doctor::FixOptions::default()).len();
     model.findings.phase = FindingsPhase::Audited;
 }
 

@@ -25,6 +25,9 @@ pub struct Extent {
 pub struct Scroll {
     offset: Cell<usize>,
     extent: Cell<Extent>,
+    /// The rows a text last wrapped to: (the text's fingerprint, width, rows). Wrapping is
+    /// most of a frame's work, and the text rarely changes between frames.
+    wrapped: Cell<Option<(u64, u16, usize)>>,
     /// A log keeps its newest line in view until the user scrolls up.
     follows_end: bool,
 }
@@ -59,6 +62,24 @@ impl Scroll {
         };
         self.offset.set(offset);
         offset
+    }
+
+    /// The rows the text with `fingerprint` wraps to at `width`: remembered from the last
+    /// frame when neither changed, else counted by `count`.
+    pub fn wrapped_rows(
+        &self,
+        fingerprint: u64,
+        width: u16,
+        count: impl FnOnce() -> usize,
+    ) -> usize {
+        match self.wrapped.get() {
+            Some((seen, seen_width, rows)) if seen == fingerprint && seen_width == width => rows,
+            _ => {
+                let rows = count();
+                self.wrapped.set(Some((fingerprint, width, rows)));
+                rows
+            }
+        }
     }
 
     /// Back to the top, for new content.

@@ -128,6 +128,8 @@ pub struct FindingsStep {
     pub phase: FindingsPhase,
     pub inspection: Option<Box<Inspection>>,
     pub findings: Vec<Finding>,
+    /// How many requests the plain fix (`f`) sends, counted once per audit, not per frame.
+    pub fixable: usize,
     /// The findings before the last fix, to say what it mended.
     pub fixed: Option<usize>,
     /// Admin consent is asked for (`a`): the audit checks it and the fix grants it.
@@ -146,6 +148,7 @@ impl Default for FindingsStep {
             phase: FindingsPhase::Reading,
             inspection: None,
             findings: Vec::new(),
+            fixable: 0,
             fixed: None,
             admin_consent: false,
             fix_options: FixOptions::default(),

@@ -12,9 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     let phase = model.findings.phase.clone();
     match (phase, key.code) {
-        (FindingsPhase::Audited, KeyCode::Char('f'))
-            if !model.fix_steps(FixOptions::default()).is_empty() =>
-        {
+        (FindingsPhase::Audited, KeyCode::Char('f')) if model.findings.fixable > 0 => {
             preview(model, FixOptions::default());
         }
         (FindingsPhase::Audited, KeyCode::Char('x')) if model.extras_to_remove() => {
@@ -75,7 +73,7 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
         FindingsPhase::Failed(_) => vec![hint("r", "read the app again")],
         FindingsPhase::Audited => {
             let mut keys = vec![SCROLL_HINT];
-            if !model.fix_steps(FixOptions::default()).is_empty() {
+            if model.findings.fixable > 0 {
                 keys.push(hint("f", "fix"));
             }
             if model.extras_to_remove() {
@@ -150,6 +148,7 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
                 Ok(findings) => {
                     model.findings.findings = findings;
                     model.findings.inspection = Some(inspection);
+                    model.findings.fixable = model.fix_steps(FixOptions::default()).len();
                     model.findings.phase = FindingsPhase::Audited;
                     model.findings.scroll.reset();
                 }

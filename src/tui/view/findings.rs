@@ -5,7 +5,7 @@ use super::common::{failure_lines, field, heading, wrap_words};
 use super::theme::Theme;
 use super::widgets::scroll_pane::ScrollPane;
 use super::widgets::spinner;
-use crate::doctor::{Action, Errand, Finding, FixOptions, Severity, Tally};
+use crate::doctor::{Action, Errand, Finding, Severity, Tally};
 use crate::tui::model::{FindingsPhase, Model};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -106,7 +106,7 @@ fn report(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
         lines.extend(field("fix", &advice(finding), LABEL, width, theme));
         lines.extend(field("portal", finding.portal, LABEL, width, theme));
     }
-    let fixable = model.fix_steps(FixOptions::default()).len();
+    let fixable = model.findings.fixable;
     lines.push(Line::default());
     if fixable > 0 {
         lines.push(Line::styled(

@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub struct ScrollPane<'a> {
     lines: Vec<Line<'a>>,
@@ -26,8 +27,8 @@ impl<'a> ScrollPane<'a> {
 
     /// Draws the text; the position takes the last row, only when there is somewhere to scroll.
     pub fn render(self, frame: &mut Frame, area: Rect, scroll: &Scroll, theme: Theme) {
+        let content = self.rows(area.width, scroll);
         let text = self.paragraph();
-        let content = text.line_count(area.width);
         let rows = usize::from(area.height);
         let viewport = if content > rows {
             rows.saturating_sub(1)
@@ -60,14 +61,34 @@ impl<'a> ScrollPane<'a> {
         theme: Theme,
     ) {
         let inner = block.inner(area);
+        let content = self.rows(inner.width, scroll);
         let text = self.paragraph();
-        let content = text.line_count(inner.width);
         let offset = measure(scroll, content, usize::from(inner.height), area);
         let block = match position(scroll, theme) {
             Some(position) => block.title_top(position.right_aligned()),
             None => block,
         };
         frame.render_widget(text.scroll((offset, 0)).block(block), area);
+    }
+
+    /// The rows the text takes at `width`: a line each, or as many as wrapping makes, which
+    /// the scroll state remembers for as long as the text stays the same.
+    fn rows(&self, width: u16, scroll: &Scroll) -> usize {
+        if !self.wrap {
+            return self.lines.len();
+        }
+        let mut fingerprint = DefaultHasher::new();
+        for line in &self.lines {
+            for span in &line.spans {
+                span.content.hash(&mut fingerprint);
+            }
+            '\n'.hash(&mut fingerprint);
+        }
+        scroll.wrapped_rows(fingerprint.finish(), width, || {
+            Paragraph::new(self.lines.clone())
+                .wrap(Wrap { trim: false })
+                .line_count(width)
+        })
     }
 
     fn paragraph(self) -> Paragraph<'a> {
