@@ -23,7 +23,7 @@ pub struct Endpoints {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{flag} '{value}' is not a valid URL: {reason}")]
+#[error("{flag} '{value}' cannot be used: {reason}")]
 pub struct BadUrl {
     flag: &'static str,
     value: String,
