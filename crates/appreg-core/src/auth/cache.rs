@@ -1,7 +1,8 @@
 //! In-memory token cache, one entry per (resource, tenant). Nothing here touches the disk.
 
 use super::error::AuthError;
-use super::{AccessToken, TokenResource};
+use super::{AccessToken, TokenResource, TokenSource};
+use async_trait::async_trait;
 use std::collections::HashMap;
 use std::future::Future;
 use time::OffsetDateTime;
@@ -59,6 +60,69 @@ impl TokenCache {
             .lock()
             .await
             .insert(key(resource, tenant), token);
+    }
+}
+
+/// Where a cached source gets a token its cache does not hold fresh: a process, a refresh
+/// token. [`Cached`] adds the cache and makes it a [`TokenSource`].
+#[async_trait]
+pub trait Fetch: Send + Sync + std::fmt::Debug {
+    async fn fetch(
+        &self,
+        resource: TokenResource,
+        tenant: Option<&str>,
+    ) -> Result<AccessToken, AuthError>;
+
+    /// How the user signed in, for [`TokenSource::label`].
+    fn label(&self) -> String;
+}
+
+/// A token source that hands out `F`'s tokens from a cache per (resource, tenant), and can
+/// work in any tenant the sign-in reaches.
+#[derive(Debug)]
+pub struct Cached<F> {
+    fetch: F,
+    cache: TokenCache,
+}
+
+impl<F> Cached<F> {
+    pub(crate) fn wrapping(fetch: F) -> Self {
+        Self {
+            fetch,
+            cache: TokenCache::default(),
+        }
+    }
+
+    /// With a token obtained elsewhere already in the cache (the sign-in's own).
+    pub(crate) async fn seeded(fetch: F, resource: TokenResource, token: AccessToken) -> Self {
+        let cached = Self::wrapping(fetch);
+        cached.cache.insert(resource, None, token).await;
+        cached
+    }
+}
+
+#[async_trait]
+impl<F: Fetch> TokenSource for Cached<F> {
+    async fn token(
+        &self,
+        resource: TokenResource,
+        tenant: Option<&str>,
+    ) -> Result<AccessToken, AuthError> {
+        self.cache
+            .get_or_fetch(resource, tenant, || self.fetch.fetch(resource, tenant))
+            .await
+    }
+
+    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
+        self.cache.forget(resource, tenant).await;
+    }
+
+    fn label(&self) -> String {
+        self.fetch.label()
+    }
+
+    fn can_switch_tenant(&self) -> bool {
+        true
     }
 }
 

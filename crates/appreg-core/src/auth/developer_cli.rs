@@ -1,10 +1,10 @@
 //! `--auth azure-cli` and `--auth azd`: tokens from the Azure CLI or the Azure Developer CLI,
 //! through `azure_identity`, which runs `az account get-access-token` / `azd auth token`.
 
-use super::cache::TokenCache;
+use super::cache::{Cached, Fetch};
 use super::error::AuthError;
 use super::identity::{TimedExecutor, convert, describe, io_kind, run_tool};
-use super::{AccessToken, AuthConfig, Endpoints, TokenResource, TokenSource};
+use super::{AccessToken, AuthConfig, Endpoints, TokenResource};
 use async_trait::async_trait;
 use azure_core::credentials::TokenCredential;
 use azure_identity::{
@@ -167,17 +167,19 @@ fn azd_status(stdout: &str) -> Option<bool> {
 
 /// Tokens from `az` or `azd`. They spawn a process per token, so tokens are cached per
 /// (resource, tenant) and a process runs only when the cached one is about to expire.
+pub type DeveloperCliSource = Cached<DeveloperCli>;
+
+/// Runs `az` or `azd` for a token.
 #[derive(Debug)]
-pub struct DeveloperCliSource {
+pub struct DeveloperCli {
     tool: Tool,
     user: Option<String>,
     home_tenant: Option<String>,
     endpoints: Endpoints,
     executor: Arc<dyn Executor>,
-    cache: TokenCache,
 }
 
-impl DeveloperCliSource {
+impl DeveloperCli {
     /// `user` comes from [`Tool::check`], which the caller has run.
     pub(crate) fn new(tool: Tool, config: &AuthConfig, user: Option<String>) -> Self {
         Self::with_executor(
@@ -202,10 +204,12 @@ impl DeveloperCliSource {
             home_tenant: config.tenant.clone(),
             endpoints: config.endpoints.clone(),
             executor,
-            cache: TokenCache::default(),
         }
     }
+}
 
+#[async_trait]
+impl Fetch for DeveloperCli {
     async fn fetch(
         &self,
         resource: TokenResource,
@@ -234,23 +238,6 @@ impl DeveloperCliSource {
             }),
         }
     }
-}
-
-#[async_trait]
-impl TokenSource for DeveloperCliSource {
-    async fn token(
-        &self,
-        resource: TokenResource,
-        tenant: Option<&str>,
-    ) -> Result<AccessToken, AuthError> {
-        self.cache
-            .get_or_fetch(resource, tenant, || self.fetch(resource, tenant))
-            .await
-    }
-
-    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
-        self.cache.forget(resource, tenant).await;
-    }
 
     fn label(&self) -> String {
         let name = match self.tool {
@@ -262,16 +249,12 @@ impl TokenSource for DeveloperCliSource {
             None => name.to_owned(),
         }
     }
-
-    fn can_switch_tenant(&self) -> bool {
-        true
-    }
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::auth::{AuthMethod, Endpoints};
+    use crate::auth::{AuthMethod, Endpoints, TokenSource};
     use std::ffi::OsStr;
     use std::os::unix::process::ExitStatusExt;
     use std::process::{ExitStatus, Output};
@@ -322,13 +305,13 @@ mod tests {
             stderr: stderr.to_owned(),
         });
         let config = AuthConfig::new(AuthMethod::AzureCli, Endpoints::public_cloud());
-        let source = DeveloperCliSource::with_executor(
+        let source = DeveloperCli::with_executor(
             tool,
             &config,
             Some("adele@contoso.com".into()),
             shell.clone(),
         );
-        (source, shell)
+        (Cached::wrapping(source), shell)
     }
 
     const AZ_TOKEN: &str = r#"{"accessToken":"az-token-text","expires_on":4102444800,"tenant":"t","tokenType":"Bearer"}"#;

@@ -19,9 +19,10 @@ mod static_token;
 #[cfg(test)]
 mod tests;
 
+pub use cache::{Cached, Fetch};
 pub use client_secret::ClientSecretSource;
 pub use detect::{Detected, detect};
-pub use developer_cli::DeveloperCliSource;
+pub use developer_cli::{DeveloperCli, DeveloperCliSource};
 pub use device_code::{DeviceCodeEvent, DeviceCodeFlow, DeviceCodePrompt};
 pub use error::AuthError;
 pub use refresh_token::DeviceCodeSource;
@@ -212,7 +213,7 @@ pub async fn sign_in(
                 Some(detected) => detected.user,
                 None => tool.check(config.tenant.as_deref()).await?,
             };
-            Arc::new(DeveloperCliSource::new(tool, config, user))
+            Arc::new(Cached::wrapping(DeveloperCli::new(tool, config, user)))
         }
         // `best` never answers `Auto`; listing it here makes device code the fallback
         // rather than a panic.

@@ -1,24 +1,26 @@
 //! The token source a device code sign-in leaves behind: a refresh token, kept in memory
 //! only, redeemed for new tokens before they expire, for other tenants and for ARM.
 
-use super::cache::TokenCache;
+use super::cache::{Cached, Fetch};
 use super::error::AuthError;
 use super::jwt::Claims;
 use super::oauth::{Authority, TokenAnswer, Verdict};
-use super::{AccessToken, Endpoints, TokenResource, TokenSource};
+use super::{AccessToken, Endpoints, TokenResource};
 use crate::secret::SecretString;
 use async_trait::async_trait;
 use std::sync::{Mutex, PoisonError};
 
+pub type DeviceCodeSource = Cached<RefreshTokens>;
+
+/// Redeems the sign-in's refresh token for tokens of any resource and tenant.
 #[derive(Debug)]
-pub struct DeviceCodeSource {
+pub struct RefreshTokens {
     authority: Authority,
     endpoints: Endpoints,
     /// Entra ID rotates refresh tokens: each redemption may hand back a new one, which
     /// replaces this. The cache lock serialises redemptions, so this lock is only ever held
     /// for a copy or a swap.
     refresh_token: Mutex<Option<SecretString>>,
-    cache: TokenCache,
     user: Option<String>,
 }
 
@@ -31,18 +33,19 @@ impl DeviceCodeSource {
         refresh_token: Option<SecretString>,
     ) -> Self {
         let user = Claims::of(graph_token.token.expose()).and_then(|c| c.user().map(str::to_owned));
-        let cache = TokenCache::default();
-        cache.insert(TokenResource::Graph, None, graph_token).await;
-        Self {
+        let tokens = RefreshTokens {
             authority,
             endpoints,
             refresh_token: Mutex::new(refresh_token),
-            cache,
             user,
-        }
+        };
+        Cached::seeded(tokens, TokenResource::Graph, graph_token).await
     }
+}
 
-    async fn redeem(
+#[async_trait]
+impl Fetch for RefreshTokens {
+    async fn fetch(
         &self,
         resource: TokenResource,
         tenant: Option<&str>,
@@ -86,32 +89,11 @@ impl DeviceCodeSource {
             Verdict::Refused(refusal) => Err(refusal.into_error(&step, tenant_name)),
         }
     }
-}
-
-#[async_trait]
-impl TokenSource for DeviceCodeSource {
-    async fn token(
-        &self,
-        resource: TokenResource,
-        tenant: Option<&str>,
-    ) -> Result<AccessToken, AuthError> {
-        self.cache
-            .get_or_fetch(resource, tenant, || self.redeem(resource, tenant))
-            .await
-    }
-
-    async fn refused(&self, resource: TokenResource, tenant: Option<&str>) {
-        self.cache.forget(resource, tenant).await;
-    }
 
     fn label(&self) -> String {
         match &self.user {
             Some(user) => format!("device code ({user})"),
             None => "device code".to_owned(),
         }
-    }
-
-    fn can_switch_tenant(&self) -> bool {
-        true
     }
 }
