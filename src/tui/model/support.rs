@@ -4,6 +4,7 @@
 use super::pick_list::{PickList, Searchable};
 use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
+use super::text_input::TextInput;
 use crate::doctor::secrets::is_expired;
 use crate::doctor::{self, Action, Finding, FixOptions, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
@@ -180,8 +181,10 @@ pub enum RotatePhase {
 #[derive(Debug)]
 pub struct RotateStep {
     pub focus: RotateFocus,
-    /// Index into [`LIFETIME_MONTHS`].
+    /// Index into [`LIFETIME_MONTHS`]; one past the end is "until a date".
     pub lifetime: usize,
+    /// The chosen expiry date, `YYYY-MM-DD`, for "until a date".
+    pub date: TextInput,
     /// Index into [`RotateStep::removals`].
     pub removal: usize,
     pub phase: RotatePhase,
@@ -194,6 +197,7 @@ impl Default for RotateStep {
         Self {
             focus: RotateFocus::Lifetime,
             lifetime: LIFETIME_MONTHS.len() - 1,
+            date: TextInput::default(),
             removal: 0,
             phase: RotatePhase::Choosing,
             problem: None,
@@ -213,13 +217,23 @@ impl RotateStep {
         options
     }
 
-    pub fn lifetime(&self) -> SecretLifetime {
-        SecretLifetime::Months(
-            LIFETIME_MONTHS
-                .get(self.lifetime)
-                .copied()
-                .unwrap_or(LIFETIME_MONTHS[LIFETIME_MONTHS.len() - 1]),
-        )
+    /// Whether "until a date" is chosen (the date field takes the typing).
+    pub fn until_date(&self) -> bool {
+        self.lifetime >= LIFETIME_MONTHS.len()
+    }
+
+    /// The chosen lifetime, checked by create's rules (1–24 months, a future date within
+    /// them), or what is wrong with it.
+    pub fn lifetime(&self, now: time::OffsetDateTime) -> Result<SecretLifetime, String> {
+        let lifetime = match LIFETIME_MONTHS.get(self.lifetime) {
+            Some(months) => SecretLifetime::Months(*months),
+            None => SecretLifetime::Until(
+                plan::parse_expiry_date(self.date.value())
+                    .map_err(|e| format!("secret expiry: {e}"))?,
+            ),
+        };
+        lifetime.check(now).map_err(|e| e.to_string())?;
+        Ok(lifetime)
     }
 }
 

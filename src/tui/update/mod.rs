@@ -310,6 +310,10 @@ pub fn typing(model: &Model) -> bool {
         Step::RedirectUris => redirects::typing(model),
         Step::Permissions => permissions::typing(model),
         Step::Secret => secret::typing(model),
+        Step::Rotate => {
+            model.rotate.focus == crate::tui::model::RotateFocus::Lifetime
+                && model.rotate.until_date()
+        }
         _ => false,
     }
 }

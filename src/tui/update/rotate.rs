@@ -33,8 +33,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             rotate.lifetime = rotate.lifetime.saturating_sub(1)
         }
         (RotateFocus::Lifetime, KeyCode::Right) => {
-            rotate.lifetime = (rotate.lifetime + 1).min(LIFETIME_MONTHS.len() - 1);
+            rotate.lifetime = (rotate.lifetime + 1).min(LIFETIME_MONTHS.len());
         }
+        // With "until a date" chosen, typing goes into the date (←→ still choose).
+        (RotateFocus::Lifetime, _) if rotate.until_date() && rotate.date.handle_key(key) => {}
         (RotateFocus::Lifetime, KeyCode::Down) => rotate.focus = RotateFocus::Removal,
         (RotateFocus::Removal, KeyCode::Up) if rotate.removal == 0 => {
             rotate.focus = RotateFocus::Lifetime;
@@ -57,7 +59,14 @@ fn start(model: &mut Model) -> Vec<Effect> {
         .get(model.rotate.removal)
         .cloned()
         .unwrap_or_default();
-    let lifetime = model.rotate.lifetime();
+    let lifetime = match model.rotate.lifetime(model.now) {
+        Ok(lifetime) => lifetime,
+        Err(problem) => {
+            model.rotate.problem = Some(problem);
+            model.rotate.focus = RotateFocus::Lifetime;
+            return Vec::new();
+        }
+    };
     let request = SecretRequest {
         description: DESCRIPTION.into(),
         end: lifetime.end(model.now),
@@ -94,6 +103,9 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
         RotatePhase::Failed(_) => vec![hint("r", "retry (continues, never duplicates)")],
         RotatePhase::Choosing => {
             let mut keys = match model.rotate.focus {
+                RotateFocus::Lifetime if model.rotate.until_date() => {
+                    vec![hint("←→", "lifetime"), hint("0-9 -", "the date")]
+                }
                 RotateFocus::Lifetime => vec![hint("←→", "lifetime")],
                 RotateFocus::Removal => vec![hint("↑↓", "choose")],
             };

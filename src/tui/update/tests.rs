@@ -983,13 +983,62 @@ mod support_mode {
     }
 
     #[test]
+    fn a_new_secret_can_last_until_a_date_checked_by_creates_rules() {
+        let mut model = fixture_model(Step::Findings);
+        press(&mut model, KeyCode::Char('r'));
+        press(&mut model, KeyCode::Right);
+        assert!(model.rotate.until_date());
+        assert!(
+            crate::tui::update::typing(&model),
+            "q is a letter in the date"
+        );
+        // An impossible date, then one past 24 months, are refused before anything is sent.
+        type_text(&mut model, "2027-02-30");
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        assert!(
+            model
+                .rotate
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("not a calendar date"),
+            "{:?}",
+            model.rotate.problem
+        );
+        let too_late = (model.now.date() + time::Duration::days(800)).to_string();
+        model.rotate.date.set(&too_late);
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        assert!(
+            model
+                .rotate
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("24 months")
+        );
+        let fine = (model.now.date() + time::Duration::days(100)).to_string();
+        model.rotate.date.set(&fine);
+        let effects = press(&mut model, KeyCode::Enter);
+        let [Effect::Rotate { lifetime, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(
+            *lifetime,
+            SecretLifetime::Until(model.now.date() + time::Duration::days(100))
+        );
+    }
+
+    #[test]
     fn a_new_secret_keeps_the_old_ones_unless_one_is_chosen() {
         let mut model = fixture_model(Step::Findings);
         press(&mut model, KeyCode::Char('r'));
         assert_eq!(model.step, Step::Rotate);
         assert_eq!(model.removals()[0], Removal::Nothing);
         press(&mut model, KeyCode::Left);
-        assert_eq!(model.rotate.lifetime(), SecretLifetime::Months(12));
+        assert_eq!(
+            model.rotate.lifetime(model.now),
+            Ok(SecretLifetime::Months(12))
+        );
         let effects = press(&mut model, KeyCode::Enter);
         let [
             Effect::Rotate {

@@ -44,23 +44,44 @@ fn choices(model: &Model, width: u16, theme: Theme) -> Vec<Line<'static>> {
             theme.dim()
         };
         options.push(Span::styled(
-            format!("{} {months} months   ", radio(i == rotate.lifetime)),
+            format!("{} {months} months  ", radio(i == rotate.lifetime)),
             style,
         ));
     }
-    let mut lines = vec![
-        heading("A new client secret", lifetime_focused, theme),
-        Line::from(options),
-        Line::styled(
+    let until = rotate.until_date();
+    options.push(Span::styled(
+        format!("{} a date", radio(until)),
+        if until { theme.emphasis() } else { theme.dim() },
+    ));
+    let expiry = match rotate.lifetime(model.now) {
+        Ok(lifetime) => Line::styled(
             format!(
-                "  expires {} (the portal's longest is 24 months)",
-                rotate.lifetime().end(model.now).date()
+                "  expires about {} (24 months at most)",
+                lifetime.end(model.now).date()
             ),
             theme.dim(),
         ),
+        Err(problem) => Line::styled(format!("  ✗ {problem}"), theme.error()),
+    };
+    let mut lines = vec![
+        heading("A new client secret", lifetime_focused, theme),
+        Line::from(options),
+    ];
+    if until {
+        let date = rotate.date.value();
+        lines.push(Line::from(vec![
+            Span::styled("  Until (YYYY-MM-DD): ", theme.heading()),
+            Span::styled(
+                if date.is_empty() { "____-__-__" } else { date }.to_owned(),
+                theme.emphasis(),
+            ),
+        ]));
+    }
+    lines.extend([
+        expiry,
         Line::default(),
         heading("And the old secrets", !lifetime_focused, theme),
-    ];
+    ]);
     for (i, removal) in model.removals().iter().enumerate() {
         let label = match removal {
             Removal::Nothing => {
