@@ -561,3 +561,36 @@ async fn consent_is_never_suggested_for_an_application_permission_a_delegated_pl
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wants_a_preset_cannot_meet_are_bad_input() {
+    let sim = support_sim().await;
+    let state = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--capability", "teleport"],
+            "has no capability 'teleport'",
+        ),
+        (
+            &["--self-hosted-url", "https://nylas.acme.dev"],
+            "has no self-hosted option",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = appreg(&sim, state.path())
+            .args([
+                "doctor",
+                "--name",
+                "Acme Nylas (legacy)",
+                "--profile",
+                "nylas-v3",
+            ])
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

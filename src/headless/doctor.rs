@@ -166,14 +166,9 @@ fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
     if let Some(note) = &chosen.note {
         eprintln!("! {note}");
     }
-    // The same rules as create's: every name known, a self-hosted URL only where there is one.
+    // Capability names and a self-hosted URL are checked by the audit, which builds the app's
+    // Spec from these wants by create's rules and refuses them as bad input (exit 2).
     let capabilities = spec.capabilities.clone().unwrap_or_default();
-    profile
-        .chosen_capabilities(Some(&capabilities))
-        .map_err(usage)?;
-    profile
-        .redirect_uris(spec.self_hosted_url.as_deref(), &chosen.regions)
-        .map_err(usage)?;
     Ok(Wants {
         regions: chosen.regions.iter().map(|r| r.id.clone()).collect(),
         self_hosted_url: spec.self_hosted_url.clone(),

@@ -5,7 +5,6 @@
 
 use crate::text;
 use reqwest::header::LOCATION;
-use std::net::IpAddr;
 use url::Url;
 
 /// The most of one Graph or ARM answer appreg reads: a page of 999 applications is ~5 MiB.
@@ -56,10 +55,8 @@ pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => {
-            name.eq_ignore_ascii_case("localhost")
-                || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        }
+        // The url crate parses IP literals into the two arms above, never into a domain.
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
     }
 }
