@@ -11,7 +11,7 @@ use crate::doctor::{self, secrets::describe};
 use crate::graph::GraphClient;
 use crate::journal::Journal;
 use crate::plan::{MAX_SECRET_MONTHS, SecretLifetime, parse_expiry_date};
-use crate::run::{self, Removal, Rotation, RotationPlan, SecretRequest};
+use crate::run::{self, Removal, Removals, Rotation, RotationPlan, SecretRequest};
 use serde_json::json;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -53,11 +53,22 @@ pub async fn rotate_secret(
     )?;
     let client = client.from_now();
 
-    let rotation = with_progress(verbose, async |r| {
-        run::rotate(&client, &plan, &mut journal, r).await
+    let (rotation, removals) = with_progress(verbose, async |r| {
+        let rotation = run::rotate(&client, &plan, &mut journal, r).await?;
+        let removals = run::remove_old_secrets(&client, &plan.object_id, &mut journal, r).await?;
+        Ok::<_, HeadlessError>((rotation, removals))
     })
     .await?;
-    hand_over(&client, rotation, &mut journal, args, &destination, now).await
+    hand_over(
+        &client,
+        rotation,
+        &removals,
+        &mut journal,
+        args,
+        &destination,
+        now,
+    )
+    .await
 }
 
 /// The new secret's lifetime, held to `create`'s rules before anything is sent.
@@ -103,6 +114,7 @@ fn summary(plan: &RotationPlan, now: OffsetDateTime) -> String {
 async fn hand_over(
     client: &GraphClient,
     rotation: Rotation,
+    removals: &Removals,
     journal: &mut Journal,
     args: &RotateArgs,
     destination: &SecretDestination<'_>,
@@ -111,9 +123,9 @@ async fn hand_over(
     let secret_out = destination.file();
     let delivered = deliver(&rotation.secret.value, destination, || {
         if args.json {
-            result_json(&rotation, secret_out, now)
+            result_json(&rotation, removals, secret_out, now)
         } else {
-            result_text(&rotation, secret_out, now)
+            result_text(&rotation, removals, secret_out, now)
         }
     });
     settle(rotation.secret, delivered, client, journal).await?;
@@ -122,7 +134,7 @@ async fn hand_over(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
         );
     }
-    for (key_id, reason) in &rotation.not_removed {
+    for (key_id, reason) in &removals.not_removed {
         eprintln!("! {key_id} was not removed: {reason}");
     }
     if !rotation.kept.is_empty() {
@@ -136,6 +148,7 @@ async fn hand_over(
 
 fn result_json(
     rotation: &Rotation,
+    removals: &Removals,
     secret_out: Option<&Path>,
     now: OffsetDateTime,
 ) -> zeroize::Zeroizing<String> {
@@ -152,8 +165,8 @@ fn result_json(
             "endDateTime": secret.end_date_time,
             "description": secret.display_name,
         },
-        "removed": rotation.removed,
-        "notRemoved": rotation.not_removed.iter().map(|(k, why)| json!({"keyId": k, "reason": why})).collect::<Vec<_>>(),
+        "removed": rotation.removed_first.iter().chain(&removals.removed).collect::<Vec<_>>(),
+        "notRemoved": removals.not_removed.iter().map(|(k, why)| json!({"keyId": k, "reason": why})).collect::<Vec<_>>(),
         "kept": rotation.kept.iter().map(|c| json!({"keyId": c.key_id, "description": c.display_name, "endDateTime": c.end_date_time, "expired": doctor::secrets::is_expired(c, now)})).collect::<Vec<_>>(),
     });
     zeroize::Zeroizing::new(serde_json::to_string_pretty(&doc).unwrap_or_default())
@@ -161,6 +174,7 @@ fn result_json(
 
 fn result_text(
     rotation: &Rotation,
+    removals: &Removals,
     secret_out: Option<&Path>,
     now: OffsetDateTime,
 ) -> zeroize::Zeroizing<String> {
@@ -178,7 +192,7 @@ fn result_text(
         )),
         None => out.push_str(&format!("  Client secret:   {}\n", secret.value.expose())),
     }
-    for key_id in &rotation.removed {
+    for key_id in rotation.removed_first.iter().chain(&removals.removed) {
         out.push_str(&format!("  Removed:         {key_id}\n"));
     }
     for old in &rotation.kept {

@@ -595,6 +595,9 @@ async fn rotate_secret(
     let mut rotation = run::rotate(client, &plan, journal, reporter)
         .await
         .map_err(|e| RunFailure::of(&e))?;
+    run::remove_old_secrets(client, &plan.object_id, journal, reporter)
+        .await
+        .map_err(|e| RunFailure::plain(e.to_string()))?;
     let created = Created {
         tenant_id: choice.tenant.clone(),
         object_id: rotation.object_id.clone(),

@@ -30,6 +30,19 @@ pub struct BadUrl {
     reason: String,
 }
 
+/// An endpoint URL given with `flag`, checked like every other: https, or http to this machine;
+/// no credentials, query or fragment. The message never shows a password.
+pub fn parse_endpoint(flag: &'static str, value: &str) -> Result<Url, BadUrl> {
+    let refuse = |reason: String| BadUrl {
+        flag,
+        value: crate::http::redacted(value),
+        reason,
+    };
+    let url = Url::parse(value.trim()).map_err(|e| refuse(e.to_string()))?;
+    crate::http::check_endpoint(&url).map_err(|e| refuse(e.to_string()))?;
+    Ok(url)
+}
+
 impl Endpoints {
     /// What sign-in needs of these endpoints.
     pub fn auth(&self) -> crate::auth::Endpoints {
@@ -78,21 +91,11 @@ impl Cloud {
         arm_url: Option<&str>,
     ) -> Result<Endpoints, BadUrl> {
         let [graph, login, arm, graph_resource] = self.defaults();
-        let parse = |flag: &'static str, value: &str| {
-            let refuse = |reason: String| BadUrl {
-                flag,
-                value: crate::http::redacted(value),
-                reason,
-            };
-            let url = Url::parse(value.trim()).map_err(|e| refuse(e.to_string()))?;
-            crate::http::check_endpoint(&url).map_err(|e| refuse(e.to_string()))?;
-            Ok(url)
-        };
         let arm_base = arm_url.unwrap_or(arm);
         Ok(Endpoints {
-            graph_url: parse("--graph-url", graph_url.unwrap_or(graph))?,
-            login_url: parse("--login-url", login_url.unwrap_or(login))?,
-            arm_url: parse("--arm-url", arm_base)?,
+            graph_url: parse_endpoint("--graph-url", graph_url.unwrap_or(graph))?,
+            login_url: parse_endpoint("--login-url", login_url.unwrap_or(login))?,
+            arm_url: parse_endpoint("--arm-url", arm_base)?,
             graph_scope: format!("{graph_resource}/.default"),
             arm_scope: format!("{}/.default", arm.trim_end_matches('/')),
         })

@@ -28,7 +28,58 @@ pub struct Entry {
     pub app_id: Option<String>,
     pub secret: SecretState,
     pub service_principal_id: Option<String>,
+    /// How far handing the credentials to the platform got (`--connect`).
+    #[serde(default)]
+    pub platform: PlatformState,
+    /// Old secrets to remove once the platform holds the new one (`rotate-secret --connect`).
+    #[serde(default)]
+    pub remove_after: Vec<String>,
     pub completed: bool,
+}
+
+impl Entry {
+    /// Finished: the secret is handed over and nothing is left to do on the platform or to
+    /// the old secrets.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.secret, SecretState::HandedOver { .. })
+            && !self.platform.is_pending()
+            && self.remove_after.is_empty()
+    }
+}
+
+/// Where handing the credentials to the platform stands. The secret is never recorded; the
+/// key id says which secret the platform was given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum PlatformState {
+    #[default]
+    None,
+    /// The credentials were sent to `target`: the platform may hold the secret `key_id`.
+    Sending { key_id: String, target: String },
+    /// The platform holds the secret `key_id`.
+    Connected { key_id: String, target: String },
+    /// The platform refused; the secret `key_id` was handed to the user instead.
+    Refused { key_id: String, target: String },
+}
+
+impl PlatformState {
+    /// Sent, or refused: a re-run has the connection to finish.
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            PlatformState::Sending { .. } | PlatformState::Refused { .. }
+        )
+    }
+
+    /// The secret the platform holds or may hold.
+    pub fn key_id(&self) -> Option<&str> {
+        match self {
+            PlatformState::None => None,
+            PlatformState::Sending { key_id, .. }
+            | PlatformState::Connected { key_id, .. }
+            | PlatformState::Refused { key_id, .. } => Some(key_id),
+        }
+    }
 }
 
 /// Where the client secret stands. The value itself is never recorded.

@@ -16,6 +16,7 @@ pub mod graph;
 pub mod http;
 pub mod journal;
 pub mod plan;
+pub mod platform;
 pub mod profile;
 pub mod progress;
 pub mod redirect;

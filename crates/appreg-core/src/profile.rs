@@ -33,6 +33,13 @@ pub struct Profile {
     /// What to do with the result on the platform's side; `{client_id}`, `{client_secret}`,
     /// `{tenant_id}` and `{scopes}` are filled in on the summary.
     pub next_step: String,
+    /// The platform whose API takes the client id and secret (`--connect`); none when the
+    /// platform has only a dashboard for them.
+    #[serde(default)]
+    pub connect: Option<crate::platform::PlatformKind>,
+    /// Where to put the credentials by hand, step by step, when there is no API.
+    #[serde(default)]
+    pub dashboard_steps: Vec<String>,
     #[serde(default)]
     pub warnings: Vec<String>,
     #[serde(default)]
@@ -50,6 +57,9 @@ pub struct Region {
     pub id: String,
     pub label: String,
     pub redirect_uri: String,
+    /// The platform's API in this region, where `--connect` sends the credentials.
+    #[serde(default)]
+    pub api_url: Option<String>,
     #[serde(default)]
     pub default: bool,
 }
@@ -237,6 +247,55 @@ impl Profile {
             sh.redirect_template
                 .replace("{base_url}", base_url.trim().trim_end_matches('/'))
         })
+    }
+
+    /// The platform API `--connect` talks to for these regions (all of the preset's default
+    /// ones when none are named) or this self-hosted server: exactly one, or a message saying
+    /// why there is not.
+    pub fn platform_api(
+        &self,
+        region_ids: &[String],
+        self_hosted_url: Option<&str>,
+    ) -> Result<String, String> {
+        let Some(kind) = self.connect else {
+            return Err(format!(
+                "{} has no API for Microsoft credentials: enter them on its dashboard",
+                self.name
+            ));
+        };
+        if let Some(base) = self_hosted_url {
+            return Ok(base.trim().trim_end_matches('/').to_owned());
+        }
+        let regions = if region_ids.is_empty() {
+            self.default_regions()
+        } else {
+            self.choose_regions(region_ids)
+                .map_err(|e| e.to_string())?
+                .regions
+        };
+        let mut apis: Vec<&str> = regions
+            .iter()
+            .filter_map(|r| r.api_url.as_deref())
+            .collect();
+        apis.dedup();
+        match apis.as_slice() {
+            [one] => Ok((*one).to_owned()),
+            [] => Err(format!(
+                "{} has no API address for these regions: give it with {}",
+                self.name,
+                kind.url_flag()
+            )),
+            _ => Err(format!(
+                "the app is registered for {}, but a {kind} application lives in one region: name its API with {} (e.g. {})",
+                regions
+                    .iter()
+                    .map(|r| r.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                kind.url_flag(),
+                apis.join(" or ")
+            )),
+        }
     }
 
     pub fn capability(&self, id: &str) -> Option<&Capability> {

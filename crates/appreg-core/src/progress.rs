@@ -25,6 +25,10 @@ pub enum Operation {
     UpdateApp,
     UpdateServicePrincipal,
     RemoveSecret,
+    /// Sign the app in with its new secret (client credentials), waiting out replication.
+    ProveSecret,
+    ReadPlatform(String),
+    ConnectPlatform(String),
 }
 
 impl fmt::Display for Operation {
@@ -46,6 +50,9 @@ impl fmt::Display for Operation {
             Operation::UpdateApp => f.write_str("Update the app registration"),
             Operation::UpdateServicePrincipal => f.write_str("Update the service principal"),
             Operation::RemoveSecret => f.write_str("Remove an old client secret"),
+            Operation::ProveSecret => f.write_str("Sign in with the new secret"),
+            Operation::ReadPlatform(name) => write!(f, "Read {name}'s settings"),
+            Operation::ConnectPlatform(name) => write!(f, "Give {name} the credentials"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! client secret, or a token handed in. Tokens live in memory only, inside
 //! [`SecretString`]s; they are never written to disk and never logged.
 
+mod app_sign_in;
 mod cache;
 mod client_secret;
 mod detect;
@@ -19,12 +20,14 @@ mod static_token;
 #[cfg(test)]
 mod tests;
 
+pub use app_sign_in::{AppSignIn, sign_in_as_app};
 pub use cache::{Cached, Fetch};
 pub use client_secret::ClientSecretSource;
 pub use detect::{Detected, detect};
 pub use developer_cli::{DeveloperCli, DeveloperCliSource};
 pub use device_code::{DeviceCodeEvent, DeviceCodeFlow, DeviceCodePrompt};
 pub use error::AuthError;
+pub(crate) use error::chain;
 pub use refresh_token::DeviceCodeSource;
 pub use static_token::StaticTokenSource;
 

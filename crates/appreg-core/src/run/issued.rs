@@ -46,13 +46,14 @@ impl IssuedSecret {
         }
     }
 
-    /// Records that the user has the secret: from now on a re-run does not remove it.
+    /// Records that the user (or the platform) has the secret: from now on a re-run does not
+    /// remove it. The run is complete unless a connection or a removal is still to finish.
     pub fn handed_over(mut self, journal: &mut Journal) -> Result<(), JournalError> {
         self.settled = true;
         let key_id = self.key_id.clone();
         journal.record(|e| {
             e.secret = SecretState::HandedOver { key_id };
-            e.completed = true;
+            e.completed = e.is_finished();
         })
     }
 

@@ -10,8 +10,10 @@
 //! The new secret comes back as an [`IssuedSecret`], which the front end hands over or withdraws.
 
 mod app;
+mod connect;
 mod consent;
 mod issued;
+mod prove;
 mod repair;
 mod rotate;
 mod secret;
@@ -24,8 +26,12 @@ use crate::progress::{Event, Operation, Reporter};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
+pub use connect::{
+    ConnectError, Removals, connect_platform, delegated_graph_scopes, remove_old_secrets,
+};
 pub use consent::{ConsentResult, ConsentStatus};
 pub use issued::IssuedSecret;
+pub use prove::{DEFAULT_PATIENCE, Proof, ProveError, SecretProof, prove};
 pub use repair::{MendError, RepairOutcome, mend, repair};
 pub use rotate::{
     Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_journal,

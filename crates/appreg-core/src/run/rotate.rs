@@ -159,17 +159,17 @@ fn list(credentials: &[PasswordCredential], now: OffsetDateTime, separator: &str
         .join(separator)
 }
 
-/// A finished rotation: the new secret (until it is handed over) and what was removed.
+/// A new secret on the app (until it is handed over). The old secrets asked for are removed
+/// first when the app was at its limit, otherwise later, by [`super::remove_old_secrets`],
+/// once whoever uses the app has the new one: the journal holds them until then.
 #[derive(Debug)]
 pub struct Rotation {
     pub object_id: String,
     pub app_id: String,
     pub display_name: String,
     pub secret: IssuedSecret,
-    pub removed: Vec<String>,
-    /// Secrets that should have been removed after the new one was added, with the reason
-    /// they were not: the new secret is handed over all the same.
-    pub not_removed: Vec<(String, String)>,
+    /// Removed before the new secret was added, to make room.
+    pub removed_first: Vec<String>,
     pub kept: Vec<PasswordCredential>,
 }
 
@@ -179,62 +179,51 @@ pub async fn rotate(
     journal: &mut Journal,
     reporter: &Reporter,
 ) -> Result<Rotation, RunError> {
+    let remove_after: Vec<String> = if plan.remove_first {
+        Vec::new()
+    } else {
+        plan.remove.iter().map(|c| c.key_id.clone()).collect()
+    };
     journal.record(|e| {
         e.object_id = Some(plan.object_id.clone());
         e.app_id = Some(plan.app_id.clone());
+        e.remove_after = remove_after;
     })?;
-    let mut removed = Vec::new();
+    let mut removed_first = Vec::new();
     if plan.remove_first {
         for old in &plan.remove {
-            remove(client, plan, &old.key_id, reporter).await?;
-            removed.push(old.key_id.clone());
+            remove_old(client, &plan.object_id, &old.key_id, reporter).await?;
+            removed_first.push(old.key_id.clone());
         }
     }
     let secret = secret::issue(client, &plan.object_id, &plan.secret, journal, reporter)
         .await
-        .map_err(|error| match removed.as_slice() {
+        .map_err(|error| match removed_first.as_slice() {
             [] => error,
             done => RunError::AfterRemoval {
                 removed: done.join(", "),
                 source: Box::new(error),
             },
         })?;
-    let mut not_removed = Vec::new();
-    if !plan.remove_first {
-        for old in &plan.remove {
-            match remove(client, plan, &old.key_id, reporter).await {
-                Ok(()) => removed.push(old.key_id.clone()),
-                Err(error) => not_removed.push((old.key_id.clone(), error.to_string())),
-            }
-        }
-    }
     Ok(Rotation {
         object_id: plan.object_id.clone(),
         app_id: plan.app_id.clone(),
         display_name: plan.display_name.clone(),
         secret,
-        removed,
-        not_removed,
+        removed_first,
         kept: plan.keep.clone(),
     })
 }
 
-async fn remove(
+/// Removes an old secret; one already gone (a repeat after a lost answer, or removed
+/// meanwhile) counts as removed.
+pub(super) async fn remove_old(
     client: &GraphClient,
-    plan: &RotationPlan,
+    object_id: &str,
     key_id: &str,
     reporter: &Reporter,
 ) -> Result<(), RunError> {
-    match remove_key(
-        client,
-        &plan.object_id,
-        key_id,
-        Operation::RemoveSecret,
-        reporter,
-    )
-    .await
-    {
-        // Gone already (a repeat after a lost answer, or removed meanwhile).
+    match remove_key(client, object_id, key_id, Operation::RemoveSecret, reporter).await {
         Err(RunError::Graph { error, .. }) if error.status() == Some(404) => {
             reporter.emit(Event::Skipped {
                 op: Operation::RemoveSecret,

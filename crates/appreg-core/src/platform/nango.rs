@@ -1,0 +1,80 @@
+//! Nango: an integration of one environment (`/integrations/{unique_key}`), created with the
+//! `microsoft` provider, or `microsoft-tenant-specific` for an app of one organisation. Scopes
+//! travel as one comma-separated string.
+
+use super::api::Api;
+use super::{Action, Credentials, Done, PlatformError, PlatformKind};
+use crate::graph::Method;
+use crate::progress::Operation;
+use serde_json::{Value, json};
+
+const MULTI_TENANT: &str = "microsoft";
+const SINGLE_TENANT: &str = "microsoft-tenant-specific";
+/// Nango's providers that sign in with Microsoft Entra ID (`outlook` is an alias).
+const MICROSOFT_PROVIDERS: [&str; 3] = [MULTI_TENANT, SINGLE_TENANT, "outlook"];
+
+pub(super) async fn connect(
+    api: &Api<'_>,
+    integration: &str,
+    credentials: &Credentials<'_>,
+) -> Result<Done, PlatformError> {
+    let read = api
+        .send(
+            Operation::ReadPlatform(PlatformKind::Nango.to_string()),
+            Method::Get,
+            &["integrations", integration],
+            None,
+        )
+        .await?;
+    let wanted = if credentials.single_tenant.is_some() {
+        SINGLE_TENANT
+    } else {
+        MULTI_TENANT
+    };
+    let oauth = json!({
+        "type": "OAUTH2",
+        "client_id": credentials.client_id,
+        "client_secret": credentials.secret.expose(),
+        "scopes": credentials.scopes.join(","),
+    });
+    let op = Operation::ConnectPlatform(PlatformKind::Nango.to_string());
+    if read.status == 404 {
+        let body = json!({
+            "unique_key": integration,
+            "provider": wanted,
+            "display_name": credentials.display_name,
+            "credentials": oauth,
+        });
+        api.send(op, Method::Post, &["integrations"], Some(&body))
+            .await?;
+        return Ok((Action::Created, wanted.to_owned(), Vec::new()));
+    }
+    let provider = read
+        .body
+        .pointer("/data/provider")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if !MICROSOFT_PROVIDERS.contains(&provider.as_str()) {
+        return Err(PlatformError::NotMicrosoft {
+            platform: PlatformKind::Nango,
+            name: integration.to_owned(),
+            provider,
+        });
+    }
+    let mut notes = Vec::new();
+    if credentials.single_tenant.is_some() && provider != SINGLE_TENANT {
+        notes.push(format!(
+            "the integration uses the provider '{provider}', which signs in through 'common': an app of one organisation needs '{SINGLE_TENANT}' (AADSTS50194 otherwise); make a new integration with --nango-integration KEY"
+        ));
+    }
+    let body = json!({"credentials": oauth});
+    api.send(
+        op,
+        Method::Patch,
+        &["integrations", integration],
+        Some(&body),
+    )
+    .await?;
+    Ok((Action::Updated, provider, notes))
+}
