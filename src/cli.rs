@@ -180,6 +180,38 @@ pub struct CreateArgs {
     /// Write the secret to this new file (mode 0600) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub secret_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The secret an earlier `create --connect` showed when the platform refused it ("-" reads
+    /// stdin): the re-run proves it and finishes the connection without a new secret.
+    #[arg(long, value_name = "FILE", requires = "connect")]
+    pub secret_from: Option<PathBuf>,
+}
+
+/// The hop after the secret exists: proving it, and handing it to the platform.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "The platform (create, rotate-secret)")]
+pub struct ConnectArgs {
+    /// Give the client id, the new secret and the scopes to the platform's API (Nylas v3:
+    /// NYLAS_API_KEY; Nango: NANGO_SECRET_KEY) once the secret signs in. The secret is then not
+    /// printed unless --show-secret or --secret-out asks for it.
+    #[arg(long)]
+    pub connect: bool,
+    /// With --connect, print the secret as well.
+    #[arg(long, requires = "connect")]
+    pub show_secret: bool,
+    /// The Nylas API (default: the region's, https://api.us.nylas.com or https://api.eu.nylas.com).
+    #[arg(long, env = "APPREG_NYLAS_URL", value_name = "URL")]
+    pub nylas_url: Option<String>,
+    /// The Nango API (default: https://api.nango.dev, or --self-hosted-url).
+    #[arg(long, env = "APPREG_NANGO_URL", value_name = "URL")]
+    pub nango_url: Option<String>,
+    /// The Nango integration to create or update.
+    #[arg(long, value_name = "KEY", default_value = crate::platform::DEFAULT_NANGO_INTEGRATION)]
+    pub nango_integration: String,
+    /// Seconds a new secret is given to sign in (it takes a moment to replicate).
+    #[arg(long, value_name = "SECS", default_value_t = crate::run::DEFAULT_PATIENCE.as_secs())]
+    pub verify_wait: u64,
 }
 
 impl SignInArgs {
@@ -263,6 +295,12 @@ pub struct RotateArgs {
     /// Write the new secret to this new file (mode 0600) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub secret_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// With --connect: the platform preset whose API gets the new secret (default: the app's
+    /// appreg-profile tag).
+    #[arg(long)]
+    pub profile: Option<String>,
     /// Do not ask for confirmation (needed without a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,

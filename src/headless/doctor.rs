@@ -3,6 +3,7 @@
 
 use super::HeadlessError;
 use super::output::request_json;
+use super::session::tagged_profile;
 use super::session::{confirm, connect, selector, with_progress};
 use crate::catalog::Catalog;
 use crate::cli::{DoctorArgs, SignInArgs};
@@ -16,8 +17,6 @@ use crate::profile::{self, ChoiceError, Profile};
 use crate::run;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-
-const PROFILE_TAG: &str = "appreg-profile:";
 
 pub async fn doctor(
     args: &DoctorArgs,
@@ -35,7 +34,7 @@ pub async fn doctor(
     .await?;
     let profile = match chosen {
         Some(profile) => profile,
-        None => tagged_profile(&inspection)?,
+        None => tagged_profile(&inspection.application)?,
     };
     let wants = wants(args, &profile)?;
     inspection.context.wants = wants.clone();
@@ -140,21 +139,6 @@ fn chosen_profile(args: &DoctorArgs) -> Result<Option<Profile>, HeadlessError> {
         (None, Some(id)) => Some(profile::find(id)?),
         (None, None) => None,
     })
-}
-
-/// Apps appreg registered carry their preset in a tag.
-fn tagged_profile(inspection: &Inspection) -> Result<Profile, HeadlessError> {
-    let tagged = inspection
-        .application
-        .tags
-        .iter()
-        .find_map(|t| t.strip_prefix(PROFILE_TAG));
-    match tagged {
-        Some(id) => Ok(profile::find(id)?),
-        None => Err(HeadlessError::Usage(
-            "which platform is this app for? add --profile (nylas-v3, nylas-v2, nylas-streams, nango, custom)".into(),
-        )),
-    }
 }
 
 fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {

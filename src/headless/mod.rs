@@ -5,6 +5,7 @@
 mod choices;
 mod create;
 mod doctor;
+mod handoff;
 mod output;
 mod rotate;
 mod session;
@@ -67,6 +68,10 @@ pub enum HeadlessError {
     Rotation(#[from] crate::run::RotationError),
     #[error("the app has {errors} error(s): see the findings above")]
     Unhealthy { errors: usize },
+    #[error(transparent)]
+    Prove(#[from] crate::run::ProveError),
+    #[error("{message}")]
+    Platform { message: String },
 }
 
 impl From<RunError> for HeadlessError {

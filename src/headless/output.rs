@@ -1,5 +1,7 @@
 //! What the command line prints: plans, presets, progress lines and the result.
 
+use super::handoff::{Handoff, PlatformOutcome};
+use super::session::SecretDestination;
 use crate::graph::models::format_graph_time;
 use crate::plan::{Plan, manifest_required_resource_access};
 use crate::profile::Profile;
@@ -204,19 +206,29 @@ struct SecretOut<'a> {
     hint: Option<&'a str>,
     end_date_time: &'a str,
     description: &'a str,
+    /// The app signed in with it (client credentials).
+    verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify_note: Option<String>,
 }
 
 /// The result document. It holds the secret's value unless it went to a file; the caller
 /// writes it once and drops it.
-pub fn result_json(
+pub(super) fn result_json(
     plan: &Plan,
     outcome: &Outcome,
-    secret_file: Option<&std::path::Path>,
+    destination: SecretDestination<'_>,
     next_step: &str,
+    handoff: &Handoff<'_>,
 ) -> zeroize::Zeroizing<String> {
+    let (verified, verify_note) = handoff.verified_json();
     let secret = SecretOut {
-        value: secret_file.is_none().then(|| outcome.secret.value.expose()),
-        written_to: secret_file.map(|p| p.display().to_string()),
+        value: destination
+            .shows_value()
+            .then(|| outcome.secret.value.expose()),
+        written_to: destination.file().map(|p| p.display().to_string()),
+        verified,
+        verify_note,
         key_id: &outcome.secret.key_id,
         hint: outcome.secret.hint.as_deref(),
         end_date_time: &outcome.secret.end_date_time,
@@ -247,6 +259,8 @@ pub fn result_json(
         service_principal_id: &'a str,
         admin_consent: Vec<Value>,
         secret: SecretOut<'a>,
+        #[serde(skip_serializing_if = "Value::is_null")]
+        platform: Value,
         next_step: &'a str,
     }
     let doc = Doc {
@@ -260,17 +274,19 @@ pub fn result_json(
         service_principal_id: &outcome.service_principal_id,
         admin_consent: consent,
         secret,
+        platform: handoff.platform_json(),
         next_step,
     };
     zeroize::Zeroizing::new(serde_json::to_string_pretty(&doc).unwrap_or_default())
 }
 
 /// The same result for people.
-pub fn result_text(
+pub(super) fn result_text(
     plan: &Plan,
     outcome: &Outcome,
-    secret_file: Option<&std::path::Path>,
+    destination: SecretDestination<'_>,
     next_step: &str,
+    handoff: &Handoff<'_>,
 ) -> zeroize::Zeroizing<String> {
     let mut out = format!("Registered \"{}\"\n", outcome.display_name);
     out.push_str(&format!("  Application (client) ID: {}\n", outcome.app_id));
@@ -298,17 +314,24 @@ pub fn result_text(
         "  Secret expires:          {}\n",
         outcome.secret.end_date_time
     ));
-    match secret_file {
-        Some(path) => out.push_str(&format!(
+    match destination {
+        SecretDestination::File(path) => out.push_str(&format!(
             "  Client secret:           written to {}\n",
             path.display()
         )),
-        None => out.push_str(&format!(
+        SecretDestination::Stdout => out.push_str(&format!(
             "  Client secret:           {}\n",
             outcome.secret.value.expose()
         )),
+        SecretDestination::Platform => out.push_str(&format!(
+            "  Client secret:           given to the platform only (key id {}; --show-secret prints it)\n",
+            outcome.secret.key_id
+        )),
     }
-    out.push_str(&format!("\nNext: {next_step}\n"));
+    out.push_str(&handoff.text());
+    if matches!(handoff.platform, PlatformOutcome::NotAsked) {
+        out.push_str(&format!("\nNext: {next_step}\n"));
+    }
     zeroize::Zeroizing::new(out)
 }
 

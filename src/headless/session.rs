@@ -90,33 +90,55 @@ pub(super) fn confirm(
     }
 }
 
-/// Where a new secret goes: a new private file (`--secret-out`), or stdout. Made only by
-/// [`SecretDestination::check`], before anything is sent, so a secret is never made that cannot
-/// be handed over.
-pub(super) struct SecretDestination<'a> {
-    file: Option<&'a Path>,
+/// Where a new secret goes: a new private file (`--secret-out`), stdout, or only the platform
+/// (`--connect`). Made only by [`SecretDestination::check`], before anything is sent, so a
+/// secret is never made that cannot be handed over.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum SecretDestination<'a> {
+    Stdout,
+    File(&'a Path),
+    /// The platform gets it and nobody else, unless the platform refuses it.
+    Platform,
 }
 
 impl<'a> SecretDestination<'a> {
-    /// Refuses a `--secret-out` path a new file cannot be made at, and a stdout nobody reads.
-    pub(super) fn check(secret_out: Option<&'a Path>) -> Result<Self, HeadlessError> {
+    /// Refuses a `--secret-out` path a new file cannot be made at, and a stdout nobody reads
+    /// when the secret is to be shown there.
+    pub(super) fn check(secret_out: Option<&'a Path>, shown: bool) -> Result<Self, HeadlessError> {
         match secret_out {
-            Some(path) => check_new_file(path).map_err(|why| {
-                HeadlessError::Usage(format!("--secret-out {}: {why}", path.display()))
-            })?,
-            None if stdout_is_discarded() => {
-                return Err(HeadlessError::Usage(
-                    "stdout is closed or goes to /dev/null, so the new client secret would reach nobody: name a new file for it with --secret-out FILE".into(),
-                ));
+            Some(path) => {
+                check_new_file(path).map_err(|why| {
+                    HeadlessError::Usage(format!("--secret-out {}: {why}", path.display()))
+                })?;
+                Ok(Self::File(path))
             }
-            None => {}
+            None if !shown => Ok(Self::Platform),
+            None if stdout_is_discarded() => Err(HeadlessError::Usage(
+                "stdout is closed or goes to /dev/null, so the new client secret would reach nobody: name a new file for it with --secret-out FILE".into(),
+            )),
+            None => Ok(Self::Stdout),
         }
-        Ok(Self { file: secret_out })
     }
 
-    /// The file the secret goes to; `None` for stdout.
-    pub(super) fn file(&self) -> Option<&'a Path> {
-        self.file
+    /// The file the secret goes to.
+    pub(super) fn file(self) -> Option<&'a Path> {
+        match self {
+            Self::File(path) => Some(path),
+            Self::Stdout | Self::Platform => None,
+        }
+    }
+
+    /// Whether the result on stdout carries the secret's value.
+    pub(super) fn shows_value(self) -> bool {
+        matches!(self, Self::Stdout)
+    }
+
+    /// When the platform did not take the secret, the user gets it the usual way.
+    pub(super) fn unless_platform(self) -> Self {
+        match self {
+            Self::Platform => Self::Stdout,
+            other => other,
+        }
     }
 }
 
@@ -199,7 +221,7 @@ pub(super) fn write_secret_file(path: &Path, secret: &SecretString) -> Result<()
 /// Delivers the new secret: to the `--secret-out` file, or to stdout in the result.
 pub(super) fn deliver(
     secret: &SecretString,
-    destination: &SecretDestination<'_>,
+    destination: SecretDestination<'_>,
     result: impl FnOnce() -> Zeroizing<String>,
 ) -> Result<(), HeadlessError> {
     let secret_out = destination.file();
@@ -207,10 +229,10 @@ pub(super) fn deliver(
         write_secret_file(path, secret)?;
     }
     let shown = result();
-    print_once(&shown).or_else(|source| match secret_out {
-        // The secret is safe in its file; only the summary was lost.
-        Some(_) => Ok(()),
-        None => Err(HeadlessError::Io {
+    print_once(&shown).or_else(|source| match destination {
+        // The secret is safe in its file or with the platform; only the summary was lost.
+        SecretDestination::File(_) | SecretDestination::Platform => Ok(()),
+        SecretDestination::Stdout => Err(HeadlessError::Io {
             what: "cannot write the result to stdout".into(),
             source,
         }),
@@ -267,6 +289,20 @@ pub(super) fn selector(
         (None, Some(name)) => Ok(crate::doctor::Selector::Name(name.clone())),
         (None, None) => Err(HeadlessError::Usage(
             "name the app with --app-id or --name".into(),
+        )),
+    }
+}
+
+/// Apps appreg registered carry their preset in a tag.
+pub(super) fn tagged_profile(
+    app: &crate::graph::models::Application,
+) -> Result<crate::profile::Profile, HeadlessError> {
+    const PROFILE_TAG: &str = "appreg-profile:";
+    let tagged = app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG));
+    match tagged {
+        Some(id) => Ok(crate::profile::find(id)?),
+        None => Err(HeadlessError::Usage(
+            "which platform is this app for? add --profile (nylas-v3, nylas-v2, nylas-streams, nango, custom)".into(),
         )),
     }
 }

@@ -187,7 +187,12 @@ pub async fn rotate(
     journal.record(|e| {
         e.object_id = Some(plan.object_id.clone());
         e.app_id = Some(plan.app_id.clone());
-        e.remove_after = remove_after;
+        // Keys an unfinished rotation still had to remove stay on the list.
+        for key_id in remove_after {
+            if !e.remove_after.contains(&key_id) {
+                e.remove_after.push(key_id);
+            }
+        }
     })?;
     let mut removed_first = Vec::new();
     if plan.remove_first {

@@ -1,0 +1,180 @@
+//! `appreg create`: confirm, sign in, run the plan with progress on stderr, prove the new secret,
+//! give it to the platform with `--connect`, hand it over.
+
+use super::handoff::{self, Handoff, PlatformOutcome};
+use super::output;
+use super::session::{SecretDestination, confirm, connect, deliver, progress_printer, settle};
+use super::{HeadlessError, build_plan};
+use crate::catalog::{Catalog, MICROSOFT_GRAPH};
+use crate::cli::{CreateArgs, SignInArgs};
+use crate::cloud::Endpoints;
+use crate::journal::Journal;
+use crate::plan::Plan;
+use crate::platform::Credentials;
+use crate::run::{self, Outcome};
+use time::OffsetDateTime;
+
+mod resume;
+
+pub async fn create(
+    args: &CreateArgs,
+    endpoints: &Endpoints,
+    sign_in: &SignInArgs,
+    verbose: bool,
+) -> Result<(), HeadlessError> {
+    let now = OffsetDateTime::now_utc();
+    let tenant = sign_in.tenant.as_deref();
+    let (profile, plan, warnings) = build_plan(&args.plan, tenant, &Catalog::offline(), now)?;
+    for warning in &warnings {
+        eprintln!("! {warning}");
+    }
+    let spec = &args.plan.spec;
+    let target = handoff::target(
+        &profile,
+        &args.connect,
+        &spec.regions,
+        spec.self_hosted_url.as_deref(),
+    )?;
+    let shown = target.is_none() || args.connect.show_secret;
+    let destination = SecretDestination::check(args.secret_out.as_deref(), shown)?;
+    let mut journal = run::plan_journal(Journal::default_dir().as_deref(), &plan)?;
+    if let (Some(target), Some(secret_from)) = (&target, &args.secret_from) {
+        return resume::finish(
+            args,
+            &plan,
+            target,
+            secret_from,
+            &mut journal,
+            endpoints,
+            verbose,
+        )
+        .await;
+    }
+    if let Some(app_id) = journal.earlier_app_id() {
+        eprintln!(
+            "! appreg already registered \"{}\" here (client id {app_id}): this makes a second app. To check that one instead: appreg doctor --app-id {app_id}",
+            plan.display_name
+        );
+    }
+    confirm(
+        &format!("{}\nCreate this app?", output::describe(&plan, now)),
+        args.yes,
+        "no terminal to confirm on: add --yes to create the app without asking",
+    )?;
+    let client = connect(sign_in, endpoints, plan.tenant.clone()).await?;
+
+    if journal.is_resume() {
+        eprintln!(
+            "Continuing the earlier unfinished run for \"{}\": the app it made is reused.",
+            plan.display_name
+        );
+    }
+
+    let (reporter, printer) = progress_printer(verbose);
+    let result = run::execute(&client, &plan, &mut journal, &reporter, now).await;
+    // With the reporter gone, the printer drains what is left and stops.
+    drop(reporter);
+    let _ = printer.await;
+    let outcome = result?;
+
+    let proof = handoff::prove(
+        endpoints,
+        &outcome.tenant_id,
+        &outcome.app_id,
+        &outcome.secret.value,
+        &args.connect,
+        verbose,
+    )
+    .await;
+    let connected = match (&target, &proof) {
+        (Some(target), Ok(_)) => {
+            let credentials = credentials(&plan, &outcome);
+            Some(
+                handoff::connect(
+                    target,
+                    &credentials,
+                    &outcome.secret.key_id,
+                    &mut journal,
+                    verbose,
+                )
+                .await,
+            )
+        }
+        _ => None,
+    };
+    let platform = match (&target, &connected) {
+        (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
+        (Some(target), Some(Err(error))) => PlatformOutcome::Refused {
+            target,
+            error: error.to_string(),
+        },
+        (Some(target), None) => PlatformOutcome::NotSent(target),
+        (None, _) if profile.connect.is_none() && !profile.dashboard_steps.is_empty() => {
+            PlatformOutcome::Dashboard {
+                profile: &profile,
+                steps: handoff::dashboard_steps(&profile, &outcome.app_id, &outcome.tenant_id),
+            }
+        }
+        (None, _) => PlatformOutcome::NotAsked,
+    };
+    // Only a platform that took the secret spares the user from receiving it.
+    let destination = match &connected {
+        Some(Ok(_)) => destination,
+        _ => destination.unless_platform(),
+    };
+    let handoff = Handoff {
+        proof: &proof,
+        platform,
+    };
+    let next_step = output::next_step(&profile, &plan, &outcome);
+    let delivered = deliver(&outcome.secret.value, destination, || {
+        if args.plan.json {
+            output::result_json(&plan, &outcome, destination, &next_step, &handoff)
+        } else {
+            output::result_text(&plan, &outcome, destination, &next_step, &handoff)
+        }
+    });
+    let key_id = outcome.secret.key_id.clone();
+    settle(outcome.secret, delivered, &client, &mut journal).await?;
+    if destination.shows_value() {
+        eprintln!(
+            "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
+        );
+    }
+    match (proof, connected, &target) {
+        (Err(error), _, _) => Err(error.into()),
+        (_, Some(Err(error)), Some(target)) => Err(handoff::refused(
+            target,
+            error,
+            &where_shown(destination, &key_id),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What the platform is given for a new app: its id, secret, tenant (one organisation only)
+/// and the delegated Microsoft Graph scopes of the plan.
+fn credentials<'a>(plan: &'a Plan, outcome: &'a Outcome) -> Credentials<'a> {
+    let single_tenant =
+        (!plan.spec.audience.is_multi_tenant()).then_some(outcome.tenant_id.as_str());
+    Credentials {
+        client_id: &outcome.app_id,
+        secret: &outcome.secret.value,
+        single_tenant,
+        scopes: plan
+            .spec
+            .delegated_scopes(MICROSOFT_GRAPH)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        display_name: &plan.display_name,
+    }
+}
+
+/// Where the user finds the secret the platform refused.
+fn where_shown(destination: SecretDestination<'_>, key_id: &str) -> String {
+    match destination.file() {
+        Some(path) => format!("written to {} (key id {key_id})", path.display()),
+        None => format!("printed above (key id {key_id})"),
+    }
+}
