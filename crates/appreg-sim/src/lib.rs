@@ -102,6 +102,9 @@ pub struct SimConfig {
     /// How long a new application or service principal stays invisible to
     /// reads and to dependent writes (Entra ID's directory replication lag).
     pub replication_delay: Duration,
+    /// How long a new client secret is refused by the client credentials grant, as a wrong
+    /// one is (AADSTS7000215), until it replicates.
+    pub secret_replication_delay: Duration,
     /// The `interval` the device-code endpoint tells clients to poll at;
     /// polling faster earns `slow_down`. 0 disables the check (fast tests).
     pub poll_interval_secs: u64,
@@ -133,6 +136,7 @@ impl Default for SimConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             latency: Latency::NONE,
             replication_delay: Duration::ZERO,
+            secret_replication_delay: Duration::ZERO,
             poll_interval_secs: 1,
             polls_before_approval: 2,
             device_outcome: DeviceOutcome::Approve,
@@ -148,12 +152,13 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// Feels like the real service: 80–250 ms per call and ~2 s of replication lag, and the
-    /// demo tenant holds apps with defects for `doctor` to find.
+    /// Feels like the real service: 80–250 ms per call, ~2 s of replication lag (1.5 s for a
+    /// new client secret), and the demo tenant holds apps with defects for `doctor` to find.
     pub fn demo() -> Self {
         SimConfig {
             latency: Latency::range(Duration::from_millis(80), Duration::from_millis(250)),
             replication_delay: Duration::from_secs(2),
+            secret_replication_delay: Duration::from_millis(1500),
             seed: Seed::with_support_apps(),
             ..SimConfig::default()
         }
