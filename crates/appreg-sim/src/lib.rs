@@ -2,7 +2,9 @@
 //!
 //! A real HTTP server (axum on 127.0.0.1) that answers like Microsoft Graph
 //! (`/v1.0`), the Microsoft identity platform (`/login`, device code and refresh
-//! grants) and Azure Resource Manager (`/arm`, the tenant list). appreg's client
+//! grants), Azure Resource Manager (`/arm`, the tenant list), and the two platforms the
+//! credentials are handed to: Nylas v3 connectors (`/nylas`) and Nango integrations
+//! (`/nango`). appreg's client
 //! cannot tell it from the real services except by base URL, so the demo, the
 //! tests and the benchmarks all exercise the real client code, including its
 //! handling of throttling, dropped connections and directory replication lag.
@@ -17,7 +19,11 @@ mod graph_grants;
 mod graph_routes;
 mod graph_sps;
 mod login;
+mod nango;
+mod nylas;
 mod odata;
+mod platform_http;
+mod platform_store;
 mod requestlog;
 mod seed;
 mod server;
@@ -45,7 +51,8 @@ pub use seed::{
     SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
 };
 pub use snapshot::{
-    AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot,
+    AppSnapshot, ConnectorSnapshot, GrantSnapshot, IntegrationSnapshot, PasswordCredentialMeta,
+    PlatformSnapshot, Snapshot, SpSnapshot, TenantSnapshot,
 };
 
 /// How long the simulator waits before answering each request.
@@ -127,6 +134,10 @@ pub struct SimConfig {
     /// Replication is measured by this clock; share a simulated one with the client to wait
     /// out long replication delays without sleeping.
     pub clock: Clock,
+    /// The one API key the simulated Nylas application accepts (`Authorization: Bearer`).
+    pub nylas_api_key: String,
+    /// The one secret key the simulated Nango environment accepts.
+    pub nango_secret_key: String,
 }
 
 impl Default for SimConfig {
@@ -147,6 +158,8 @@ impl Default for SimConfig {
             rng_seed: 0x5eed_a99e_9000_0001,
             faults: Vec::new(),
             clock: Clock::system(),
+            nylas_api_key: "nyk_v0_simulator_key".into(),
+            nango_secret_key: "nango_simulator_secret_key".into(),
         }
     }
 }
@@ -209,6 +222,26 @@ impl SimHandle {
         format!("http://{}/arm", self.addr)
     }
 
+    /// Stands in for `https://api.us.nylas.com` (the client appends `/v3/connectors`).
+    pub fn nylas_url(&self) -> String {
+        format!("http://{}/nylas", self.addr)
+    }
+
+    /// Stands in for `https://api.nango.dev` (the client appends `/integrations`).
+    pub fn nango_url(&self) -> String {
+        format!("http://{}/nango", self.addr)
+    }
+
+    /// The API key the simulated Nylas application accepts.
+    pub fn nylas_api_key(&self) -> String {
+        self.shared.state().platforms.nylas_api_key.clone()
+    }
+
+    /// The secret key the simulated Nango environment accepts.
+    pub fn nango_secret_key(&self) -> String {
+        self.shared.state().platforms.nango_secret_key.clone()
+    }
+
     /// The first seeded tenant ("Contoso (Demo)" with the default seed): the
     /// tenant any foreign bearer token and `organizations`/`common` sign in to.
     pub fn demo_tenant_id(&self) -> String {
@@ -258,6 +291,11 @@ impl SimHandle {
     /// A read-only copy of every tenant's directory, replicated or not.
     pub fn snapshot(&self) -> Snapshot {
         self.shared.state().snapshot()
+    }
+
+    /// The Nylas connectors and Nango integrations, with which client secret each holds.
+    pub fn platform_snapshot(&self) -> PlatformSnapshot {
+        self.shared.state().platform_snapshot()
     }
 
     /// Stop accepting connections and wait for open ones to finish.

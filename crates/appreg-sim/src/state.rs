@@ -17,6 +17,7 @@ use time::macros::format_description;
 use uuid::Uuid;
 
 use super::graph_apps::date_property;
+use super::platform_store::Platforms;
 use super::seed::{AppSeed, FIRST_PARTY, MICROSOFT_TENANT_ID, Resource, UserSeed};
 use super::{DeviceOutcome, SimConfig, tokens};
 
@@ -38,6 +39,8 @@ pub(crate) struct Policy {
 
 pub(crate) struct SimState {
     pub tenants: Vec<Tenant>,
+    /// What the simulated Nylas application and Nango environment hold.
+    pub platforms: Platforms,
     pub device_codes: HashMap<String, DeviceCode>,
     pub policy: Policy,
     pub rng: StdRng,
@@ -132,6 +135,7 @@ impl SimState {
     pub fn new(config: &SimConfig) -> Self {
         let mut state = SimState {
             tenants: Vec::new(),
+            platforms: Platforms::new(config),
             device_codes: HashMap::new(),
             policy: Policy {
                 replication_delay: config.replication_delay,
