@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use super::*;
 
+mod platforms;
+
 const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE: &str = "00000002-0000-0ff1-ce00-000000000000";
 const MAIL_READ: &str = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
