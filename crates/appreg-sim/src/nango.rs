@@ -444,7 +444,10 @@ impl Patch {
         if let Some(credentials) = credentials {
             integration.client_id = credentials.client_id;
             integration.client_secret = credentials.client_secret;
-            integration.scopes = credentials.scopes;
+            // Omitted scopes are `undefined`, which Knex leaves out of the UPDATE.
+            if credentials.scopes.is_some() {
+                integration.scopes = credentials.scopes;
+            }
         }
         integration.updated_at = now;
         Ok(())
@@ -464,9 +467,13 @@ fn not_simulated(body: &Map<String, Value>) -> Result<(), NangoError> {
     }
 }
 
-/// Validated `credentials`, of any type.
-struct Credentials {
-    kind: String,
+/// Validated `credentials`: an OAuth app, or a type no simulated provider takes.
+enum Credentials {
+    OAuth2(OAuthApp),
+    OtherType,
+}
+
+struct OAuthApp {
     client_id: String,
     client_secret: SecretString,
     scopes: Option<String>,
@@ -474,13 +481,12 @@ struct Credentials {
 
 impl Credentials {
     /// Every simulated provider is OAUTH2; other types are refused as Nango refuses them.
-    fn for_provider(self) -> Result<Self, NangoError> {
-        if self.kind == AUTH_MODE {
-            Ok(self)
-        } else {
-            Err(NangoError::invalid_body(
+    fn for_provider(self) -> Result<OAuthApp, NangoError> {
+        match self {
+            Credentials::OAuth2(app) => Ok(app),
+            Credentials::OtherType => Err(NangoError::invalid_body(
                 "incompatible credentials auth type and provider auth",
-            ))
+            )),
         }
     }
 }
@@ -634,12 +640,7 @@ impl Issues {
         };
         if !matches!(kind, "OAUTH1" | "OAUTH2" | "TBA") {
             // The APP and CUSTOM branches never fit an OAUTH2 provider.
-            return Some(Credentials {
-                kind: kind.to_owned(),
-                client_id: String::new(),
-                client_secret: SecretString::new(String::new()),
-                scopes: None,
-            });
+            return Some(Credentials::OtherType);
         }
         let client_id = self.string(object, "client_id", &path, Length::CLIENT_ID, None);
         let client_secret = self.string(object, "client_secret", &path, Length::SECRET, None);
@@ -663,11 +664,15 @@ impl Issues {
                 "webhook_secret",
             ],
         );
-        Some(Credentials {
-            kind: kind.to_owned(),
+        let app = OAuthApp {
             client_id: client_id?,
             client_secret: SecretString::new(client_secret?),
             scopes,
+        };
+        Some(if kind == AUTH_MODE {
+            Credentials::OAuth2(app)
+        } else {
+            Credentials::OtherType
         })
     }
 }

@@ -356,10 +356,9 @@ async fn nango_integrations_take_one_scope_string() {
         )
         .await;
     assert_eq!(pasted.status, StatusCode::OK);
-    assert_eq!(
-        env.sim.platform_snapshot().integrations[0].secret_key_id,
-        None
-    );
+    let stored = env.sim.platform_snapshot().integrations.remove(0);
+    assert_eq!(stored.secret_key_id, None);
+    assert_eq!(stored.scopes, "Mail.Read", "scopes left out are kept");
 
     let absent = env.nango(Method::GET, "/teams", None).await;
     assert_eq!(
