@@ -25,6 +25,9 @@ pub struct SimArgs {
     /// How long new apps and service principals stay invisible (replication lag).
     #[arg(long, value_name = "MS")]
     pub replication_ms: Option<u64>,
+    /// How long a new client secret is refused by the client credentials grant (AADSTS7000215).
+    #[arg(long, value_name = "MS")]
+    pub secret_replication_ms: Option<u64>,
     /// Answer 429 (Retry-After: 1) to requests whose path contains PATH, N times (default 1).
     /// PATH may start with a method: "POST /applications:2".
     #[arg(long, value_name = "[METHOD ]PATH[:N]")]
@@ -38,6 +41,16 @@ pub struct SimArgs {
     /// Drop matching connections before processing the request.
     #[arg(long, value_name = "[METHOD ]PATH[:N]")]
     pub drop_before_commit: Vec<String>,
+    /// Answer 401 to matching requests, in the shape of the service addressed (an expired
+    /// token for Graph, a bad key for Nylas and Nango).
+    #[arg(long, value_name = "[METHOD ]PATH[:N]")]
+    pub unauthorized: Vec<String>,
+    /// The API key the simulated Nylas application accepts.
+    #[arg(long, value_name = "KEY")]
+    pub nylas_api_key: Option<String>,
+    /// The secret key the simulated Nango environment accepts.
+    #[arg(long, value_name = "KEY")]
+    pub nango_secret_key: Option<String>,
     /// The tenant's policy caps client-secret lifetime at N months (30-day months).
     #[arg(long, value_name = "N")]
     pub secret_cap_months: Option<u32>,
@@ -78,7 +91,16 @@ impl SimArgs {
         if let Some(ms) = self.replication_ms {
             config.replication_delay = Duration::from_millis(ms);
         }
-        let groups: [(&[String], FaultKind); 4] = [
+        if let Some(ms) = self.secret_replication_ms {
+            config.secret_replication_delay = Duration::from_millis(ms);
+        }
+        if let Some(key) = &self.nylas_api_key {
+            config.nylas_api_key.clone_from(key);
+        }
+        if let Some(key) = &self.nango_secret_key {
+            config.nango_secret_key.clone_from(key);
+        }
+        let groups: [(&[String], FaultKind); 5] = [
             (
                 &self.throttle,
                 FaultKind::Throttle {
@@ -88,6 +110,7 @@ impl SimArgs {
             (&self.fail_5xx, FaultKind::ServerError),
             (&self.drop_after_commit, FaultKind::DropAfterCommit),
             (&self.drop_before_commit, FaultKind::DropBeforeCommit),
+            (&self.unauthorized, FaultKind::ExpiredToken),
         ];
         for (specs, kind) in groups {
             for spec in specs {
@@ -138,7 +161,8 @@ fn parse_fault(spec: &str, kind: FaultKind) -> anyhow::Result<Fault> {
 }
 
 /// Start the simulator, print one JSON line with its URLs on stdout, and serve
-/// until Ctrl-C or SIGTERM.
+/// until Ctrl-C or SIGTERM. The line holds the simulator's own Nylas and Nango keys: they are
+/// fixtures, and printing them is how a user of `appreg sim` learns them.
 pub async fn serve_cli(args: SimArgs) -> anyhow::Result<()> {
     let sim = start(args.to_config()?)
         .await
@@ -147,6 +171,10 @@ pub async fn serve_cli(args: SimArgs) -> anyhow::Result<()> {
         "graph_url": sim.graph_url(),
         "login_url": sim.login_url(),
         "arm_url": sim.arm_url(),
+        "nylas_url": sim.nylas_url(),
+        "nango_url": sim.nango_url(),
+        "nylas_api_key": sim.nylas_api_key(),
+        "nango_secret_key": sim.nango_secret_key(),
         "tenant_id": sim.demo_tenant_id(),
     });
     {
@@ -203,6 +231,14 @@ mod tests {
             "--secret-cap-months",
             "6",
             "--no-admin",
+            "--secret-replication-ms",
+            "300",
+            "--unauthorized",
+            "GET /nylas/v3/connectors:2",
+            "--nylas-api-key",
+            "nyk_cli",
+            "--nango-secret-key",
+            "nango_cli",
         ])
         .expect("valid arguments")
         .sim;
@@ -223,10 +259,31 @@ mod tests {
                 .method(Method::POST)
                 .times(2),
                 Fault::new(FaultKind::DropAfterCommit, "/servicePrincipals"),
+                Fault::new(FaultKind::ExpiredToken, "/nylas/v3/connectors")
+                    .method(Method::GET)
+                    .times(2),
             ]
+        );
+        assert_eq!(config.secret_replication_delay, Duration::from_millis(300));
+        assert_eq!(
+            (
+                config.nylas_api_key.as_str(),
+                config.nango_secret_key.as_str()
+            ),
+            ("nyk_cli", "nango_cli")
         );
         assert_eq!(config.secret_lifetime_cap_months, Some(6));
         assert!(!config.admin && config.can_create_apps);
+        let defaults = Wrapper::try_parse_from(["sim", "--demo"])
+            .expect("valid arguments")
+            .sim
+            .to_config()
+            .expect("config");
+        assert_eq!(
+            defaults.secret_replication_delay,
+            Duration::from_millis(1500)
+        );
+        assert_eq!(defaults.nylas_api_key, SimConfig::default().nylas_api_key);
         assert!(parse_fault(" /x", FaultKind::ServerError).is_err());
         assert!(parse_fault(":3", FaultKind::ServerError).is_err());
     }

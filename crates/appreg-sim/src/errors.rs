@@ -2,13 +2,14 @@
 //! `{"error":{"code","message","details"?,"innerError":{...}}}`.
 
 use axum::body::{Body, to_bytes};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::faults::FaultKind;
 use super::server::Ctx;
 use super::state::inner_error_date;
+use super::{nango, nylas};
 
 /// The content type Graph sends on every JSON answer.
 pub(crate) const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
@@ -193,8 +194,21 @@ pub(crate) fn no_content() -> Response {
     response
 }
 
-/// The canned answer for a fault that replaces the handler entirely.
-pub(crate) fn fault_response(kind: FaultKind, ctx: &Ctx) -> Response {
+/// The canned answer for a fault that replaces the handler entirely, in the shape of the
+/// service the request was for: Nylas, Nango, or Graph for everything else.
+pub(crate) fn fault_response(
+    kind: FaultKind,
+    ctx: &Ctx,
+    method: &Method,
+    target: &str,
+) -> Response {
+    let path = target.split('?').next().unwrap_or(target);
+    if path.starts_with("/nylas/") {
+        return nylas::fault_response(kind, ctx);
+    }
+    if path.starts_with("/nango/") {
+        return nango::fault_response(kind, method, path);
+    }
     let error = match kind {
         FaultKind::Throttle { retry_after_secs } => GraphError {
             retry_after: Some(retry_after_secs),

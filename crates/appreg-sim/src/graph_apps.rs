@@ -11,7 +11,8 @@ use super::errors::{GraphError, created, json_response, no_content};
 use super::graph_routes::GraphRequest;
 use super::odata::Key;
 use super::state::{
-    SimState, Stored, Tenant, app_template, graph_timestamp, sync_redirect_uri_settings,
+    ClientSecret, SimState, Stored, Tenant, app_template, graph_timestamp,
+    sync_redirect_uri_settings,
 };
 use super::validate::{self, Exposed, PERSONAL_MAX_PASSWORDS};
 use appreg_core::secret::SecretString;
@@ -328,6 +329,7 @@ fn add_password(
             .with_detail("InvalidKeyEndDate", message, Some("endDateTime")));
         }
     }
+    let secret_delay = state.policy.secret_replication_delay;
     let key_id = state.new_uuid();
     let secret = format!(
         "{}8Q~{}",
@@ -372,9 +374,11 @@ fn add_password(
             app.insert("passwordCredentials".into(), json!([metadata]));
         }
     }
-    tenant
-        .client_secrets
-        .insert(key_id.to_string(), SecretString::new(secret));
+    let stored = ClientSecret {
+        value: SecretString::new(secret),
+        usable_at: request.now + secret_delay,
+    };
+    tenant.client_secrets.insert(key_id.to_string(), stored);
     Ok(json_response(StatusCode::OK, &answer))
 }
 

@@ -2,7 +2,9 @@
 //!
 //! A real HTTP server (axum on 127.0.0.1) that answers like Microsoft Graph
 //! (`/v1.0`), the Microsoft identity platform (`/login`, device code and refresh
-//! grants) and Azure Resource Manager (`/arm`, the tenant list). appreg's client
+//! grants), Azure Resource Manager (`/arm`, the tenant list), and the two platforms the
+//! credentials are handed to: Nylas v3 connectors (`/nylas`) and Nango integrations
+//! (`/nango`). appreg's client
 //! cannot tell it from the real services except by base URL, so the demo, the
 //! tests and the benchmarks all exercise the real client code, including its
 //! handling of throttling, dropped connections and directory replication lag.
@@ -17,7 +19,11 @@ mod graph_grants;
 mod graph_routes;
 mod graph_sps;
 mod login;
+mod nango;
+mod nylas;
 mod odata;
+mod platform_http;
+mod platform_store;
 mod requestlog;
 mod seed;
 mod server;
@@ -45,7 +51,8 @@ pub use seed::{
     SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
 };
 pub use snapshot::{
-    AppSnapshot, GrantSnapshot, PasswordCredentialMeta, Snapshot, SpSnapshot, TenantSnapshot,
+    AppSnapshot, ConnectorSnapshot, GrantSnapshot, IntegrationSnapshot, PasswordCredentialMeta,
+    PlatformSnapshot, Snapshot, SpSnapshot, TenantSnapshot,
 };
 
 /// How long the simulator waits before answering each request.
@@ -102,6 +109,9 @@ pub struct SimConfig {
     /// How long a new application or service principal stays invisible to
     /// reads and to dependent writes (Entra ID's directory replication lag).
     pub replication_delay: Duration,
+    /// How long a new client secret is refused by the client credentials grant, as a wrong
+    /// one is (AADSTS7000215), until it replicates.
+    pub secret_replication_delay: Duration,
     /// The `interval` the device-code endpoint tells clients to poll at;
     /// polling faster earns `slow_down`. 0 disables the check (fast tests).
     pub poll_interval_secs: u64,
@@ -124,6 +134,10 @@ pub struct SimConfig {
     /// Replication is measured by this clock; share a simulated one with the client to wait
     /// out long replication delays without sleeping.
     pub clock: Clock,
+    /// The one API key the simulated Nylas application accepts (`Authorization: Bearer`).
+    pub nylas_api_key: String,
+    /// The one secret key the simulated Nango environment accepts.
+    pub nango_secret_key: String,
 }
 
 impl Default for SimConfig {
@@ -133,6 +147,7 @@ impl Default for SimConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             latency: Latency::NONE,
             replication_delay: Duration::ZERO,
+            secret_replication_delay: Duration::ZERO,
             poll_interval_secs: 1,
             polls_before_approval: 2,
             device_outcome: DeviceOutcome::Approve,
@@ -143,17 +158,20 @@ impl Default for SimConfig {
             rng_seed: 0x5eed_a99e_9000_0001,
             faults: Vec::new(),
             clock: Clock::system(),
+            nylas_api_key: "nyk_v0_simulator_key".into(),
+            nango_secret_key: "nango_simulator_secret_key".into(),
         }
     }
 }
 
 impl SimConfig {
-    /// Feels like the real service: 80–250 ms per call and ~2 s of replication lag, and the
-    /// demo tenant holds apps with defects for `doctor` to find.
+    /// Feels like the real service: 80–250 ms per call, ~2 s of replication lag (1.5 s for a
+    /// new client secret), and the demo tenant holds apps with defects for `doctor` to find.
     pub fn demo() -> Self {
         SimConfig {
             latency: Latency::range(Duration::from_millis(80), Duration::from_millis(250)),
             replication_delay: Duration::from_secs(2),
+            secret_replication_delay: Duration::from_millis(1500),
             seed: Seed::with_support_apps(),
             ..SimConfig::default()
         }
@@ -202,6 +220,26 @@ impl SimHandle {
     /// Stands in for `https://management.azure.com`.
     pub fn arm_url(&self) -> String {
         format!("http://{}/arm", self.addr)
+    }
+
+    /// Stands in for `https://api.us.nylas.com` (the client appends `/v3/connectors`).
+    pub fn nylas_url(&self) -> String {
+        format!("http://{}/nylas", self.addr)
+    }
+
+    /// Stands in for `https://api.nango.dev` (the client appends `/integrations`).
+    pub fn nango_url(&self) -> String {
+        format!("http://{}/nango", self.addr)
+    }
+
+    /// The API key the simulated Nylas application accepts.
+    pub fn nylas_api_key(&self) -> String {
+        self.shared.state().platforms.nylas_api_key.clone()
+    }
+
+    /// The secret key the simulated Nango environment accepts.
+    pub fn nango_secret_key(&self) -> String {
+        self.shared.state().platforms.nango_secret_key.clone()
     }
 
     /// The first seeded tenant ("Contoso (Demo)" with the default seed): the
@@ -253,6 +291,11 @@ impl SimHandle {
     /// A read-only copy of every tenant's directory, replicated or not.
     pub fn snapshot(&self) -> Snapshot {
         self.shared.state().snapshot()
+    }
+
+    /// The Nylas connectors and Nango integrations, with which client secret each holds.
+    pub fn platform_snapshot(&self) -> PlatformSnapshot {
+        self.shared.state().platform_snapshot()
     }
 
     /// Stop accepting connections and wait for open ones to finish.

@@ -19,9 +19,8 @@ use url::form_urlencoded;
 use uuid::Uuid;
 
 use super::DeviceOutcome;
-use super::graph_apps::date_property;
 use super::server::{Ctx, Shared};
-use super::state::{DeviceCode, SimState};
+use super::state::{DeviceCode, SimState, is_expired};
 use super::tokens::{self, ACCESS_TOKEN_SECS, Audience, Grant};
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -255,7 +254,7 @@ fn token(state: &mut SimState, tenant: Uuid, form: &Form) -> Result<Response, Aa
 }
 
 /// The client credentials grant: `client_id` must be an app of the tenant and `secret` the
-/// value of one of its unexpired client secrets, answered as Entra ID does otherwise.
+/// value of one of its unexpired, replicated client secrets, answered as Entra ID does otherwise.
 fn authenticate_client(
     state: &SimState,
     tenant: Uuid,
@@ -280,23 +279,13 @@ fn authenticate_client(
             ),
         ));
     };
-    let matching = app
-        .doc
-        .get("passwordCredentials")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|credential| {
-            credential
-                .get("keyId")
-                .and_then(Value::as_str)
-                .and_then(|key| home.client_secrets.get(&key.to_ascii_lowercase()))
-                .is_some_and(|value| *value == *secret)
-        });
-    let expired = matching
-        .and_then(Value::as_object)
-        .and_then(|c| date_property(c, "endDateTime").ok().flatten())
-        .is_some_and(|end| end <= OffsetDateTime::now_utc());
+    // Until it replicates, a new secret is refused exactly like a wrong one.
+    let now = state.policy.clock.now();
+    let matching = home
+        .credential_with_value(app, secret)
+        .filter(|(_, stored)| now >= stored.usable_at)
+        .map(|(credential, _)| credential);
+    let expired = matching.is_some_and(|c| is_expired(c, OffsetDateTime::now_utc()));
     match (matching, expired) {
         (Some(_), false) => Ok(()),
         (Some(_), true) => Err(AadError::new(

@@ -1,6 +1,6 @@
 //! The HTTP plumbing: a listener whose connections can be cut mid-request,
 //! the router, and the middleware every request passes through (request ids,
-//! latency, fault injection, the request log).
+//! latency, fault injection, the request log), Nylas's and Nango's routes included.
 
 use std::io;
 use std::net::SocketAddr;
@@ -28,7 +28,7 @@ use tokio::sync::oneshot;
 use super::faults::{FaultKind, FaultSet};
 use super::requestlog::RequestLog;
 use super::state::SimState;
-use super::{Latency, SimConfig, arm, errors, graph_routes, login};
+use super::{Latency, SimConfig, arm, errors, graph_routes, login, nango, nylas};
 
 /// State shared by every request handler and the [`super::SimHandle`].
 pub(crate) struct Shared {
@@ -90,6 +90,8 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, stop: ones
         .route("/v1.0/{*rest}", any(graph_routes::handle))
         .route("/login/{*rest}", any(login::handle))
         .route("/arm/{*rest}", any(arm::handle))
+        .route("/nylas/{*rest}", any(nylas::handle))
+        .route("/nango/{*rest}", any(nango::handle))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
@@ -167,7 +169,7 @@ async fn pipeline(State(shared): State<Arc<Shared>>, mut request: Request, next:
             return drop_connection(&shared, log_id, conn);
         }
         Some(FaultKind::MalformedJson) => errors::truncate_body(next.run(request).await).await,
-        Some(kind) => errors::fault_response(kind, &ctx),
+        Some(kind) => errors::fault_response(kind, &ctx, &method, &target),
     };
 
     let headers = response.headers_mut();

@@ -1,9 +1,13 @@
 //! Read-only copies of the directories for test invariants ("exactly one app",
-//! "no orphan secret"), independent of replication lag and of Graph's wire shape.
+//! "no orphan secret"), independent of replication lag and of Graph's wire shape, and of
+//! what the Nylas and Nango simulators hold.
 
+use appreg_core::secret::SecretString;
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
-use super::state::{SimState, Stored};
+use super::platform_store::{Connector, Integration};
+use super::state::{SimState, Stored, is_expired};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -172,5 +176,113 @@ fn grant_snapshot(grant: &Stored) -> GrantSnapshot {
             .map(str::to_owned),
         resource_id: text(doc, "resourceId"),
         scope: text(doc, "scope"),
+    }
+}
+
+/// What the simulated Nylas application and Nango environment hold. Never a secret's value:
+/// `secret_key_id` says which client secret, if any, a platform was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformSnapshot {
+    pub connectors: Vec<ConnectorSnapshot>,
+    pub integrations: Vec<IntegrationSnapshot>,
+}
+
+impl PlatformSnapshot {
+    pub fn connector(&self, provider: &str) -> Option<&ConnectorSnapshot> {
+        self.connectors.iter().find(|c| c.provider == provider)
+    }
+
+    pub fn integration(&self, unique_key: &str) -> Option<&IntegrationSnapshot> {
+        self.integrations
+            .iter()
+            .find(|i| i.unique_key == unique_key)
+    }
+}
+
+/// A Nylas connector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectorSnapshot {
+    pub provider: String,
+    pub client_id: String,
+    pub tenant: Option<String>,
+    pub scope: Vec<String>,
+    /// The keyId of the app's unexpired client secret whose value the connector holds;
+    /// `None` when it holds none or a value no live secret has (e.g. a secret's ID).
+    pub secret_key_id: Option<String>,
+}
+
+/// A Nango integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationSnapshot {
+    pub unique_key: String,
+    pub provider: String,
+    /// As Nango shows it: the provider's name when the integration has none of its own.
+    pub display_name: String,
+    pub client_id: String,
+    /// Comma-separated, as stored; empty when none were given.
+    pub scopes: String,
+    /// As for [`ConnectorSnapshot::secret_key_id`].
+    pub secret_key_id: Option<String>,
+}
+
+impl SimState {
+    pub fn platform_snapshot(&self) -> PlatformSnapshot {
+        PlatformSnapshot {
+            connectors: self
+                .platforms
+                .connectors
+                .iter()
+                .map(|c| self.connector_snapshot(c))
+                .collect(),
+            integrations: self
+                .platforms
+                .integrations
+                .iter()
+                .map(|i| self.integration_snapshot(i))
+                .collect(),
+        }
+    }
+
+    fn connector_snapshot(&self, connector: &Connector) -> ConnectorSnapshot {
+        let client_id = connector.setting("client_id").unwrap_or_default();
+        ConnectorSnapshot {
+            provider: connector.provider.clone(),
+            client_id: client_id.to_owned(),
+            tenant: connector.setting("tenant").map(str::to_owned),
+            scope: connector.scope.clone(),
+            secret_key_id: connector
+                .client_secret
+                .as_ref()
+                .and_then(|secret| self.secret_key_id(client_id, secret)),
+        }
+    }
+
+    fn integration_snapshot(&self, integration: &Integration) -> IntegrationSnapshot {
+        IntegrationSnapshot {
+            unique_key: integration.unique_key.clone(),
+            provider: integration.provider.clone(),
+            display_name: integration.shown_name(),
+            client_id: integration.client_id.clone(),
+            scopes: integration.scopes.clone().unwrap_or_default(),
+            secret_key_id: self.secret_key_id(&integration.client_id, &integration.client_secret),
+        }
+    }
+
+    /// The keyId of the unexpired client secret, of the application `client_id` in any
+    /// tenant, whose value is `secret`.
+    fn secret_key_id(&self, client_id: &str, secret: &SecretString) -> Option<String> {
+        let now = OffsetDateTime::now_utc();
+        self.tenants.iter().find_map(|tenant| {
+            tenant
+                .applications
+                .iter()
+                .filter(|app| {
+                    app.str("appId")
+                        .is_some_and(|id| id.eq_ignore_ascii_case(client_id))
+                })
+                .filter_map(|app| tenant.credential_with_value(app, secret.expose()))
+                .find(|(credential, _)| !is_expired(credential, now))
+                .and_then(|(credential, _)| credential.get("keyId")?.as_str().map(str::to_owned))
+        })
     }
 }

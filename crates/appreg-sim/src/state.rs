@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 use uuid::Uuid;
 
+use super::graph_apps::date_property;
+use super::platform_store::Platforms;
 use super::seed::{AppSeed, FIRST_PARTY, MICROSOFT_TENANT_ID, Resource, UserSeed};
 use super::{DeviceOutcome, SimConfig, tokens};
 
@@ -23,6 +25,8 @@ use super::{DeviceOutcome, SimConfig, tokens};
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
     pub replication_delay: Duration,
+    /// How long a new client secret is refused by the token endpoint.
+    pub secret_replication_delay: Duration,
     /// What replication is measured by: the machine's time or the tests' simulated time.
     pub clock: Clock,
     pub admin: bool,
@@ -35,6 +39,8 @@ pub(crate) struct Policy {
 
 pub(crate) struct SimState {
     pub tenants: Vec<Tenant>,
+    /// What the simulated Nylas application and Nango environment hold.
+    pub platforms: Platforms,
     pub device_codes: HashMap<String, DeviceCode>,
     pub policy: Policy,
     pub rng: StdRng,
@@ -53,7 +59,44 @@ pub(crate) struct Tenant {
     pub app_role_assignments: Vec<Stored>,
     /// The value of each client secret added here, by key id, so the token endpoint can check
     /// a client secret. Like Graph, never served again.
-    pub client_secrets: HashMap<String, SecretString>,
+    pub client_secrets: HashMap<String, ClientSecret>,
+}
+
+/// A client secret's value and when sign-in starts accepting it: Entra ID refuses a new
+/// secret as a wrong one until it has replicated.
+pub(crate) struct ClientSecret {
+    pub value: SecretString,
+    pub usable_at: Instant,
+}
+
+impl Tenant {
+    /// The password credential of `app` (one of this tenant's applications) whose value is
+    /// `secret`, with what the directory keeps of that value.
+    pub fn credential_with_value<'a>(
+        &'a self,
+        app: &'a Stored,
+        secret: &str,
+    ) -> Option<(&'a Map<String, Value>, &'a ClientSecret)> {
+        app.doc
+            .get("passwordCredentials")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .find_map(|credential| {
+                let key = credential.get("keyId").and_then(Value::as_str)?;
+                let stored = self.client_secrets.get(&key.to_ascii_lowercase())?;
+                (stored.value == *secret).then_some((credential, stored))
+            })
+    }
+}
+
+/// Whether a password credential's `endDateTime` has passed (a malformed date never expires).
+pub(crate) fn is_expired(credential: &Map<String, Value>, now: OffsetDateTime) -> bool {
+    date_property(credential, "endDateTime")
+        .ok()
+        .flatten()
+        .is_some_and(|end| end <= now)
 }
 
 /// A directory object as Graph would serialize it, plus when replicas see it.
@@ -92,9 +135,11 @@ impl SimState {
     pub fn new(config: &SimConfig) -> Self {
         let mut state = SimState {
             tenants: Vec::new(),
+            platforms: Platforms::new(config),
             device_codes: HashMap::new(),
             policy: Policy {
                 replication_delay: config.replication_delay,
+                secret_replication_delay: config.secret_replication_delay,
                 clock: config.clock.clone(),
                 admin: config.admin,
                 can_create_apps: config.can_create_apps,

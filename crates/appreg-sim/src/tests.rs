@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use super::*;
 
+mod platforms;
+
 const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE: &str = "00000002-0000-0ff1-ce00-000000000000";
 const MAIL_READ: &str = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
@@ -124,6 +126,31 @@ impl Env {
             None,
             &[],
             token,
+        )
+        .await
+    }
+
+    /// A new client secret of application `id`: its key id and value.
+    async fn add_secret(&self, id: &str) -> (String, String) {
+        let added = self
+            .post(&format!("/applications/{id}/addPassword"), json!({}))
+            .await;
+        assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+        let text = |key: &str| added.body[key].as_str().expect(key).to_owned();
+        (text("keyId"), text("secretText"))
+    }
+
+    /// The client credentials grant for `client_id` in the home tenant.
+    async fn sign_in_as_app(&self, client_id: &str, secret: &str) -> Answer {
+        let tenant = self.sim.demo_tenant_id();
+        self.form(
+            &format!("/{tenant}/oauth2/v2.0/token"),
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
         )
         .await
     }
@@ -572,6 +599,51 @@ async fn secrets_are_shown_once_and_limited() {
         .await;
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
     assert_eq!(env.home().applications[0].password_credentials.len(), 1);
+}
+
+#[tokio::test]
+async fn a_new_secret_signs_in_only_once_replicated() {
+    let clock = Clock::simulated();
+    let lag = Duration::from_secs(30);
+    let env = env(SimConfig {
+        secret_replication_delay: lag,
+        clock: clock.clone(),
+        ..SimConfig::default()
+    })
+    .await;
+    let app = env.create_app(json!({ "displayName": "Daemon" })).await;
+    let (id, app_id) = (
+        app["id"].as_str().expect("id"),
+        app["appId"].as_str().expect("appId"),
+    );
+    let (key_id, secret) = env.add_secret(id).await;
+
+    let early = env.sign_in_as_app(app_id, &secret).await;
+    let wrong = env.sign_in_as_app(app_id, &key_id).await;
+    for refused in [&early, &wrong] {
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.body["error"], "invalid_client");
+        assert_eq!(refused.body["error_codes"], json!([7000215]));
+    }
+    let described = |a: &Answer| {
+        let text = a.body["error_description"].as_str().unwrap_or_default();
+        text[..text.find(" Trace ID").unwrap_or(text.len())].to_owned()
+    };
+    assert_eq!(
+        described(&early),
+        described(&wrong),
+        "a secret that has not replicated looks exactly like a wrong one"
+    );
+
+    clock.sleep(lag).await;
+    let signed_in = env.sign_in_as_app(app_id, &secret).await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    assert!(signed_in.body["access_token"].is_string());
+    assert_eq!(
+        env.sign_in_as_app(app_id, &key_id).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the secret's id is never its value"
+    );
 }
 
 #[tokio::test]
