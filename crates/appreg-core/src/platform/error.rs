@@ -80,7 +80,18 @@ impl PlatformError {
                 .and_then(Value::as_str)
                 .map(|m| text::clip(&text::from_server(m), MESSAGE_CHARS).into_owned())
         };
-        let message = field("message");
+        // Nango words a refused body as a list of `errors`, each with its own message.
+        let message = field("message").or_else(|| {
+            let listed: Vec<String> = error
+                .and_then(|e| e.get("errors"))
+                .and_then(Value::as_array)?
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str))
+                .map(text::from_server)
+                .collect();
+            (!listed.is_empty())
+                .then(|| text::clip(&listed.join("; "), MESSAGE_CHARS).into_owned())
+        });
         let request_id = answer
             .body
             .get("request_id")
