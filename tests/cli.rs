@@ -23,7 +23,12 @@ fn create_in(sim: &SimHandle, state: &std::path::Path, args: &[&str]) -> Command
     command
         .args(["create", "--yes"])
         .args(args)
-        .args(["--graph-url", &sim.graph_url()])
+        .args([
+            "--graph-url",
+            &sim.graph_url(),
+            "--login-url",
+            &sim.login_url(),
+        ])
         .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
         .env("APPREG_STATE_DIR", state);
     command
@@ -307,7 +312,12 @@ async fn secret_out_writes_a_private_new_file_instead_of_stdout() {
             "--secret-out",
         ])
         .arg(&file)
-        .args(["--graph-url", &sim.graph_url()])
+        .args([
+            "--graph-url",
+            &sim.graph_url(),
+            "--login-url",
+            &sim.login_url(),
+        ])
         .env("APPREG_ACCESS_TOKEN", TEST_TOKEN))
     .await;
     assert_eq!(output.status.code(), Some(2));
@@ -474,7 +484,12 @@ async fn a_secret_nobody_can_receive_is_never_made() {
         let mut command = appreg();
         command
             .args(["rotate-secret", "--yes", "--app-id", SUPPORT_MAILBOX_APP_ID])
-            .args(["--graph-url", &sim.graph_url()])
+            .args([
+                "--graph-url",
+                &sim.graph_url(),
+                "--login-url",
+                &sim.login_url(),
+            ])
             .env("APPREG_ACCESS_TOKEN", TEST_TOKEN)
             .env("APPREG_STATE_DIR", state.path());
         command

@@ -226,7 +226,7 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
     let mut journal = Journal::in_memory();
     let now = OffsetDateTime::now_utc();
 
-    let rotation = match rotate_once(&client, &mut journal, &old[0], now).await {
+    let (rotation, removals) = match rotate_once(&client, &mut journal, &old[0], now).await {
         Ok(rotation) => rotation,
         Err(error) => {
             clear(error)?;
@@ -252,7 +252,7 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
     if others.iter().any(|k| !old.contains(k)) {
         return Err(format!("an orphan secret: {now_held:?}, handed over {new}"));
     }
-    if !others.is_empty() && rotation.not_removed.is_empty() {
+    if !others.is_empty() && removals.not_removed.is_empty() {
         return Err("the old secret stayed without a word".into());
     }
     if secrets_of("Acme Nylas (legacy)") != bystander {
@@ -274,7 +274,7 @@ async fn rotate_once(
     journal: &mut Journal,
     old: &str,
     now: OffsetDateTime,
-) -> Result<run::Rotation, String> {
+) -> Result<(run::Rotation, run::Removals), String> {
     let (reporter, _events) = reporter();
     let selector = Selector::AppId(SUPPORT_MAILBOX_APP_ID.into());
     let app = doctor::read_application(client, &selector, &reporter)
@@ -287,9 +287,13 @@ async fn rotate_once(
     let removal = Removal::Key(old.to_string());
     let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)
         .map_err(|e| e.to_string())?;
-    run::rotate(client, &plan, journal, &reporter)
+    let rotation = run::rotate(client, &plan, journal, &reporter)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let removals = run::remove_old_secrets(client, &plan.object_id, journal, &reporter)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((rotation, removals))
 }
 
 /// `doctor --fix --admin-consent` on the half-broken Nylas app: the app's PATCH, its service

@@ -99,8 +99,10 @@ pub(super) struct Handoff<'a> {
 }
 
 pub(super) enum PlatformOutcome<'a> {
-    /// Not asked for (`--connect` left out) on a platform with an API.
-    NotAsked,
+    /// Not asked for (`--connect` left out); `api` names the platform's API if it has one.
+    NotAsked {
+        api: Option<PlatformKind>,
+    },
     Connected(&'a Connected),
     Refused {
         target: &'a Target,
@@ -127,7 +129,7 @@ impl Handoff<'_> {
 
     pub fn platform_json(&self) -> Value {
         match &self.platform {
-            PlatformOutcome::NotAsked => Value::Null,
+            PlatformOutcome::NotAsked { .. } => Value::Null,
             PlatformOutcome::Connected(connected) => {
                 let mut value = json!(connected);
                 value["kind"] = json!(connected.kind);
@@ -164,7 +166,7 @@ impl Handoff<'_> {
             Err(error) => format!("  Secret verified:         no: {error}\n"),
         };
         match &self.platform {
-            PlatformOutcome::NotAsked => {}
+            PlatformOutcome::NotAsked { .. } => {}
             PlatformOutcome::Connected(c) => {
                 out.push_str(&format!(
                     "  {:<25}{} '{}' {} at {} (provider {})\n",

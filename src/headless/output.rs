@@ -329,8 +329,15 @@ pub(super) fn result_text(
         )),
     }
     out.push_str(&handoff.text());
-    if matches!(handoff.platform, PlatformOutcome::NotAsked) {
+    if let PlatformOutcome::NotAsked { api } = handoff.platform {
         out.push_str(&format!("\nNext: {next_step}\n"));
+        if let Some(kind) = api {
+            out.push_str(&format!(
+                "  Or let appreg do it: run with --connect and the {} in {}.\n",
+                kind.key_name(),
+                kind.key_env()
+            ));
+        }
     }
     zeroize::Zeroizing::new(out)
 }

@@ -141,7 +141,7 @@ pub async fn rotate_secret(
             error: error.to_string(),
         },
         (Some(target), None) => PlatformOutcome::NotSent(target),
-        (None, _) => PlatformOutcome::NotAsked,
+        (None, _) => PlatformOutcome::NotAsked { api: None },
     };
     let handoff = Handoff {
         proof: &proof,

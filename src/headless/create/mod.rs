@@ -115,7 +115,9 @@ pub async fn create(
                 steps: handoff::dashboard_steps(&profile, &outcome.app_id, &outcome.tenant_id),
             }
         }
-        (None, _) => PlatformOutcome::NotAsked,
+        (None, _) => PlatformOutcome::NotAsked {
+            api: profile.connect,
+        },
     };
     // Only a platform that took the secret spares the user from receiving it.
     let destination = match &connected {

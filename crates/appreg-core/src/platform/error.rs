@@ -89,8 +89,7 @@ impl PlatformError {
                 .filter_map(|e| e.get("message").and_then(Value::as_str))
                 .map(text::from_server)
                 .collect();
-            (!listed.is_empty())
-                .then(|| text::clip(&listed.join("; "), MESSAGE_CHARS).into_owned())
+            (!listed.is_empty()).then(|| text::clip(&listed.join("; "), MESSAGE_CHARS).into_owned())
         });
         let request_id = answer
             .body

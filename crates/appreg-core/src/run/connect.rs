@@ -6,7 +6,7 @@ use super::rotate::remove_old;
 use crate::catalog::{Catalog, MICROSOFT_GRAPH, PermissionKind};
 use crate::graph::GraphClient;
 use crate::graph::models::Application;
-use crate::journal::{Journal, JournalError, PlatformState};
+use crate::journal::{Journal, JournalError, PlatformState, SecretState};
 use crate::platform::{self, Connected, Credentials, PlatformError, Target};
 use crate::progress::{Event, Operation, Reporter};
 
@@ -35,11 +35,15 @@ pub async fn connect_platform(
     })?;
     match platform::connect(target, credentials, reporter).await {
         Ok(connected) => {
+            // The platform holds the secret now: no re-run may take it off the app.
             journal.record(|e| {
                 e.platform = PlatformState::Connected {
                     key_id: key_id.to_owned(),
                     target: where_to,
-                }
+                };
+                e.secret = SecretState::HandedOver {
+                    key_id: key_id.to_owned(),
+                };
             })?;
             Ok(connected)
         }
