@@ -1,17 +1,20 @@
 //! Every step drawn at 80×24 and 120×40 with fixed data and a fake secret, compared with the
 //! reviewed snapshots under `src/tui/snapshots/`.
 
+use super::model::PlatformPreset;
 use super::model::{
     CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PlatformSource, Registered,
     SignInPhase, Step, Task, sort_apps,
 };
-use super::msg::{DeviceCode, RunFailure, TenantChoice};
+use super::msg::{DeviceCode, IssuedSecret, RunFailure, TenantChoice};
 use super::view;
 use crate::clipboard::Copied;
 use crate::doctor::{AuditContext, Inspection};
 use crate::graph::Method;
 use crate::graph::models::Application;
+use crate::platform::PlatformKind;
 use crate::progress::{Event, Operation};
+use crate::run::Proof;
 use crate::secret::SecretString;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,6 +25,9 @@ use time::macros::datetime;
 /// Looks like a secret, is not one.
 pub const FAKE_SECRET: &str = "FAKE~not.a.real.secret-0123456789abcdefgh";
 
+/// Looks like a Nylas API key, is not one.
+pub const FAKE_API_KEY: &str = "nyk_v0_FAKEnotarealkey0123456789";
+
 /// A wizard on `step` with everything before it filled in as a user would have.
 pub fn fixture_model(step: Step) -> Model {
     let mut model = Model::new(super::model::Setup {
@@ -31,6 +37,12 @@ pub fn fixture_model(step: Step) -> Model {
         login_url: "https://login.microsoftonline.com".into(),
         now: datetime!(2026-11-22 10:30 UTC),
         size: (80, 24),
+        platform_presets: vec![PlatformPreset {
+            kind: PlatformKind::Nylas,
+            url: None,
+            key: SecretString::new(FAKE_API_KEY.into()),
+            source: "NYLAS_API_KEY".into(),
+        }],
     });
     model.step = step;
     if matches!(step, Step::Apps | Step::Findings | Step::Rotate) {
@@ -114,9 +126,19 @@ pub fn fixture_model(step: Step) -> Model {
         consent: "not requested: each user consents at first sign-in".into(),
         secret_end: Some("2028-11-22T10:30:00Z".into()),
     };
-    model.reveal.secret = Some(SecretString::new(FAKE_SECRET.into()));
-    model.reveal.hint = "FAK".into();
-    model.reveal.end_date_time = "2028-11-22T10:30:00Z".into();
+    let secret = IssuedSecret {
+        value: SecretString::new(FAKE_SECRET.into()),
+        hint: "FAK".into(),
+        end_date_time: "2028-11-22T10:30:00Z".into(),
+    };
+    let proof = Proof::Verified {
+        attempts: 3,
+        waited: Duration::from_secs(3),
+    };
+    model.keep_secret(secret, Ok(proof));
+    if step == Step::Connect {
+        return model;
+    }
     model.reveal.copied = Some(Copied::System);
     if step == Step::Reveal {
         return model;
@@ -310,6 +332,10 @@ fn every_step_at_both_sizes() {
                 assert!(
                     !screen.contains(FAKE_SECRET),
                     "{step:?}: the secret is masked by default"
+                );
+                assert!(
+                    !screen.contains(FAKE_API_KEY),
+                    "{step:?}: the platform's key is never drawn"
                 );
                 insta::assert_snapshot!(format!("{}_{width}x{height}", name(step)), screen);
             }

@@ -444,6 +444,10 @@ fn created() -> Box<Created> {
             hint: "Fak".into(),
             end_date_time: "2028-11-22T10:30:00Z".into(),
         },
+        proof: Ok(crate::run::Proof::Verified {
+            attempts: 1,
+            waited: Duration::ZERO,
+        }),
     })
 }
 
@@ -484,7 +488,11 @@ fn create_rows_follow_progress_and_a_failure_retries() {
     assert!(matches!(effects[..], [Effect::Run(_)]));
     assert_eq!(model.create.attempt, 2);
     update(&mut model, Msg::RunFinished(Ok(created())));
-    assert_eq!(model.step, Step::Reveal);
+    assert_eq!(
+        model.step,
+        Step::Connect,
+        "Nylas v3 takes the secret through its API"
+    );
 }
 
 #[test]
@@ -492,6 +500,7 @@ fn the_secret_needs_two_deliberate_keys_to_leave() {
     let mut model = at(Step::Review);
     press(&mut model, KeyCode::Enter);
     update(&mut model, Msg::RunFinished(Ok(created())));
+    press(&mut model, KeyCode::Char('s'));
     let effects = press(&mut model, KeyCode::Char('c'));
     assert!(matches!(&effects[..], [Effect::Copy { text, .. }] if *text == *FAKE_SECRET));
     update(
@@ -535,6 +544,7 @@ fn leaving_removes_a_secret_never_seen_and_keeps_one_revealed_or_copied() {
     press(&mut model, KeyCode::Enter);
     update(&mut model, Msg::RunFinished(Ok(created())));
     assert_eq!(model.secret_on_exit(), SecretOnExit::NeverSeen);
+    press(&mut model, KeyCode::Char('s'));
     press(&mut model, KeyCode::Char('q'));
     assert!(
         matches!(&model.overlay, Some(Overlay::ConfirmQuit(why)) if why.contains("removes it")),
@@ -629,10 +639,10 @@ mod support_mode {
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
         let mut model = fixture_model(Step::Platform);
-        assert_eq!(model.steps().len(), 11);
+        assert_eq!(model.steps().len(), 12);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Check);
-        assert_eq!(model.steps().len(), 8);
+        assert_eq!(model.steps().len(), 9);
         assert_eq!(model.step_after(Step::Tenant), Step::Apps);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Register);
@@ -1101,8 +1111,13 @@ mod support_mode {
                     hint: "FAK".into(),
                     end_date_time: "2028-11-22T10:30:00Z".into(),
                 },
+                proof: Ok(crate::run::Proof::Unproven {
+                    reason: "a Conditional Access policy".into(),
+                }),
             }))),
         );
+        assert_eq!(model.step, Step::Connect);
+        press(&mut model, KeyCode::Char('s'));
         assert_eq!(model.step, Step::Reveal);
         assert!(model.secret_unacknowledged());
         press(&mut model, KeyCode::Enter);

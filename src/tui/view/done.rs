@@ -49,10 +49,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         lines.extend(field(label, value, width, area.width, theme));
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        format!("Next, in {}:", model.profile().name),
-        theme.heading(),
-    ));
+    let heading = match model.connect.connected() {
+        Some(_) => format!("In {}:", model.profile().name),
+        None => format!("Next, in {}:", model.profile().name),
+    };
+    lines.push(Line::styled(heading, theme.heading()));
     // Wrapped here, where long words break only after a separator, not at the screen's edge.
     for line in model.next_step().lines() {
         let indent = line.len() - line.trim_start().len();
