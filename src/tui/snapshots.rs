@@ -12,7 +12,7 @@ use crate::clipboard::Copied;
 use crate::doctor::{AuditContext, Inspection};
 use crate::graph::Method;
 use crate::graph::models::Application;
-use crate::platform::PlatformKind;
+use crate::platform::{Action, Connected, PlatformKind};
 use crate::progress::{Event, Operation};
 use crate::run::Proof;
 use crate::secret::SecretString;
@@ -212,6 +212,20 @@ fn check_fixture(model: &mut Model) {
     model.findings.phase = FindingsPhase::Audited;
 }
 
+fn connected() -> Connected {
+    Connected {
+        kind: PlatformKind::Nylas,
+        action: Action::Updated,
+        url: "https://api.us.nylas.com/".into(),
+        integration: "microsoft".into(),
+        provider: "microsoft".into(),
+        client_id: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e".into(),
+        tenant: None,
+        scopes: vec!["offline_access".into(), "Mail.Read".into()],
+        notes: vec!["The connector had another client id before: 0d2c…; it is replaced.".into()],
+    }
+}
+
 fn done(op: Operation, method: Method, path: &str, status: u16, ms: u64, id: &str) -> Event {
     Event::Done {
         op,
@@ -374,6 +388,29 @@ fn overlays_reveal_and_a_tiny_terminal() {
         let mut model = fixture_model(Step::Done);
         model.overlay = Some(super::model::Overlay::Log);
         insta::assert_snapshot!("log_80x24", render(&mut model, 80, 24));
+
+        // The platform refused the key: the message, the key field being fixed (bullets only).
+        let mut model = fixture_model(Step::Connect);
+        model.connect.problem = Some("Nylas refused the Nylas API key (HTTP 401, Unauthorized): check NYLAS_API_KEY: a key of the Nylas application you connect to".into());
+        model.connect.focus = Some(super::model::ConnectField::Key);
+        let screen = render(&mut model, 80, 24);
+        assert!(!screen.contains(FAKE_API_KEY) && screen.contains("•••"));
+        insta::assert_snapshot!("connect_refused_80x24", screen);
+
+        // Nylas holds the credentials: Done says what it created, at the end of the summary.
+        let mut model = fixture_model(Step::Done);
+        model.connect.phase = super::model::ConnectPhase::Connected(Box::new(connected()));
+        model.done.scroll = super::model::Scroll::following_end();
+        insta::assert_snapshot!("done_connected_80x24", render(&mut model, 80, 24));
+
+        // Nylas v2 has no API: Done lists its dashboard's steps, ids filled in.
+        let mut model = fixture_model(Step::Done);
+        let v2 = model.profiles.iter().position(|p| p.id == "nylas-v2");
+        model.apply_profile(v2.expect("the Nylas v2 preset"));
+        model.done.scroll = super::model::Scroll::following_end();
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("no API"), "{screen}");
+        insta::assert_snapshot!("done_dashboard_80x24", screen);
 
         // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
         let mut model = fixture_model(Step::Apps);
