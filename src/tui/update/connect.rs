@@ -67,6 +67,9 @@ fn next_field(model: &mut Model, forward: bool) {
 /// people paste.
 pub fn on_paste(model: &mut Model, text: &str) {
     let connect = &mut model.connect;
+    if connect.phase != ConnectPhase::Editing {
+        return;
+    }
     match connect.focus {
         Some(ConnectField::Url) => connect.url.insert_str(text.trim()),
         Some(ConnectField::Integration) => connect.integration.insert_str(text.trim()),
