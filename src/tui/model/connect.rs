@@ -3,8 +3,13 @@
 
 use super::secret_input::SecretInput;
 use super::text_input::TextInput;
+use crate::cloud;
 use crate::platform::{Connected, DEFAULT_NANGO_INTEGRATION, PlatformKind};
 use crate::secret::SecretString;
+use url::Url;
+
+/// How a bad URL is named in its message: the field, not a command-line flag.
+const URL_LABEL: &str = "The API URL";
 
 /// A platform URL and key the wizard starts with: the demo simulator's, or a key from the
 /// environment (the URL then comes from the preset's regions).
@@ -100,6 +105,21 @@ impl ConnectStep {
             fields.push(ConnectField::Integration);
         }
         fields
+    }
+
+    /// The URL, checked like every endpoint (https, or http to this machine); an empty one
+    /// says why the preset gave none.
+    pub fn checked_url(&self) -> Result<Url, String> {
+        let url = self.url.value();
+        if url.trim().is_empty() {
+            return Err(self.url_note.clone().unwrap_or_else(|| {
+                format!(
+                    "The {} API URL is missing: type the address of its API.",
+                    self.kind
+                )
+            }));
+        }
+        cloud::parse_endpoint(URL_LABEL, url).map_err(|bad| bad.to_string())
     }
 
     pub fn connected(&self) -> Option<&Connected> {

@@ -5,14 +5,10 @@
 use super::{Handled, KeyHint, hint};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, MICROSOFT_GRAPH};
-use crate::cloud;
 use crate::platform::{Connected, PlatformKind, Target};
 use crate::tui::model::{ConnectField, ConnectPhase, Model, Step, Task};
 use crate::tui::msg::{ConnectRequest, Effect};
 use crossterm::event::{KeyCode, KeyEvent};
-
-/// How a bad URL is named in its message: the field, not a command-line flag.
-const URL_LABEL: &str = "The API URL";
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     match (&model.connect.phase, model.connect.focus, key.code) {
@@ -117,14 +113,9 @@ fn start(model: &mut Model) -> Vec<Effect> {
 fn target(model: &Model) -> Result<Target, (ConnectField, String)> {
     let connect = &model.connect;
     let kind = connect.kind;
-    if connect.url.value().trim().is_empty() {
-        let why = connect.url_note.clone().unwrap_or_else(|| {
-            format!("The {kind} API URL is missing: type the address of its API.")
-        });
-        return Err((ConnectField::Url, why));
-    }
-    let url = cloud::parse_endpoint(URL_LABEL, connect.url.value())
-        .map_err(|bad| (ConnectField::Url, bad.to_string()))?;
+    let url = connect
+        .checked_url()
+        .map_err(|why| (ConnectField::Url, why))?;
     if connect.key.is_empty() {
         return Err((
             ConnectField::Key,

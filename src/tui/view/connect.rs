@@ -4,7 +4,6 @@ use super::common::heading;
 use super::theme::Theme;
 use super::widgets::spinner;
 use super::widgets::text_field::TextField;
-use crate::cloud;
 use crate::platform::{Connected, PlatformKind};
 use crate::tui::model::{ConnectField, ConnectPhase, ConnectStep, Model, connected_summary};
 use ratatui::Frame;
@@ -76,15 +75,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     }
 }
 
-/// The URL's live check; an empty field shows why the preset has no single URL.
+/// The URL's live check; an empty field shows why the preset has no single URL, if it said.
 fn url_check(connect: &ConnectStep) -> Result<Option<String>, String> {
-    let url = connect.url.value();
-    if url.trim().is_empty() {
-        return connect.url_note.clone().map_or(Ok(None), Err);
+    let untouched = connect.url.value().trim().is_empty() && connect.url_note.is_none();
+    match connect.checked_url() {
+        Err(why) if !untouched => Err(why),
+        _ => Ok(None),
     }
-    cloud::parse_endpoint("The API URL", url)
-        .map(|_| None)
-        .map_err(|bad| bad.to_string())
 }
 
 fn outcome_lines(model: &Model, connect: &ConnectStep, theme: Theme) -> Vec<Line<'static>> {
