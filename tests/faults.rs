@@ -226,8 +226,8 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
     let mut journal = Journal::in_memory();
     let now = OffsetDateTime::now_utc();
 
-    let rotation = match rotate_once(&client, &mut journal, &old[0], now).await {
-        Ok(rotation) => rotation,
+    let (rotation, removals) = match rotate_once(&client, &mut journal, &old[0], now).await {
+        Ok(rotated) => rotated,
         Err(error) => {
             clear(error)?;
             rotate_once(&client, &mut journal, &old[0], now)
@@ -252,7 +252,7 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
     if others.iter().any(|k| !old.contains(k)) {
         return Err(format!("an orphan secret: {now_held:?}, handed over {new}"));
     }
-    if !others.is_empty() && rotation.not_removed.is_empty() {
+    if !others.is_empty() && removals.not_removed.is_empty() {
         return Err("the old secret stayed without a word".into());
     }
     if secrets_of("Acme Nylas (legacy)") != bystander {
@@ -268,13 +268,14 @@ async fn rotation_case(path: &str, kind: FaultKind) -> Result<(), String> {
     Ok(())
 }
 
-/// What `rotate-secret --remove OLD` does: read the app, plan with the journal, rotate.
+/// What `rotate-secret --remove OLD` does: read the app, plan with the journal, rotate, then
+/// remove the old secret.
 async fn rotate_once(
     client: &appreg::graph::GraphClient,
     journal: &mut Journal,
     old: &str,
     now: OffsetDateTime,
-) -> Result<run::Rotation, String> {
+) -> Result<(run::Rotation, run::Removals), String> {
     let (reporter, _events) = reporter();
     let selector = Selector::AppId(SUPPORT_MAILBOX_APP_ID.into());
     let app = doctor::read_application(client, &selector, &reporter)
@@ -287,9 +288,13 @@ async fn rotate_once(
     let removal = Removal::Key(old.to_string());
     let plan = run::plan_rotation(&app, &removal, request, &journal.entry().secret, now)
         .map_err(|e| e.to_string())?;
-    run::rotate(client, &plan, journal, &reporter)
+    let rotation = run::rotate(client, &plan, journal, &reporter)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let removals = run::remove_old_secrets(client, &plan.object_id, journal, &reporter)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((rotation, removals))
 }
 
 /// `doctor --fix --admin-consent` on the half-broken Nylas app: the app's PATCH, its service
