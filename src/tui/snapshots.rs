@@ -39,7 +39,7 @@ pub fn fixture_model(step: Step) -> Model {
         size: (80, 24),
         platform_presets: vec![PlatformPreset {
             kind: PlatformKind::Nylas,
-            url: None,
+            url: Some("https://api.us.nylas.com".into()),
             key: SecretString::new(FAKE_API_KEY.into()),
             source: "NYLAS_API_KEY".into(),
         }],

@@ -67,8 +67,6 @@ pub struct ConnectStep {
     pub phase: ConnectPhase,
     /// What is missing or wrong (Enter with no key), or the platform's last refusal.
     pub problem: Option<String>,
-    /// The user went on without sending: the secret is handed over on screen.
-    pub skipped: bool,
 }
 
 impl ConnectStep {
@@ -94,7 +92,6 @@ impl ConnectStep {
             focus: None,
             phase: ConnectPhase::Editing,
             problem: None,
-            skipped: false,
         }
     }
 

@@ -490,7 +490,15 @@ impl Model {
         self.reveal.proof = Some(proof);
         if let Some(kind) = self.profile().connect {
             let preset = self.platform_presets.iter().find(|p| p.kind == kind);
-            self.connect = ConnectStep::new(kind, self.platform_api(), preset);
+            // The demo touches nothing real: without the simulator's API there is no URL.
+            let api = if self.demo {
+                Err(format!(
+                    "the demo simulator does not serve {kind}: press s to skip"
+                ))
+            } else {
+                self.platform_api()
+            };
+            self.connect = ConnectStep::new(kind, api, preset);
         }
     }
 

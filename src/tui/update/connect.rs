@@ -28,7 +28,6 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             Handled::nothing()
         }
         (_, None, KeyCode::Char('s')) => {
-            model.connect.skipped = true;
             model.step = model.step_after(Step::Connect);
             Handled::nothing()
         }

@@ -1285,6 +1285,7 @@ mod connect_step {
     fn enter_without_a_key_says_what_is_missing_and_a_typed_or_pasted_key_is_sent() {
         let mut model = fixture_model(Step::Platform);
         model.platform_presets.clear();
+        model.demo = false;
         let mut model = walk_from(model);
         update(&mut model, Msg::RunFinished(Ok(created())));
         assert!(press(&mut model, KeyCode::Enter).is_empty());
@@ -1311,6 +1312,8 @@ mod connect_step {
     #[test]
     fn two_regions_leave_the_url_empty_with_the_reason() {
         let mut model = fixture_model(Step::Platform);
+        model.platform_presets.clear();
+        model.demo = false;
         press(&mut model, KeyCode::Enter);
         model.redirects.regions = vec![true, true];
         let mut model = walk_from_sign_in(model);
@@ -1339,6 +1342,11 @@ mod connect_step {
         let mut model = created_for("nango");
         assert_eq!(model.connect.integration.value(), "outlook");
         assert!(model.connect.key.is_empty(), "no Nango key in the fixture");
+        assert_eq!(
+            model.connect.url.value(),
+            "",
+            "the demo never points at the real Nango"
+        );
         press(&mut model, KeyCode::Char('s'));
         assert_eq!(model.step, Step::Reveal);
         assert!(model.secret_unacknowledged());
