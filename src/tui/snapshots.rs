@@ -403,6 +403,11 @@ fn overlays_reveal_and_a_tiny_terminal() {
         model.done.scroll = super::model::Scroll::following_end();
         insta::assert_snapshot!("done_connected_80x24", render(&mut model, 80, 24));
 
+        // Nylas holds the secret: the reveal still offers it, without asking to confirm.
+        let mut model = fixture_model(Step::Reveal);
+        model.connect.phase = super::model::ConnectPhase::Connected(Box::new(connected()));
+        insta::assert_snapshot!("reveal_connected_80x24", render(&mut model, 80, 24));
+
         // Nylas v2 has no API: Done lists its dashboard's steps, ids filled in.
         let mut model = fixture_model(Step::Done);
         let v2 = model.profiles.iter().position(|p| p.id == "nylas-v2");
