@@ -26,6 +26,7 @@ fn landmark(step: Step) -> &'static str {
         Step::Apps => "Which app should be checked?",
         Step::Findings => "is checked against Nylas v3",
         Step::Rotate => "A new client secret",
+        Step::Connect => "Give Nylas the credentials",
         Step::Reveal => "Value (hidden: r reveals)",
         Step::Done => "✓ Acme Mail is ready",
     }
@@ -58,9 +59,14 @@ fn leave(wizard: &mut Wizard, step: Step) {
             wizard.wait_for("9 of 90 characters");
             wizard.press(ENTER, landmark(Step::RedirectUris));
         }
-        // The run ends on the reveal screen by itself.
+        // The run (and the sign-in with the new secret) ends on Connect by itself.
         Step::Create => {
-            wizard.wait_for(landmark(Step::Reveal));
+            wizard.wait_for(landmark(Step::Connect));
+        }
+        // MERGE(sim-platforms): once the simulator serves Nylas, the demo's Connect step is
+        // prefilled: Enter connects ("Nylas holds the credentials"), Enter again goes on.
+        Step::Connect => {
+            wizard.press("s", landmark(Step::Reveal));
         }
         Step::Reveal => {
             wizard.press(ENTER, "Have you saved the secret?");
@@ -138,6 +144,7 @@ fn every_step_to_done(cols: u16, rows: u16) {
         Step::Secret,
         Step::Review,
         Step::Create,
+        Step::Connect,
     ] {
         let screen = wizard.wait_for(landmark(step));
         assert!(screen.contains("DEMO"), "{step:?}: the DEMO badge");
@@ -148,7 +155,7 @@ fn every_step_to_done(cols: u16, rows: u16) {
             .unwrap_or(0)
             + 1;
         assert!(
-            screen.contains(&format!("step {number} of 11")),
+            screen.contains(&format!("step {number} of 12")),
             "{step:?}: the step list says where we are\n{screen}"
         );
         if step >= Step::Tenant && step < Step::Create {
@@ -230,9 +237,10 @@ fn quit_at(step: Step) {
         "q"
     };
     wizard.send(key);
-    if matches!(step, Step::SignIn | Step::Create | Step::Reveal) {
+    let secret_unsaved = matches!(step, Step::Connect | Step::Reveal);
+    if secret_unsaved || matches!(step, Step::SignIn | Step::Create) {
         let asked = wizard.wait_for(" Quit? ");
-        let reason = if step == Step::Reveal {
+        let reason = if secret_unsaved {
             "quitting removes it from the app"
         } else {
             "Work is still running"
@@ -245,7 +253,7 @@ fn quit_at(step: Step) {
     let expected = if step == Step::Done { 0 } else { 130 };
     assert_eq!(status.exit_code(), expected, "{step:?}: {status:?}");
     assert_restored(&wizard);
-    if step == Step::Reveal {
+    if secret_unsaved {
         // Never revealed nor copied: nobody holds it, so it is not left on the app.
         let after = wizard.screen();
         assert!(
@@ -366,7 +374,7 @@ fn check_and_rotate(cols: u16, rows: u16) {
     let mut wizard = Wizard::demo_traced(cols, rows, dir.path());
     wizard.wait_for(landmark(Step::Platform));
     let first = wizard.press(TAB, "Which platform should the app work with?");
-    assert!(first.contains("step 1 of 8"), "{first}");
+    assert!(first.contains("step 1 of 9"), "{first}");
     wizard.press(ENTER, "How do you want to sign in?");
     wizard.press(ENTER, landmark(Step::SignIn));
     wizard.wait_for("Which tenant holds the app?");
@@ -377,7 +385,7 @@ fn check_and_rotate(cols: u16, rows: u16) {
     } else {
         wizard.wait_for("Acme Nylas (legacy)")
     };
-    assert!(apps.contains("step 4 of 8"), "{apps}");
+    assert!(apps.contains("step 4 of 9"), "{apps}");
 
     wizard.send("legacy");
     wizard.wait_for("1 of 3 apps");
@@ -430,8 +438,8 @@ fn check_and_rotate(cols: u16, rows: u16) {
 
     wizard.press(ENTER, "Have you saved the secret?");
     let mut done = wizard.press("y", "Support Mailbox Sync is checked");
-    // At 80×24 the summary scrolls to its last lines.
-    for _ in 0..20 {
+    // At 80×24 the summary scrolls to its last lines, past the dashboard's steps.
+    for _ in 0..40 {
         if done.contains("rotate-secret --app-id") {
             break;
         }

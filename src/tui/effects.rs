@@ -3,8 +3,8 @@
 //! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
 
 use super::msg::{
-    CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg, RunFailure, SignInFailure,
-    SignInOption, TenantChoice,
+    ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg, RunFailure,
+    SignInFailure, SignInOption, TenantChoice,
 };
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
@@ -16,8 +16,11 @@ use crate::graph::models::Tenant;
 use crate::journal::Journal;
 use crate::plan::SecretLifetime;
 use crate::plan::{self, Plan};
+use crate::platform::{Connected, Credentials};
 use crate::progress::{Event, Operation, Reporter};
-use crate::run::{self, ConsentStatus, MendError, Outcome, Removal, SecretRequest};
+use crate::run::{
+    self, ConsentStatus, MendError, Outcome, Proof, ProveError, Removal, SecretProof, SecretRequest,
+};
 use crate::secret::SecretString;
 use crate::tui::model::SecretOnExit;
 use std::path::PathBuf;
@@ -117,6 +120,10 @@ impl Effects {
                 removal,
                 lifetime,
             } => self.rotate(tenant, *app, removal, lifetime),
+            Effect::Connect(request) => self.connect(*request),
+            Effect::RemoveOldSecrets { tenant, object_id } => {
+                self.remove_old_secrets(tenant, object_id)
+            }
             Effect::Copy { what, text } => self.copy(what, text),
             Effect::ClearClipboard => self.clear_clipboard(),
             Effect::WriteSummary { file_name, text } => self.write_summary(file_name, text),
@@ -260,13 +267,13 @@ impl Effects {
         let reporter = self.reporter();
         let messages = self.messages.clone();
         let state = Arc::clone(&self.run_state);
-        let journal_dir = self.connection.journal_dir.clone();
+        let connection = Arc::clone(&self.connection);
         tokio::spawn(async move {
             let result = match client {
                 Ok(client) => {
                     let client = client.for_tenant(plan.tenant.clone());
                     let mut state = state.lock().await;
-                    run_plan(&client, &plan, &mut state, journal_dir, &reporter).await
+                    run_plan(&client, &plan, &mut state, &connection, &reporter).await
                 }
                 Err(why) => Err(RunFailure::plain(why)),
             };
@@ -384,7 +391,7 @@ impl Effects {
         let reporter = self.reporter();
         let messages = self.messages.clone();
         let state = Arc::clone(&self.run_state);
-        let journal_dir = self.connection.journal_dir.clone();
+        let connection = Arc::clone(&self.connection);
         tokio::spawn(async move {
             let result = match client {
                 Ok(client) => {
@@ -394,11 +401,42 @@ impl Effects {
                         removal,
                         lifetime,
                     };
-                    rotate_secret(&client, &app, &choice, &mut state, journal_dir, &reporter).await
+                    rotate_secret(&client, &app, &choice, &mut state, &connection, &reporter).await
                 }
                 Err(failure) => Err(failure),
             };
             let _ = messages.send(Msg::Rotated(result));
+        });
+    }
+
+    fn connect(&self, request: ConnectRequest) {
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        let state = Arc::clone(&self.run_state);
+        tokio::spawn(async move {
+            let mut state = state.lock().await;
+            let result = give_platform(&request, &mut state, &reporter).await;
+            let _ = messages.send(Msg::Connected(result));
+        });
+    }
+
+    fn remove_old_secrets(&self, tenant: String, object_id: String) {
+        let client = self.tenant_client(tenant);
+        let reporter = self.reporter();
+        let messages = self.messages.clone();
+        let state = Arc::clone(&self.run_state);
+        tokio::spawn(async move {
+            let mut state = state.lock().await;
+            let result = match (client, state.journal.as_mut()) {
+                (Ok(client), Some(journal)) => {
+                    run::remove_old_secrets(&client, &object_id, journal, &reporter)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                (Err(failure), _) => Err(failure.message),
+                (_, None) => Err("the rotation's journal is gone: nothing is removed".into()),
+            };
+            let _ = messages.send(Msg::OldSecretsRemoved(result));
         });
     }
 
@@ -504,19 +542,27 @@ async fn run_plan(
     client: &GraphClient,
     plan: &Plan,
     state: &mut RunState,
-    journal_dir: Option<PathBuf>,
+    connection: &Connection,
     reporter: &Reporter,
 ) -> Result<Box<Created>, RunFailure> {
     let journal = match &mut state.journal {
         Some(journal) => journal,
         slot => slot.insert(
-            run::plan_journal(journal_dir.as_deref(), plan)
+            run::plan_journal(connection.journal_dir.as_deref(), plan)
                 .map_err(|e| RunFailure::plain(e.to_string()))?,
         ),
     };
     let now = OffsetDateTime::now_utc();
     match run::execute(client, plan, journal, reporter, now).await {
         Ok(mut outcome) => {
+            let proof = prove_secret(
+                connection,
+                &outcome.tenant_id,
+                &outcome.app_id,
+                &outcome.secret.value,
+                reporter,
+            )
+            .await;
             let created = Created {
                 tenant_id: outcome.tenant_id.clone(),
                 object_id: outcome.object_id.clone(),
@@ -524,6 +570,7 @@ async fn run_plan(
                 display_name: outcome.display_name.clone(),
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
+                proof,
             };
             state.issued = Some(Issued {
                 secret: outcome.secret,
@@ -567,7 +614,7 @@ async fn rotate_secret(
     app: &Application,
     choice: &RotationChoice,
     state: &mut RunState,
-    journal_dir: Option<PathBuf>,
+    connection: &Connection,
     reporter: &Reporter,
 ) -> Result<Box<Created>, RunFailure> {
     // A journal left by another app's rotation (the user went back and chose again) is not this one's.
@@ -581,8 +628,12 @@ async fn rotate_secret(
     let journal = match &mut state.journal {
         Some(journal) => journal,
         slot => slot.insert(
-            run::rotation_journal(journal_dir.as_deref(), Some(&choice.tenant), &app.app_id)
-                .map_err(|e| RunFailure::plain(e.to_string()))?,
+            run::rotation_journal(
+                connection.journal_dir.as_deref(),
+                Some(&choice.tenant),
+                &app.app_id,
+            )
+            .map_err(|e| RunFailure::plain(e.to_string()))?,
         ),
     };
     let now = OffsetDateTime::now_utc();
@@ -592,12 +643,19 @@ async fn rotate_secret(
     };
     let plan = run::plan_rotation(app, &choice.removal, request, &journal.entry().secret, now)
         .map_err(|e| RunFailure::plain(e.to_string()))?;
+    // The old secrets the user chose stay until the new one is handed over
+    // (`Effect::RemoveOldSecrets`): nothing signing in with them breaks meanwhile.
     let mut rotation = run::rotate(client, &plan, journal, reporter)
         .await
         .map_err(|e| RunFailure::of(&e))?;
-    run::remove_old_secrets(client, &plan.object_id, journal, reporter)
-        .await
-        .map_err(|e| RunFailure::plain(e.to_string()))?;
+    let proof = prove_secret(
+        connection,
+        &choice.tenant,
+        &rotation.app_id,
+        &rotation.secret.value,
+        reporter,
+    )
+    .await;
     let created = Created {
         tenant_id: choice.tenant.clone(),
         object_id: rotation.object_id.clone(),
@@ -605,6 +663,7 @@ async fn rotate_secret(
         display_name: rotation.display_name.clone(),
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
+        proof,
     };
     state.issued = Some(Issued {
         secret: rotation.secret,
@@ -612,6 +671,55 @@ async fn rotate_secret(
         app_id: rotation.app_id,
     });
     Ok(Box::new(created))
+}
+
+/// Signs the app in with its new secret, waiting out replication, before it is handed over.
+async fn prove_secret(
+    connection: &Connection,
+    tenant_id: &str,
+    app_id: &str,
+    secret: &SecretString,
+    reporter: &Reporter,
+) -> Result<Proof, ProveError> {
+    let endpoints = connection.endpoints.auth();
+    let proof = SecretProof {
+        endpoints: &endpoints,
+        tenant_id,
+        app_id,
+        secret,
+        patience: run::DEFAULT_PATIENCE,
+    };
+    run::prove(&proof, reporter).await
+}
+
+/// Gives the platform the secret on screen; once it holds it, the hand-over is recorded, so a
+/// re-run does not remove the secret the platform signs in with.
+async fn give_platform(
+    request: &ConnectRequest,
+    state: &mut RunState,
+    reporter: &Reporter,
+) -> Result<Box<Connected>, String> {
+    let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.as_ref()) else {
+        return Err("the new secret was already handed over or withdrawn".into());
+    };
+    let credentials = Credentials {
+        client_id: &request.client_id,
+        secret: &request.secret,
+        single_tenant: request.single_tenant.as_deref(),
+        scopes: request.scopes.clone(),
+        display_name: &request.display_name,
+    };
+    let connected = run::connect_platform(
+        &request.target,
+        &credentials,
+        &issued.secret.key_id,
+        journal,
+        reporter,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    record_hand_over(state);
+    Ok(Box::new(connected))
 }
 
 /// Moves the secret's value out to the screen; what stays behind (ids, to mark the hand-over)

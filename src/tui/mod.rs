@@ -19,11 +19,12 @@ use crate::cli::{Cli, ConnectionArgs, SignInArgs};
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
 use crate::journal::Journal;
+use crate::platform::PlatformKind;
 use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use effects::{Connection, Effects};
 use futures::StreamExt;
-use model::{Model, Setup};
+use model::{Model, PlatformPreset, Setup};
 use msg::{Msg, Wheel};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -75,9 +76,15 @@ impl Options {
     }
 }
 
-/// The embedded simulator's endpoints, and the simulator, which stops when dropped.
+/// The platforms whose API takes the credentials.
+const PLATFORMS: [PlatformKind; 2] = [PlatformKind::Nylas, PlatformKind::Nango];
+
+/// The embedded simulator's endpoints and platform APIs, and the simulator, which stops when
+/// dropped.
 #[cfg(feature = "demo")]
-async fn demo(options: &Options) -> anyhow::Result<(Endpoints, crate::sim::SimHandle)> {
+async fn demo(
+    options: &Options,
+) -> anyhow::Result<(Endpoints, Vec<PlatformPreset>, crate::sim::SimHandle)> {
     let sim = crate::sim::start(crate::sim::SimConfig::demo())
         .await
         .context("cannot start the demo simulator")?;
@@ -86,11 +93,34 @@ async fn demo(options: &Options) -> anyhow::Result<(Endpoints, crate::sim::SimHa
         Some(&sim.login_url()),
         Some(&sim.arm_url()),
     )?;
-    Ok((endpoints, sim))
+    let presets = PLATFORMS
+        .into_iter()
+        .filter_map(|kind| demo_platform(&sim, kind))
+        .collect();
+    Ok((endpoints, presets, sim))
+}
+
+/// The simulator's API for `kind` and its key, so the demo's Connect step ends connected.
+#[cfg(feature = "demo")]
+fn demo_platform(sim: &crate::sim::SimHandle, kind: PlatformKind) -> Option<PlatformPreset> {
+    // MERGE(sim-platforms): the simulator serves Nylas and Nango once that branch is merged;
+    // then this becomes:
+    //     let (url, key) = match kind {
+    //         PlatformKind::Nylas => (sim.nylas_url(), sim.nylas_api_key()),
+    //         PlatformKind::Nango => (sim.nango_url(), sim.nango_secret_key()),
+    //     };
+    //     Some(PlatformPreset {
+    //         kind,
+    //         url: Some(url),
+    //         key: crate::secret::SecretString::new(key),
+    //         source: "the demo simulator".into(),
+    //     })
+    let _ = (sim, kind);
+    None
 }
 
 #[cfg(not(feature = "demo"))]
-async fn demo(_: &Options) -> anyhow::Result<(Endpoints, ())> {
+async fn demo(_: &Options) -> anyhow::Result<(Endpoints, Vec<PlatformPreset>, ())> {
     anyhow::bail!("this appreg was built without the demo: build it with the `demo` feature")
 }
 
@@ -100,10 +130,11 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
             "the wizard needs a terminal; for scripts use `appreg create` (see `appreg create --help`)"
         );
     }
-    // The simulator lives as long as the wizard; dropping the handle stops it.
-    let (endpoints, _simulator) = if options.demo {
-        let (endpoints, sim) = demo(&options).await?;
-        (endpoints, Some(sim))
+    // The simulator lives as long as the wizard; dropping the handle stops it. The demo
+    // never reads the user's platform keys: they would go to the simulator.
+    let (endpoints, platform_presets, _simulator) = if options.demo {
+        let (endpoints, presets, sim) = demo(&options).await?;
+        (endpoints, presets, Some(sim))
     } else {
         let c = &options.connection;
         (
@@ -112,6 +143,10 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
                 c.login_url.as_deref(),
                 c.arm_url.as_deref(),
             )?,
+            PLATFORMS
+                .into_iter()
+                .filter_map(PlatformPreset::from_env)
+                .collect(),
             None,
         )
     };
@@ -135,6 +170,7 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
         login_url: connection.endpoints.login_url.to_string(),
         now: OffsetDateTime::now_utc(),
         size: (size.width, size.height),
+        platform_presets,
     });
     let (messages, mut answers) = tokio::sync::mpsc::unbounded_channel();
     let mut effects = Effects::new(

@@ -7,8 +7,9 @@ use crate::clipboard::{Cleared, Copied};
 use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
 use crate::plan::{self, Plan, SecretLifetime};
+use crate::platform::{Connected, Target};
 use crate::progress::Event;
-use crate::run::Removal;
+use crate::run::{Proof, ProveError, Removal, Removals};
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -59,6 +60,10 @@ pub enum Msg {
     Repaired(Result<Box<Inspection>, RunFailure>),
     /// A new secret on the chosen app.
     Rotated(Result<Box<Created>, RunFailure>),
+    /// The platform holds the credentials now, or its refusal in plain words.
+    Connected(Result<Box<Connected>, String>),
+    /// The old secrets a rotation removes once the new one is handed over.
+    OldSecretsRemoved(Result<Removals, String>),
     Copied {
         what: CopyTarget,
         outcome: Copied,
@@ -144,6 +149,8 @@ pub struct Created {
     pub secret: IssuedSecret,
     /// What happened to admin consent, in plain words (`granted`, `not requested`, …).
     pub consent: String,
+    /// What signing the app in with the new secret showed.
+    pub proof: Result<Proof, ProveError>,
 }
 
 #[derive(Debug)]
@@ -189,6 +196,18 @@ pub enum CopyTarget {
     Summary(&'static str),
 }
 
+/// What the Connect step sends: where to, and the app's credentials.
+#[derive(Debug)]
+pub struct ConnectRequest {
+    pub target: Target,
+    pub client_id: String,
+    pub secret: SecretString,
+    /// The app's tenant when only its own organisation signs in.
+    pub single_tenant: Option<String>,
+    pub scopes: Vec<String>,
+    pub display_name: String,
+}
+
 /// What `update` asks the outside world to do; [`crate::tui::effects`] does it and answers
 /// with messages.
 #[derive(Debug)]
@@ -223,13 +242,21 @@ pub enum Effect {
         inspection: Box<Inspection>,
         steps: Vec<plan::Step>,
     },
-    /// Adds a secret to an existing app, removing the old one named; sent again after a
-    /// failure, it continues with the same journal.
+    /// Adds a secret to an existing app (the old one named goes later, see
+    /// [`Effect::RemoveOldSecrets`]); sent again after a failure, it continues with the same
+    /// journal.
     Rotate {
         tenant: String,
         app: Box<Application>,
         removal: Removal,
         lifetime: SecretLifetime,
+    },
+    /// Gives the platform the new secret; on success the hand-over is recorded.
+    Connect(Box<ConnectRequest>),
+    /// Removes the old secrets a rotation named, now that the new one is handed over.
+    RemoveOldSecrets {
+        tenant: String,
+        object_id: String,
     },
     Copy {
         what: CopyTarget,

@@ -1,17 +1,20 @@
 //! Every step drawn at 80×24 and 120×40 with fixed data and a fake secret, compared with the
 //! reviewed snapshots under `src/tui/snapshots/`.
 
+use super::model::PlatformPreset;
 use super::model::{
     CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PlatformSource, Registered,
     SignInPhase, Step, Task, sort_apps,
 };
-use super::msg::{DeviceCode, RunFailure, TenantChoice};
+use super::msg::{DeviceCode, IssuedSecret, RunFailure, TenantChoice};
 use super::view;
 use crate::clipboard::Copied;
 use crate::doctor::{AuditContext, Inspection};
 use crate::graph::Method;
 use crate::graph::models::Application;
+use crate::platform::{Action, Connected, PlatformKind};
 use crate::progress::{Event, Operation};
+use crate::run::Proof;
 use crate::secret::SecretString;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,6 +25,9 @@ use time::macros::datetime;
 /// Looks like a secret, is not one.
 pub const FAKE_SECRET: &str = "FAKE~not.a.real.secret-0123456789abcdefgh";
 
+/// Looks like a Nylas API key, is not one.
+pub const FAKE_API_KEY: &str = "nyk_v0_FAKEnotarealkey0123456789";
+
 /// A wizard on `step` with everything before it filled in as a user would have.
 pub fn fixture_model(step: Step) -> Model {
     let mut model = Model::new(super::model::Setup {
@@ -31,6 +37,12 @@ pub fn fixture_model(step: Step) -> Model {
         login_url: "https://login.microsoftonline.com".into(),
         now: datetime!(2026-11-22 10:30 UTC),
         size: (80, 24),
+        platform_presets: vec![PlatformPreset {
+            kind: PlatformKind::Nylas,
+            url: Some("https://api.us.nylas.com".into()),
+            key: SecretString::new(FAKE_API_KEY.into()),
+            source: "NYLAS_API_KEY".into(),
+        }],
     });
     model.step = step;
     if matches!(step, Step::Apps | Step::Findings | Step::Rotate) {
@@ -114,9 +126,19 @@ pub fn fixture_model(step: Step) -> Model {
         consent: "not requested: each user consents at first sign-in".into(),
         secret_end: Some("2028-11-22T10:30:00Z".into()),
     };
-    model.reveal.secret = Some(SecretString::new(FAKE_SECRET.into()));
-    model.reveal.hint = "FAK".into();
-    model.reveal.end_date_time = "2028-11-22T10:30:00Z".into();
+    let secret = IssuedSecret {
+        value: SecretString::new(FAKE_SECRET.into()),
+        hint: "FAK".into(),
+        end_date_time: "2028-11-22T10:30:00Z".into(),
+    };
+    let proof = Proof::Verified {
+        attempts: 3,
+        waited: Duration::from_secs(3),
+    };
+    model.keep_secret(secret, Ok(proof));
+    if step == Step::Connect {
+        return model;
+    }
     model.reveal.copied = Some(Copied::System);
     if step == Step::Reveal {
         return model;
@@ -188,6 +210,20 @@ fn check_fixture(model: &mut Model) {
     model.findings.inspection = Some(Box::new(inspection));
     model.findings.fixable = model.fix_steps(crate::doctor::FixOptions::default()).len();
     model.findings.phase = FindingsPhase::Audited;
+}
+
+fn connected() -> Connected {
+    Connected {
+        kind: PlatformKind::Nylas,
+        action: Action::Updated,
+        url: "https://api.us.nylas.com/".into(),
+        integration: "microsoft".into(),
+        provider: "microsoft".into(),
+        client_id: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e".into(),
+        tenant: None,
+        scopes: vec!["offline_access".into(), "Mail.Read".into()],
+        notes: vec!["The connector had another client id before: 0d2c…; it is replaced.".into()],
+    }
 }
 
 fn done(op: Operation, method: Method, path: &str, status: u16, ms: u64, id: &str) -> Event {
@@ -311,6 +347,10 @@ fn every_step_at_both_sizes() {
                     !screen.contains(FAKE_SECRET),
                     "{step:?}: the secret is masked by default"
                 );
+                assert!(
+                    !screen.contains(FAKE_API_KEY),
+                    "{step:?}: the platform's key is never drawn"
+                );
                 insta::assert_snapshot!(format!("{}_{width}x{height}", name(step)), screen);
             }
         }
@@ -348,6 +388,34 @@ fn overlays_reveal_and_a_tiny_terminal() {
         let mut model = fixture_model(Step::Done);
         model.overlay = Some(super::model::Overlay::Log);
         insta::assert_snapshot!("log_80x24", render(&mut model, 80, 24));
+
+        // The platform refused the key: the message, the key field being fixed (bullets only).
+        let mut model = fixture_model(Step::Connect);
+        model.connect.problem = Some("Nylas refused the Nylas API key (HTTP 401, Unauthorized): check NYLAS_API_KEY: a key of the Nylas application you connect to".into());
+        model.connect.focus = Some(super::model::ConnectField::Key);
+        let screen = render(&mut model, 80, 24);
+        assert!(!screen.contains(FAKE_API_KEY) && screen.contains("•••"));
+        insta::assert_snapshot!("connect_refused_80x24", screen);
+
+        // Nylas holds the credentials: Done says what it created, at the end of the summary.
+        let mut model = fixture_model(Step::Done);
+        model.connect.phase = super::model::ConnectPhase::Connected(Box::new(connected()));
+        model.done.scroll = super::model::Scroll::following_end();
+        insta::assert_snapshot!("done_connected_80x24", render(&mut model, 80, 24));
+
+        // Nylas holds the secret: the reveal still offers it, without asking to confirm.
+        let mut model = fixture_model(Step::Reveal);
+        model.connect.phase = super::model::ConnectPhase::Connected(Box::new(connected()));
+        insta::assert_snapshot!("reveal_connected_80x24", render(&mut model, 80, 24));
+
+        // Nylas v2 has no API: Done lists its dashboard's steps, ids filled in.
+        let mut model = fixture_model(Step::Done);
+        let v2 = model.profiles.iter().position(|p| p.id == "nylas-v2");
+        model.apply_profile(v2.expect("the Nylas v2 preset"));
+        model.done.scroll = super::model::Scroll::following_end();
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("no API"), "{screen}");
+        insta::assert_snapshot!("done_dashboard_80x24", screen);
 
         // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
         let mut model = fixture_model(Step::Apps);

@@ -1,29 +1,34 @@
 //! The wizard's whole state. Views read it; only [`crate::tui::update`] changes it.
 
 mod checks;
+mod connect;
 mod permission_rows;
 mod pick_list;
 mod readline;
 mod scroll;
+mod secret_input;
 mod status;
 mod steps;
 mod summary;
 mod support;
 mod text_input;
 
+pub use connect::{ConnectField, ConnectPhase, ConnectStep, PlatformPreset};
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use pick_list::{Load, PickList, Searchable};
 pub use readline::{LineEdit, edit_area};
 pub use scroll::{Extent, Scroll};
+pub use secret_input::SecretInput;
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
-pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER};
+pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER, connected_summary, proof_words};
 pub use support::*;
 pub use text_input::TextInput;
 
 use crate::catalog::Catalog;
 use crate::plan::{self, Choices, ImplicitGrant, Plan, PlanError, SecretLifetime};
 use crate::profile::Profile;
+use crate::run::{Proof, ProveError};
 use std::time::Duration;
 use time::{Date, OffsetDateTime};
 
@@ -42,11 +47,13 @@ pub enum Step {
     Apps,
     Findings,
     Rotate,
+    Connect,
     Reveal,
     Done,
 }
 
-const REGISTER_STEPS: [Step; 11] = [
+/// Each task's steps; Connect only for a platform with an API for the credentials.
+const REGISTER_STEPS: [Step; 12] = [
     Step::Platform,
     Step::SignIn,
     Step::Tenant,
@@ -56,23 +63,25 @@ const REGISTER_STEPS: [Step; 11] = [
     Step::Secret,
     Step::Review,
     Step::Create,
+    Step::Connect,
     Step::Reveal,
     Step::Done,
 ];
 
-const CHECK_STEPS: [Step; 8] = [
+const CHECK_STEPS: [Step; 9] = [
     Step::Platform,
     Step::SignIn,
     Step::Tenant,
     Step::Apps,
     Step::Findings,
     Step::Rotate,
+    Step::Connect,
     Step::Reveal,
     Step::Done,
 ];
 
 impl Step {
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 15] = [
         Step::Platform,
         Step::SignIn,
         Step::Tenant,
@@ -85,6 +94,7 @@ impl Step {
         Step::Apps,
         Step::Findings,
         Step::Rotate,
+        Step::Connect,
         Step::Reveal,
         Step::Done,
     ];
@@ -103,6 +113,7 @@ impl Step {
             Step::Apps => "App",
             Step::Findings => "Findings",
             Step::Rotate => "New secret",
+            Step::Connect => "Connect",
             Step::Reveal => "Copy the secret",
             Step::Done => "Done",
         }
@@ -172,6 +183,9 @@ pub struct Model {
     pub apps: AppsStep,
     pub findings: FindingsStep,
     pub rotate: RotateStep,
+    pub connect: ConnectStep,
+    /// Platform URLs and keys known at start (the environment's, the demo's), for Connect.
+    pub platform_presets: Vec<PlatformPreset>,
     pub status: StatusLog,
     pub status_scroll: Scroll,
     pub overlay: Option<Overlay>,
@@ -181,7 +195,7 @@ pub struct Model {
 }
 
 /// How the wizard starts; the run loop fills it from the command line and the environment.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Setup {
     pub demo: bool,
     pub monochrome: bool,
@@ -189,6 +203,7 @@ pub struct Setup {
     pub login_url: String,
     pub now: OffsetDateTime,
     pub size: (u16, u16),
+    pub platform_presets: Vec<PlatformPreset>,
 }
 
 impl Model {
@@ -226,6 +241,8 @@ impl Model {
             apps: AppsStep::default(),
             findings: FindingsStep::default(),
             rotate: RotateStep::default(),
+            connect: ConnectStep::default(),
+            platform_presets: setup.platform_presets,
             status: StatusLog::default(),
             status_scroll: Scroll::following_end(),
             overlay: None,
@@ -236,9 +253,16 @@ impl Model {
         }
     }
 
-    /// The current task's steps, in order.
-    pub fn steps(&self) -> &'static [Step] {
-        self.task.steps()
+    /// The current task's steps, in order; Connect only when the platform takes the
+    /// credentials through an API.
+    pub fn steps(&self) -> Vec<Step> {
+        let connects = self.profile().connect.is_some();
+        self.task
+            .steps()
+            .iter()
+            .copied()
+            .filter(|s| *s != Step::Connect || connects)
+            .collect()
     }
 
     /// 1-based position of the current step in its task.
@@ -253,7 +277,7 @@ impl Model {
     /// step back would not undo (the app exists, a fix or a new secret is under way).
     pub fn back_step(&self) -> Option<Step> {
         let busy = match self.step {
-            Step::Platform | Step::Create | Step::Reveal | Step::Done => true,
+            Step::Platform | Step::Create | Step::Connect | Step::Reveal | Step::Done => true,
             Step::Findings => matches!(
                 self.findings.phase,
                 FindingsPhase::Fixing | FindingsPhase::ConfirmingFix
@@ -264,8 +288,9 @@ impl Model {
         if busy {
             return None;
         }
-        let index = self.steps().iter().position(|s| *s == self.step)?;
-        index.checked_sub(1).map(|i| self.steps()[i])
+        let steps = self.steps();
+        let index = steps.iter().position(|s| *s == self.step)?;
+        index.checked_sub(1).map(|i| steps[i])
     }
 
     /// The platform the later steps are filled from.
@@ -370,7 +395,18 @@ impl Model {
     pub fn status_of(&self, step: Step) -> StepStatus {
         if step == self.step {
             return match step {
-                Step::Create if matches!(self.create.phase, CreatePhase::Failed(_)) => {
+                Step::Create
+                    if matches!(
+                        self.create.phase,
+                        CreatePhase::Failed(_) | CreatePhase::SecretRefused(_)
+                    ) =>
+                {
+                    StepStatus::Failed
+                }
+                Step::Connect
+                    if self.connect.phase == ConnectPhase::Editing
+                        && self.connect.problem.is_some() =>
+                {
                     StepStatus::Failed
                 }
                 Step::Findings if matches!(self.findings.phase, FindingsPhase::Failed(_)) => {
@@ -390,9 +426,14 @@ impl Model {
         }
     }
 
-    /// Support mode may finish without a new secret: its steps were passed, not done.
+    /// Support mode may finish without a new secret, and Connect may be skipped: such steps
+    /// were passed, not done.
     fn skipped(&self, step: Step) -> bool {
-        matches!(step, Step::Rotate | Step::Reveal) && self.reveal.end_date_time.is_empty()
+        match step {
+            Step::Rotate | Step::Reveal => self.reveal.end_date_time.is_empty(),
+            Step::Connect => self.connect.connected().is_none(),
+            _ => false,
+        }
     }
 
     /// The step after `step` in the current task.
@@ -420,6 +461,7 @@ impl Model {
                 FindingsPhase::Reading | FindingsPhase::Fixing
             ),
             Step::Rotate => self.rotate.phase == RotatePhase::Running,
+            Step::Connect => self.connect.phase == ConnectPhase::Connecting,
             _ => false,
         }
     }
@@ -432,18 +474,67 @@ impl Model {
         ) || (self.step == Step::Create && self.create.phase == CreatePhase::Running)
             || (self.step == Step::Findings && self.findings.phase == FindingsPhase::Fixing)
             || (self.step == Step::Rotate && self.rotate.phase == RotatePhase::Running)
+            || (self.step == Step::Connect && self.connect.phase == ConnectPhase::Connecting)
     }
 
-    /// A new secret arrived: it goes to the reveal screen, the only place it is ever shown.
-    pub fn reveal_secret(&mut self, secret: crate::tui::msg::IssuedSecret) {
+    /// A new secret arrived: it goes to the reveal screen, the only place it is ever shown,
+    /// with what signing in with it showed. The Connect step is readied for the platform.
+    pub fn keep_secret(
+        &mut self,
+        secret: crate::tui::msg::IssuedSecret,
+        proof: Result<Proof, ProveError>,
+    ) {
         self.reveal.secret = Some(secret.value);
         self.reveal.hint = secret.hint;
         self.reveal.end_date_time = secret.end_date_time;
-        self.step = Step::Reveal;
+        self.reveal.proof = Some(proof);
+        if let Some(kind) = self.profile().connect {
+            let preset = self.platform_presets.iter().find(|p| p.kind == kind);
+            // The demo touches nothing real: without the simulator's API there is no URL.
+            let api = if self.demo {
+                Err(format!(
+                    "the demo simulator does not serve {kind}: press s to skip"
+                ))
+            } else {
+                self.platform_api()
+            };
+            self.connect = ConnectStep::new(kind, api, preset);
+        }
+    }
+
+    /// The platform's API for the app: for the regions chosen when registering, or for those
+    /// whose redirect URI the checked app has.
+    pub fn platform_api(&self) -> Result<String, String> {
+        let profile = self.profile();
+        match self.task {
+            Task::Register => {
+                let choices = self.choices();
+                profile.platform_api(&choices.regions, choices.self_hosted_url.as_deref())
+            }
+            Task::Check => {
+                let registered = self
+                    .findings
+                    .application()
+                    .map(redirect_uris)
+                    .unwrap_or_default();
+                let regions: Vec<String> = profile
+                    .regions
+                    .iter()
+                    .filter(|r| registered.contains(&r.redirect_uri.as_str()))
+                    .map(|r| r.id.clone())
+                    .collect();
+                profile.platform_api(&regions, None)
+            }
+        }
+    }
+
+    /// The platform holds the new secret: nothing is lost if the user never copies it.
+    pub fn platform_holds_secret(&self) -> bool {
+        self.connect.connected().is_some()
     }
 
     pub fn secret_unacknowledged(&self) -> bool {
-        self.reveal.secret.is_some() && !self.reveal.acknowledged
+        self.reveal.secret.is_some() && !self.reveal.acknowledged && !self.platform_holds_secret()
     }
 
     /// What happens to the secret on screen if the wizard ends now.

@@ -7,6 +7,7 @@ use super::text_input::TextInput;
 use crate::clipboard::{Cleared, Copied};
 use crate::profile::Profile;
 use crate::progress::Operation;
+use crate::run::{Proof, ProveError, Removals};
 use crate::secret::SecretString;
 use crate::tui::msg::{DeviceCode, RunFailure, SignInFailure, SignInOption, TenantChoice};
 use ratatui_textarea::TextArea;
@@ -250,6 +251,9 @@ pub struct OpRow {
 pub enum CreatePhase {
     Running,
     Failed(RunFailure),
+    /// The app and its secret exist, but the app never signed in with the secret: why, on
+    /// screen; the secret is still handed over on the next step.
+    SecretRefused(String),
     Finished,
 }
 
@@ -283,6 +287,8 @@ pub struct RevealStep {
     /// "Have you saved it?" is on screen, waiting for `y`.
     pub confirming: bool,
     pub acknowledged: bool,
+    /// What signing the app in with the secret showed.
+    pub proof: Option<Result<Proof, ProveError>>,
 }
 
 /// The ids the summary shows; everything but the secret.
@@ -303,4 +309,6 @@ pub struct DoneStep {
     pub written: Option<Result<PathBuf, String>>,
     /// The summary value copied last (its label), and how.
     pub copied: Option<(&'static str, Copied)>,
+    /// The old secrets a rotation removed once the new one was handed over, or why not.
+    pub removals: Option<Result<Removals, String>>,
 }

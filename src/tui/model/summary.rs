@@ -7,7 +7,8 @@ use crate::doctor::Tally;
 use crate::doctor::secrets::{describe, is_expired};
 use crate::graph::models::PasswordCredential;
 use crate::plan::Plan;
-use crate::run::Removal;
+use crate::platform::Connected;
+use crate::run::{Proof, ProveError, Removal};
 
 /// Where `{client_secret}` stands in the next step: the secret is never written out.
 pub const SECRET_PLACEHOLDER: &str = "<client secret>";
@@ -38,6 +39,9 @@ impl Model {
             Task::Register => self.registration_summary(&mut lines),
             Task::Check => self.check_summary(&mut lines),
         }
+        if let Some(proof) = &self.reveal.proof {
+            lines.push(("New client secret", proof_words(proof)));
+        }
         lines
     }
 
@@ -50,6 +54,18 @@ impl Model {
             for old in self.old_secrets() {
                 lines.push(("Old client secret", describe(old, self.now)));
             }
+        }
+        match &self.done.removals {
+            Some(Ok(removals)) => {
+                for key_id in &removals.removed {
+                    lines.push(("Removed old secret", key_id.clone()));
+                }
+                for (key_id, why) in &removals.not_removed {
+                    lines.push(("Not removed", format!("{key_id}: {why}")));
+                }
+            }
+            Some(Err(why)) => lines.push(("Not removed", why.clone())),
+            None => {}
         }
     }
 
@@ -154,14 +170,37 @@ impl Model {
             .collect()
     }
 
+    /// What the platform holds now, or how to give it the credentials: its dashboard's steps,
+    /// numbered, for a platform without an API; the preset's next step otherwise.
     fn platform_step(&self) -> String {
+        if let Some(connected) = self.connect.connected() {
+            return connected_summary(connected);
+        }
+        let profile = self.profile();
+        if !profile.dashboard_steps.is_empty() {
+            return profile
+                .dashboard_steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| format!("{}. {}", i + 1, self.fill_in(step)))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        let step = self.fill_in(&profile.next_step);
+        match (&self.connect.problem, profile.connect) {
+            (Some(problem), Some(kind)) => format!("Not given to {kind}: {problem}\n{step}"),
+            _ => step,
+        }
+    }
+
+    /// A step's placeholders filled with the app's ids; the secret stays a placeholder.
+    fn fill_in(&self, template: &str) -> String {
         let scopes = self
             .plan()
             .map(|(plan, _)| platform_scopes(&plan))
             .unwrap_or_default();
         let done = &self.done.registered;
-        self.profile()
-            .next_step
+        template
             .replace("{client_id}", &done.app_id)
             .replace("{tenant_id}", &done.tenant_id)
             .replace("{scopes}", &scopes)
@@ -194,6 +233,36 @@ impl Model {
     pub fn summary_file_name(&self) -> String {
         format!("appreg-{}.txt", self.done.registered.app_id)
     }
+}
+
+/// What signing the app in with its new secret showed, in a few words.
+pub fn proof_words(proof: &Result<Proof, ProveError>) -> String {
+    match proof {
+        Ok(Proof::Verified { attempts: 1, .. }) => "signed in with it ✓".into(),
+        Ok(Proof::Verified { attempts, waited }) => format!(
+            "signed in with it ✓ (after {attempts} tries, {} s)",
+            waited.as_secs()
+        ),
+        Ok(Proof::Unproven { reason }) => format!("not proven: {reason}"),
+        Err(refused) => format!("not proven: {refused}"),
+    }
+}
+
+/// What the platform now holds, in one sentence, then anything it had that changed.
+pub fn connected_summary(connected: &Connected) -> String {
+    let mut text = format!(
+        "{kind} holds the credentials: its {thing} '{name}' was {action} at {url} (signs in with {provider}).",
+        kind = connected.kind,
+        thing = connected.kind.thing(),
+        name = connected.integration,
+        action = connected.action,
+        url = connected.url,
+        provider = connected.provider,
+    );
+    for note in &connected.notes {
+        text.push_str(&format!("\n  {note}"));
+    }
+    text
 }
 
 /// Microsoft Graph's delegated scopes, comma-separated as the platforms' settings take them.

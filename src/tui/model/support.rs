@@ -66,16 +66,20 @@ pub fn tagged_profile(app: &Application) -> Option<&str> {
     app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG))
 }
 
-/// The preset whose redirect URIs the app has most of (the first on a tie): a first guess at
-/// the platform of an app without appreg's tag.
-pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> {
-    let registered: Vec<&str> = app
-        .web
+/// The app's redirect URIs, Web and SPA alike.
+pub fn redirect_uris(app: &Application) -> Vec<&str> {
+    app.web
         .iter()
         .flat_map(|w| &w.redirect_uris)
         .chain(app.spa.iter().flat_map(|s| &s.redirect_uris))
         .map(String::as_str)
-        .collect();
+        .collect()
+}
+
+/// The preset whose redirect URIs the app has most of (the first on a tie): a first guess at
+/// the platform of an app without appreg's tag.
+pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> {
+    let registered = redirect_uris(app);
     profiles
         .iter()
         .enumerate()

@@ -10,6 +10,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     match (&model.create.phase, key.code) {
+        (CreatePhase::SecretRefused(_), KeyCode::Enter) => {
+            model.step = model.step_after(Step::Create);
+            Handled::nothing()
+        }
         (CreatePhase::Failed(_), KeyCode::Char('r')) => {
             let Ok((plan, _)) = model.plan() else {
                 return Handled::nothing();
@@ -25,6 +29,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
 pub fn keys(model: &Model) -> Vec<KeyHint> {
     match model.create.phase {
         CreatePhase::Failed(_) => vec![hint("r", "retry (continues, never duplicates)")],
+        CreatePhase::SecretRefused(_) => vec![hint("enter", "take the secret anyway")],
         CreatePhase::Running | CreatePhase::Finished => vec![],
     }
 }
@@ -62,7 +67,12 @@ pub fn on_finished(model: &mut Model, result: Result<Box<Created>, RunFailure>) 
     match result {
         Ok(created) => {
             let created = *created;
-            model.create.phase = CreatePhase::Finished;
+            // A secret that never signed in is a failure to see here; it is handed over all
+            // the same (Enter), never lost.
+            model.create.phase = match &created.proof {
+                Err(refused) => CreatePhase::SecretRefused(refused.to_string()),
+                Ok(_) => CreatePhase::Finished,
+            };
             model.done.registered = Registered {
                 tenant_id: created.tenant_id,
                 object_id: created.object_id,
@@ -71,7 +81,10 @@ pub fn on_finished(model: &mut Model, result: Result<Box<Created>, RunFailure>) 
                 consent: created.consent,
                 secret_end: Some(created.secret.end_date_time.clone()),
             };
-            model.reveal_secret(created.secret);
+            model.keep_secret(created.secret, created.proof);
+            if model.create.phase == CreatePhase::Finished {
+                model.step = model.step_after(Step::Create);
+            }
         }
         Err(failure) => model.create.phase = CreatePhase::Failed(failure),
     }

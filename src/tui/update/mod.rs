@@ -2,6 +2,7 @@
 //! clock; whatever needs the outside world comes back as an [`Effect`].
 
 mod apps;
+mod connect;
 mod create;
 mod done;
 mod findings;
@@ -85,6 +86,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Inspected(result) => findings::on_inspected(model, result),
         Msg::Repaired(result) => findings::on_repaired(model, result),
         Msg::Rotated(result) => rotate::on_rotated(model, result),
+        Msg::Connected(result) => connect::on_connected(model, result),
+        Msg::OldSecretsRemoved(result) => {
+            model.done.removals = Some(result);
+            Vec::new()
+        }
         Msg::Copied { what, outcome } => reveal::on_copied(model, what, outcome),
         Msg::ClipboardClearDue => vec![Effect::ClearClipboard],
         Msg::ClipboardCleared(cleared) => {
@@ -206,6 +212,7 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
         Step::Apps => apps::on_key(model, key),
         Step::Findings => findings::on_key(model, key),
         Step::Rotate => rotate::on_key(model, key),
+        Step::Connect => connect::on_key(model, key),
         Step::Reveal => reveal::on_key(model, key),
         Step::Done => done::on_key(model, key),
     }
@@ -245,6 +252,7 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
         Step::RedirectUris => redirects::on_paste(model, text),
         Step::Permissions => permissions::on_paste(model, text),
         Step::Secret => secret::on_paste(model, text),
+        Step::Connect => connect::on_paste(model, text),
         _ => {}
     }
     Vec::new()
@@ -284,6 +292,7 @@ pub fn key_hints(model: &Model) -> Vec<KeyHint> {
         Step::Apps => apps::keys(model),
         Step::Findings => findings::keys(model),
         Step::Rotate => rotate::keys(model),
+        Step::Connect => connect::keys(model),
         Step::Reveal => reveal::keys(model),
         Step::Done => done::keys(model),
     };
@@ -310,6 +319,7 @@ pub fn typing(model: &Model) -> bool {
         Step::RedirectUris => redirects::typing(model),
         Step::Permissions => permissions::typing(model),
         Step::Secret => secret::typing(model),
+        Step::Connect => connect::typing(model),
         Step::Rotate => {
             model.rotate.focus == crate::tui::model::RotateFocus::Lifetime
                 && model.rotate.until_date()

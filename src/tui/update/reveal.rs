@@ -1,5 +1,6 @@
 //! Secret reveal: masked until asked, copied on request, and left only after the user confirms
-//! they saved it (Enter, then `y`: two deliberate keys, never one stray one).
+//! they saved it (Enter, then `y`: two deliberate keys, never one stray one). When the platform
+//! holds it already, Enter alone goes on: nothing is lost if the user never copies it.
 
 use super::{Handled, KeyHint, hint};
 use crate::clipboard::Copied;
@@ -9,13 +10,16 @@ use crate::tui::msg::Effect;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    let platform_holds_it = model.platform_holds_secret();
     let reveal = &mut model.reveal;
     if reveal.confirming {
         if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
             reveal.acknowledged = true;
             reveal.revealed = false;
             model.step = Step::Done;
-            return Handled::Yes(vec![Effect::SecretSaved]);
+            let mut effects = vec![Effect::SecretSaved];
+            effects.extend(super::rotate::retire_old_secrets(model));
+            return Handled::Yes(effects);
         }
         // Anything but `y` keeps the user here, secret still on screen.
         reveal.confirming = false;
@@ -35,6 +39,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 what: CopyTarget::Secret,
                 text,
             }]);
+        }
+        KeyCode::Enter if platform_holds_it => {
+            reveal.revealed = false;
+            model.step = Step::Done;
         }
         KeyCode::Enter => reveal.confirming = true,
         _ => return Handled::No,
@@ -59,7 +67,11 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
             },
         ),
         hint("c", "copy"),
-        hint("enter", "I have saved it"),
+        if model.platform_holds_secret() {
+            hint("enter", "continue")
+        } else {
+            hint("enter", "I have saved it")
+        },
     ]
 }
 

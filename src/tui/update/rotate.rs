@@ -3,8 +3,8 @@
 
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::journal::SecretState;
-use crate::run::{self, RotationError, SecretRequest};
-use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase};
+use crate::run::{self, Removal, RotationError, SecretRequest};
+use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase, Step, Task};
 use crate::tui::msg::Effect;
 use crate::tui::msg::{Created, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -116,6 +116,8 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
     }
 }
 
+/// The new secret goes on to Connect (or the reveal) even when it has not signed in yet: it
+/// is on the app, and the reveal says what the sign-in showed.
 pub fn on_rotated(model: &mut Model, result: Result<Box<Created>, RunFailure>) -> Vec<Effect> {
     match result {
         Ok(created) => {
@@ -125,9 +127,26 @@ pub fn on_rotated(model: &mut Model, result: Result<Box<Created>, RunFailure>) -
                 secret_end: Some(created.secret.end_date_time.clone()),
                 ..model.checked_app()
             };
-            model.reveal_secret(created.secret);
+            model.keep_secret(created.secret, created.proof);
+            model.step = model.step_after(Step::Rotate);
         }
         Err(failure) => model.rotate.phase = RotatePhase::Failed(failure),
     }
     Vec::new()
+}
+
+/// Once the new secret is handed over (the platform has it, or the user saved it), the old
+/// secrets the rotation named are removed: nothing signs in with a removed one meanwhile.
+pub fn retire_old_secrets(model: &Model) -> Vec<Effect> {
+    let chosen = model.removals().get(model.rotate.removal).cloned();
+    let (Task::Check, Some(tenant), Some(removal)) = (model.task, model.tenant_id(), chosen) else {
+        return Vec::new();
+    };
+    if removal == Removal::Nothing {
+        return Vec::new();
+    }
+    vec![Effect::RemoveOldSecrets {
+        tenant,
+        object_id: model.done.registered.object_id.clone(),
+    }]
 }

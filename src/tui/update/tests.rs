@@ -444,6 +444,10 @@ fn created() -> Box<Created> {
             hint: "Fak".into(),
             end_date_time: "2028-11-22T10:30:00Z".into(),
         },
+        proof: Ok(crate::run::Proof::Verified {
+            attempts: 1,
+            waited: Duration::ZERO,
+        }),
     })
 }
 
@@ -484,7 +488,11 @@ fn create_rows_follow_progress_and_a_failure_retries() {
     assert!(matches!(effects[..], [Effect::Run(_)]));
     assert_eq!(model.create.attempt, 2);
     update(&mut model, Msg::RunFinished(Ok(created())));
-    assert_eq!(model.step, Step::Reveal);
+    assert_eq!(
+        model.step,
+        Step::Connect,
+        "Nylas v3 takes the secret through its API"
+    );
 }
 
 #[test]
@@ -492,6 +500,7 @@ fn the_secret_needs_two_deliberate_keys_to_leave() {
     let mut model = at(Step::Review);
     press(&mut model, KeyCode::Enter);
     update(&mut model, Msg::RunFinished(Ok(created())));
+    press(&mut model, KeyCode::Char('s'));
     let effects = press(&mut model, KeyCode::Char('c'));
     assert!(matches!(&effects[..], [Effect::Copy { text, .. }] if *text == *FAKE_SECRET));
     update(
@@ -535,6 +544,7 @@ fn leaving_removes_a_secret_never_seen_and_keeps_one_revealed_or_copied() {
     press(&mut model, KeyCode::Enter);
     update(&mut model, Msg::RunFinished(Ok(created())));
     assert_eq!(model.secret_on_exit(), SecretOnExit::NeverSeen);
+    press(&mut model, KeyCode::Char('s'));
     press(&mut model, KeyCode::Char('q'));
     assert!(
         matches!(&model.overlay, Some(Overlay::ConfirmQuit(why)) if why.contains("removes it")),
@@ -629,10 +639,10 @@ mod support_mode {
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
         let mut model = fixture_model(Step::Platform);
-        assert_eq!(model.steps().len(), 11);
+        assert_eq!(model.steps().len(), 12);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Check);
-        assert_eq!(model.steps().len(), 8);
+        assert_eq!(model.steps().len(), 9);
         assert_eq!(model.step_after(Step::Tenant), Step::Apps);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Register);
@@ -1101,8 +1111,13 @@ mod support_mode {
                     hint: "FAK".into(),
                     end_date_time: "2028-11-22T10:30:00Z".into(),
                 },
+                proof: Ok(crate::run::Proof::Unproven {
+                    reason: "a Conditional Access policy".into(),
+                }),
             }))),
         );
+        assert_eq!(model.step, Step::Connect);
+        press(&mut model, KeyCode::Char('s'));
         assert_eq!(model.step, Step::Reveal);
         assert!(model.secret_unacknowledged());
         press(&mut model, KeyCode::Enter);
@@ -1164,4 +1179,324 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
         model.done.copied,
         Some(("Admin consent link", Copied::System))
     );
+}
+
+mod connect_step {
+    use super::*;
+    use crate::platform::{Action, Connected, PlatformKind};
+    use crate::run::{Proof, ProveError};
+    use crate::tui::model::{ConnectField, ConnectPhase, SecretOnExit, StepStatus, Task};
+    use crate::tui::snapshots::FAKE_API_KEY;
+
+    /// A wizard registering for the preset `profile_id`, its run just finished.
+    fn created_for(profile_id: &str) -> Model {
+        let mut model = fixture_model(Step::Platform);
+        model.platform.cursor = model
+            .profiles
+            .iter()
+            .position(|p| p.id == profile_id)
+            .expect("a built-in preset");
+        let mut model = walk_from(model);
+        update(&mut model, Msg::RunFinished(Ok(created())));
+        model
+    }
+
+    /// From the platform step, with the highlighted preset, to a running create.
+    fn walk_from(mut model: Model) -> Model {
+        press(&mut model, KeyCode::Enter);
+        walk_from_sign_in(model)
+    }
+
+    /// From sign-in to a running create, every default accepted.
+    fn walk_from_sign_in(mut model: Model) -> Model {
+        update(
+            &mut model,
+            Msg::SignedIn {
+                account: "ada".into(),
+            },
+        );
+        update(&mut model, Msg::Tenants(Ok(tenants())));
+        press(&mut model, KeyCode::Enter);
+        type_text(&mut model, "Acme Mail");
+        while model.step != Step::Create {
+            press(&mut model, KeyCode::Enter);
+        }
+        model
+    }
+
+    fn connected() -> Box<Connected> {
+        Box::new(Connected {
+            kind: PlatformKind::Nylas,
+            action: Action::Created,
+            url: "https://api.us.nylas.com/".into(),
+            integration: "microsoft".into(),
+            provider: "microsoft".into(),
+            client_id: "44444444-4444-4444-4444-444444444444".into(),
+            tenant: None,
+            scopes: vec!["offline_access".into(), "Mail.Read".into()],
+            notes: vec![],
+        })
+    }
+
+    #[test]
+    fn only_platforms_with_an_api_get_the_step() {
+        for (id, connects) in [
+            ("nylas-v3", true),
+            ("nango", true),
+            ("nylas-v2", false),
+            ("nylas-streams", false),
+        ] {
+            let model = created_for(id);
+            assert_eq!(model.steps().contains(&Step::Connect), connects, "{id}");
+            let next = if connects {
+                Step::Connect
+            } else {
+                Step::Reveal
+            };
+            assert_eq!(model.step, next, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_key_from_the_environment_is_used_and_enter_sends_everything_the_platform_needs() {
+        let mut model = created_for("nylas-v3");
+        assert_eq!(model.connect.key_source.as_deref(), Some("NYLAS_API_KEY"));
+        assert_eq!(model.connect.url.value(), "https://api.us.nylas.com");
+        let effects = press(&mut model, KeyCode::Enter);
+        let [Effect::Connect(request)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(request.target.kind, PlatformKind::Nylas);
+        assert!(request.target.key == *FAKE_API_KEY);
+        assert!(request.secret == *FAKE_SECRET);
+        assert_eq!(request.client_id, "44444444-4444-4444-4444-444444444444");
+        assert!(request.scopes.iter().any(|s| s == "offline_access"));
+        assert_eq!(request.single_tenant, None, "multi-tenant by default");
+        let logged = format!("{effects:?}");
+        assert!(
+            !logged.contains(FAKE_API_KEY) && !logged.contains(FAKE_SECRET),
+            "{logged}"
+        );
+        assert_eq!(model.connect.phase, ConnectPhase::Connecting);
+        assert!(model.work_running(), "quitting now asks first");
+    }
+
+    #[test]
+    fn enter_without_a_key_says_what_is_missing_and_a_typed_or_pasted_key_is_sent() {
+        let mut model = fixture_model(Step::Platform);
+        model.platform_presets.clear();
+        model.demo = false;
+        let mut model = walk_from(model);
+        update(&mut model, Msg::RunFinished(Ok(created())));
+        assert!(press(&mut model, KeyCode::Enter).is_empty());
+        let problem = model.connect.problem.clone().unwrap_or_default();
+        assert!(
+            problem.contains("Nylas API key is missing") && problem.contains("NYLAS_API_KEY"),
+            "{problem}"
+        );
+        assert_eq!(model.connect.focus, Some(ConnectField::Key));
+        assert!(super::super::typing(&model), "s and q are text in the key");
+        type_text(&mut model, "sq");
+        update(&mut model, Msg::Paste("\u{1b}[31m_key\n".into()));
+        assert!(*model.connect.key.value() == *"sq[31m_key");
+        assert_eq!(model.step, Step::Connect);
+        press(&mut model, KeyCode::Esc);
+        assert!(!super::super::typing(&model));
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(
+            matches!(&effects[..], [Effect::Connect(r)] if r.target.key == *"sq[31m_key"),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn two_regions_leave_the_url_empty_with_the_reason() {
+        let mut model = fixture_model(Step::Platform);
+        model.platform_presets.clear();
+        model.demo = false;
+        press(&mut model, KeyCode::Enter);
+        model.redirects.regions = vec![true, true];
+        let mut model = walk_from_sign_in(model);
+        update(&mut model, Msg::RunFinished(Ok(created())));
+        assert_eq!(model.connect.url.value(), "");
+        let note = model.connect.url_note.clone().unwrap_or_default();
+        assert!(note.contains("one region"), "{note}");
+        press(&mut model, KeyCode::Enter);
+        assert_eq!(model.connect.problem.as_deref(), Some(note.as_str()));
+        assert_eq!(model.connect.focus, Some(ConnectField::Url));
+        type_text(&mut model, "ftp://api.eu.nylas.com");
+        press(&mut model, KeyCode::Enter);
+        assert!(
+            model
+                .connect
+                .problem
+                .as_deref()
+                .is_some_and(|p| p.contains("cannot be used")),
+            "{:?}",
+            model.connect.problem
+        );
+    }
+
+    #[test]
+    fn s_skips_to_the_reveal_which_then_needs_the_usual_confirmation() {
+        let mut model = created_for("nango");
+        assert_eq!(model.connect.integration.value(), "outlook");
+        assert!(model.connect.key.is_empty(), "no Nango key in the fixture");
+        assert_eq!(
+            model.connect.url.value(),
+            "",
+            "the demo never points at the real Nango"
+        );
+        press(&mut model, KeyCode::Char('s'));
+        assert_eq!(model.step, Step::Reveal);
+        assert!(model.secret_unacknowledged());
+        press(&mut model, KeyCode::Enter);
+        assert!(model.reveal.confirming);
+        assert_eq!(model.status_of(Step::Connect), StepStatus::Pending);
+    }
+
+    #[test]
+    fn once_the_platform_holds_the_secret_saving_it_is_optional() {
+        let mut model = created_for("nylas-v3");
+        press(&mut model, KeyCode::Enter);
+        let effects = update(&mut model, Msg::Connected(Ok(connected())));
+        assert!(effects.is_empty(), "registering removes no old secret");
+        assert!(model.platform_holds_secret());
+        assert_eq!(model.secret_on_exit(), SecretOnExit::Saved);
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("Nylas holds the credentials"), "{screen}");
+        press(&mut model, KeyCode::Enter);
+        assert_eq!(model.step, Step::Reveal);
+        press(&mut model, KeyCode::Char('r'));
+        assert!(model.reveal.revealed, "r still reveals it");
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(effects.is_empty());
+        assert_eq!(model.step, Step::Done, "no confirmation needed");
+        assert!(
+            model
+                .summary_text()
+                .contains("connector 'microsoft' was created"),
+            "{}",
+            model.summary_text()
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_shown_and_the_secret_stays_revealable() {
+        let mut model = created_for("nylas-v3");
+        press(&mut model, KeyCode::Enter);
+        let refusal = "Nylas refused the Nylas API key (HTTP 401): check NYLAS_API_KEY";
+        update(&mut model, Msg::Connected(Err(refusal.into())));
+        assert_eq!(model.connect.phase, ConnectPhase::Editing);
+        assert_eq!(model.status_of(Step::Connect), StepStatus::Failed);
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("HTTP 401"), "{screen}");
+        assert_eq!(model.secret_on_exit(), SecretOnExit::NeverSeen);
+        // Fix the key and retry.
+        press(&mut model, KeyCode::Tab);
+        press(&mut model, KeyCode::Tab);
+        assert_eq!(model.connect.focus, Some(ConnectField::Key));
+        ctrl(&mut model, 'u');
+        type_text(&mut model, "nyk_right");
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(matches!(&effects[..], [Effect::Connect(r)] if r.target.key == *"nyk_right"));
+        update(&mut model, Msg::Connected(Err(refusal.into())));
+        press(&mut model, KeyCode::Char('s'));
+        assert_eq!(model.step, Step::Reveal);
+        press(&mut model, KeyCode::Char('r'));
+        assert!(render(&mut model, 80, 24).contains(FAKE_SECRET));
+        assert!(
+            model
+                .summary_text()
+                .contains("Not given to Nylas: Nylas refused")
+        );
+    }
+
+    #[test]
+    fn a_secret_that_never_signs_in_fails_create_but_is_still_handed_over() {
+        let mut model = walk_from(fixture_model(Step::Platform));
+        let mut refused = created();
+        refused.proof = Err(ProveError::NeverSignedIn {
+            app_id: "44444444-4444-4444-4444-444444444444".into(),
+            tenant: "22222222-2222-2222-2222-222222222222".into(),
+            attempts: 12,
+            waited: Duration::from_secs(180),
+            description: "AADSTS7000215: Invalid client secret provided.".into(),
+        });
+        update(&mut model, Msg::RunFinished(Ok(refused)));
+        assert_eq!(model.step, Step::Create);
+        assert_eq!(model.status_of(Step::Create), StepStatus::Failed);
+        assert!(render(&mut model, 80, 24).contains("never signed in"));
+        assert!(model.reveal.secret.is_some(), "the secret is kept");
+        press(&mut model, KeyCode::Enter);
+        assert_eq!(model.step, Step::Connect);
+        press(&mut model, KeyCode::Char('s'));
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("not proven"), "{screen}");
+    }
+
+    #[test]
+    fn a_rotation_removes_the_old_secret_only_after_the_hand_over() {
+        let rotated = || {
+            Msg::Rotated(Ok(Box::new(Created {
+                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
+                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
+                display_name: "Acme Nylas (legacy)".into(),
+                consent: String::new(),
+                secret: IssuedSecret {
+                    value: SecretString::new(FAKE_SECRET.into()),
+                    hint: "FAK".into(),
+                    end_date_time: "2028-11-22T10:30:00Z".into(),
+                },
+                proof: Ok(Proof::Verified {
+                    attempts: 1,
+                    waited: Duration::ZERO,
+                }),
+            })))
+        };
+        let removes = |effects: &[Effect]| {
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::RemoveOldSecrets { object_id, .. } if object_id == "0b1ec700-de30-4000-8000-00000000a001"))
+        };
+        // Through the platform: removed once it holds the new secret.
+        let mut model = fixture_model(Step::Rotate);
+        assert_eq!(model.task, Task::Check);
+        model.rotate.removal = 1;
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(!removes(&effects), "nothing removed with the rotation");
+        update(&mut model, rotated());
+        assert_eq!(model.step, Step::Connect);
+        let effects = press(&mut model, KeyCode::Enter);
+        assert!(matches!(&effects[..], [Effect::Connect(_)]), "{effects:?}");
+        let effects = update(&mut model, Msg::Connected(Ok(connected())));
+        assert!(removes(&effects), "{effects:?}");
+
+        // Skipped: removed once the user confirms saving the new secret.
+        let mut model = fixture_model(Step::Rotate);
+        model.rotate.removal = 1;
+        press(&mut model, KeyCode::Enter);
+        update(&mut model, rotated());
+        press(&mut model, KeyCode::Char('s'));
+        assert!(!removes(&press(&mut model, KeyCode::Enter)));
+        let effects = press(&mut model, KeyCode::Char('y'));
+        assert!(matches!(effects[0], Effect::SecretSaved));
+        assert!(removes(&effects), "{effects:?}");
+        update(
+            &mut model,
+            Msg::OldSecretsRemoved(Ok(crate::run::Removals {
+                removed: vec!["6e1f0000-de30-4000-8000-00000000a001".into()],
+                not_removed: vec![],
+            })),
+        );
+        let removed = model
+            .summary()
+            .into_iter()
+            .find(|(label, _)| *label == "Removed old secret");
+        assert_eq!(
+            removed.map(|(_, key)| key).as_deref(),
+            Some("6e1f0000-de30-4000-8000-00000000a001")
+        );
+    }
 }

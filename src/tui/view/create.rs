@@ -44,13 +44,24 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             Span::styled(detail, theme.dim()),
         ]));
     }
-    if let CreatePhase::Failed(failure) = &create.phase {
-        lines.push(Line::default());
-        lines.extend(failure_lines(
-            failure,
-            "Press r to retry: appreg continues where it stopped and never creates a second app.",
-            theme,
-        ));
+    match &create.phase {
+        CreatePhase::Failed(failure) => {
+            lines.push(Line::default());
+            lines.extend(failure_lines(
+                failure,
+                "Press r to retry: appreg continues where it stopped and never creates a second app.",
+                theme,
+            ));
+        }
+        CreatePhase::SecretRefused(why) => {
+            lines.push(Line::default());
+            lines.push(Line::styled(format!("✗ {why}"), theme.error()));
+            lines.push(Line::styled(
+                "The app and its secret exist: press Enter to take the secret all the same.",
+                theme.emphasis(),
+            ));
+        }
+        CreatePhase::Running | CreatePhase::Finished => {}
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

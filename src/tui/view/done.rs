@@ -49,18 +49,25 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         lines.extend(field(label, value, width, area.width, theme));
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        format!("Next, in {}:", model.profile().name),
-        theme.heading(),
-    ));
+    let heading = match model.connect.connected() {
+        Some(_) => format!("In {}:", model.profile().name),
+        None => format!("Next, in {}:", model.profile().name),
+    };
+    lines.push(Line::styled(heading, theme.heading()));
     // Wrapped here, where long words break only after a separator, not at the screen's edge.
     for line in model.next_step().lines() {
         let indent = line.len() - line.trim_start().len();
-        let room = usize::from(area.width).saturating_sub(indent).max(1);
+        // A numbered step's later lines hang under its text, past "1. ".
+        let hang = indent + number_width(line.trim_start());
+        let room = usize::from(area.width).saturating_sub(hang).max(1);
         lines.extend(
             wrap_words(line, room)
                 .into_iter()
-                .map(|part| Line::styled(format!("{:indent$}{part}", ""), theme.emphasis())),
+                .enumerate()
+                .map(|(i, part)| {
+                    let pad = if i == 0 { indent } else { hang };
+                    Line::styled(format!("{:pad$}{part}", ""), theme.emphasis())
+                }),
         );
     }
     match &model.done.written {
@@ -81,4 +88,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         lines.push(Line::styled(format!("{label}: {outcome}."), theme.dim()));
     }
     ScrollPane::wrapped(lines).render(frame, area, &model.done.scroll, theme);
+}
+
+/// The width of a step's number and its ". " (`12. ` is 4), or 0 for a line without one.
+fn number_width(line: &str) -> usize {
+    line.split_once(". ")
+        .filter(|(number, _)| !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+        .map_or(0, |(number, _)| number.len() + 2)
 }

@@ -3,6 +3,7 @@
 
 mod apps;
 mod common;
+mod connect;
 mod create;
 mod done;
 pub(crate) mod findings;
@@ -66,6 +67,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Step::Apps => apps::render(frame, body, model, theme),
         Step::Findings => findings::render(frame, body, model, theme),
         Step::Rotate => rotate::render(frame, body, model, theme),
+        Step::Connect => connect::render(frame, body, model, theme),
         Step::Reveal => reveal::render(frame, body, model, theme),
         Step::Done => done::render(frame, body, model, theme),
     }

@@ -3,7 +3,7 @@
 use super::common::{heading, label_value, warning};
 use super::theme::Theme;
 use crate::clipboard::{Cleared, Copied};
-use crate::tui::model::{Model, Task};
+use crate::tui::model::{Model, Task, proof_words};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,9 +22,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(heading(
-            &match model.task {
-                Task::Register => "The app is registered. Here is its client secret.".to_string(),
-                Task::Check => format!(
+            &match (model.connect.connected(), model.task) {
+                (Some(connected), _) => format!(
+                    "{} holds the client secret: copying it is up to you.",
+                    connected.kind
+                ),
+                (None, Task::Register) => {
+                    "The app is registered. Here is its client secret.".to_string()
+                }
+                (None, Task::Check) => format!(
                     "The new client secret of {}.",
                     model.done.registered.display_name
                 ),
@@ -60,12 +66,30 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             WIDTH,
             theme,
         ),
-        Line::default(),
+    ];
+    if let Some(proof) = &reveal.proof {
+        let style = if matches!(proof, Ok(p) if p.is_verified()) {
+            theme.ok()
+        } else {
+            theme.warn()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:WIDTH$}  ", "Sign-in"), theme.heading()),
+            Span::styled(proof_words(proof), style),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(if model.platform_holds_secret() {
+        Line::styled(
+            "Microsoft shows this value only now; the platform has it, so nothing is lost if you go on without it.",
+            theme.dim(),
+        )
+    } else {
         warning(
             "Microsoft shows this value only now. Store it in your secret manager before you go on.",
             theme,
-        ),
-    ];
+        )
+    });
     match &reveal.copied {
         Some(Copied::Failed(why)) => lines.push(Line::styled(
             format!("✗ Could not copy ({why}): reveal it and copy it by hand."),
