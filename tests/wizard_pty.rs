@@ -63,14 +63,14 @@ fn leave(wizard: &mut Wizard, step: Step) {
         Step::Create => {
             wizard.wait_for(landmark(Step::Connect));
         }
-        // MERGE(sim-platforms): once the simulator serves Nylas, the demo's Connect step is
-        // prefilled: Enter connects ("Nylas holds the credentials"), Enter again goes on.
+        // The demo's Connect step is prefilled with the simulator's Nylas: Enter connects.
         Step::Connect => {
-            wizard.press("s", landmark(Step::Reveal));
+            wizard.press(ENTER, "Nylas holds the credentials");
+            wizard.press(ENTER, landmark(Step::Reveal));
         }
+        // Nylas holds the secret, so going on needs no "I have saved it".
         Step::Reveal => {
-            wizard.press(ENTER, "Have you saved the secret?");
-            wizard.press("y", landmark(Step::Done));
+            wizard.press(ENTER, landmark(Step::Done));
         }
         Step::Done => wizard.send(ENTER),
         _ => {
@@ -171,8 +171,8 @@ fn every_step_to_done(cols: u16, rows: u16) {
     let masked = wizard.wait_for("Value (hidden: r reveals)");
     assert!(masked.contains("••••••••"), "masked by default\n{masked}");
     assert!(
-        masked.contains("POST /servicePrincipals") || masked.contains("addPassword"),
-        "the run's Graph calls are listed\n{masked}"
+        masked.contains("POST /nylas/v3/connectors"),
+        "the run's calls are listed, the platform's too\n{masked}"
     );
     let revealed = wizard.press("r", "Value (visible)");
     let secret = secret_on(&revealed);
@@ -237,7 +237,8 @@ fn quit_at(step: Step) {
         "q"
     };
     wizard.send(key);
-    let secret_unsaved = matches!(step, Step::Connect | Step::Reveal);
+    // On the reveal step Nylas holds the secret already: quitting loses nothing.
+    let secret_unsaved = step == Step::Connect;
     if secret_unsaved || matches!(step, Step::SignIn | Step::Create) {
         let asked = wizard.wait_for(" Quit? ");
         let reason = if secret_unsaved {
@@ -430,8 +431,8 @@ fn check_and_rotate(cols: u16, rows: u16) {
         "{masked}"
     );
     assert!(
-        masked.contains("addPassword"),
-        "the Graph call is listed\n{masked}"
+        masked.contains("200 POST /") && masked.contains("/oauth2/v2.0/token"),
+        "the new secret's proof is listed\n{masked}"
     );
     let revealed = wizard.press("r", "Value (visible)");
     let secret = secret_on(&revealed);

@@ -103,20 +103,16 @@ async fn demo(
 /// The simulator's API for `kind` and its key, so the demo's Connect step ends connected.
 #[cfg(feature = "demo")]
 fn demo_platform(sim: &crate::sim::SimHandle, kind: PlatformKind) -> Option<PlatformPreset> {
-    // MERGE(sim-platforms): the simulator serves Nylas and Nango once that branch is merged;
-    // then this becomes:
-    //     let (url, key) = match kind {
-    //         PlatformKind::Nylas => (sim.nylas_url(), sim.nylas_api_key()),
-    //         PlatformKind::Nango => (sim.nango_url(), sim.nango_secret_key()),
-    //     };
-    //     Some(PlatformPreset {
-    //         kind,
-    //         url: Some(url),
-    //         key: crate::secret::SecretString::new(key),
-    //         source: "the demo simulator".into(),
-    //     })
-    let _ = (sim, kind);
-    None
+    let (url, key) = match kind {
+        PlatformKind::Nylas => (sim.nylas_url(), sim.nylas_api_key()),
+        PlatformKind::Nango => (sim.nango_url(), sim.nango_secret_key()),
+    };
+    Some(PlatformPreset {
+        kind,
+        url: Some(url),
+        key: crate::secret::SecretString::new(key),
+        source: "the demo simulator".into(),
+    })
 }
 
 #[cfg(not(feature = "demo"))]
