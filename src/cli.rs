@@ -168,6 +168,34 @@ pub struct SpecArgs {
     /// reports missing grants as errors and --fix grants them.
     #[arg(long)]
     pub admin_consent: bool,
+    /// Token configuration: an optional claim, TOKEN:NAME with TOKEN id, access or saml2
+    /// (e.g. id:email; repeatable or comma-separated).
+    #[arg(
+        long = "optional-claim",
+        value_name = "TOKEN:NAME",
+        value_delimiter = ',',
+        help_heading = "Optional settings"
+    )]
+    pub optional_claims: Vec<String>,
+    /// "Visible to users?" No: the app is not listed in users' My Apps.
+    #[arg(long, help_heading = "Optional settings")]
+    pub hide_app: bool,
+    /// Branding: the home page URL (https).
+    #[arg(long, value_name = "URL", help_heading = "Optional settings")]
+    pub homepage_url: Option<String>,
+    /// Branding: the privacy statement URL (https).
+    #[arg(long, value_name = "URL", help_heading = "Optional settings")]
+    pub privacy_url: Option<String>,
+    /// Branding: the terms of service URL (https).
+    #[arg(long, value_name = "URL", help_heading = "Optional settings")]
+    pub terms_url: Option<String>,
+    /// Branding: the logo, a PNG or JPEG of at most 100 KB.
+    #[arg(long, value_name = "FILE", help_heading = "Optional settings")]
+    pub logo: Option<PathBuf>,
+    /// Publisher verification with your Microsoft Partner Network id (global cloud only): lets
+    /// users in other organisations consent to a multi-tenant app without an admin.
+    #[arg(long, value_name = "MPN_ID", help_heading = "Optional settings")]
+    pub publisher_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

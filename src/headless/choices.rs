@@ -3,8 +3,13 @@
 use super::HeadlessError;
 use crate::bounded;
 use crate::catalog::Catalog;
-use crate::cli::PlanArgs;
-use crate::plan::{Choices, ImplicitGrant, Plan, SecretLifetime, from_profile};
+use crate::cli::{PlanArgs, SpecArgs};
+use crate::cloud::Endpoints;
+use crate::plan::settings::LOGO_MAX_BYTES;
+use crate::plan::{
+    Choices, ImplicitGrant, Logo, OptionalClaim, OptionalSettings, Plan, SecretLifetime,
+    from_profile,
+};
 use crate::profile::{self, Profile};
 use time::OffsetDateTime;
 
@@ -61,6 +66,7 @@ pub fn build_plan(
         secret_description: args.secret_description.clone(),
         admin_consent: args.spec.admin_consent,
         tags: args.tags.clone(),
+        settings: settings(&args.spec)?,
     };
     let (plan, plan_warnings) = from_profile(&profile, catalog, &choices)?;
     warnings.extend(plan_warnings);
@@ -71,6 +77,62 @@ pub fn build_plan(
         ));
     }
     Ok((profile, plan, warnings))
+}
+
+/// The optional settings the flags name, each checked as given: claims by name, the logo by
+/// its bytes and size.
+pub fn settings(spec: &SpecArgs) -> Result<OptionalSettings, HeadlessError> {
+    let usage = |flag: &str, why: String| HeadlessError::Usage(format!("{flag}: {why}"));
+    let optional_claims = spec
+        .optional_claims
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| c.parse().map_err(|why| usage("--optional-claim", why)))
+        .collect::<Result<Vec<OptionalClaim>, _>>()?;
+    let logo = match &spec.logo {
+        Some(path) => {
+            // Read past the limit, so a slightly large logo hears its size, not 'wrong file'.
+            let bytes = bounded::read_bytes(path, 4 * LOGO_MAX_BYTES).map_err(|source| {
+                HeadlessError::Input {
+                    option: "--logo",
+                    source,
+                }
+            })?;
+            Some(
+                Logo::from_bytes(bytes, &path.display().to_string())
+                    .map_err(|why| usage("--logo", why))?,
+            )
+        }
+        None => None,
+    };
+    let trimmed = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    Ok(OptionalSettings {
+        optional_claims,
+        hide_app: spec.hide_app,
+        homepage_url: trimmed(&spec.homepage_url),
+        privacy_url: trimmed(&spec.privacy_url),
+        terms_url: trimmed(&spec.terms_url),
+        logo,
+        publisher_id: trimmed(&spec.publisher_id),
+    })
+}
+
+/// Settings the cloud does not offer, refused before anything is sent.
+pub fn check_cloud(
+    settings: &OptionalSettings,
+    endpoints: &Endpoints,
+) -> Result<(), HeadlessError> {
+    if settings.publisher_id.is_some() && !endpoints.offers_publisher_verification() {
+        return Err(HeadlessError::Usage(
+            "--publisher-id: publisher verification exists in Microsoft's global cloud only".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_date(text: &str) -> Result<time::Date, HeadlessError> {

@@ -159,6 +159,7 @@ fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
         redirect_uris: spec.redirect_uris.clone(),
         capabilities,
         admin_consent: spec.admin_consent,
+        settings: super::choices::settings(spec)?,
     })
 }
 

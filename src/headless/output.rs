@@ -76,6 +76,13 @@ pub fn describe(plan: &Plan, now: OffsetDateTime) -> String {
             yes_no(plan.spec.implicit_grant.id_tokens)
         ));
     }
+    let settings = plan.spec.settings.summary();
+    if !settings.is_empty() {
+        out.push_str("  Optional settings:\n");
+        for (label, value) in settings {
+            out.push_str(&format!("    {label}: {value}\n"));
+        }
+    }
     out.push_str("  API permissions (delegated unless marked):\n");
     for (app_id, name) in plan.spec.resources() {
         let names: Vec<String> = plan
@@ -259,6 +266,8 @@ pub(super) fn result_json(
         service_principal_id: &'a str,
         admin_consent: Vec<Value>,
         secret: SecretOut<'a>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        optional_settings: Vec<Value>,
         #[serde(skip_serializing_if = "Value::is_null")]
         platform: Value,
         next_step: &'a str,
@@ -274,6 +283,7 @@ pub(super) fn result_json(
         service_principal_id: &outcome.service_principal_id,
         admin_consent: consent,
         secret,
+        optional_settings: optional_settings(plan, outcome),
         platform: handoff.platform_json(),
         next_step,
     };
@@ -310,6 +320,14 @@ pub(super) fn result_text(
         };
         out.push_str(&format!("  Admin consent, {}: {status}\n", c.resource));
     }
+    for setting in optional_settings(plan, outcome) {
+        let name = setting["setting"].as_str().unwrap_or_default();
+        let status = match setting["reason"].as_str() {
+            Some(why) => format!("failed: {why}"),
+            None => setting["value"].as_str().unwrap_or("set").to_owned(),
+        };
+        out.push_str(&format!("  {name}: {status}\n"));
+    }
     out.push_str(&format!(
         "  Secret expires:          {}\n",
         outcome.secret.end_date_time
@@ -340,6 +358,24 @@ pub(super) fn result_text(
         }
     }
     zeroize::Zeroizing::new(out)
+}
+
+/// Each optional setting and whether it is set: inline ones with the app, the logo and the
+/// publisher by their own request's result.
+fn optional_settings(plan: &Plan, outcome: &Outcome) -> Vec<Value> {
+    let mut done: Vec<Value> = plan
+        .spec
+        .settings
+        .summary()
+        .into_iter()
+        .filter(|(label, _)| !matches!(*label, "Logo" | "Publisher verification"))
+        .map(|(label, value)| json!({"setting": label, "value": value, "status": "set"}))
+        .collect();
+    done.extend(outcome.settings.iter().map(|result| match &result.failure {
+        None => json!({"setting": result.what, "status": "set"}),
+        Some(why) => json!({"setting": result.what, "status": "failed", "reason": why}),
+    }));
+    done
 }
 
 fn yes_no(on: bool) -> &'static str {

@@ -37,8 +37,28 @@ pub fn read_file(path: &Path, cap: usize) -> Result<String, ReadError> {
     }
 }
 
+/// The bytes of the file at `path` (an image), at most `cap` of them.
+pub fn read_bytes(path: &Path, cap: usize) -> Result<Vec<u8>, ReadError> {
+    let name = path.display().to_string();
+    match std::fs::File::open(path) {
+        Ok(file) => read_raw(file, &name, cap),
+        Err(source) => Err(ReadError::Io { name, source }),
+    }
+}
+
 /// The text `reader` gives, at most `cap` bytes of it; `name` says where it came from.
 pub fn read(reader: impl Read, name: &str, cap: usize) -> Result<String, ReadError> {
+    let bytes = read_raw(reader, name, cap)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        ReadError::NotText {
+            name: name.to_string(),
+            line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
+        }
+    })
+}
+
+fn read_raw(reader: impl Read, name: &str, cap: usize) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     // One byte past the cap tells a text that fits exactly from one that goes on.
     let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
@@ -55,13 +75,7 @@ pub fn read(reader: impl Read, name: &str, cap: usize) -> Result<String, ReadErr
             cap,
         });
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        ReadError::NotText {
-            name: name.to_string(),
-            line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
-        }
-    })
+    Ok(bytes)
 }
 
 /// `bytes` in the largest binary unit that divides it.

@@ -53,6 +53,17 @@ impl Endpoints {
         }
     }
 
+    /// Publisher verification exists in Microsoft's global cloud only, not in the US
+    /// government or China clouds.
+    pub fn offers_publisher_verification(&self) -> bool {
+        !matches!(
+            self.graph_url.host_str(),
+            Some(
+                "graph.microsoft.us" | "dod-graph.microsoft.us" | "microsoftgraph.chinacloudapi.cn"
+            )
+        )
+    }
+
     pub fn graph_config(&self) -> crate::graph::GraphConfig {
         crate::graph::GraphConfig::new(self.graph_url.clone(), self.arm_url.clone())
     }

@@ -27,6 +27,8 @@ pub enum Operation {
     RemoveSecret,
     /// Sign the app in with its new secret (client credentials), waiting out replication.
     ProveSecret,
+    UploadLogo,
+    VerifyPublisher,
     ReadPlatform(String),
     ConnectPlatform(String),
 }
@@ -51,6 +53,8 @@ impl fmt::Display for Operation {
             Operation::UpdateServicePrincipal => f.write_str("Update the service principal"),
             Operation::RemoveSecret => f.write_str("Remove an old client secret"),
             Operation::ProveSecret => f.write_str("Sign in with the new secret"),
+            Operation::UploadLogo => f.write_str("Upload the logo"),
+            Operation::VerifyPublisher => f.write_str("Verify the publisher"),
             Operation::ReadPlatform(name) => write!(f, "Read {name}'s settings"),
             Operation::ConnectPlatform(name) => write!(f, "Give {name} the credentials"),
         }

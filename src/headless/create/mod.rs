@@ -28,6 +28,7 @@ pub async fn create(
     for warning in &warnings {
         eprintln!("! {warning}");
     }
+    super::choices::check_cloud(&plan.spec.settings, endpoints)?;
     let spec = &args.plan.spec;
     let target = handoff::target(
         &profile,

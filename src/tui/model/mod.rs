@@ -360,6 +360,7 @@ impl Model {
             .map(|(c, _)| c.id.clone())
             .collect();
         Choices {
+            settings: crate::plan::OptionalSettings::default(),
             display_name: self.registration.name.value().to_string(),
             tenant: self.tenant.chosen.as_ref().map(|t| t.id.clone()),
             audience: Some(self.audience()),

@@ -38,6 +38,8 @@ pub struct Wants {
     pub capabilities: Vec<String>,
     /// Admin consent is wanted: missing grants are errors.
     pub admin_consent: bool,
+    /// The guides' optional settings the app should have.
+    pub settings: crate::plan::OptionalSettings,
 }
 
 impl AuditContext {
@@ -66,6 +68,7 @@ impl Wants {
             extra_redirect_uris: self.redirect_uris.clone(),
             capabilities: Some(self.capabilities.clone()),
             admin_consent: self.admin_consent,
+            settings: self.settings.clone(),
             ..Choices::default()
         }
     }

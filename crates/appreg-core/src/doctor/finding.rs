@@ -58,6 +58,10 @@ pub enum Code {
     AdminConsentMissing,
     GrantsUnreadable,
     PublisherUnverified,
+    OptionalClaimMissing,
+    AppVisible,
+    BrandingMismatch,
+    LogoMissing,
 }
 
 impl Code {
@@ -91,6 +95,10 @@ impl Code {
             Code::AdminConsentMissing => "admin-consent-missing",
             Code::GrantsUnreadable => "grants-unreadable",
             Code::PublisherUnverified => "publisher-unverified",
+            Code::OptionalClaimMissing => "optional-claim-missing",
+            Code::AppVisible => "app-visible",
+            Code::BrandingMismatch => "branding-mismatch",
+            Code::LogoMissing => "logo-missing",
         }
     }
 }
@@ -195,6 +203,23 @@ pub enum Remedy {
     CreateServicePrincipal,
     /// "Enabled for users to sign in?" back to Yes.
     EnableServicePrincipal,
+    /// Optional claims added to the tokens (`id:email`), the app's others kept.
+    AddOptionalClaims {
+        claims: Vec<String>,
+    },
+    /// Branding URLs set to these (the ones not named stay as they are).
+    SetBranding {
+        homepage_url: Option<String>,
+        privacy_url: Option<String>,
+        terms_url: Option<String>,
+    },
+    /// "Visible to users?" No: the `HideApp` tag on the service principal.
+    HideApp,
+    /// The logo the user gave, uploaded.
+    UploadLogo,
+    VerifyPublisher {
+        publisher_id: String,
+    },
     /// Tenant-wide consent for these delegated scopes and application roles of one resource.
     GrantAdminConsent {
         resource_app_id: String,
@@ -319,4 +344,8 @@ pub(crate) mod portal {
         "Authentication > Advanced settings > Allow public client flows";
     pub const ADMIN_CONSENT: &str = "API permissions > Grant admin consent";
     pub const PUBLISHER: &str = "Branding & properties > Publisher verification";
+    pub const TOKEN_CONFIGURATION: &str = "Token configuration > Optional claims";
+    pub const VISIBILITY: &str =
+        "Enterprise applications > the app > Properties > Visible to users?";
+    pub const BRANDING: &str = "Branding & properties";
 }

@@ -4,7 +4,10 @@
 use super::audit::platform_uris;
 use super::context::AuditContext;
 use super::finding::{Finding, PermissionRef, Platform, Remedy};
-use crate::graph::models::{Application, RequiredResourceAccess, ResourceAccess};
+use crate::graph::models::{
+    Application, InformationalUrls, RequiredResourceAccess, ResourceAccess,
+};
+use crate::plan::settings::{HIDE_APP_TAG, OptionalClaim, OptionalSettings};
 use crate::plan::{Ref, ResourceRef, Step};
 use serde_json::{Map, Value, json};
 
@@ -54,6 +57,7 @@ pub fn fix_plan(
     {
         steps.push(Step::CreateServicePrincipal {
             app_id: Ref::Known(app.app_id.clone()),
+            hide: context.wants.settings.hide_app,
         });
     }
     if let Some(sp) = &context.service_principal
@@ -65,6 +69,7 @@ pub fn fix_plan(
             principal: Ref::Known(sp.id.clone()),
         });
     }
+    steps.extend(settings_steps(app, context, &remedies));
     for remedy in &remedies {
         if let Remedy::GrantAdminConsent {
             resource_app_id,
@@ -79,6 +84,41 @@ pub fn fix_plan(
                 principal: Ref::Known(resource.id.clone()),
             };
             steps.extend(consent_steps(context, &client_sp, &target, scopes, roles));
+        }
+    }
+    steps
+}
+
+/// The settings that are requests of their own: the service principal's tags, the logo, the
+/// publisher.
+fn settings_steps(app: &Application, context: &AuditContext, remedies: &[&Remedy]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let app_ref = || Ref::Known(app.id.clone());
+    for remedy in remedies {
+        match remedy {
+            Remedy::HideApp => {
+                if let Some(sp) = &context.service_principal {
+                    let mut tags = sp.tags.clone();
+                    tags.push(HIDE_APP_TAG.to_owned());
+                    steps.push(Step::TagServicePrincipal {
+                        principal: Ref::Known(sp.id.clone()),
+                        tags,
+                    });
+                }
+            }
+            Remedy::UploadLogo => {
+                if let Some(logo) = &context.wants.settings.logo {
+                    steps.push(Step::UploadLogo {
+                        app: app_ref(),
+                        logo: logo.clone(),
+                    });
+                }
+            }
+            Remedy::VerifyPublisher { publisher_id } => steps.push(Step::SetVerifiedPublisher {
+                app: app_ref(),
+                publisher_id: publisher_id.clone(),
+            }),
+            _ => {}
         }
     }
     steps
@@ -123,6 +163,9 @@ struct Draft {
     implicit: (bool, bool),
     public_client_flows: Option<bool>,
     permissions: Vec<RequiredResourceAccess>,
+    optional_claims: Option<Value>,
+    homepage_url: Option<String>,
+    info: InformationalUrls,
 }
 
 impl Draft {
@@ -147,6 +190,9 @@ impl Draft {
             ),
             public_client_flows: app.is_fallback_public_client,
             permissions: app.required_resource_access.clone(),
+            optional_claims: app.optional_claims.clone().filter(|c| !c.is_null()),
+            homepage_url: app.web.as_ref().and_then(|w| w.home_page_url.clone()),
+            info: app.info.clone().unwrap_or_default(),
         }
     }
 
@@ -198,10 +244,50 @@ impl Draft {
                     self.remove_permission(p);
                 }
             }
+            Remedy::AddOptionalClaims { claims } => self.add_claims(claims),
+            Remedy::SetBranding {
+                homepage_url,
+                privacy_url,
+                terms_url,
+            } => {
+                if homepage_url.is_some() {
+                    self.homepage_url = homepage_url.clone();
+                }
+                if privacy_url.is_some() {
+                    self.info.privacy_statement_url = privacy_url.clone();
+                }
+                if terms_url.is_some() {
+                    self.info.terms_of_service_url = terms_url.clone();
+                }
+            }
             Remedy::CreateServicePrincipal
             | Remedy::EnableServicePrincipal
+            | Remedy::HideApp
+            | Remedy::UploadLogo
+            | Remedy::VerifyPublisher { .. }
             | Remedy::GrantAdminConsent { .. } => {}
         }
+    }
+
+    /// The claims (`id:email`) added to the app's own, each kept with its settings.
+    fn add_claims(&mut self, claims: &[String]) {
+        let mut all = self
+            .optional_claims
+            .clone()
+            .unwrap_or_else(|| OptionalSettings::optional_claims_body(&[]));
+        for claim in claims
+            .iter()
+            .filter_map(|c| c.parse::<OptionalClaim>().ok())
+        {
+            let key = claim.token.graph_key();
+            if !all[key].is_array() {
+                all[key] = json!([]);
+            }
+            if let Some(list) = all[key].as_array_mut() {
+                list.push(json!({"name": claim.name, "source": null, "essential": false, "additionalProperties": []}));
+            }
+        }
+        self.optional_claims = Some(all);
     }
 
     fn add_permission(&mut self, p: &PermissionRef) {
@@ -253,7 +339,10 @@ impl Draft {
                 json!({ "requestedAccessTokenVersion": self.token_version }),
             );
         }
-        if self.web != before.web || self.implicit != before.implicit {
+        if self.web != before.web
+            || self.implicit != before.implicit
+            || self.homepage_url != before.homepage_url
+        {
             let mut web = json!({
                 "redirectUris": self.web,
                 "implicitGrantSettings": {
@@ -261,18 +350,32 @@ impl Draft {
                     "enableIdTokenIssuance": self.implicit.1,
                 }
             });
-            // Sent again as they are, in case Graph replaces `web` whole rather than merging.
-            if let Some(settings) = &app.web {
-                for (key, value) in [
-                    ("homePageUrl", &settings.home_page_url),
-                    ("logoutUrl", &settings.logout_url),
-                ] {
-                    if let Some(value) = value {
-                        web[key] = json!(value);
-                    }
-                }
+            if let Some(url) = &self.homepage_url {
+                web["homePageUrl"] = json!(url);
+            }
+            // Sent again as it is, in case Graph replaces `web` whole rather than merging.
+            if let Some(url) = app.web.as_ref().and_then(|w| w.logout_url.as_ref()) {
+                web["logoutUrl"] = json!(url);
             }
             body.insert("web".into(), web);
+        }
+        if self.optional_claims != before.optional_claims
+            && let Some(claims) = &self.optional_claims
+        {
+            body.insert("optionalClaims".into(), claims.clone());
+        }
+        if self.info != before.info {
+            // Every informational URL, the unchanged ones as they were.
+            let info = &self.info;
+            body.insert(
+                "info".into(),
+                json!({
+                    "privacyStatementUrl": info.privacy_statement_url,
+                    "termsOfServiceUrl": info.terms_of_service_url,
+                    "marketingUrl": info.marketing_url,
+                    "supportUrl": info.support_url,
+                }),
+            );
         }
         if self.spa != before.spa {
             body.insert("spa".into(), json!({ "redirectUris": self.spa }));

@@ -31,6 +31,8 @@ pub struct Call {
     pub path: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Value>,
+    /// A body that is not JSON (a logo): its content type and bytes.
+    pub bytes: Option<(&'static str, std::sync::Arc<[u8]>)>,
     pub resend: Resend,
 }
 
@@ -42,6 +44,7 @@ impl Call {
             path: path.into(),
             headers: Vec::new(),
             body: None,
+            bytes: None,
             // Reads are always safe to repeat.
             resend: Resend {
                 after_lost_answer: method == Method::Get,
@@ -52,6 +55,11 @@ impl Call {
 
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    pub fn bytes(mut self, content_type: &'static str, bytes: std::sync::Arc<[u8]>) -> Self {
+        self.bytes = Some((content_type, bytes));
         self
     }
 

@@ -265,6 +265,7 @@ impl GraphClient {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut request = self
@@ -278,6 +279,11 @@ impl GraphClient {
         }
         if let Some(body) = &call.body {
             request = request.json(body);
+        }
+        if let Some((content_type, bytes)) = &call.bytes {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.to_vec());
         }
         let lost = |e: reqwest::Error| transport_error(e, timeout);
         let response = request.send().await.map_err(lost)?;

@@ -135,6 +135,27 @@ pub struct Application {
     pub publisher_domain: Option<String>,
     #[serde(default)]
     pub created_date_time: Option<String>,
+    /// Token configuration: `{idToken, accessToken, saml2Token}` lists of claims.
+    #[serde(default)]
+    pub optional_claims: Option<serde_json::Value>,
+    /// Branding & properties: the informational URLs and the logo's address.
+    #[serde(default)]
+    pub info: Option<InformationalUrls>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InformationalUrls {
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    #[serde(default)]
+    pub privacy_statement_url: Option<String>,
+    #[serde(default)]
+    pub terms_of_service_url: Option<String>,
+    #[serde(default)]
+    pub marketing_url: Option<String>,
+    #[serde(default)]
+    pub support_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -234,6 +255,9 @@ pub struct ServicePrincipal {
     /// "Assignment required?"; read only for the app's own service principal.
     #[serde(default)]
     pub app_role_assignment_required: Option<bool>,
+    /// `HideApp` among them: "Visible to users?" No. Read only for the app's own.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<String>,
 }
 
 impl ServicePrincipal {

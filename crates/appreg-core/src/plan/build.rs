@@ -1,6 +1,8 @@
 //! Turning a platform preset plus the user's choices into a [`Plan`].
 
-use super::{ImplicitGrant, Plan, PlannedPermission, SecretLifetime, SecretPlan, Spec};
+use super::{
+    ImplicitGrant, OptionalSettings, Plan, PlannedPermission, SecretLifetime, SecretPlan, Spec,
+};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, CatalogError, PermissionKind};
 use crate::profile::{ChoiceError, Profile};
@@ -26,6 +28,8 @@ pub struct Choices {
     pub secret_description: Option<String>,
     pub admin_consent: bool,
     pub tags: Vec<String>,
+    /// Token configuration, visibility, branding, publisher.
+    pub settings: OptionalSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -169,6 +173,7 @@ impl Spec {
                     .unwrap_or_else(|| DEFAULT_SECRET_DESCRIPTION.to_string()),
             },
             admin_consent: choices.admin_consent,
+            settings: choices.settings.clone(),
         };
         Ok((spec, warnings))
     }

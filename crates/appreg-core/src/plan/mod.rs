@@ -3,12 +3,14 @@
 
 mod build;
 pub mod requests;
+pub mod settings;
 mod spec;
 mod step;
 mod validate;
 
 pub use build::{Choices, PlanError, from_profile};
 pub use requests::manifest_required_resource_access;
+pub use settings::{Logo, OptionalClaim, OptionalSettings, TokenKind};
 pub use spec::Spec;
 pub use step::{GraphRequest, Ids, MissingId, Ref, ResourceRef, Step, upsert_path};
 pub use validate::{ValidationError, validate_display_name, validate_tag};

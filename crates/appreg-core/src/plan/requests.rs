@@ -26,6 +26,7 @@ pub fn application_body(plan: &Plan) -> Value {
     if plan.spec.audience.includes_personal_accounts() {
         body["api"] = json!({ "requestedAccessTokenVersion": 2 });
     }
+    plan.spec.settings.add_to_application(&mut body);
     body
 }
 
@@ -65,8 +66,12 @@ impl Plan {
                 display_name: secret_display_name.to_owned(),
                 end: self.spec.secret.lifetime.end(now),
             },
-            Step::CreateServicePrincipal { app_id: Ref::AppId },
+            Step::CreateServicePrincipal {
+                app_id: Ref::AppId,
+                hide: self.spec.settings.hide_app,
+            },
         ];
+        steps.extend(self.spec.settings_steps(&Ref::App));
         if self.spec.admin_consent {
             for (app_id, name) in self.spec.resources() {
                 let resource = ResourceRef {

@@ -2,7 +2,7 @@
 //! and `doctor` audits an existing app against, built by one set of rules from a platform
 //! preset and the choices made on it.
 
-use super::{ImplicitGrant, PlannedPermission, SecretPlan};
+use super::{ImplicitGrant, OptionalSettings, PlannedPermission, SecretPlan};
 use crate::audience::Audience;
 use crate::catalog::{Permission, PermissionKind};
 
@@ -21,6 +21,8 @@ pub struct Spec {
     pub secret: SecretPlan,
     /// Consent for the organisation is granted (`create`) or required (`doctor`).
     pub admin_consent: bool,
+    /// The guides' optional steps the user chose.
+    pub settings: OptionalSettings,
 }
 
 impl Spec {
@@ -49,6 +51,24 @@ impl Spec {
             .map(|p| p.name.as_str())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The settings that are requests of their own (the logo, the publisher), on `app`.
+    pub fn settings_steps(&self, app: &crate::plan::Ref) -> Vec<crate::plan::Step> {
+        use crate::plan::Step;
+        let logo = self.settings.logo.clone().map(|logo| Step::UploadLogo {
+            app: app.clone(),
+            logo,
+        });
+        let publisher =
+            self.settings
+                .publisher_id
+                .clone()
+                .map(|publisher_id| Step::SetVerifiedPublisher {
+                    app: app.clone(),
+                    publisher_id,
+                });
+        logo.into_iter().chain(publisher).collect()
     }
 
     pub fn needs_admin_consent(&self) -> bool {

@@ -2,6 +2,7 @@
 //! and `appreg plan`'s listing all speak these, so each request's method, path, headers and
 //! body are written once, here.
 
+use super::settings::{HIDE_APP_TAG, Logo};
 use crate::graph::models::PermissionGrant;
 use crate::graph::models::format_graph_time;
 use crate::graph::{Call, Method};
@@ -92,6 +93,21 @@ pub enum Step {
     },
     CreateServicePrincipal {
         app_id: Ref,
+        /// "Visible to users?" No: the `HideApp` tag from the start.
+        hide: bool,
+    },
+    /// The service principal's tags, all of them (`HideApp` added or removed).
+    TagServicePrincipal {
+        principal: Ref,
+        tags: Vec<String>,
+    },
+    UploadLogo {
+        app: Ref,
+        logo: Logo,
+    },
+    SetVerifiedPublisher {
+        app: Ref,
+        publisher_id: String,
     },
     EnableServicePrincipal {
         principal: Ref,
@@ -153,7 +169,11 @@ impl Step {
             Step::AddSecret { .. } => Operation::AddSecret,
             Step::RemoveSecret { .. } => Operation::RemoveSecret,
             Step::CreateServicePrincipal { .. } => Operation::CreateServicePrincipal,
-            Step::EnableServicePrincipal { .. } => Operation::UpdateServicePrincipal,
+            Step::EnableServicePrincipal { .. } | Step::TagServicePrincipal { .. } => {
+                Operation::UpdateServicePrincipal
+            }
+            Step::UploadLogo { .. } => Operation::UploadLogo,
+            Step::SetVerifiedPublisher { .. } => Operation::VerifyPublisher,
             Step::Grant { resource, .. } => Operation::GrantConsent(resource.name.clone()),
             Step::ExtendGrant { resource_name, .. } => {
                 Operation::GrantConsent(resource_name.clone())
@@ -176,6 +196,17 @@ impl Step {
             }
             Step::EnableServicePrincipal { .. } => {
                 "Enable the enterprise application for sign-in".into()
+            }
+            Step::TagServicePrincipal { tags, .. } => {
+                if tags.iter().any(|t| t == HIDE_APP_TAG) {
+                    "Hide the app from users' My Apps (Visible to users? No)".into()
+                } else {
+                    "Show the app in users' My Apps (Visible to users? Yes)".into()
+                }
+            }
+            Step::UploadLogo { logo, .. } => format!("Upload the logo {}", logo.source),
+            Step::SetVerifiedPublisher { publisher_id, .. } => {
+                format!("Verify the publisher with Microsoft Partner Network id {publisher_id}")
             }
             Step::Grant { resource, .. } => format!("Grant admin consent for {}", resource.name),
             Step::ExtendGrant { resource_name, .. } => {
@@ -226,9 +257,23 @@ impl Step {
                 format!("/applications/{}/removePassword", id(app)?),
                 json!({ "keyId": key_id }),
             ),
-            Step::CreateServicePrincipal { app_id } => post(
+            Step::CreateServicePrincipal { app_id, hide } => post(
                 "/servicePrincipals".into(),
-                service_principal_body(&id(app_id)?),
+                service_principal_body(&id(app_id)?, *hide),
+            ),
+            Step::TagServicePrincipal { principal, tags } => patch(
+                format!("/servicePrincipals/{}", id(principal)?),
+                json!({ "tags": tags }),
+            ),
+            Step::UploadLogo { app, logo } => Parts {
+                method: Method::Put,
+                path: format!("/applications/{}/logo", id(app)?),
+                headers: vec![("Content-Type", logo.content_type.into())],
+                body: Some(Value::String(logo.describe())),
+            },
+            Step::SetVerifiedPublisher { app, publisher_id } => post(
+                format!("/applications/{}/setVerifiedPublisher", id(app)?),
+                json!({ "verifiedPublisherId": publisher_id }),
             ),
             Step::EnableServicePrincipal { principal } => patch(
                 format!("/servicePrincipals/{}", id(principal)?),
@@ -283,6 +328,13 @@ impl Step {
     pub fn to_call(&self, ids: &Ids) -> Result<Call, MissingId> {
         let parts = self.parts(|r| r.resolve(ids))?;
         let mut call = Call::new(parts.method, parts.path);
+        if let Step::UploadLogo { logo, .. } = self {
+            // The image itself, not the listing's description of it.
+            return Ok(call
+                .bytes(logo.content_type, logo.bytes.clone())
+                .resend_after_lost_answer()
+                .wait_for_replication());
+        }
         for (name, value) in parts.headers {
             call = call.header(name, value);
         }
@@ -339,8 +391,12 @@ fn add_password_body(display_name: &str, end: OffsetDateTime) -> Value {
     })
 }
 
-fn service_principal_body(app_id: &str) -> Value {
-    json!({ "appId": app_id, "tags": ["WindowsAzureActiveDirectoryIntegratedApp"] })
+fn service_principal_body(app_id: &str, hide: bool) -> Value {
+    let mut tags = vec!["WindowsAzureActiveDirectoryIntegratedApp"];
+    if hide {
+        tags.push(HIDE_APP_TAG);
+    }
+    json!({ "appId": app_id, "tags": tags })
 }
 
 fn grant_body(client_sp_id: &str, resource_sp_id: &str, scope: &str) -> Value {

@@ -73,6 +73,9 @@ impl Plan {
                 ),
             );
         }
+        for (field, message) in self.spec.settings.problems() {
+            err(field, message);
+        }
         let checks = redirect::check_list(
             &self.spec.redirect_uris,
             &self.spec.platform_redirect_uris,

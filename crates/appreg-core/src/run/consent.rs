@@ -34,10 +34,12 @@ pub(super) struct Principal {
 pub(super) async fn service_principal(
     client: &GraphClient,
     app_id: &str,
+    hide: bool,
     reporter: &Reporter,
 ) -> Result<Principal, RunError> {
     let step = Step::CreateServicePrincipal {
         app_id: Ref::Known(app_id.to_owned()),
+        hide,
     };
     let op = step.operation();
     // A repeat after a lost answer is caught as a conflict below.

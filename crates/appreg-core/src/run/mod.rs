@@ -17,6 +17,7 @@ mod prove;
 mod repair;
 mod rotate;
 mod secret;
+mod settings;
 
 use crate::graph::models::ServicePrincipal;
 use crate::graph::{GraphClient, GraphError};
@@ -37,6 +38,7 @@ pub use rotate::{
     Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_journal,
 };
 pub use secret::SecretRequest;
+pub use settings::SettingResult;
 
 /// What a finished run hands to the front end.
 #[derive(Debug)]
@@ -49,6 +51,8 @@ pub struct Outcome {
     pub service_principal_id: String,
     pub secret: IssuedSecret,
     pub consent: Vec<ConsentResult>,
+    /// The logo and the publisher, when asked for.
+    pub settings: Vec<SettingResult>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -209,7 +213,9 @@ pub async fn execute(
     };
     let secret = secret::issue(client, &app.object_id, &request, journal, reporter);
     let principal_and_consent = async {
-        let principal = consent::service_principal(client, &app.app_id, reporter).await?;
+        let principal =
+            consent::service_principal(client, &app.app_id, plan.spec.settings.hide_app, reporter)
+                .await?;
         let consent = if plan.spec.admin_consent {
             consent::grant_all(client, plan, &principal, &resource_sps, reporter).await
         } else {
@@ -217,8 +223,9 @@ pub async fn execute(
         };
         Ok::<_, RunError>((principal.sp, consent))
     };
+    let settings = settings::apply(client, &plan.spec, &app.object_id, reporter);
     // The journal is only written by the secret step; the service principal id is recorded after.
-    let (secret, principal) = tokio::join!(secret, principal_and_consent);
+    let (secret, principal, settings) = tokio::join!(secret, principal_and_consent, settings);
     let secret = secret?;
     let (sp, consent) = match principal {
         Ok(done) => done,
@@ -239,6 +246,7 @@ pub async fn execute(
         service_principal_id: sp.id,
         secret,
         consent,
+        settings,
     })
 }
 

@@ -24,9 +24,11 @@ pub async fn repair(
     reporter: &Reporter,
 ) -> Result<RepairOutcome, RunError> {
     let update = steps.iter().find(|s| matches!(s, Step::PatchApp { .. }));
-    let creates_principal = steps
-        .iter()
-        .any(|s| matches!(s, Step::CreateServicePrincipal { .. }));
+    // Whether a service principal is made, and hidden from My Apps from the start.
+    let creates_principal = steps.iter().find_map(|s| match s {
+        Step::CreateServicePrincipal { hide, .. } => Some(*hide),
+        _ => None,
+    });
     let after_principal: Vec<&Step> = steps
         .iter()
         .filter(|s| {
@@ -44,10 +46,13 @@ pub async fn repair(
         }
     };
     let principal_and_consent = async {
-        let created = if creates_principal {
-            Some(service_principal(client, &app.app_id, reporter).await?.sp)
-        } else {
-            None
+        let created = match creates_principal {
+            Some(hide) => Some(
+                service_principal(client, &app.app_id, hide, reporter)
+                    .await?
+                    .sp,
+            ),
+            None => None,
         };
         let ids = Ids {
             service_principal: created.as_ref().map(|sp| sp.id.clone()),

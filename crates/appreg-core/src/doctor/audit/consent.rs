@@ -51,7 +51,12 @@ pub(super) fn check(
             ),
             portal: portal::PUBLISHER,
             errand: None,
-            remedy: None,
+            remedy: context
+                .wants
+                .settings
+                .publisher_id
+                .clone()
+                .map(|publisher_id| Remedy::VerifyPublisher { publisher_id }),
         });
     }
 }

@@ -6,6 +6,7 @@ mod consent;
 mod credentials;
 mod permissions;
 mod redirects;
+mod settings;
 
 #[cfg(any(test, feature = "test-support"))]
 pub(crate) mod tests;
@@ -37,6 +38,7 @@ pub fn audit(
     permissions::check(app, profile, catalog, context, &spec, &mut findings);
     credentials::check(app, audience, now, &mut findings);
     consent::check(app, profile, catalog, context, audience, &mut findings);
+    settings::check(app, context, &spec, &mut findings);
     findings.sort_by_key(|f| f.severity);
     Ok(findings)
 }

@@ -9,6 +9,7 @@ use crate::doctor::finding::{Code, Finding, Platform, Remedy, Severity};
 use crate::doctor::fix::{FixOptions, fix_plan};
 use crate::graph::models::AppRoleAssignment;
 use crate::graph::models::{Application, PermissionGrant, ServicePrincipal};
+use crate::plan::Step;
 use crate::profile::{self, Profile};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -619,6 +620,7 @@ fn doctor_expects_exactly_what_create_registers_for_the_same_choices() {
                 self_hosted_url: self_hosted.clone(),
                 extra_redirect_uris: vec!["https://app.acme.dev/callback".into()],
                 capabilities: Some(capabilities.clone()),
+                settings: branded(),
                 ..Default::default()
             };
             let (plan, _) = crate::plan::from_profile(&p, &Catalog::offline(), &choices).unwrap();
@@ -633,6 +635,7 @@ fn doctor_expects_exactly_what_create_registers_for_the_same_choices() {
                 redirect_uris: choices.extra_redirect_uris.clone(),
                 capabilities: capabilities.clone(),
                 admin_consent: false,
+                settings: choices.settings.clone(),
             };
             let context = AuditContext { wants, ..context() };
             let missing = |findings: &[Finding]| {
@@ -667,7 +670,101 @@ fn doctor_expects_exactly_what_create_registers_for_the_same_choices() {
                 let findings = run(&p.id, narrower, &context);
                 assert!(missing(&findings) > 0, "{}: {:?}", p.id, codes(&findings));
             }
+            // Every optional setting create made inline is found in place.
+            let settings_codes = [Code::OptionalClaimMissing, Code::BrandingMismatch];
+            assert!(
+                !findings.iter().any(|f| settings_codes.contains(&f.code)),
+                "{}: {:?}",
+                p.id,
+                codes(&findings)
+            );
         }
+    }
+}
+
+/// Optional claims and branding, as `--optional-claim` and `--*-url` give them.
+fn branded() -> crate::plan::OptionalSettings {
+    crate::plan::OptionalSettings {
+        optional_claims: vec!["id:email".parse().unwrap(), "access:upn".parse().unwrap()],
+        homepage_url: Some("https://acme.example".into()),
+        privacy_url: Some("https://acme.example/privacy".into()),
+        terms_url: Some("https://acme.example/terms".into()),
+        ..Default::default()
+    }
+}
+
+fn wanting(settings: crate::plan::OptionalSettings) -> AuditContext {
+    AuditContext {
+        wants: Wants {
+            settings,
+            ..Wants::default()
+        },
+        ..context()
+    }
+}
+
+#[test]
+fn optional_settings_asked_for_are_found_missing_and_fixed_in_the_one_patch() {
+    let mut doc = healthy();
+    doc["optionalClaims"] = json!({"idToken": [{"name": "email", "source": null, "essential": true, "additionalProperties": []}], "accessToken": [], "saml2Token": []});
+    doc["info"] = json!({"privacyStatementUrl": "https://old.example/privacy", "supportUrl": "https://acme.example/help"});
+    let logo = crate::plan::Logo::from_bytes(b"\x89PNG\r\n\x1a\nxx".to_vec(), "logo.png").unwrap();
+    let settings = crate::plan::OptionalSettings {
+        hide_app: true,
+        logo: Some(logo),
+        publisher_id: Some("1234567".into()),
+        ..branded()
+    };
+    let ctx = AuditContext {
+        verified_publisher: None,
+        ..wanting(settings)
+    };
+    let findings = run("nango", doc.clone(), &ctx);
+    let claims = find(&findings, Code::OptionalClaimMissing);
+    assert_eq!(
+        claims.title,
+        "the tokens lack the optional claims access:upn"
+    );
+    for code in [Code::AppVisible, Code::BrandingMismatch, Code::LogoMissing] {
+        find(&findings, code);
+    }
+    assert!(matches!(
+        find(&findings, Code::PublisherUnverified).remedy,
+        Some(Remedy::VerifyPublisher { .. })
+    ));
+
+    let steps = fix_plan(&app(doc), &ctx, &findings, FixOptions::default());
+    let Some(Step::PatchApp { body, .. }) = steps.first() else {
+        panic!("{steps:?}");
+    };
+    // The claim the app had keeps its settings; the new one joins it.
+    assert_eq!(body["optionalClaims"]["idToken"][0]["essential"], true);
+    assert_eq!(body["optionalClaims"]["accessToken"][0]["name"], "upn");
+    assert_eq!(body["web"]["homePageUrl"], "https://acme.example");
+    assert_eq!(
+        body["info"]["privacyStatementUrl"],
+        "https://acme.example/privacy"
+    );
+    // An informational URL nobody asked about stays as it was.
+    assert_eq!(body["info"]["supportUrl"], "https://acme.example/help");
+    let tagged = steps.iter().any(|s| {
+        matches!(s, Step::TagServicePrincipal { tags, .. } if tags.contains(&"HideApp".to_string()))
+    });
+    assert!(tagged, "{steps:?}");
+    assert!(steps.iter().any(|s| matches!(s, Step::UploadLogo { .. })));
+    assert!(steps.iter().any(|s| matches!(s, Step::SetVerifiedPublisher { publisher_id, .. } if publisher_id == "1234567")));
+}
+
+#[test]
+fn settings_nobody_asked_for_are_not_findings() {
+    let findings = run("nango", healthy(), &context());
+    for code in [
+        Code::OptionalClaimMissing,
+        Code::AppVisible,
+        Code::BrandingMismatch,
+        Code::LogoMissing,
+    ] {
+        assert!(!findings.iter().any(|f| f.code == code), "{code}");
     }
 }
 
@@ -937,7 +1034,7 @@ fn a_permission_id_the_api_does_not_publish_blocks_consent() {
 }
 
 /// Every code the audit knows, to prove [`every_kind_of_finding`] covers them all.
-const ALL_CODES: [Code; 28] = [
+const ALL_CODES: [Code; 32] = [
     Code::AudienceMismatch,
     Code::AudienceSingleTenant,
     Code::AudienceNoPersonalAccounts,
@@ -966,6 +1063,10 @@ const ALL_CODES: [Code; 28] = [
     Code::AdminConsentMissing,
     Code::GrantsUnreadable,
     Code::PublisherUnverified,
+    Code::OptionalClaimMissing,
+    Code::AppVisible,
+    Code::BrandingMismatch,
+    Code::LogoMissing,
 ];
 
 /// Findings of every code, in each of their wordings (with and without a near miss, a newer
@@ -1093,6 +1194,15 @@ pub fn every_kind_of_finding() -> Vec<Finding> {
             wants_consent(AuditContext {
                 grants: None,
                 ..context()
+            }),
+        ),
+        (
+            "nylas-v3",
+            healthy(),
+            wanting(crate::plan::OptionalSettings {
+                hide_app: true,
+                logo: crate::plan::Logo::from_bytes(b"\x89PNG\r\n\x1a\n".to_vec(), "logo.png").ok(),
+                ..branded()
             }),
         ),
     ];

@@ -1,0 +1,42 @@
+//! The optional settings that are requests of their own, the logo and the publisher, sent
+//! beside the secret once the app exists. Neither stops the run: a publisher Microsoft will
+//! not verify yet (no MPN account, an unverified domain) leaves a working app, so each result
+//! is reported with Graph's reason instead.
+
+use super::failed;
+use crate::graph::GraphClient;
+use crate::plan::{Ids, Ref, Spec};
+use crate::progress::Reporter;
+
+/// One setting sent on its own, and how it went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingResult {
+    /// What was asked, in the portal's words.
+    pub what: String,
+    /// `None` when done; otherwise what Graph said.
+    pub failure: Option<String>,
+}
+
+pub(super) async fn apply(
+    client: &GraphClient,
+    spec: &Spec,
+    object_id: &str,
+    reporter: &Reporter,
+) -> Vec<SettingResult> {
+    let steps = spec.settings_steps(&Ref::Known(object_id.to_owned()));
+    let sends = steps.iter().map(|step| async move {
+        let op = step.operation();
+        let sent = match step.to_call(&Ids::default()) {
+            Ok(call) => client
+                .send(&call, &reporter.on(op.clone()))
+                .await
+                .map_err(|e| failed(op, e, reporter).to_string()),
+            Err(missing) => Err(missing.to_string()),
+        };
+        SettingResult {
+            what: step.purpose(),
+            failure: sent.err(),
+        }
+    });
+    futures::future::join_all(sends).await
+}
