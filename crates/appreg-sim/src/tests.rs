@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::*;
 
 mod platforms;
+mod settings;
 
 const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE: &str = "00000002-0000-0ff1-ce00-000000000000";
