@@ -471,7 +471,7 @@ fn writable_body(request: &GraphRequest<'_>) -> Result<Map<String, Value>, Graph
     let mut body = request.json_body()?;
     validate::check_declared(&body, &app_template(Uuid::nil(), Uuid::nil(), ""))?;
     body.retain(|key, _| !key.starts_with("@odata.") && !READ_ONLY.contains(&key.as_str()));
-    // `info.logoUrl` is read-only; Graph answers 204 and keeps it (the logo is PUT instead).
+    // `informationalUrl.logoUrl` is read-only: Graph answers the PATCH 204 and keeps it.
     if let Some(info) = body.get_mut("info").and_then(Value::as_object_mut) {
         info.remove("logoUrl");
     }

@@ -15,10 +15,10 @@ use super::graph_routes::{GraphRequest, tenant_of};
 use super::odata::Key;
 use super::state::SimState;
 
-/// Image types the app registration's Branding page takes.
+/// Graph's reference lists no image types; the simulator takes the common web ones.
 const IMAGE_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
-/// The portal's limit ("up to 100 KB"); Graph documents none of its own, so the simulator
-/// holds API callers to the same one.
+/// The portal's logo limit, 100 KB; Graph's reference documents none of its own, so API
+/// callers are held to the portal's.
 const MAX_BYTES: usize = 100 * 1024;
 
 /// An uploaded logo.
