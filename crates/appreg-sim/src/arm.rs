@@ -108,9 +108,9 @@ pub(crate) async fn handle(
                 "tenantId": t.id.to_string(),
                 "countryCode": t.country_code,
                 "displayName": t.display_name,
-                "domains": [t.default_domain],
+                "domains": t.domains().collect::<Vec<_>>(),
                 "tenantCategory": "Home",
-                "defaultDomain": t.default_domain,
+                "defaultDomain": t.default_domain(),
                 "tenantType": "AAD",
             })
         })

@@ -116,6 +116,39 @@ impl GraphError {
         )
     }
 
+    /// A property the entity type does not declare.
+    pub fn undeclared(property: &str) -> Self {
+        GraphError::bad_request(format!(
+            "Property '{property}' does not exist as a declared property or extension property."
+        ))
+    }
+
+    /// The OData reader's answer to a JSON value of the wrong kind: `expected` is the node it
+    /// wanted (`StartObject`, `StartArray` or `PrimitiveValue`).
+    pub fn unexpected_node(found: &Value, expected: &str) -> Self {
+        let found = match found {
+            Value::Array(_) => "StartArray",
+            Value::Object(_) => "StartObject",
+            _ => "PrimitiveValue",
+        };
+        GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!(
+                "An unexpected '{found}' node was found when reading from the JSON reader. A '{expected}' node was expected."
+            ),
+        )
+    }
+
+    /// The OData reader's answer to a primitive it cannot read as `edm` (`Edm.Boolean`...).
+    pub fn cannot_convert(literal: &str, edm: &str) -> Self {
+        GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("Cannot convert the literal '{literal}' to the expected type '{edm}'."),
+        )
+    }
+
     pub fn unreadable_body() -> Self {
         GraphError::new(
             StatusCode::BAD_REQUEST,

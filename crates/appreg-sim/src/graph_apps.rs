@@ -1,5 +1,6 @@
 //! `/applications`: create (plain and idempotent upsert by uniqueName), read,
-//! list, update, delete, and client secrets (addPassword / removePassword).
+//! list, update, delete, and client secrets (addPassword / removePassword); the logo and
+//! the verified publisher have their own modules.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -15,16 +16,27 @@ use super::state::{
     sync_redirect_uri_settings,
 };
 use super::validate::{self, Exposed, PERSONAL_MAX_PASSWORDS};
+use super::{graph_logo, graph_publisher, optional_claims};
 use appreg_core::secret::SecretString;
 
 const ENTITY_SET: &str = "applications";
 /// Properties the directory sets itself; a write that names them is ignored there.
-const READ_ONLY: [&str; 5] = [
+/// `verifiedPublisher` only changes through (un)setVerifiedPublisher (Graph's verifiedPublisher
+/// resource type).
+const READ_ONLY: [&str; 6] = [
     "id",
     "appId",
     "createdDateTime",
     "deletedDateTime",
     "publisherDomain",
+    "verifiedPublisher",
+];
+/// Actions bound to one application: only `POST` reaches them.
+const ACTIONS: [&str; 4] = [
+    "addPassword",
+    "removePassword",
+    "setVerifiedPublisher",
+    "unsetVerifiedPublisher",
 ];
 /// Alphabet of Entra ID client secrets.
 const SECRET_ALPHABET: &[u8] =
@@ -48,11 +60,15 @@ pub(crate) fn route(
         ([], &Method::GET) => get(state, request, key),
         ([], &Method::PATCH) => patch(state, request, key),
         ([], &Method::DELETE) => delete(state, request, key),
-        ([action], &Method::POST) if action == "addPassword" => add_password(state, request, key),
-        ([action], &Method::POST) if action == "removePassword" => {
-            remove_password(state, request, key)
-        }
-        ([action], _) if action == "addPassword" || action == "removePassword" => {
+        ([segment], _) if segment == "logo" => graph_logo::route(state, request, key),
+        ([action], &Method::POST) => match action.as_str() {
+            "addPassword" => add_password(state, request, key),
+            "removePassword" => remove_password(state, request, key),
+            "setVerifiedPublisher" => graph_publisher::set(state, request, key),
+            "unsetVerifiedPublisher" => graph_publisher::unset(state, request, key),
+            other => Err(GraphError::unknown_segment(other)),
+        },
+        ([action], _) if ACTIONS.contains(&action.as_str()) => {
             Err(GraphError::method_not_allowed())
         }
         ([], _) => Err(GraphError::method_not_allowed()),
@@ -82,7 +98,7 @@ fn tenant<'s>(state: &'s SimState, request: &GraphRequest<'_>) -> Result<&'s Ten
     super::graph_routes::tenant_of(state, request)
 }
 
-fn tenant_mut<'s>(
+pub(crate) fn tenant_mut<'s>(
     state: &'s mut SimState,
     request: &GraphRequest<'_>,
 ) -> Result<&'s mut Tenant, GraphError> {
@@ -94,7 +110,7 @@ fn tenant_mut<'s>(
 /// Index of the application `key` names. Reads (and writes by id or appId)
 /// only see replicated objects; the uniqueName upsert goes to the primary
 /// replica and sees everything, which is what makes it idempotent.
-fn find(
+pub(crate) fn find(
     tenant: &Tenant,
     key: &Key,
     request: &GraphRequest<'_>,
@@ -156,12 +172,13 @@ fn insert(
     let (id, app_id) = (state.new_uuid(), state.new_uuid());
     let visible_at = request.now + state.policy.replication_delay;
     let tenant = tenant_mut(state, request)?;
-    let mut doc = app_template(id, app_id, &tenant.default_domain);
+    let mut doc = app_template(id, app_id, tenant.default_domain());
     merge(&mut doc, &body);
     if let Some(name) = unique_name {
         doc.insert("uniqueName".into(), json!(name));
     }
     sync_redirect_uri_settings(&mut doc);
+    optional_claims::normalize(&mut doc)?;
     validate::application(&doc, &|resource| exposed(tenant, resource))?;
     if let Some(name) = unique_name
         && tenant.applications.iter().any(|a| {
@@ -246,6 +263,7 @@ fn patch(
     {
         sync_redirect_uri_settings(&mut doc);
     }
+    optional_claims::normalize(&mut doc)?;
     validate::application(&doc, &|resource| exposed(tenant, resource))?;
     tenant.applications[index].doc = doc;
     Ok(no_content())
@@ -262,6 +280,7 @@ fn delete(
     let index =
         find(tenant, key, request, false).ok_or_else(|| GraphError::not_found(key.value()))?;
     let app = tenant.applications.remove(index);
+    tenant.logos.remove(&app.id().to_ascii_lowercase());
     let app_id = app.str("appId").unwrap_or_default().to_owned();
     let removed: Vec<String> = tenant
         .service_principals
@@ -437,18 +456,13 @@ pub(crate) fn date_property(
         Some(Value::String(text)) => {
             OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .map(Some)
-                .map_err(|_| cannot_convert(text, "Edm.DateTimeOffset"))
+                .map_err(|_| GraphError::cannot_convert(text, "Edm.DateTimeOffset"))
         }
-        Some(other) => Err(cannot_convert(&other.to_string(), "Edm.DateTimeOffset")),
+        Some(other) => Err(GraphError::cannot_convert(
+            &other.to_string(),
+            "Edm.DateTimeOffset",
+        )),
     }
-}
-
-fn cannot_convert(literal: &str, edm: &str) -> GraphError {
-    GraphError::new(
-        StatusCode::BAD_REQUEST,
-        "BadRequest",
-        format!("Cannot convert the literal '{literal}' to the expected type '{edm}'."),
-    )
 }
 
 /// The write body, minus what the directory owns: unknown properties are an
@@ -457,6 +471,10 @@ fn writable_body(request: &GraphRequest<'_>) -> Result<Map<String, Value>, Graph
     let mut body = request.json_body()?;
     validate::check_declared(&body, &app_template(Uuid::nil(), Uuid::nil(), ""))?;
     body.retain(|key, _| !key.starts_with("@odata.") && !READ_ONLY.contains(&key.as_str()));
+    // `informationalUrl.logoUrl` is read-only: Graph answers the PATCH 204 and keeps it.
+    if let Some(info) = body.get_mut("info").and_then(Value::as_object_mut) {
+        info.remove("logoUrl");
+    }
     for credentials in ["passwordCredentials", "keyCredentials"] {
         match body.remove(credentials) {
             None | Some(Value::Null) => {}

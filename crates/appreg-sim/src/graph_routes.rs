@@ -161,13 +161,13 @@ fn organization(tenant: &Tenant, request: &GraphRequest<'_>) -> Result<Response,
         "displayName": tenant.display_name,
         "tenantType": "AAD",
         "assignedPlans": [],
-        "verifiedDomains": [{
+        "verifiedDomains": tenant.domains().map(|name| json!({
             "capabilities": "Email, OfficeCommunicationsOnline",
-            "isDefault": true,
-            "isInitial": true,
-            "name": tenant.default_domain,
+            "isDefault": name == tenant.default_domain(),
+            "isInitial": *name == tenant.initial_domain,
+            "name": name,
             "type": "Managed"
-        }]
+        })).collect::<Vec<_>>()
     });
     let doc = doc.as_object().cloned().unwrap_or_default();
     match &request.target.key {

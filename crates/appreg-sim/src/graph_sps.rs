@@ -1,5 +1,6 @@
 //! `/servicePrincipals`: the enterprise-application side of an app, created
-//! per tenant from an application object that must already be replicated.
+//! per tenant from an application object that must already be replicated. Its `tags` are
+//! the caller's to set (`HideApp` hides the app from users' My Apps); they are only stored.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -12,9 +13,10 @@ use super::graph_assignments;
 use super::graph_routes::{GraphRequest, tenant_of};
 use super::odata::Key;
 use super::state::{SimState, Stored, Tenant, app_template, sp_for_app};
-use super::validate::check_declared;
+use super::validate::{self, check_declared};
 
 const ENTITY_SET: &str = "servicePrincipals";
+const RESOURCE: &str = "ServicePrincipal";
 /// Properties a request may send but never changes.
 const FIXED: [&str; 3] = ["id", "appId", "appOwnerOrganizationId"];
 /// How long after an app is made Graph may refuse its service principal with a 403.
@@ -117,7 +119,7 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
         .and_then(Value::as_str)
         .filter(|a| !a.is_empty())
         .map(str::to_owned)
-        .ok_or_else(|| GraphError::invalid_value("appId", "ServicePrincipal", "NullOrEmpty"))?;
+        .ok_or_else(|| GraphError::invalid_value("appId", RESOURCE, "NullOrEmpty"))?;
     let tenant = tenant_of(state, request)?;
     if tenant.service_principals.iter().any(|sp| {
         sp.str("appId")
@@ -138,6 +140,7 @@ fn create(state: &mut SimState, request: &GraphRequest<'_>) -> Result<Response, 
     // The caller may set a few writable properties (accountEnabled, tags...).
     body.retain(|key, _| !key.starts_with("@odata.") && !FIXED.contains(&key.as_str()));
     doc.extend(body);
+    validate::tags(&doc, RESOURCE)?;
     let tenant = state
         .tenant_mut(request.tenant)
         .ok_or_else(|| GraphError::not_found(&app_id))?;
@@ -218,15 +221,17 @@ fn patch(
     let tenant = state
         .tenant_mut(request.tenant)
         .ok_or_else(|| GraphError::not_found(key.value()))?;
-    let id = find(tenant, key, request)
-        .map(|sp| sp.id().to_owned())
+    let mut doc = find(tenant, key, request)
+        .map(|sp| sp.doc.clone())
         .ok_or_else(|| GraphError::not_found(key.value()))?;
+    merge(&mut doc, &body);
+    validate::tags(&doc, RESOURCE)?;
     if let Some(sp) = tenant
         .service_principals
         .iter_mut()
-        .find(|sp| sp.id() == id)
+        .find(|sp| sp.doc.get("id") == doc.get("id"))
     {
-        merge(&mut sp.doc, &body);
+        sp.doc = doc;
     }
     Ok(no_content())
 }

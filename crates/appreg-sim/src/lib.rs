@@ -16,12 +16,15 @@ mod faults;
 mod graph_apps;
 mod graph_assignments;
 mod graph_grants;
+mod graph_logo;
+mod graph_publisher;
 mod graph_routes;
 mod graph_sps;
 mod login;
 mod nango;
 mod nylas;
 mod odata;
+mod optional_claims;
 mod platform_http;
 mod platform_store;
 mod requestlog;
@@ -47,8 +50,9 @@ pub use cli::{SimArgs, serve_cli};
 pub use faults::{Fault, FaultKind};
 pub use requestlog::LoggedRequest;
 pub use seed::{
-    AppSeed, DEMO_TENANT_ID, LEGACY_NYLAS_APP_ID, LOCKED_NANGO_APP_ID, SECOND_TENANT_ID,
-    SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed, TenantSeed, UserSeed, scope, support_apps,
+    AppSeed, CONTOSO_MPN_ID, DEMO_TENANT_ID, FABRIKAM_MPN_ID, LEGACY_NYLAS_APP_ID,
+    LOCKED_NANGO_APP_ID, MpnAccount, SECOND_TENANT_ID, SUPPORT_MAILBOX_APP_ID, SecretSeed, Seed,
+    TenantSeed, UserSeed, scope, support_apps,
 };
 pub use snapshot::{
     AppSnapshot, ConnectorSnapshot, GrantSnapshot, IntegrationSnapshot, PasswordCredentialMeta,

@@ -12,6 +12,11 @@ pub const DEMO_TENANT_ID: &str = "c0c0c0c0-de30-4000-8000-000000000001";
 /// "Fabrikam Lab": a second tenant the demo user is a guest in.
 pub const SECOND_TENANT_ID: &str = "fab1ab00-de30-4000-8000-000000000002";
 
+/// The Partner Center account of Contoso (Demo), verified with `contoso.com`.
+pub const CONTOSO_MPN_ID: &str = "1234567";
+/// The Partner Center account of Fabrikam Lab, whose tenant has no custom domain.
+pub const FABRIKAM_MPN_ID: &str = "7654321";
+
 const DEMO_USER_ID: &str = "ade1e000-de30-4000-8000-0000000000a1";
 const DEMO_USER_GUEST_ID: &str = "ade1e000-de30-4000-8000-0000000000a2";
 
@@ -31,12 +36,27 @@ pub struct Seed {
 pub struct TenantSeed {
     pub id: Uuid,
     pub display_name: String,
-    /// The default verified domain (also the initial `*.onmicrosoft.com` one here).
-    pub default_domain: String,
+    /// The `*.onmicrosoft.com` domain every tenant is created with.
+    pub initial_domain: String,
+    /// Custom domains verified by DNS; the first one, when there is one, is the default
+    /// domain (otherwise the initial domain is).
+    pub custom_domains: Vec<String>,
     pub country_code: String,
     /// The signed-in user as this tenant knows them.
     pub user: UserSeed,
+    /// Partner Center accounts the tenant is associated with, for publisher verification.
+    pub mpn_accounts: Vec<MpnAccount>,
     pub applications: Vec<AppSeed>,
+}
+
+/// A Microsoft AI Cloud Partner Program (MPN) account: what `setVerifiedPublisher` checks an
+/// MPN id against, and the publisher name an app verified with it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MpnAccount {
+    pub id: String,
+    pub display_name: String,
+    /// The domain of the email address Partner Center verified the account with.
+    pub email_domain: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +90,8 @@ pub struct AppSeed {
     /// `requiredResourceAccess` as (resource appId, permission id, `Scope` or `Role`).
     pub permissions: Vec<(String, String, String)>,
     pub secrets: Vec<SecretSeed>,
-    /// The verified publisher's name; `None` = unverified.
+    /// The MPN id of the tenant's Partner Center account that verified the publisher;
+    /// `None` = unverified.
     pub verified_publisher: Option<String>,
     /// Fixed object id and client id (random when `None`), so demos can name the app.
     pub ids: Option<(Uuid, Uuid)>,
@@ -205,7 +226,7 @@ pub fn support_apps() -> Vec<AppSeed> {
             display_name: "support-sync".to_owned(),
             expires_in_days: 7,
         }],
-        verified_publisher: Some("Contoso".to_owned()),
+        verified_publisher: Some(CONTOSO_MPN_ID.to_owned()),
         ids: Some((
             fixed_uuid(SUPPORT_MAILBOX_OBJECT_ID),
             fixed_uuid(SUPPORT_MAILBOX_APP_ID),
@@ -290,7 +311,9 @@ impl Seed {
     }
 
     /// Two tenants with fixed, recognisable ids and Adele Vance signed in:
-    /// a member of Contoso (Demo) and a guest in Fabrikam Lab.
+    /// a member of Contoso (Demo) and a guest in Fabrikam Lab. Contoso's default domain is
+    /// its DNS-verified `contoso.com`, so its new apps can be publisher verified with
+    /// [`CONTOSO_MPN_ID`]; Fabrikam's apps keep its `*.onmicrosoft.com` domain and cannot.
     pub fn demo() -> Self {
         let adele = UserSeed {
             id: fixed_uuid(DEMO_USER_ID),
@@ -313,17 +336,29 @@ impl Seed {
                 TenantSeed {
                     id: fixed_uuid(DEMO_TENANT_ID),
                     display_name: "Contoso (Demo)".to_owned(),
-                    default_domain: "contoso-demo.onmicrosoft.com".to_owned(),
+                    initial_domain: "contoso-demo.onmicrosoft.com".to_owned(),
+                    custom_domains: vec!["contoso.com".to_owned()],
                     country_code: "US".to_owned(),
                     user: adele,
+                    mpn_accounts: vec![MpnAccount {
+                        id: CONTOSO_MPN_ID.to_owned(),
+                        display_name: "Contoso Ltd".to_owned(),
+                        email_domain: "contoso.com".to_owned(),
+                    }],
                     applications: Vec::new(),
                 },
                 TenantSeed {
                     id: fixed_uuid(SECOND_TENANT_ID),
                     display_name: "Fabrikam Lab".to_owned(),
-                    default_domain: "fabrikamlab.onmicrosoft.com".to_owned(),
+                    initial_domain: "fabrikamlab.onmicrosoft.com".to_owned(),
+                    custom_domains: Vec::new(),
                     country_code: "GB".to_owned(),
                     user: adele_guest,
+                    mpn_accounts: vec![MpnAccount {
+                        id: FABRIKAM_MPN_ID.to_owned(),
+                        display_name: "Fabrikam Lab Ltd".to_owned(),
+                        email_domain: "fabrikam.com".to_owned(),
+                    }],
                     applications: Vec::new(),
                 },
             ],

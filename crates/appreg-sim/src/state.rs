@@ -17,8 +17,9 @@ use time::macros::format_description;
 use uuid::Uuid;
 
 use super::graph_apps::date_property;
+use super::graph_logo::Logo;
 use super::platform_store::Platforms;
-use super::seed::{AppSeed, FIRST_PARTY, MICROSOFT_TENANT_ID, Resource, UserSeed};
+use super::seed::{AppSeed, FIRST_PARTY, MICROSOFT_TENANT_ID, MpnAccount, Resource, UserSeed};
 use super::{DeviceOutcome, SimConfig, tokens};
 
 /// The rules the simulated tenant and user play by.
@@ -49,9 +50,12 @@ pub(crate) struct SimState {
 pub(crate) struct Tenant {
     pub id: Uuid,
     pub display_name: String,
-    pub default_domain: String,
+    pub initial_domain: String,
+    /// DNS-verified custom domains, the default one first.
+    pub custom_domains: Vec<String>,
     pub country_code: String,
     pub user: UserSeed,
+    pub mpn_accounts: Vec<MpnAccount>,
     pub applications: Vec<Stored>,
     pub service_principals: Vec<Stored>,
     pub grants: Vec<Stored>,
@@ -60,6 +64,8 @@ pub(crate) struct Tenant {
     /// The value of each client secret added here, by key id, so the token endpoint can check
     /// a client secret. Like Graph, never served again.
     pub client_secrets: HashMap<String, ClientSecret>,
+    /// Application logos by the application's object id: a stream, not part of its JSON.
+    pub logos: HashMap<String, Logo>,
 }
 
 /// A client secret's value and when sign-in starts accepting it: Entra ID refuses a new
@@ -70,6 +76,18 @@ pub(crate) struct ClientSecret {
 }
 
 impl Tenant {
+    /// The default domain: the first custom domain, else the initial one. New applications
+    /// take it as their `publisherDomain` ("Configure an app's publisher domain": the
+    /// tenant's primary verified domain).
+    pub fn default_domain(&self) -> &str {
+        self.custom_domains.first().unwrap_or(&self.initial_domain)
+    }
+
+    /// Every verified domain, the initial one first.
+    pub fn domains(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.initial_domain).chain(&self.custom_domains)
+    }
+
     /// The password credential of `app` (one of this tenant's applications) whose value is
     /// `secret`, with what the directory keeps of that value.
     pub fn credential_with_value<'a>(
@@ -155,14 +173,17 @@ impl SimState {
             let mut tenant = Tenant {
                 id: seed.id,
                 display_name: seed.display_name.clone(),
-                default_domain: seed.default_domain.clone(),
+                initial_domain: seed.initial_domain.clone(),
+                custom_domains: seed.custom_domains.clone(),
                 country_code: seed.country_code.clone(),
                 user: seed.user.clone(),
+                mpn_accounts: seed.mpn_accounts.clone(),
                 applications: Vec::new(),
                 service_principals: Vec::new(),
                 grants: Vec::new(),
                 app_role_assignments: Vec::new(),
                 client_secrets: HashMap::new(),
+                logos: HashMap::new(),
             };
             for resource in &FIRST_PARTY {
                 let id = state.new_uuid();
@@ -184,7 +205,7 @@ impl SimState {
             Some(ids) => ids,
             None => (self.new_uuid(), self.new_uuid()),
         };
-        let mut doc = app_template(id, app_id, &tenant.default_domain);
+        let mut doc = app_template(id, app_id, tenant.default_domain());
         doc.insert("displayName".into(), json!(seed.display_name));
         doc.insert("signInAudience".into(), json!(seed.sign_in_audience));
         doc.insert("uniqueName".into(), json!(seed.unique_name));
@@ -205,12 +226,13 @@ impl SimState {
         );
         doc.insert("requiredResourceAccess".into(), seeded_permissions(seed));
         doc.insert("passwordCredentials".into(), seeded_secrets(seed));
-        if let Some(publisher) = &seed.verified_publisher {
+        if let Some(mpn_id) = &seed.verified_publisher {
+            let account = tenant.mpn_accounts.iter().find(|a| &a.id == mpn_id);
             doc.insert(
                 "verifiedPublisher".into(),
                 json!({
-                    "displayName": publisher,
-                    "verifiedPublisherId": "1234567",
+                    "displayName": account.map(|a| a.display_name.as_str()),
+                    "verifiedPublisherId": mpn_id,
                     "addedDateTime": "2024-01-15T10:00:00Z"
                 }),
             );
@@ -283,7 +305,7 @@ impl SimState {
             .iter()
             .find(|t| {
                 t.id.to_string().eq_ignore_ascii_case(name)
-                    || t.default_domain.eq_ignore_ascii_case(name)
+                    || t.domains().any(|d| d.eq_ignore_ascii_case(name))
             })
             .map(|t| t.id)
     }
@@ -409,7 +431,7 @@ pub(crate) fn app_template(id: Uuid, app_id: Uuid, publisher_domain: &str) -> Ma
             "termsOfServiceUrl": null
         },
         "parentalControlSettings": { "countriesBlockedForMinors": [], "legalAgeGroupRule": "Allow" },
-        "verifiedPublisher": { "displayName": null, "verifiedPublisherId": null, "addedDateTime": null }
+        "verifiedPublisher": unverified_publisher()
     });
     let platforms = json!({
         "publicClient": { "redirectUris": [] },
@@ -430,6 +452,11 @@ pub(crate) fn app_template(id: Uuid, app_id: Uuid, publisher_domain: &str) -> Ma
         })
         .flatten()
         .collect()
+}
+
+/// `verifiedPublisher` of an application no publisher verified.
+pub(crate) fn unverified_publisher() -> Value {
+    json!({ "displayName": null, "verifiedPublisherId": null, "addedDateTime": null })
 }
 
 /// Graph mirrors `web.redirectUris` into `web.redirectUriSettings`.
@@ -493,7 +520,7 @@ pub(crate) fn sp_for_app(
         "oauth2PermissionScopes": app.get("api").and_then(|a| a.get("oauth2PermissionScopes")).cloned().unwrap_or(json!([])),
         "passwordCredentials": [],
         "resourceSpecificApplicationPermissions": [],
-        "verifiedPublisher": { "displayName": null, "verifiedPublisherId": null, "addedDateTime": null }
+        "verifiedPublisher": app.get("verifiedPublisher").cloned().unwrap_or_else(unverified_publisher)
     });
     match doc {
         Value::Object(map) => map,

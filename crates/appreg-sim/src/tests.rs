@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::*;
 
 mod platforms;
+mod settings;
 
 const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE: &str = "00000002-0000-0ff1-ce00-000000000000";
@@ -183,11 +184,23 @@ async fn organization_me_and_authentication() {
     let tenant = &org.body["value"][0];
     assert_eq!(tenant["id"], DEMO_TENANT_ID);
     assert_eq!(tenant["displayName"], "Contoso (Demo)");
+    let domain = |i: usize| {
+        let d = &tenant["verifiedDomains"][i];
+        (
+            d["name"].as_str(),
+            d["isDefault"].as_bool(),
+            d["isInitial"].as_bool(),
+        )
+    };
     assert_eq!(
-        tenant["verifiedDomains"][0]["name"],
-        "contoso-demo.onmicrosoft.com"
+        domain(0),
+        (
+            Some("contoso-demo.onmicrosoft.com"),
+            Some(false),
+            Some(true)
+        )
     );
-    assert_eq!(tenant["verifiedDomains"][0]["isDefault"], true);
+    assert_eq!(domain(1), (Some("contoso.com"), Some(true), Some(false)));
     assert_eq!(env.get("/me").await.body["displayName"], "Adele Vance");
 
     let anonymous = env.call_with(Method::GET, "/me", None, &[], "").await;
@@ -248,7 +261,7 @@ async fn application_crud_and_patch_merges_complex_properties() {
         json!({ "enableAccessTokenIssuance": false, "enableIdTokenIssuance": true })
     );
     assert_eq!(created["passwordCredentials"], json!([]));
-    assert_eq!(created["publisherDomain"], "contoso-demo.onmicrosoft.com");
+    assert_eq!(created["publisherDomain"], "contoso.com");
     assert_eq!(
         created["web"]["redirectUriSettings"][0]["uri"],
         "https://api.us.nylas.com/v3/connect/callback"
@@ -1160,7 +1173,11 @@ async fn device_code_sign_in_refresh_and_arm() {
             first["tenantCategory"].as_str(),
             first["defaultDomain"].as_str()
         ),
-        (Some("Home"), Some("contoso-demo.onmicrosoft.com"))
+        (Some("Home"), Some("contoso.com"))
+    );
+    assert_eq!(
+        first["domains"],
+        json!(["contoso-demo.onmicrosoft.com", "contoso.com"])
     );
     assert_eq!(tenants.body["value"][1]["displayName"], "Fabrikam Lab");
     assert_eq!(
@@ -1348,7 +1365,13 @@ async fn support_apps_carry_their_defects_and_a_verified_publisher() {
         .get(&format!("/applications(appId='{SUPPORT_MAILBOX_APP_ID}')"))
         .await
         .body;
-    assert_eq!(support["verifiedPublisher"]["displayName"], "Contoso");
+    assert_eq!(
+        (
+            support["verifiedPublisher"]["displayName"].as_str(),
+            support["verifiedPublisher"]["verifiedPublisherId"].as_str()
+        ),
+        (Some("Contoso Ltd"), Some(CONTOSO_MPN_ID))
+    );
     let sp = env
         .get(&format!(
             "/servicePrincipals?$filter=appId%20eq%20'{SUPPORT_MAILBOX_APP_ID}'"

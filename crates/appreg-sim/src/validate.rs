@@ -17,6 +17,16 @@ const AUDIENCES: [&str; 4] = [
 const RESOURCE: &str = "Application";
 /// Characters Entra ID refuses anywhere in a redirect URI.
 const FORBIDDEN_URI_CHARS: [char; 7] = ['!', '$', '\'', '(', ')', ',', ';'];
+/// The links shown to users: `info`'s writable URLs and the web home page.
+const PROFILE_URLS: [(&str, &str); 5] = [
+    ("info", "marketingUrl"),
+    ("info", "privacyStatementUrl"),
+    ("info", "supportUrl"),
+    ("info", "termsOfServiceUrl"),
+    ("web", "homePageUrl"),
+];
+/// Longest profile link ("Configure terms of service and privacy statement for an app").
+const PROFILE_URL_MAX: usize = 2048;
 
 /// Limits that depend on whether personal Microsoft accounts may sign in.
 struct Limits {
@@ -64,11 +74,7 @@ pub(crate) fn check_declared(
             continue;
         }
         match template.get(key) {
-            None => {
-                return Err(GraphError::bad_request(format!(
-                    "Property '{key}' does not exist as a declared property or extension property."
-                )));
-            }
+            None => return Err(GraphError::undeclared(key)),
             Some(Value::Object(inner)) => {
                 if let Value::Object(given) = value {
                     check_declared(given, inner)?;
@@ -141,7 +147,8 @@ pub(crate) fn application(
     }
 
     redirect_uris(doc, personal, limits)?;
-    tags(doc)?;
+    profile_urls(doc)?;
+    tags(doc, RESOURCE)?;
     required_resource_access(doc, limits, exposed)
 }
 
@@ -214,19 +221,56 @@ fn check_redirect_uri(uri: &str, personal: bool, web_like: bool) -> Result<(), &
     Ok(())
 }
 
-fn tags(doc: &Map<String, Value>) -> Result<(), GraphError> {
-    let Some(tags) = doc.get("tags").and_then(Value::as_array) else {
-        return Ok(());
-    };
-    for tag in tags {
-        let valid = tag.as_str().is_some_and(|t| {
-            (1..=256).contains(&t.chars().count()) && !t.contains(char::is_whitespace)
-        });
-        if !valid {
-            return Err(GraphError::invalid_value("tags", RESOURCE, "InvalidValue"));
-        }
+/// Null or an absolute http(s) URL: "valid URL", "HTTP and HTTPS", at most 2048 characters,
+/// as "Configure terms of service and privacy statement for an app" formats these links.
+fn profile_urls(doc: &Map<String, Value>) -> Result<(), GraphError> {
+    for (object, property) in PROFILE_URLS {
+        let code = match doc.get(object).and_then(|o| o.get(property)) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(url)) => match check_profile_url(url) {
+                Ok(()) => continue,
+                Err(code) => code,
+            },
+            Some(_) => "InvalidValue",
+        };
+        return Err(GraphError::invalid_value(
+            &format!("{object}.{property}"),
+            RESOURCE,
+            code,
+        ));
     }
     Ok(())
+}
+
+fn check_profile_url(url: &str) -> Result<(), &'static str> {
+    if url.chars().count() > PROFILE_URL_MAX {
+        return Err("MaxLengthExceeded");
+    }
+    let parsed = url::Url::parse(url).map_err(|_| "InvalidUri")?;
+    if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() {
+        Ok(())
+    } else {
+        Err("InvalidUri")
+    }
+}
+
+/// Tags of an application or a service principal (`resource`): 1–256 characters, no
+/// whitespace.
+pub(crate) fn tags(doc: &Map<String, Value>, resource: &str) -> Result<(), GraphError> {
+    let valid = match doc.get("tags") {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(tags)) => tags.iter().all(|tag| {
+            tag.as_str().is_some_and(|t| {
+                (1..=256).contains(&t.chars().count()) && !t.contains(char::is_whitespace)
+            })
+        }),
+        Some(_) => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(GraphError::invalid_value("tags", resource, "InvalidValue"))
+    }
 }
 
 fn required_resource_access(
@@ -322,6 +366,28 @@ mod tests {
         let long = format!("https://example.com/{}", "a".repeat(240));
         assert_eq!(
             check_redirect_uri(&long, false, true),
+            Err("MaxLengthExceeded")
+        );
+    }
+
+    #[test]
+    fn profile_url_rules() {
+        assert_eq!(check_profile_url("https://contoso.com/terms"), Ok(()));
+        assert_eq!(check_profile_url("http://contoso.com/privacy"), Ok(()));
+        assert_eq!(check_profile_url("contoso.com/terms"), Err("InvalidUri"));
+        assert_eq!(check_profile_url("/terms"), Err("InvalidUri"));
+        assert_eq!(
+            check_profile_url("mailto:help@contoso.com"),
+            Err("InvalidUri")
+        );
+        assert_eq!(
+            check_profile_url("ftp://contoso.com/terms"),
+            Err("InvalidUri")
+        );
+        let longest = format!("https://contoso.com/{}", "a".repeat(PROFILE_URL_MAX - 20));
+        assert_eq!(check_profile_url(&longest), Ok(()));
+        assert_eq!(
+            check_profile_url(&format!("{longest}a")),
             Err("MaxLengthExceeded")
         );
     }
