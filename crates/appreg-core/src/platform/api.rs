@@ -48,7 +48,8 @@ impl<'a> Api<'a> {
         })
     }
 
-    /// Sends one request. A 404 is an answer (the thing is absent); other errors come back as
+    /// Sends one request. For a read, a 404 is an answer (the thing is absent); a write must
+    /// get a 2xx, or a wrong base URL would pass for a connection. Other errors come back as
     /// [`PlatformError`]s. Reads and updates are sent again on throttling, a server error or a
     /// lost connection; a create only on throttling, since a lost create is found by reading.
     pub async fn send(
@@ -56,6 +57,7 @@ impl<'a> Api<'a> {
         op: Operation,
         method: Method,
         segments: &[&str],
+        query: Option<&str>,
         body: Option<&Value>,
     ) -> Result<Answer, PlatformError> {
         let mut url = self.target.base_url.clone();
@@ -66,7 +68,9 @@ impl<'a> Api<'a> {
             })?
             .pop_if_empty()
             .extend(segments);
+        url.set_query(query);
         let path = url.path().to_owned();
+        let absent_ok = method == Method::Get;
         let mut attempt = 1;
         loop {
             self.reporter.emit(Event::Started {
@@ -78,7 +82,10 @@ impl<'a> Api<'a> {
             let result = self.attempt(method, url.clone(), body).await;
             let latency = started.elapsed();
             let error = match result {
-                Ok(answer) if answer.status < 400 || answer.status == 404 => {
+                Ok(answer)
+                    if (200..300).contains(&answer.status)
+                        || (absent_ok && answer.status == 404) =>
+                {
                     self.reporter.emit(Event::Done {
                         op: op.clone(),
                         method,

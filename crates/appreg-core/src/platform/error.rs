@@ -64,6 +64,20 @@ pub enum PlatformError {
         name: String,
         provider: String,
     },
+    #[error(
+        "the {platform} {thing} '{name}' signs in as another app ({client_id}): appreg does not take it over unless asked (--replace-connector), since every mailbox connected through it would have to sign in again",
+        thing = .platform.thing()
+    )]
+    Occupied {
+        platform: PlatformKind,
+        name: String,
+        client_id: String,
+    },
+    #[error("{platform} did not finish within {} s; nothing more is sent", .waited.as_secs())]
+    OutOfTime {
+        platform: PlatformKind,
+        waited: std::time::Duration,
+    },
     #[error("{last} (tried {attempts} times)")]
     GaveUp {
         attempts: u32,

@@ -11,6 +11,7 @@ mod nango;
 mod nylas;
 
 pub use error::PlatformError;
+pub use nango::check_integration_key;
 
 use crate::progress::Reporter;
 use crate::secret::SecretString;
@@ -127,10 +128,13 @@ pub struct Credentials<'a> {
     /// The app's tenant when only its own organisation signs in: the platform must sign in
     /// there, not through `common` (AADSTS50194).
     pub single_tenant: Option<&'a str>,
-    /// Delegated scopes, by name (`offline_access`, `Mail.Read`).
-    pub scopes: Vec<String>,
+    /// Delegated scopes, by name (`offline_access`, `Mail.Read`); `None` keeps what the
+    /// platform has (a rotation changes the secret, not what users consent to).
+    pub scopes: Option<Vec<String>>,
     /// The app's display name, for a new Nango integration.
     pub display_name: &'a str,
+    /// May take over a connector or integration that another app signs in as.
+    pub replace: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -162,6 +166,7 @@ pub struct Connected {
     pub provider: String,
     pub client_id: String,
     pub tenant: Option<String>,
+    /// The scopes sent; empty when the platform's were kept.
     pub scopes: Vec<String>,
     /// What was there before and changed, worth telling the user.
     pub notes: Vec<String>,
@@ -170,6 +175,22 @@ pub struct Connected {
 /// Sends `credentials` to the platform: reads what is there, then creates or updates it. A
 /// write whose answer was lost is followed by a fresh read, never by a blind second create.
 pub async fn connect(
+    target: &Target,
+    credentials: &Credentials<'_>,
+    reporter: &Reporter,
+) -> Result<Connected, PlatformError> {
+    tokio::time::timeout(DEADLINE, connect_within(target, credentials, reporter))
+        .await
+        .unwrap_or(Err(PlatformError::OutOfTime {
+            platform: target.kind,
+            waited: DEADLINE,
+        }))
+}
+
+/// The longest the whole read-then-write may take, retries included.
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+async fn connect_within(
     target: &Target,
     credentials: &Credentials<'_>,
     reporter: &Reporter,
@@ -192,7 +213,7 @@ pub async fn connect(
                     provider,
                     client_id: credentials.client_id.to_owned(),
                     tenant: credentials.single_tenant.map(str::to_owned),
-                    scopes: credentials.scopes.clone(),
+                    scopes: credentials.scopes.clone().unwrap_or_default(),
                     notes,
                 });
             }

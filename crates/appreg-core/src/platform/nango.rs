@@ -13,16 +13,36 @@ const SINGLE_TENANT: &str = "microsoft-tenant-specific";
 /// Nango's providers that sign in with Microsoft Entra ID (`outlook` is an alias).
 const MICROSOFT_PROVIDERS: [&str; 3] = [MULTI_TENANT, SINGLE_TENANT, "outlook"];
 
+/// An integration key Nango accepts, and that stays one path segment.
+pub fn check_integration_key(key: &str) -> Result<(), String> {
+    let fits = !key.is_empty()
+        && key.len() <= 255
+        && key != "."
+        && key != ".."
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if fits {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{key}' is not an integration key: letters, digits, '-', '_' and '.' only"
+        ))
+    }
+}
+
 pub(super) async fn connect(
     api: &Api<'_>,
     integration: &str,
     credentials: &Credentials<'_>,
 ) -> Result<Done, PlatformError> {
+    // With its credentials, to tell whose app the integration signs in as.
     let read = api
         .send(
             Operation::ReadPlatform(PlatformKind::Nango.to_string()),
             Method::Get,
             &["integrations", integration],
+            Some("include=credentials"),
             None,
         )
         .await?;
@@ -31,12 +51,15 @@ pub(super) async fn connect(
     } else {
         MULTI_TENANT
     };
-    let oauth = json!({
+    let mut oauth = json!({
         "type": "OAUTH2",
         "client_id": credentials.client_id,
         "client_secret": credentials.secret.expose(),
-        "scopes": credentials.scopes.join(","),
     });
+    // Left out, Nango keeps the integration's scopes.
+    if let Some(scopes) = &credentials.scopes {
+        oauth["scopes"] = json!(scopes.join(","));
+    }
     let op = Operation::ConnectPlatform(PlatformKind::Nango.to_string());
     if read.status == 404 {
         let body = json!({
@@ -45,13 +68,13 @@ pub(super) async fn connect(
             "display_name": credentials.display_name,
             "credentials": oauth,
         });
-        api.send(op, Method::Post, &["integrations"], Some(&body))
+        api.send(op, Method::Post, &["integrations"], None, Some(&body))
             .await?;
         return Ok((Action::Created, wanted.to_owned(), Vec::new()));
     }
-    let provider = read
-        .body
-        .pointer("/data/provider")
+    let data = read.body.get("data").unwrap_or(&read.body);
+    let provider = data
+        .get("provider")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
@@ -63,9 +86,25 @@ pub(super) async fn connect(
         });
     }
     let mut notes = Vec::new();
+    if let Some(old) = data.pointer("/credentials/client_id").and_then(Value::as_str)
+        && !old.is_empty()
+        && !old.eq_ignore_ascii_case(credentials.client_id)
+    {
+        if !credentials.replace {
+            return Err(PlatformError::Occupied {
+                platform: PlatformKind::Nango,
+                name: integration.to_owned(),
+                client_id: old.to_owned(),
+            });
+        }
+        notes.push(format!(
+            "the integration signed in as the app {old} before; it now signs in as {}, so its connections sign in again",
+            credentials.client_id
+        ));
+    }
     if credentials.single_tenant.is_some() && provider != SINGLE_TENANT {
         notes.push(format!(
-            "the integration uses the provider '{provider}', which signs in through 'common': an app of one organisation needs '{SINGLE_TENANT}' (AADSTS50194 otherwise); make a new integration with --nango-integration KEY"
+            "the integration uses the provider '{provider}', which signs in through 'common': an app of one organisation needs '{SINGLE_TENANT}' (AADSTS50194 otherwise); make a new integration with another key"
         ));
     }
     let body = json!({"credentials": oauth});
@@ -73,6 +112,7 @@ pub(super) async fn connect(
         op,
         Method::Patch,
         &["integrations", integration],
+        None,
         Some(&body),
     )
     .await?;

@@ -20,6 +20,7 @@ pub(super) async fn connect(
             Method::Get,
             &["v3", "connectors", PROVIDER],
             None,
+            None,
         )
         .await?;
     let mut settings = json!({
@@ -30,39 +31,53 @@ pub(super) async fn connect(
         settings["tenant"] = json!(tenant);
     }
     let op = Operation::ConnectPlatform(PlatformKind::Nylas.to_string());
-    let (action, notes) = if read.status == 404 {
-        let body = json!({"provider": PROVIDER, "settings": settings, "scope": credentials.scopes});
-        api.send(op, Method::Post, &["v3", "connectors"], Some(&body))
+    if read.status == 404 {
+        let mut body = json!({"provider": PROVIDER, "settings": settings});
+        // A new connector needs its scopes; without them it asks for Nylas' defaults.
+        if let Some(scopes) = &credentials.scopes {
+            body["scope"] = json!(scopes);
+        }
+        api.send(op, Method::Post, &["v3", "connectors"], None, Some(&body))
             .await?;
-        (Action::Created, Vec::new())
-    } else {
-        let notes = changes(&read.body, credentials);
-        let body = json!({"settings": settings, "scope": credentials.scopes});
-        api.send(
-            op,
-            Method::Patch,
-            &["v3", "connectors", PROVIDER],
-            Some(&body),
-        )
-        .await?;
-        (Action::Updated, notes)
-    };
-    Ok((action, PROVIDER.to_owned(), notes))
+        return Ok((Action::Created, PROVIDER.to_owned(), Vec::new()));
+    }
+    let existing = read.body.get("data").unwrap_or(&read.body);
+    let notes = changes(existing, credentials)?;
+    let mut body = json!({"settings": settings});
+    if let Some(scopes) = &credentials.scopes {
+        body["scope"] = json!(scopes);
+    }
+    api.send(
+        op,
+        Method::Patch,
+        &["v3", "connectors", PROVIDER],
+        None,
+        Some(&body),
+    )
+    .await?;
+    Ok((Action::Updated, PROVIDER.to_owned(), notes))
 }
 
-/// What the update replaces that the user may not expect.
-fn changes(existing: &Value, credentials: &Credentials<'_>) -> Vec<String> {
-    let data = existing.get("data").unwrap_or(existing);
+/// What the update replaces that the user may not expect; another app's connector is left
+/// alone unless the user said to replace it.
+fn changes(existing: &Value, credentials: &Credentials<'_>) -> Result<Vec<String>, PlatformError> {
     let mut notes = Vec::new();
-    if let Some(old) = data.pointer("/settings/client_id").and_then(Value::as_str)
+    if let Some(old) = existing.pointer("/settings/client_id").and_then(Value::as_str)
         && !old.eq_ignore_ascii_case(credentials.client_id)
     {
+        if !credentials.replace {
+            return Err(PlatformError::Occupied {
+                platform: PlatformKind::Nylas,
+                name: PROVIDER.to_owned(),
+                client_id: old.to_owned(),
+            });
+        }
         notes.push(format!(
-            "the connector used the app {old} before; it now uses {}",
+            "the connector signed in as the app {old} before; it now signs in as {}, so its mailboxes sign in again",
             credentials.client_id
         ));
     }
-    let old_tenant = data.pointer("/settings/tenant").and_then(Value::as_str);
+    let old_tenant = existing.pointer("/settings/tenant").and_then(Value::as_str);
     if let Some(old) = old_tenant
         && credentials.single_tenant.is_none()
         && !matches!(old, "common" | "")
@@ -71,5 +86,5 @@ fn changes(existing: &Value, credentials: &Credentials<'_>) -> Vec<String> {
             "the connector's tenant {old} was removed: the app lets other organisations sign in"
         ));
     }
-    notes
+    Ok(notes)
 }

@@ -35,7 +35,8 @@ pub use issued::IssuedSecret;
 pub use prove::{DEFAULT_PATIENCE, Proof, ProveError, SecretProof, prove};
 pub use repair::{MendError, RepairOutcome, mend, repair};
 pub use rotate::{
-    Removal, Rotation, RotationError, RotationPlan, plan_rotation, rotate, rotation_journal,
+    Removal, Rotation, RotationError, RotationPlan, adopt_unconfirmed, plan_rotation, rotate,
+    rotation_journal,
 };
 pub use secret::SecretRequest;
 pub use settings::SettingResult;

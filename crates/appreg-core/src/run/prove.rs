@@ -20,6 +20,9 @@ const INVALID_SECRET: u32 = 7000215;
 const APP_NOT_FOUND: u32 = 700016;
 /// "The provided client secret keys are expired."
 const EXPIRED: u32 = 7000222;
+/// "The client application is missing service principal in the tenant": one just made has
+/// not replicated yet.
+const NO_SERVICE_PRINCIPAL: u32 = 7000229;
 
 /// Who signs in with what.
 #[derive(Debug)]
@@ -63,6 +66,16 @@ pub enum ProveError {
     },
     #[error("the secret has expired: Entra ID answered {description}")]
     Expired { description: String },
+}
+
+/// No answer, or a server error: worth asking again.
+fn is_transient(error: &crate::auth::AuthError) -> bool {
+    use crate::auth::AuthError;
+    match error {
+        AuthError::Unreachable { .. } => true,
+        AuthError::UnexpectedAnswer { status, .. } => *status == 429 || *status >= 500,
+        _ => false,
+    }
 }
 
 /// Signs the app in with its secret until Entra ID accepts it, refuses it for good, or
@@ -112,6 +125,9 @@ pub async fn prove(proof: &SecretProof<'_>, reporter: &Reporter) -> Result<Proof
             Ok(AppSignIn::Refused {
                 code, description, ..
             }) => (code, description),
+            // A network or server trouble says nothing about the secret: asked again while
+            // there is time, then the secret counts as unproven.
+            Err(error) if is_transient(&error) => (None, error.to_string()),
             Err(error) => {
                 let reason = error.to_string();
                 reporter.emit(refused(reason.clone()));
@@ -119,17 +135,26 @@ pub async fn prove(proof: &SecretProof<'_>, reporter: &Reporter) -> Result<Proof
             }
         };
         reporter.emit(refused(description.clone()));
-        match code {
-            Some(INVALID_SECRET | APP_NOT_FOUND) => {}
+        let waiting = match code {
+            Some(INVALID_SECRET | APP_NOT_FOUND | NO_SERVICE_PRINCIPAL) => format!(
+                "Entra ID does not accept the secret yet (AADSTS{}): a new secret takes a moment to replicate",
+                code.unwrap_or(INVALID_SECRET)
+            ),
+            None => "Entra ID could not be asked".to_owned(),
             Some(EXPIRED) => return Err(ProveError::Expired { description }),
-            _ => {
+            Some(_) => {
                 return Ok(Proof::Unproven {
                     reason: description,
                 });
             }
-        }
+        };
         let waited = started.elapsed();
         if waited + wait > proof.patience {
+            if code.is_none() {
+                return Ok(Proof::Unproven {
+                    reason: description,
+                });
+            }
             return Err(ProveError::NeverSignedIn {
                 app_id: proof.app_id.to_owned(),
                 tenant: proof.tenant_id.to_owned(),
@@ -140,10 +165,7 @@ pub async fn prove(proof: &SecretProof<'_>, reporter: &Reporter) -> Result<Proof
         }
         reporter.emit(Event::Retrying {
             op: op.clone(),
-            reason: format!(
-                "Entra ID does not accept the secret yet (AADSTS{}): a new secret takes a moment to replicate",
-                code.unwrap_or(INVALID_SECRET)
-            ),
+            reason: waiting,
             attempt: attempts,
             wait,
         });

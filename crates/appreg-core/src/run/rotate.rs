@@ -8,7 +8,7 @@ use crate::audience::Audience;
 use crate::doctor::secrets::{describe, is_expired};
 use crate::graph::GraphClient;
 use crate::graph::models::{Application, PasswordCredential};
-use crate::journal::{Journal, JournalError, SecretState};
+use crate::journal::{Journal, JournalError, PlatformState, SecretState};
 use crate::progress::{Event, Operation, Reporter};
 use time::OffsetDateTime;
 
@@ -23,6 +23,29 @@ pub fn rotation_journal(
         Some(dir) => Journal::open(dir, tenant, &format!("rotate {app_id}"), "rotate-secret"),
         None => Ok(Journal::in_memory()),
     }
+}
+
+/// A secret an earlier rotation sent to the platform without learning the answer may be the
+/// one the platform uses now: it counts as handed over from here on, so no run takes it off
+/// the app before a newer secret replaces it on the platform. Returns its key id.
+pub fn adopt_unconfirmed(journal: &mut Journal) -> Result<Option<String>, JournalError> {
+    let entry = journal.entry();
+    let (PlatformState::Sending { key_id, .. }, SecretState::Issued { key_id: issued, .. }) =
+        (&entry.platform, &entry.secret)
+    else {
+        return Ok(None);
+    };
+    if key_id != issued {
+        return Ok(None);
+    }
+    let key_id = key_id.clone();
+    journal.record(|e| {
+        e.secret = SecretState::HandedOver {
+            key_id: key_id.clone(),
+        };
+        e.platform = PlatformState::None;
+    })?;
+    Ok(Some(key_id))
 }
 
 /// Which old secrets to remove.
@@ -187,12 +210,9 @@ pub async fn rotate(
     journal.record(|e| {
         e.object_id = Some(plan.object_id.clone());
         e.app_id = Some(plan.app_id.clone());
-        // Keys an unfinished rotation still had to remove stay on the list.
-        for key_id in remove_after {
-            if !e.remove_after.contains(&key_id) {
-                e.remove_after.push(key_id);
-            }
-        }
+        // Only what this rotation was asked to remove: an earlier run's list may name the
+        // secret the platform still uses.
+        e.remove_after = remove_after;
     })?;
     let mut removed_first = Vec::new();
     if plan.remove_first {
