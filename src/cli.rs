@@ -228,6 +228,10 @@ pub struct ConnectArgs {
     /// With --connect, print the secret as well.
     #[arg(long, requires = "connect")]
     pub show_secret: bool,
+    /// With --connect, take over the platform's connector (Nylas) or integration (Nango) even
+    /// when it signs in as another app: its mailboxes then sign in again.
+    #[arg(long, requires = "connect")]
+    pub replace_connector: bool,
     /// The Nylas API (default: the region's, https://api.us.nylas.com or https://api.eu.nylas.com).
     #[arg(long, env = "APPREG_NYLAS_URL", value_name = "URL")]
     pub nylas_url: Option<String>,
@@ -235,7 +239,7 @@ pub struct ConnectArgs {
     #[arg(long, env = "APPREG_NANGO_URL", value_name = "URL")]
     pub nango_url: Option<String>,
     /// The Nango integration to create or update.
-    #[arg(long, value_name = "KEY", default_value = crate::platform::DEFAULT_NANGO_INTEGRATION)]
+    #[arg(long, value_name = "KEY", default_value = crate::platform::DEFAULT_NANGO_INTEGRATION, value_parser = nango_integration)]
     pub nango_integration: String,
     /// Seconds a new secret is given to sign in (it takes a moment to replicate).
     #[arg(long, value_name = "SECS", default_value_t = crate::run::DEFAULT_PATIENCE.as_secs())]
@@ -335,6 +339,10 @@ pub struct RotateArgs {
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+fn nango_integration(value: &str) -> Result<String, String> {
+    crate::platform::check_integration_key(value.trim()).map(|()| value.trim().to_owned())
 }
 
 /// A client id is the app's GUID; anything else would only fail later, at sign-in.

@@ -215,11 +215,23 @@ pub(super) fn dashboard_steps(profile: &Profile, client_id: &str, tenant_id: &st
 }
 
 /// The error a refused hand-over ends with, saying how to finish.
-pub(super) fn refused(target: &Target, error: ConnectError, shown_in: &str) -> HeadlessError {
-    HeadlessError::Platform {
-        message: format!(
-            "{error}\n  The app and its verified secret are in place; the secret was {shown_in}. Fix the cause, then run the same command again with --secret-from FILE (the secret, \"-\" for stdin) to finish giving it to {} without a new secret.",
+pub(super) fn refused(
+    target: &Target,
+    error: ConnectError,
+    verified: bool,
+    shown_in: &str,
+) -> HeadlessError {
+    let message = match error {
+        // The platform took the secret; only the record of it failed.
+        ConnectError::Journal(error) => format!(
+            "{} holds the secret now, but appreg could not record it: {error}",
             target.describe()
         ),
-    }
+        ConnectError::Platform(error) => format!(
+            "{error}\n  The app and its {}secret are in place; the secret was {shown_in}. Fix the cause, then run the same command again with --secret-from FILE (the secret, \"-\" for stdin) to finish giving it to {} without a new secret.",
+            if verified { "verified " } else { "" },
+            target.describe()
+        ),
+    };
+    HeadlessError::Platform { message }
 }

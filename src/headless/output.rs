@@ -341,8 +341,8 @@ pub(super) fn result_text(
             "  Client secret:           {}\n",
             outcome.secret.value.expose()
         )),
-        SecretDestination::Platform => out.push_str(&format!(
-            "  Client secret:           given to the platform only (key id {}; --show-secret prints it)\n",
+        SecretDestination::Platform { .. } | SecretDestination::Nowhere => out.push_str(&format!(
+            "  Client secret:           not shown: the platform holds it (key id {})\n",
             outcome.secret.key_id
         )),
     }

@@ -19,7 +19,7 @@ use crate::plan::{MAX_SECRET_MONTHS, SecretLifetime, parse_expiry_date};
 use crate::platform::{Credentials, Target};
 use crate::profile;
 use crate::progress::Operation;
-use crate::run::{self, Removal, Removals, Rotation, RotationPlan, SecretRequest};
+use crate::run::{self, Proof, Removal, Rotation, RotationPlan, SecretRequest};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -50,16 +50,30 @@ pub async fn rotate_secret(
         ))
     })
     .await?;
-    let target = platform_target(args, &app)?;
+    let profile = platform_profile(args, &app)?;
+    let target = match &profile {
+        Some(profile) => platform_target(args, profile, &app)?,
+        // Asks for --profile when it is needed.
+        None if args.connect.connect => {
+            return Err(tagged_profile(&app).err().unwrap_or_else(|| {
+                HeadlessError::Usage("--connect: name the app's platform with --profile".into())
+            }));
+        }
+        None => None,
+    };
+    // Keyed by the tenant's id, however it was named, so the wizard and every spelling of
+    // --tenant find the same unfinished rotation.
     let mut journal = run::rotation_journal(
         Journal::default_dir().as_deref(),
-        sign_in.tenant.as_deref(),
+        Some(&org.id),
         &app.app_id,
     )?;
-    if target.is_some() && finish_earlier(&client, &app, &mut journal, args, verbose).await? {
+    if let Some(target) = &target
+        && finish_earlier(&client, &app, target, &mut journal, args, verbose).await?
+    {
         return Ok(());
     }
-    keep_what_the_platform_may_hold(&mut journal)?;
+    let adopted = run::adopt_unconfirmed(&mut journal)?;
     let removal = match (&args.remove, args.remove_expired) {
         (Some(key), _) => Removal::Key(key.clone()),
         (None, true) => Removal::Expired,
@@ -89,6 +103,11 @@ pub async fn rotate_secret(
         run::rotate(&client, &plan, &mut journal, r).await
     })
     .await?;
+    if let (Some(key_id), Some(_)) = (adopted, &target) {
+        // The secret an unconfirmed earlier send may have left with the platform goes once
+        // the platform has this one.
+        journal.record(|e| e.remove_after.push(key_id))?;
+    }
     let proof = handoff::prove(
         endpoints,
         &org.id,
@@ -100,7 +119,6 @@ pub async fn rotate_secret(
     .await;
     let connected = match (&target, &proof) {
         (Some(target), Ok(_)) => {
-            let scopes = run::delegated_graph_scopes(&app, &Catalog::offline());
             let single_tenant = app
                 .sign_in_audience
                 .as_deref()
@@ -111,28 +129,22 @@ pub async fn rotate_secret(
                 client_id: &rotation.app_id,
                 secret: &rotation.secret.value,
                 single_tenant,
-                scopes,
+                // Used only if the platform has none yet; an update keeps the platform's.
+                scopes: run::delegated_graph_scopes(&app, &Catalog::offline()),
+                keep_scopes: true,
                 display_name: &rotation.display_name,
+                replace: args.connect.replace_connector,
             };
             let key_id = rotation.secret.key_id.clone();
             Some(handoff::connect(target, &credentials, &key_id, &mut journal, verbose).await)
         }
         _ => None,
     };
-    // Old secrets go only once the new one works, and with --connect only once the platform
-    // has it: until then they keep sign-ins working.
-    let removals = match (&proof, &target, &connected) {
-        (Ok(_), None, _) | (Ok(_), Some(_), Some(Ok(_))) => {
-            with_progress(verbose, async |r| {
-                run::remove_old_secrets(&client, &plan.object_id, &mut journal, r).await
-            })
-            .await?
-        }
-        _ => Removals::default(),
-    };
-    let destination = match &connected {
-        Some(Ok(_)) => destination,
-        _ => destination.unless_platform(),
+    let platform_holds = matches!(connected, Some(Ok(_)));
+    let destination = if platform_holds {
+        destination
+    } else {
+        destination.unless_platform()
     };
     let platform = match (&target, &connected) {
         (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
@@ -141,45 +153,97 @@ pub async fn rotate_secret(
             error: error.to_string(),
         },
         (Some(target), None) => PlatformOutcome::NotSent(target),
-        (None, _) => PlatformOutcome::NotAsked { api: None },
+        (None, _) => match &profile {
+            Some(profile) if profile.connect.is_none() && !profile.dashboard_steps.is_empty() => {
+                PlatformOutcome::Dashboard {
+                    profile,
+                    steps: handoff::dashboard_steps(profile, &app.app_id, &org.id),
+                }
+            }
+            _ => PlatformOutcome::NotAsked { api: None },
+        },
     };
+    // Old secrets go only once the new one is proven and whoever signs in with the app has
+    // it: the platform (--connect), or the user, once it is handed over.
+    let verified = matches!(proof, Ok(Proof::Verified { .. }));
+    let may_remove = verified && (target.is_none() || platform_holds);
     let handoff = Handoff {
         proof: &proof,
         platform,
     };
     let key_id = rotation.secret.key_id.clone();
+    let to_remove: Vec<String> = if may_remove {
+        journal.entry().remove_after.clone()
+    } else {
+        Vec::new()
+    };
+    let kept = !rotation.kept.is_empty();
     hand_over(
         &client,
         rotation,
-        &removals,
         &mut journal,
         args,
         destination,
+        platform_holds,
         &handoff,
+        &to_remove,
         now,
     )
     .await?;
-    match (proof, connected, &target) {
-        (Err(error), _, _) => Err(error.into()),
-        (_, Some(Err(error)), Some(target)) => Err(handoff::refused(
-            target,
-            error,
-            &format!("handed to you instead (key id {key_id}); no old secret was removed"),
-        )),
+    // Removed only now that the new secret is in hands: a removal never leaves the app
+    // without a secret someone holds.
+    if may_remove {
+        let removals = with_progress(verbose, async |r| {
+            run::remove_old_secrets(&client, &plan.object_id, &mut journal, r).await
+        })
+        .await?;
+        for key_id in &removals.removed {
+            eprintln!("Removed the old secret {key_id}");
+        }
+        for (key_id, reason) in &removals.not_removed {
+            eprintln!("! {key_id} was not removed: {reason}");
+        }
+    } else if !plan.remove.is_empty() {
+        eprintln!("! No old secret was removed: the new one is not proven to work where it must.");
+    }
+    if kept && !platform_holds {
+        eprintln!(
+            "! Next: give the platform the new secret and check that sign-ins work, then remove the old one (Certificates & secrets > Client secrets)."
+        );
+    }
+    match (proof, connected) {
+        (Err(error), _) => Err(error.into()),
+        (_, Some(Err(error))) => Err(HeadlessError::Platform {
+            message: format!(
+                "{error}\n  No old secret was removed: the platform still signs in with one. The new secret (key id {key_id}) was handed to you instead. Fix the cause and run the same command again: it gives the platform a new secret and only then removes the old ones (then remove the unused {key_id} with --remove {key_id})."
+            ),
+        }),
         _ => Ok(()),
     }
 }
 
-/// The platform `--connect` gives the new secret to: the preset named or tagged on the app,
-/// in the region whose redirect URI the app has.
-fn platform_target(args: &RotateArgs, app: &Application) -> Result<Option<Target>, HeadlessError> {
+/// The app's preset: `--profile`, else its `appreg-profile:` tag when it has one.
+fn platform_profile(
+    args: &RotateArgs,
+    app: &Application,
+) -> Result<Option<profile::Profile>, HeadlessError> {
+    match &args.profile {
+        Some(id) => Ok(Some(profile::find(id)?)),
+        None => Ok(tagged_profile(app).ok()),
+    }
+}
+
+/// The platform `--connect` gives the new secret to, in the region whose redirect URI the app
+/// has. Nothing is guessed: an app whose region cannot be told (a self-hosted Nango, say)
+/// needs --nylas-url or --nango-url, so a key never goes to a server it was not made for.
+fn platform_target(
+    args: &RotateArgs,
+    profile: &profile::Profile,
+    app: &Application,
+) -> Result<Option<Target>, HeadlessError> {
     if !args.connect.connect {
         return Ok(None);
     }
-    let profile = match &args.profile {
-        Some(id) => profile::find(id)?,
-        None => tagged_profile(app)?,
-    };
     let uris = app
         .web
         .as_ref()
@@ -191,7 +255,18 @@ fn platform_target(args: &RotateArgs, app: &Application) -> Result<Option<Target
         .filter(|r| uris.iter().any(|u| u.eq_ignore_ascii_case(&r.redirect_uri)))
         .map(|r| r.id.clone())
         .collect();
-    handoff::target(&profile, &args.connect, &regions, None)
+    let named = args.connect.nylas_url.is_some() || args.connect.nango_url.is_some();
+    if regions.is_empty() && !named {
+        return Err(HeadlessError::Usage(format!(
+            "--connect: the app has none of {}'s redirect URIs, so its API cannot be told: name it with {}",
+            profile.name,
+            profile
+                .connect
+                .map(|k| k.url_flag())
+                .unwrap_or("--nylas-url or --nango-url")
+        )));
+    }
+    handoff::target(profile, &args.connect, &regions, None)
 }
 
 /// A rotation that crashed after the platform took the new secret only has old secrets left
@@ -199,6 +274,7 @@ fn platform_target(args: &RotateArgs, app: &Application) -> Result<Option<Target
 async fn finish_earlier(
     client: &GraphClient,
     app: &Application,
+    now_to: &Target,
     journal: &mut Journal,
     args: &RotateArgs,
     verbose: bool,
@@ -209,7 +285,8 @@ async fn finish_earlier(
     else {
         return Ok(false);
     };
-    if entry.remove_after.is_empty() {
+    // Only the same platform's rotation is finished; another starts afresh.
+    if entry.remove_after.is_empty() || *target != now_to.describe() {
         return Ok(false);
     }
     eprintln!(
@@ -240,29 +317,6 @@ async fn finish_earlier(
         eprintln!("! {key_id} was not removed: {reason}");
     }
     Ok(true)
-}
-
-/// A secret an earlier rotation sent to the platform without learning the answer may be the
-/// one the platform uses now: it is not taken off the app before the new one replaces it,
-/// only after.
-fn keep_what_the_platform_may_hold(journal: &mut Journal) -> Result<(), HeadlessError> {
-    let entry = journal.entry();
-    if let (PlatformState::Sending { key_id, .. }, SecretState::Issued { key_id: issued, .. }) =
-        (&entry.platform, &entry.secret)
-        && key_id == issued
-    {
-        let key_id = key_id.clone();
-        journal.record(|e| {
-            e.secret = SecretState::HandedOver {
-                key_id: key_id.clone(),
-            };
-            if !e.remove_after.contains(&key_id) {
-                e.remove_after.push(key_id);
-            }
-            e.platform = PlatformState::None;
-        })?;
-    }
-    Ok(())
 }
 
 /// The new secret's lifetime, held to `create`'s rules before anything is sent.
@@ -315,33 +369,25 @@ fn summary(plan: &RotationPlan, target: Option<&Target>, now: OffsetDateTime) ->
 async fn hand_over(
     client: &GraphClient,
     rotation: Rotation,
-    removals: &Removals,
     journal: &mut Journal,
     args: &RotateArgs,
     destination: SecretDestination<'_>,
+    platform_holds: bool,
     handoff: &Handoff<'_>,
+    to_remove: &[String],
     now: OffsetDateTime,
 ) -> Result<(), HeadlessError> {
     let delivered = deliver(&rotation.secret.value, destination, || {
         if args.json {
-            result_json(&rotation, removals, destination, handoff, now)
+            result_json(&rotation, to_remove, destination, handoff, now)
         } else {
-            result_text(&rotation, removals, destination, handoff, now)
+            result_text(&rotation, to_remove, destination, handoff, now)
         }
     });
-    settle(rotation.secret, delivered, client, journal).await?;
+    settle(rotation.secret, delivered, platform_holds, client, journal).await?;
     if destination.shows_value() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
-        );
-    }
-    for (key_id, reason) in &removals.not_removed {
-        eprintln!("! {key_id} was not removed: {reason}");
-    }
-    let connected = matches!(handoff.platform, PlatformOutcome::Connected(_));
-    if !rotation.kept.is_empty() && !connected {
-        eprintln!(
-            "! Next: give the platform the new secret and check that sign-ins work, then remove the old one (Certificates & secrets > Client secrets)."
         );
     }
     Ok(())
@@ -349,7 +395,7 @@ async fn hand_over(
 
 fn result_json(
     rotation: &Rotation,
-    removals: &Removals,
+    to_remove: &[String],
     destination: SecretDestination<'_>,
     handoff: &Handoff<'_>,
     now: OffsetDateTime,
@@ -370,8 +416,8 @@ fn result_json(
             "endDateTime": secret.end_date_time,
             "description": secret.display_name,
         },
-        "removed": rotation.removed_first.iter().chain(&removals.removed).collect::<Vec<_>>(),
-        "notRemoved": removals.not_removed.iter().map(|(k, why)| json!({"keyId": k, "reason": why})).collect::<Vec<_>>(),
+        "removed": rotation.removed_first,
+        "removing": to_remove,
         "platform": handoff.platform_json(),
         "kept": rotation.kept.iter().map(|c| json!({"keyId": c.key_id, "description": c.display_name, "endDateTime": c.end_date_time, "expired": doctor::secrets::is_expired(c, now)})).collect::<Vec<_>>(),
     });
@@ -380,7 +426,7 @@ fn result_json(
 
 fn result_text(
     rotation: &Rotation,
-    removals: &Removals,
+    to_remove: &[String],
     destination: SecretDestination<'_>,
     handoff: &Handoff<'_>,
     now: OffsetDateTime,
@@ -400,12 +446,18 @@ fn result_text(
         SecretDestination::Stdout => {
             out.push_str(&format!("  Client secret:   {}\n", secret.value.expose()))
         }
-        SecretDestination::Platform => out
-            .push_str("  Client secret:   given to the platform only (--show-secret prints it)\n"),
+        SecretDestination::Platform { .. } | SecretDestination::Nowhere => {
+            out.push_str("  Client secret:   not shown: the platform holds it\n")
+        }
     }
     out.push_str(&handoff.text());
-    for key_id in rotation.removed_first.iter().chain(&removals.removed) {
+    for key_id in &rotation.removed_first {
         out.push_str(&format!("  Removed:         {key_id}\n"));
+    }
+    for key_id in to_remove {
+        out.push_str(&format!(
+            "  Removing:        {key_id} (once this is handed over)\n"
+        ));
     }
     for old in &rotation.kept {
         out.push_str(&format!("  Still on the app: {}\n", describe(old, now)));

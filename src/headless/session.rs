@@ -93,12 +93,17 @@ pub(super) fn confirm(
 /// Where a new secret goes: a new private file (`--secret-out`), stdout, or only the platform
 /// (`--connect`). Made only by [`SecretDestination::check`], before anything is sent, so a
 /// secret is never made that cannot be handed over.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SecretDestination<'a> {
     Stdout,
     File(&'a Path),
-    /// The platform gets it and nobody else, unless the platform refuses it.
-    Platform,
+    /// The platform gets it and nobody else, unless the platform refuses it; `fallback` says
+    /// whether stdout can take it then.
+    Platform {
+        fallback: bool,
+    },
+    /// The platform refused and stdout leads nowhere: the secret cannot be handed over.
+    Nowhere,
 }
 
 impl<'a> SecretDestination<'a> {
@@ -112,7 +117,9 @@ impl<'a> SecretDestination<'a> {
                 })?;
                 Ok(Self::File(path))
             }
-            None if !shown => Ok(Self::Platform),
+            None if !shown => Ok(Self::Platform {
+                fallback: !stdout_is_discarded(),
+            }),
             None if stdout_is_discarded() => Err(HeadlessError::Usage(
                 "stdout is closed or goes to /dev/null, so the new client secret would reach nobody: name a new file for it with --secret-out FILE".into(),
             )),
@@ -124,7 +131,7 @@ impl<'a> SecretDestination<'a> {
     pub(super) fn file(self) -> Option<&'a Path> {
         match self {
             Self::File(path) => Some(path),
-            Self::Stdout | Self::Platform => None,
+            Self::Stdout | Self::Platform { .. } | Self::Nowhere => None,
         }
     }
 
@@ -136,7 +143,8 @@ impl<'a> SecretDestination<'a> {
     /// When the platform did not take the secret, the user gets it the usual way.
     pub(super) fn unless_platform(self) -> Self {
         match self {
-            Self::Platform => Self::Stdout,
+            Self::Platform { fallback: true } => Self::Stdout,
+            Self::Platform { fallback: false } => Self::Nowhere,
             other => other,
         }
     }
@@ -228,27 +236,38 @@ pub(super) fn deliver(
     if let Some(path) = secret_out {
         write_secret_file(path, secret)?;
     }
+    if destination == SecretDestination::Nowhere {
+        return Err(HeadlessError::Usage(
+            "stdout is closed or goes to /dev/null, so the secret the platform refused would reach nobody: run again with --secret-out FILE".into(),
+        ));
+    }
     let shown = result();
     print_once(&shown).or_else(|source| match destination {
         // The secret is safe in its file or with the platform; only the summary was lost.
-        SecretDestination::File(_) | SecretDestination::Platform => Ok(()),
-        SecretDestination::Stdout => Err(HeadlessError::Io {
+        SecretDestination::File(_) | SecretDestination::Platform { .. } => Ok(()),
+        SecretDestination::Stdout | SecretDestination::Nowhere => Err(HeadlessError::Io {
             what: "cannot write the result to stdout".into(),
             source,
         }),
     })
 }
 
-/// Settles the new secret after [`deliver`]: handed over when it reached the user, else taken
-/// off the app, so none stays that nobody holds.
+/// Settles the new secret after [`deliver`]: handed over when it reached the user or the
+/// platform holds it, else taken off the app, so none stays that nobody holds. A secret the
+/// platform signs in with is never taken off: the user only missed a copy of it.
 pub(super) async fn settle(
     secret: IssuedSecret,
     delivered: Result<(), HeadlessError>,
+    platform_holds: bool,
     client: &GraphClient,
     journal: &mut Journal,
 ) -> Result<(), HeadlessError> {
     match delivered {
         Ok(()) => Ok(secret.handed_over(journal)?),
+        Err(error) if platform_holds => {
+            eprintln!("! {error}; the platform holds the secret, so it stays on the app");
+            Ok(secret.handed_over(journal)?)
+        }
         Err(error) => {
             let removed = secret.withdraw(client, journal, &Reporter::silent()).await;
             Err(HeadlessError::NotHandedOver {

@@ -707,7 +707,9 @@ async fn give_platform(
         secret: &request.secret,
         single_tenant: request.single_tenant.as_deref(),
         scopes: request.scopes.clone(),
+        keep_scopes: request.keep_scopes,
         display_name: &request.display_name,
+        replace: request.replace,
     };
     let connected = run::connect_platform(
         &request.target,

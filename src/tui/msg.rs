@@ -205,7 +205,11 @@ pub struct ConnectRequest {
     /// The app's tenant when only its own organisation signs in.
     pub single_tenant: Option<String>,
     pub scopes: Vec<String>,
+    /// A rotation leaves the platform's scopes as they are.
+    pub keep_scopes: bool,
     pub display_name: String,
+    /// May take over a connector another app signs in as.
+    pub replace: bool,
 }
 
 /// What `update` asks the outside world to do; [`crate::tui::effects`] does it and answers

@@ -5,13 +5,11 @@ use super::handoff::{self, Handoff, PlatformOutcome};
 use super::output;
 use super::session::{SecretDestination, confirm, connect, deliver, progress_printer, settle};
 use super::{HeadlessError, build_plan};
-use crate::catalog::{Catalog, MICROSOFT_GRAPH};
+use crate::catalog::Catalog;
 use crate::cli::{CreateArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::journal::Journal;
-use crate::plan::Plan;
-use crate::platform::Credentials;
-use crate::run::{self, Outcome};
+use crate::run;
 use time::OffsetDateTime;
 
 mod resume;
@@ -89,7 +87,14 @@ pub async fn create(
     .await;
     let connected = match (&target, &proof) {
         (Some(target), Ok(_)) => {
-            let credentials = credentials(&plan, &outcome);
+            let credentials = run::credentials_for(
+                &plan.spec,
+                &outcome.app_id,
+                &outcome.secret.value,
+                &outcome.tenant_id,
+                &plan.display_name,
+                args.connect.replace_connector,
+            );
             Some(
                 handoff::connect(
                     target,
@@ -103,6 +108,15 @@ pub async fn create(
         }
         _ => None,
     };
+    if let (Some(target), Err(_)) = (&target, &proof) {
+        // Not sent, but a re-run with --secret-from may send it once it signs in.
+        journal.record(|e| {
+            e.platform = crate::journal::PlatformState::Refused {
+                key_id: outcome.secret.key_id.clone(),
+                target: target.describe(),
+            }
+        })?;
+    }
     let platform = match (&target, &connected) {
         (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
         (Some(target), Some(Err(error))) => PlatformOutcome::Refused {
@@ -138,7 +152,16 @@ pub async fn create(
         }
     });
     let key_id = outcome.secret.key_id.clone();
-    settle(outcome.secret, delivered, &client, &mut journal).await?;
+    let platform_holds = matches!(connected, Some(Ok(_)));
+    let verified = matches!(proof, Ok(run::Proof::Verified { .. }));
+    settle(
+        outcome.secret,
+        delivered,
+        platform_holds,
+        &client,
+        &mut journal,
+    )
+    .await?;
     if destination.shows_value() {
         eprintln!(
             "! The client secret above is shown only this once: store it now. It cannot be read again, only replaced."
@@ -149,28 +172,10 @@ pub async fn create(
         (_, Some(Err(error)), Some(target)) => Err(handoff::refused(
             target,
             error,
+            verified,
             &where_shown(destination, &key_id),
         )),
         _ => Ok(()),
-    }
-}
-
-/// What the platform is given for a new app: its id, secret, tenant (one organisation only)
-/// and the delegated Microsoft Graph scopes of the plan.
-fn credentials<'a>(plan: &'a Plan, outcome: &'a Outcome) -> Credentials<'a> {
-    let single_tenant =
-        (!plan.spec.audience.is_multi_tenant()).then_some(outcome.tenant_id.as_str());
-    Credentials {
-        client_id: &outcome.app_id,
-        secret: &outcome.secret.value,
-        single_tenant,
-        scopes: plan
-            .spec
-            .delegated_scopes(MICROSOFT_GRAPH)
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
-        display_name: &plan.display_name,
     }
 }
 

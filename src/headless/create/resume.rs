@@ -6,16 +6,18 @@
 use super::super::HeadlessError;
 use super::super::handoff;
 use crate::bounded;
-use crate::catalog::MICROSOFT_GRAPH;
 use crate::cli::CreateArgs;
 use crate::cloud::Endpoints;
 use crate::journal::{Journal, SecretState};
 use crate::plan::Plan;
-use crate::platform::{Credentials, Target};
-use crate::run::Proof;
+use crate::platform::Target;
+use crate::run::{self, Proof};
 use crate::secret::SecretString;
 use serde_json::json;
 use std::path::Path;
+
+/// How long a secret handed over earlier is given to sign in: it replicated long ago.
+const RESUME_WAIT_SECS: u64 = 15;
 
 /// The most read of a secret file: a client secret is 40 characters.
 const SECRET_CAP_BYTES: usize = 4 * 1024;
@@ -44,35 +46,42 @@ pub(super) async fn finish(
         "Finishing the earlier run for \"{}\" (client id {app_id}) with the secret it handed over (key id {key_id}).",
         plan.display_name
     );
-    let proof = handoff::prove(
-        endpoints,
-        &tenant_id,
-        &app_id,
-        &secret,
-        &args.connect,
-        verbose,
-    )
-    .await?;
+    // An old secret has long replicated: a refusal soon means this is not its value.
+    let patience = crate::cli::ConnectArgs {
+        verify_wait: args.connect.verify_wait.min(RESUME_WAIT_SECS),
+        ..args.connect.clone()
+    };
+    let proof = handoff::prove(endpoints, &tenant_id, &app_id, &secret, &patience, verbose)
+        .await
+        .map_err(|error| match error {
+            run::ProveError::NeverSignedIn { description, .. } => HeadlessError::Usage(format!(
+                "--secret-from: Entra ID refuses this value for the app ({description}); give the secret's value, not its ID"
+            )),
+            other => other.into(),
+        })?;
     if let Proof::Unproven { reason } = &proof {
         eprintln!(
             "! The secret could not be proven ({reason}); it is given to the platform all the same."
         );
     }
-    let credentials = Credentials {
-        client_id: &app_id,
-        secret: &secret,
-        single_tenant: (!plan.spec.audience.is_multi_tenant()).then_some(tenant_id.as_str()),
-        scopes: plan
-            .spec
-            .delegated_scopes(MICROSOFT_GRAPH)
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
-        display_name: &plan.display_name,
-    };
+    let credentials = run::credentials_for(
+        &plan.spec,
+        &app_id,
+        &secret,
+        &tenant_id,
+        &plan.display_name,
+        args.connect.replace_connector,
+    );
     let connected = handoff::connect(target, &credentials, &key_id, journal, verbose)
         .await
-        .map_err(|e| handoff::refused(target, e, "the one you gave, not shown again"))?;
+        .map_err(|e| {
+            handoff::refused(
+                target,
+                e,
+                proof.is_verified(),
+                "the one you gave, not shown again",
+            )
+        })?;
     journal.record(|e| e.completed = e.is_finished())?;
     let shown = if args.plan.json {
         serde_json::to_string_pretty(&json!({
@@ -110,6 +119,11 @@ fn read_secret(path: &Path) -> Result<SecretString, HeadlessError> {
         source,
     })?;
     let secret = SecretString::new(text.trim().to_owned());
+    if uuid::Uuid::try_parse(secret.expose()).is_ok() {
+        return Err(HeadlessError::Usage(
+            "--secret-from: that is a secret's ID (a GUID), not its value: give the value that was shown once".into(),
+        ));
+    }
     if secret.is_empty() {
         return Err(HeadlessError::Usage(
             "--secret-from: the file is empty; give the secret's value".into(),

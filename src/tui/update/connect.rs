@@ -100,7 +100,9 @@ fn start(model: &mut Model) -> Vec<Effect> {
         single_tenant: (app_audience(model) == Some(Audience::AzureADMyOrg))
             .then(|| registered.tenant_id.clone()),
         scopes: delegated_scopes(model),
+        keep_scopes: model.task == Task::Check,
         display_name: registered.display_name.clone(),
+        replace: false,
     };
     let connect = &mut model.connect;
     connect.phase = ConnectPhase::Connecting;

@@ -128,9 +128,11 @@ pub struct Credentials<'a> {
     /// The app's tenant when only its own organisation signs in: the platform must sign in
     /// there, not through `common` (AADSTS50194).
     pub single_tenant: Option<&'a str>,
-    /// Delegated scopes, by name (`offline_access`, `Mail.Read`); `None` keeps what the
-    /// platform has (a rotation changes the secret, not what users consent to).
-    pub scopes: Option<Vec<String>>,
+    /// Delegated scopes, by name (`offline_access`, `Mail.Read`).
+    pub scopes: Vec<String>,
+    /// An update leaves the platform's scopes as they are: a rotation changes the secret, not
+    /// what users consent to. A new connector or integration still gets `scopes`.
+    pub keep_scopes: bool,
     /// The app's display name, for a new Nango integration.
     pub display_name: &'a str,
     /// May take over a connector or integration that another app signs in as.
@@ -213,7 +215,11 @@ async fn connect_within(
                     provider,
                     client_id: credentials.client_id.to_owned(),
                     tenant: credentials.single_tenant.map(str::to_owned),
-                    scopes: credentials.scopes.clone().unwrap_or_default(),
+                    scopes: if credentials.keep_scopes && action == Action::Updated {
+                        Vec::new()
+                    } else {
+                        credentials.scopes.clone()
+                    },
                     notes,
                 });
             }

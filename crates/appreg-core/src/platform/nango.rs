@@ -55,11 +55,8 @@ pub(super) async fn connect(
         "type": "OAUTH2",
         "client_id": credentials.client_id,
         "client_secret": credentials.secret.expose(),
+        "scopes": credentials.scopes.join(","),
     });
-    // Left out, Nango keeps the integration's scopes.
-    if let Some(scopes) = &credentials.scopes {
-        oauth["scopes"] = json!(scopes.join(","));
-    }
     let op = Operation::ConnectPlatform(PlatformKind::Nango.to_string());
     if read.status == 404 {
         let body = json!({
@@ -86,7 +83,9 @@ pub(super) async fn connect(
         });
     }
     let mut notes = Vec::new();
-    if let Some(old) = data.pointer("/credentials/client_id").and_then(Value::as_str)
+    if let Some(old) = data
+        .pointer("/credentials/client_id")
+        .and_then(Value::as_str)
         && !old.is_empty()
         && !old.eq_ignore_ascii_case(credentials.client_id)
     {
@@ -106,6 +105,12 @@ pub(super) async fn connect(
         notes.push(format!(
             "the integration uses the provider '{provider}', which signs in through 'common': an app of one organisation needs '{SINGLE_TENANT}' (AADSTS50194 otherwise); make a new integration with another key"
         ));
+    }
+    if credentials.keep_scopes {
+        // Left out, Nango keeps the integration's scopes.
+        if let Some(oauth) = oauth.as_object_mut() {
+            oauth.remove("scopes");
+        }
     }
     let body = json!({"credentials": oauth});
     api.send(

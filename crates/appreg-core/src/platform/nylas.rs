@@ -32,11 +32,7 @@ pub(super) async fn connect(
     }
     let op = Operation::ConnectPlatform(PlatformKind::Nylas.to_string());
     if read.status == 404 {
-        let mut body = json!({"provider": PROVIDER, "settings": settings});
-        // A new connector needs its scopes; without them it asks for Nylas' defaults.
-        if let Some(scopes) = &credentials.scopes {
-            body["scope"] = json!(scopes);
-        }
+        let body = json!({"provider": PROVIDER, "settings": settings, "scope": credentials.scopes});
         api.send(op, Method::Post, &["v3", "connectors"], None, Some(&body))
             .await?;
         return Ok((Action::Created, PROVIDER.to_owned(), Vec::new()));
@@ -44,8 +40,8 @@ pub(super) async fn connect(
     let existing = read.body.get("data").unwrap_or(&read.body);
     let notes = changes(existing, credentials)?;
     let mut body = json!({"settings": settings});
-    if let Some(scopes) = &credentials.scopes {
-        body["scope"] = json!(scopes);
+    if !credentials.keep_scopes {
+        body["scope"] = json!(credentials.scopes);
     }
     api.send(
         op,
@@ -62,7 +58,9 @@ pub(super) async fn connect(
 /// alone unless the user said to replace it.
 fn changes(existing: &Value, credentials: &Credentials<'_>) -> Result<Vec<String>, PlatformError> {
     let mut notes = Vec::new();
-    if let Some(old) = existing.pointer("/settings/client_id").and_then(Value::as_str)
+    if let Some(old) = existing
+        .pointer("/settings/client_id")
+        .and_then(Value::as_str)
         && !old.eq_ignore_ascii_case(credentials.client_id)
     {
         if !credentials.replace {

@@ -7,8 +7,10 @@ use crate::catalog::{Catalog, MICROSOFT_GRAPH, PermissionKind};
 use crate::graph::GraphClient;
 use crate::graph::models::Application;
 use crate::journal::{Journal, JournalError, PlatformState, SecretState};
+use crate::plan::Spec;
 use crate::platform::{self, Connected, Credentials, PlatformError, Target};
 use crate::progress::{Event, Operation, Reporter};
+use crate::secret::SecretString;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -65,6 +67,31 @@ pub async fn connect_platform(
             }
             Err(error.into())
         }
+    }
+}
+
+/// What the platform is given for an app registered by `spec`: its id, secret, tenant (one
+/// organisation only) and the spec's delegated Microsoft Graph scopes.
+pub fn credentials_for<'a>(
+    spec: &Spec,
+    client_id: &'a str,
+    secret: &'a SecretString,
+    tenant_id: &'a str,
+    display_name: &'a str,
+    replace: bool,
+) -> Credentials<'a> {
+    Credentials {
+        client_id,
+        secret,
+        single_tenant: (!spec.audience.is_multi_tenant()).then_some(tenant_id),
+        scopes: spec
+            .delegated_scopes(MICROSOFT_GRAPH)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        keep_scopes: false,
+        display_name,
+        replace,
     }
 }
 

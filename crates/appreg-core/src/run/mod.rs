@@ -28,7 +28,8 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 pub use connect::{
-    ConnectError, Removals, connect_platform, delegated_graph_scopes, remove_old_secrets,
+    ConnectError, Removals, connect_platform, credentials_for, delegated_graph_scopes,
+    remove_old_secrets,
 };
 pub use consent::{ConsentResult, ConsentStatus};
 pub use issued::IssuedSecret;
