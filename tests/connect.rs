@@ -117,7 +117,37 @@ async fn create_connect_gives_nylas_a_proven_secret_and_never_shows_it() {
         );
     }
 
-    // A second run updates the one connector instead of making another.
+    // Another app's connector is not taken over unless asked: its mailboxes would sign in again.
+    let second = [
+        "create",
+        "--profile",
+        "nylas-v3",
+        "--name",
+        "Acme Mail Two",
+        "--connect",
+    ];
+    let (output, stdout, stderr) =
+        run(appreg(&sim, state.path(), &second).env("NYLAS_API_KEY", sim.nylas_api_key())).await;
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("signs in as another app") && stderr.contains(app_id),
+        "{stderr}"
+    );
+    assert!(
+        json(&stdout)["secret"]["value"].is_string(),
+        "the secret reaches the user"
+    );
+    let connector = sim
+        .platform_snapshot()
+        .connector("microsoft")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        connector.client_id, app_id,
+        "the first app keeps its connector"
+    );
+
+    // Asked to, it takes it over: one connector, updated.
     let (output, stdout, stderr) = run(appreg(
         &sim,
         state.path(),
@@ -126,8 +156,9 @@ async fn create_connect_gives_nylas_a_proven_secret_and_never_shows_it() {
             "--profile",
             "nylas-v3",
             "--name",
-            "Acme Mail Two",
+            "Acme Mail Three",
             "--connect",
+            "--replace-connector",
         ],
     )
     .env("NYLAS_API_KEY", sim.nylas_api_key()))
@@ -333,7 +364,7 @@ async fn a_refused_platform_removes_no_old_secret() {
     .env("NYLAS_API_KEY", sim.nylas_api_key()))
     .await;
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("no old secret was removed"), "{stderr}");
+    assert!(stderr.contains("No old secret was removed"), "{stderr}");
     let doc = json(&stdout);
     assert!(
         doc["secret"]["value"].as_str().is_some(),

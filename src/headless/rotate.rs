@@ -203,8 +203,10 @@ pub async fn rotate_secret(
         for (key_id, reason) in &removals.not_removed {
             eprintln!("! {key_id} was not removed: {reason}");
         }
-    } else if !plan.remove.is_empty() {
-        eprintln!("! No old secret was removed: the new one is not proven to work where it must.");
+    } else if !plan.remove.is_empty() && !matches!(connected, Some(Err(_))) {
+        eprintln!(
+            "! No old secret was removed: the new one did not prove that it signs in, so the old one may still be needed."
+        );
     }
     if kept && !platform_holds {
         eprintln!(

@@ -117,6 +117,7 @@ impl<'a> Api<'a> {
                 return Err(if attempt > 1 {
                     PlatformError::GaveUp {
                         attempts: attempt,
+                        was_write: method != Method::Get,
                         last: Box::new(error),
                     }
                 } else {

@@ -81,6 +81,8 @@ pub enum PlatformError {
     #[error("{last} (tried {attempts} times)")]
     GaveUp {
         attempts: u32,
+        /// A read that failed changed nothing: only a write's failure may hide a success.
+        was_write: bool,
         last: Box<PlatformError>,
     },
 }
@@ -183,7 +185,9 @@ impl PlatformError {
         match self {
             PlatformError::NoAnswer { .. } | PlatformError::Malformed { .. } => true,
             PlatformError::Refused { status, .. } => *status >= 500,
-            PlatformError::GaveUp { last, .. } => last.answer_may_be_lost(),
+            PlatformError::GaveUp {
+                last, was_write, ..
+            } => *was_write && last.answer_may_be_lost(),
             _ => false,
         }
     }
