@@ -243,6 +243,11 @@ async fn a_refused_key_keeps_the_app_and_secret_and_a_rerun_finishes_without_a_n
         stderr.contains("NYLAS_API_KEY") && stderr.contains("--secret-from"),
         "{stderr}"
     );
+    // A refused key is still a key: never echoed, not even at trace level.
+    assert!(
+        !stderr.contains("nyk_v0_wrong") && !stdout.contains("nyk_v0_wrong"),
+        "{stderr}"
+    );
     // The secret was proven, and handed over the usual way instead.
     let doc = json(&stdout);
     assert_eq!(doc["secret"]["verified"], true);

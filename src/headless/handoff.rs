@@ -43,8 +43,10 @@ pub(super) fn target(
             .map_err(|why| HeadlessError::Usage(format!("--connect: {why}")))?,
     };
     let url = cloud::parse_endpoint(kind.url_flag(), &url)?;
+    // Zeroized when dropped, like the trimmed copy the target keeps.
     let key = std::env::var(kind.key_env())
         .ok()
+        .map(zeroize::Zeroizing::new)
         .filter(|k| !k.trim().is_empty())
         .ok_or_else(|| {
             HeadlessError::Usage(format!(

@@ -109,15 +109,17 @@ pub(super) async fn finish(
 
 /// The secret from a file or stdin (`-`), bounded, without its line break.
 fn read_secret(path: &Path) -> Result<SecretString, HeadlessError> {
-    let text = if path.as_os_str() == "-" {
-        bounded::read(std::io::stdin().lock(), "stdin", SECRET_CAP_BYTES)
-    } else {
-        bounded::read_file(path, SECRET_CAP_BYTES)
-    }
-    .map_err(|source| HeadlessError::Input {
-        option: "--secret-from",
-        source,
-    })?;
+    let text = zeroize::Zeroizing::new(
+        if path.as_os_str() == "-" {
+            bounded::read(std::io::stdin().lock(), "stdin", SECRET_CAP_BYTES)
+        } else {
+            bounded::read_file(path, SECRET_CAP_BYTES)
+        }
+        .map_err(|source| HeadlessError::Input {
+            option: "--secret-from",
+            source,
+        })?,
+    );
     let secret = SecretString::new(text.trim().to_owned());
     if uuid::Uuid::try_parse(secret.expose()).is_ok() {
         return Err(HeadlessError::Usage(
