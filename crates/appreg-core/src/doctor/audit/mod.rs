@@ -4,6 +4,7 @@
 mod audience;
 mod consent;
 mod credentials;
+mod ews;
 mod permissions;
 mod redirects;
 
@@ -35,6 +36,7 @@ pub fn audit(
     let audience = audience::check(app, profile, &mut findings);
     redirects::check(app, profile, &spec, &mut findings);
     permissions::check(app, profile, catalog, context, &spec, &mut findings);
+    ews::check(app, catalog, &spec, &mut findings);
     credentials::check(app, audience, now, &mut findings);
     consent::check(app, profile, catalog, context, audience, &mut findings);
     findings.sort_by_key(|f| f.severity);
