@@ -5,6 +5,7 @@
 //! The loop sleeps until a key, a paste, a resize, an effect's answer or a signal arrives; it
 //! ticks only while something on screen moves, so an idle wizard uses no CPU.
 
+mod burst;
 pub mod effects;
 pub mod model;
 pub mod msg;
@@ -22,7 +23,7 @@ use crate::journal::Journal;
 use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use effects::{Connection, Effects};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use model::{Model, Setup};
 use msg::{Msg, Wheel};
 use std::io::IsTerminal;
@@ -157,9 +158,23 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
                 None => std::future::pending().await,
             }
         };
-        let msg = tokio::select! {
+        let messages = tokio::select! {
             event = input.next() => match event {
-                Some(Ok(event)) => terminal_msg(event),
+                Some(Ok(event)) => {
+                    let mut batch: Vec<Msg> = terminal_msg(event).into_iter().collect();
+                    // Whatever the terminal sent with it: a paste it typed arrives all at once.
+                    loop {
+                        match input.next().now_or_never() {
+                            Some(Some(Ok(more))) => batch.extend(terminal_msg(more)),
+                            Some(Some(Err(error))) => {
+                                return Err(error).context("cannot read the terminal");
+                            }
+                            // Nothing more yet, or the end, which the next poll sees again.
+                            Some(None) | None => break,
+                        }
+                    }
+                    burst::coalesce(batch)
+                }
                 Some(Err(error)) => return Err(error).context("cannot read the terminal"),
                 // The terminal went away, as a hang-up says.
                 None => {
@@ -167,19 +182,26 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
                     break;
                 }
             },
-            Some(answer) = answers.recv() => Some(answer),
+            Some(answer) = answers.recv() => vec![answer],
             () = tick => {
                 next_tick = None;
-                Some(Msg::Tick { now: OffsetDateTime::now_utc() })
+                vec![Msg::Tick { now: OffsetDateTime::now_utc() }]
             }
             Some(signal) = stop.recv() => {
                 signalled = Some(signal);
                 break;
             }
         };
-        let Some(msg) = msg else { continue };
-        for effect in update::update(&mut model, msg) {
-            effects.run(effect);
+        if messages.is_empty() {
+            continue;
+        }
+        for msg in messages {
+            for effect in update::update(&mut model, msg) {
+                effects.run(effect);
+            }
+            if model.quit {
+                break;
+            }
         }
         if model.quit {
             break;

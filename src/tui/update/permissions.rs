@@ -2,7 +2,7 @@
 
 use super::{Handled, KeyHint, hint, move_cursor, move_cursor_arrows};
 use crate::catalog::Permission;
-use crate::tui::model::{AddedPermission, Model, PermissionMode, PermissionRow, Step};
+use crate::tui::model::{AddedPermission, Model, PermissionMode, PermissionRow, Step, edit_area};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -120,13 +120,17 @@ fn add(model: &mut Model, resource_key: &str, permission: &Permission) {
     }
 }
 
+/// Enter is a new line in the box, never "import": where a terminal has no bracketed paste, a
+/// paste arrives as typed keys with an Enter (or a Ctrl+J) per line, and the block is whole only
+/// at its end; a user also expects a multi-line box to take Enter as a line break. Ctrl+S
+/// imports, as the key bar says.
 fn on_import_key(model: &mut Model, key: KeyEvent) -> Handled {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => model.permissions.mode = PermissionMode::Browse,
         KeyCode::Char('s') if ctrl => import(model),
         _ => {
-            model.permissions.import.input(key);
+            edit_area(&mut model.permissions.import, key);
         }
     }
     Handled::nothing()

@@ -26,12 +26,16 @@ fn badge(admin: bool, theme: Theme) -> Span<'static> {
     }
 }
 
+/// The most rows the notes under the list take; the list keeps the rest.
+const NOTES_ROWS: usize = 6;
+
 fn browse(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
-    let notes = notes(model, theme);
+    let notes = Paragraph::new(notes(model, theme)).wrap(Wrap { trim: false });
+    let notes_rows = notes.line_count(area.width).min(NOTES_ROWS);
     let [title, list, notes_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(notes.len().min(4) as u16),
+        Constraint::Length(u16::try_from(notes_rows).unwrap_or(0)),
     ])
     .areas(area);
     frame.render_widget(
@@ -63,7 +67,7 @@ fn browse(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .collect();
     let range = window(lines.len(), cursor_line, usize::from(list.height));
     frame.render_widget(Paragraph::new(lines[range].to_vec()), list);
-    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    frame.render_widget(notes, notes_area);
 }
 
 fn row_line(r: &PermissionRow, here: bool, theme: Theme) -> Line<'static> {
@@ -134,9 +138,34 @@ fn row_line(r: &PermissionRow, here: bool, theme: Theme) -> Line<'static> {
     }
 }
 
-/// Per-resource limits, admin-consent notes, and the last import's report.
+/// When the permissions stop working: the highlighted capability's note, or EWS's dates while
+/// the plan asks for it (ticked, or brought by an import).
+fn retirement(model: &Model) -> Option<String> {
+    let highlighted = model
+        .permission_rows()
+        .into_iter()
+        .filter(PermissionRow::selectable)
+        .nth(model.permissions.cursor);
+    if let Some(PermissionRow::Capability {
+        note: Some(note), ..
+    }) = highlighted
+    {
+        return Some(note);
+    }
+    let (plan, _) = model.plan().ok()?;
+    plan.spec
+        .permissions
+        .iter()
+        .any(|p| crate::microsoft_dates::is_ews(&p.permission.id))
+        .then(crate::microsoft_dates::ews_retirement)
+}
+
+/// Per-resource limits, admin-consent notes, retirements, and the last import's report.
 fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line<'static>> = retirement(model)
+        .map(|note| warning(&note, theme))
+        .into_iter()
+        .collect();
     match model.plan() {
         Ok((plan, _)) => {
             for error in plan
@@ -219,7 +248,7 @@ fn import(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let report: Vec<Line> = match &model.permissions.import_report {
         Some(Err(problem)) => vec![Line::styled(format!("✗ {problem}"), theme.error())],
         _ => vec![Line::styled(
-            "Fragments work: the bare property, a cut-off block, trailing commas.",
+            "Fragments work: a bare property, a cut-off block, a page's copy without braces.",
             theme.dim(),
         )],
     };
