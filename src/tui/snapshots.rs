@@ -390,6 +390,14 @@ fn nylas_v2_deprecation_ews_and_the_printed_manifest() {
         let printed = include_str!("../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt");
         super::update::update(&mut model, super::msg::Msg::Paste(printed.into()));
         insta::assert_snapshot!("import_printed_80x24", render(&mut model, 80, 24));
+        let ctrl_s = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('s'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        super::update::update(&mut model, super::msg::Msg::Key(ctrl_s));
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("7 imported, 1 dropped"), "{screen}");
+        insta::assert_snapshot!("api_permissions_imported_80x24", screen);
     });
 }
 

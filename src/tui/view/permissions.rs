@@ -138,34 +138,37 @@ fn row_line(r: &PermissionRow, here: bool, theme: Theme) -> Line<'static> {
     }
 }
 
-/// When the permissions stop working: the highlighted capability's note, or EWS's dates while
-/// the plan asks for it (ticked, or brought by an import).
-fn retirement(model: &Model) -> Option<String> {
+/// The note of the highlighted row, when it is a capability with one (EWS's dates).
+fn highlighted_note(model: &Model) -> Option<String> {
     let highlighted = model
         .permission_rows()
         .into_iter()
         .filter(PermissionRow::selectable)
         .nth(model.permissions.cursor);
-    if let Some(PermissionRow::Capability {
-        note: Some(note), ..
-    }) = highlighted
-    {
-        return Some(note);
+    match highlighted {
+        Some(PermissionRow::Capability { note, .. }) => note,
+        _ => None,
     }
-    let (plan, _) = model.plan().ok()?;
-    plan.spec
-        .permissions
-        .iter()
-        .any(|p| crate::microsoft_dates::is_ews(&p.permission.id))
-        .then(crate::microsoft_dates::ews_retirement)
 }
 
-/// Per-resource limits, admin-consent notes, retirements, and the last import's report.
+/// Under the list, most pressing first since only so many rows fit: the highlighted
+/// capability's note, the last import's report, the per-resource limits and consent, then EWS's
+/// dates while the plan asks for it (ticked, or brought by an import).
 fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line<'static>> = retirement(model)
-        .map(|note| warning(&note, theme))
-        .into_iter()
+    let highlighted = highlighted_note(model);
+    let mut lines: Vec<Line<'static>> = highlighted
+        .iter()
+        .map(|note| warning(note, theme))
         .collect();
+    match &model.permissions.import_report {
+        Some(Ok(report)) => lines.extend(
+            report
+                .iter()
+                .map(|r| Line::styled(format!("• {r}"), theme.dim())),
+        ),
+        Some(Err(problem)) => lines.push(Line::styled(format!("✗ {problem}"), theme.error())),
+        None => {}
+    }
     match model.plan() {
         Ok((plan, _)) => {
             for error in plan
@@ -178,17 +181,16 @@ fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             if plan.spec.needs_admin_consent() && !plan.spec.admin_consent {
                 lines.push(warning("some permissions need an administrator's consent: tick admin consent if you are one", theme));
             }
+            let ews = plan
+                .spec
+                .permissions
+                .iter()
+                .any(|p| crate::microsoft_dates::is_ews(&p.permission.id));
+            if ews && highlighted.is_none() {
+                lines.push(warning(&crate::microsoft_dates::ews_retirement(), theme));
+            }
         }
         Err(error) => lines.push(Line::styled(format!("✗ {error}"), theme.error())),
-    }
-    match &model.permissions.import_report {
-        Some(Ok(report)) => lines.extend(
-            report
-                .iter()
-                .map(|r| Line::styled(format!("• {r}"), theme.dim())),
-        ),
-        Some(Err(problem)) => lines.push(Line::styled(format!("✗ {problem}"), theme.error())),
-        None => {}
     }
     lines
 }
