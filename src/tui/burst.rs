@@ -1,13 +1,22 @@
 //! A paste the terminal typed. Without bracketed paste (a terminal or multiplexer that lacks it,
 //! a tool that types the clipboard into the window) a paste arrives as key presses, each line
-//! break an Enter (CR) or a Ctrl+J (LF). Keys a person types come one at a time; a paste comes
-//! all at once. So the loop hands over every key that was already waiting, and a run of text keys
-//! that goes on past a line break is read as one paste: otherwise its Enters would step on and
-//! its letters would act as keys (`i` opens the import box, `q` quits).
+//! break an Enter (CR) or a Ctrl+J (LF). Keys a person types come tens of milliseconds apart; a
+//! paste's come all at once. So the loop gathers the events that follow each other within
+//! [`GAP`], and a run of text keys among them that goes on past a line break is read as one
+//! paste: otherwise its Enters would step on and its letters would act as keys (`i` opens the
+//! import box, `q` quits).
 
 use super::msg::Msg;
 use crate::text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+/// The longest pause between two events of one batch: far shorter than between two key presses
+/// of the fastest typist, far longer than between two keys of a typed paste.
+pub const GAP: Duration = Duration::from_millis(5);
+
+/// A batch ends after this many events, so an endless stream of input still gets drawn.
+pub const MOST_EVENTS: usize = 64 * 1024;
 
 /// The messages of one batch of terminal events, with each typed paste in it made one paste.
 pub fn coalesce(batch: Vec<Msg>) -> Vec<Msg> {

@@ -23,7 +23,7 @@ use crate::journal::Journal;
 use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind, MouseEventKind};
 use effects::{Connection, Effects};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use model::{Model, Setup};
 use msg::{Msg, Wheel};
 use std::io::IsTerminal;
@@ -162,15 +162,16 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     let mut batch: Vec<Msg> = terminal_msg(event).into_iter().collect();
-                    // Whatever the terminal sent with it: a paste it typed arrives all at once.
-                    loop {
-                        match input.next().now_or_never() {
-                            Some(Some(Ok(more))) => batch.extend(terminal_msg(more)),
-                            Some(Some(Err(error))) => {
+                    // What follows close behind: the keys of a paste the terminal typed come
+                    // microseconds apart, a person's tens of milliseconds.
+                    while batch.len() < burst::MOST_EVENTS {
+                        match tokio::time::timeout(burst::GAP, input.next()).await {
+                            Ok(Some(Ok(more))) => batch.extend(terminal_msg(more)),
+                            Ok(Some(Err(error))) => {
                                 return Err(error).context("cannot read the terminal");
                             }
-                            // Nothing more yet, or the end, which the next poll sees again.
-                            Some(None) | None => break,
+                            // A pause, or the end, which the next poll sees again.
+                            Ok(None) | Err(_) => break,
                         }
                     }
                     burst::coalesce(batch)
