@@ -214,7 +214,12 @@ fn every_step_to_done_at_120x40() {
 #[test]
 fn the_printed_nylas_v2_sample_imports_pasted_plainly_or_bracketed() {
     let printed = include_str!("fixtures/seeds/nylas-v2-manifest-as-printed.txt");
-    for bracketed in [false, true] {
+    // Typed by the terminal with a line feed or a carriage return per line, or bracketed.
+    for (how, typed) in [
+        ("typed, LF", Some(printed.to_string())),
+        ("typed, CR", Some(printed.replace('\n', "\r"))),
+        ("bracketed", None),
+    ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut wizard = Wizard::demo(120, 40, dir.path());
         wizard.wait_for(landmark(Step::Platform));
@@ -227,24 +232,20 @@ fn the_printed_nylas_v2_sample_imports_pasted_plainly_or_bracketed() {
         wizard.wait_for("9 of 120 characters");
         wizard.press(ENTER, "Nylas v2 redirect URIs (Web)");
         wizard.press(ENTER, landmark(Step::Permissions));
-        if bracketed {
-            wizard.paste(printed);
-        } else {
-            wizard.send(printed);
+        match &typed {
+            Some(keys) => wizard.send(keys),
+            None => wizard.paste(printed),
         }
         let pasted = wizard.wait_for("\"311a71cc-e848-46a1-bdf8-97ff7156d8e6\"");
-        assert!(
-            pasted.contains("Paste the block here"),
-            "{bracketed}\n{pasted}"
-        );
+        assert!(pasted.contains("Paste the block here"), "{how}\n{pasted}");
         let imported = wizard.press("\x13", "7 imported, 1 dropped: Azure AD Graph (retired)");
         assert!(
             imported.contains("[x] Exchange Web Services (being turned off)"),
-            "{bracketed}\n{imported}"
+            "{how}\n{imported}"
         );
         assert!(
             imported.contains("Place.Read.All  added"),
-            "{bracketed}\n{imported}"
+            "{how}\n{imported}"
         );
         wizard.send("\x03");
         assert!(!wizard.wait_exit().success(), "quit by Ctrl+C");
