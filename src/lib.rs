@@ -6,8 +6,8 @@
 //! modules are re-exported here, so `appreg::plan` is `appreg_core::plan`.
 
 pub use appreg_core::{
-    audience, auth, bounded, catalog, clock, cloud, doctor, graph, http, journal, plan, platform,
-    profile, progress, redirect, run, secret, tenant, text,
+    audience, auth, bounded, catalog, clock, cloud, doctor, graph, http, journal, microsoft_dates,
+    plan, platform, profile, progress, redirect, run, secret, tenant, text,
 };
 /// The embedded simulator behind `--demo` and `appreg sim`.
 #[cfg(feature = "demo")]

@@ -56,6 +56,191 @@ async fn profiles_lists_every_preset() {
     assert_eq!(list.as_array().unwrap().len(), 5);
 }
 
+/// Nylas v2 is deprecated and EWS is a capability off by default whose note gives Microsoft's
+/// dates: `profiles` says both, in text and in JSON.
+#[tokio::test]
+async fn profiles_mark_nylas_v2_deprecated_and_give_the_ews_dates() {
+    let (_, stdout, _) = run(appreg().arg("profiles")).await;
+    assert!(
+        stdout.contains(
+            "               deprecated: Nylas API v2 is deprecated since 2025-01-20: use Nylas v3"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("deprecated:").count(), 1, "{stdout}");
+    let ews_note = "ews: Exchange Online turns Exchange Web Services off on 2026-10-01 in tenants that did not opt in and on 2027-04-01 in all: sign-in still works, but mail sync over EWS fails";
+    assert_eq!(
+        stdout.matches(ews_note).count(),
+        2,
+        "v2 and Streams\n{stdout}"
+    );
+
+    let (_, json, _) = run(appreg().args(["profiles", "--json"])).await;
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for profile in list.as_array().unwrap() {
+        let id = profile["id"].as_str().unwrap();
+        assert_eq!(profile["deprecated"].is_string(), id == "nylas-v2", "{id}");
+        let ews = profile["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "ews");
+        match id {
+            "nylas-v2" | "nylas-streams" => {
+                let ews = ews.unwrap_or_else(|| panic!("{id} offers ews"));
+                assert_eq!(ews["default"], false, "{id}");
+                assert_eq!(ews["scopes"], serde_json::json!(["EWS.AccessAsUser.All"]));
+                assert!(ews["note"].as_str().unwrap().contains("2027-04-01"), "{id}");
+            }
+            _ => assert!(ews.is_none(), "{id}"),
+        }
+    }
+}
+
+/// The Nylas v2 guide's sample manifest as its page prints it (no braces, no closing
+/// brackets), as a user saves or pipes it.
+const NYLAS_V2_PRINTED: &str = include_str!("fixtures/seeds/nylas-v2-manifest-as-printed.txt");
+
+/// What `plan` says about the printed sample, wherever it is read from.
+fn assert_the_printed_sample_imports(stdout: &str) {
+    for expected in [
+        "! manifest: 7 imported, 1 dropped: Azure AD Graph (retired)",
+        "! manifest: repaired the pasted block: the block has no braces, as a guide's page prints it: its entries were rebuilt from their keys",
+        "! manifest: Microsoft Graph Place.Read.All needs an administrator's consent",
+        "! manifest: dropped 1 permission(s) of Azure AD Graph (retired)",
+        "! EWS.AccessAsUser.All works through Exchange Web Services. Exchange Online turns Exchange Web Services off on 2026-10-01",
+        "! Nylas API v2 is deprecated since 2025-01-20",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+}
+
+#[tokio::test]
+async fn the_nylas_v2_sample_as_its_page_prints_it_imports_from_a_file_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("nylas-v2-manifest.txt");
+    std::fs::write(&saved, NYLAS_V2_PRINTED).unwrap();
+    let plan = |manifest: &std::path::Path| {
+        let mut command = appreg();
+        command
+            .args([
+                "plan",
+                "--profile",
+                "nylas-v2",
+                "--name",
+                "Acme",
+                "--manifest",
+            ])
+            .arg(manifest);
+        command
+    };
+    let (output, stdout, stderr) = run(&mut plan(&saved)).await;
+    assert!(output.status.success(), "{stderr}");
+    assert_the_printed_sample_imports(&stdout);
+    assert!(
+        stdout.contains("\"id\": \"3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5\""),
+        "the sample's EWS is imported\n{stdout}"
+    );
+
+    let mut piped = plan(std::path::Path::new("-"));
+    piped.stdin(std::process::Stdio::piped());
+    let mut child = piped.stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, NYLAS_V2_PRINTED.as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    assert!(output.status.success());
+    assert_the_printed_sample_imports(&text(&output.stdout));
+}
+
+#[tokio::test]
+async fn a_printed_block_that_does_not_fit_is_bad_input_named_by_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.txt");
+    // A permission whose "type" line was lost in the copy.
+    std::fs::write(
+        &broken,
+        NYLAS_V2_PRINTED.replacen("                \"type\": \"Scope\"\n", "", 1),
+    )
+    .unwrap();
+    let (output, _, stderr) = run(appreg()
+        .args(["plan", "--profile", "nylas-v2", "--name", "x", "--manifest"])
+        .arg(&broken))
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(r#"this id has no "type" after it on line 4: "id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182","#),
+        "{stderr}"
+    );
+}
+
+/// `create` for Nylas v2 registers Exchange ActiveSync only; EWS when its capability is named,
+/// with Microsoft's dates among the warnings.
+#[tokio::test]
+async fn nylas_v2_creates_without_ews_unless_its_capability_is_named() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let exchange_ids = |name: &str| -> Vec<String> {
+        let app = &common::apps_named(&sim, name)[0];
+        app.document["requiredResourceAccess"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["resourceAppId"] == "00000002-0000-0ff1-ce00-000000000000")
+            .flat_map(|r| r["resourceAccess"].as_array().unwrap().clone())
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (output, _, stderr) = run(&mut create_in(
+        &sim,
+        state.path(),
+        &["--profile", "nylas-v2", "--name", "V2 Default", "--json"],
+    ))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        exchange_ids("V2 Default"),
+        ["266d2589-20b5-4f91-9a03-89247d1be8da"]
+    );
+    assert!(
+        stderr.contains("! Nylas API v2 is deprecated since 2025-01-20"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("! EWS.AccessAsUser.All is left out: Exchange Online turns Exchange Web Services off on 2026-10-01"),
+        "{stderr}"
+    );
+
+    let (output, _, stderr) = run(&mut create_in(
+        &sim,
+        state.path(),
+        &[
+            "--profile",
+            "nylas-v2",
+            "--name",
+            "V2 With EWS",
+            "--capability",
+            "ews",
+            "--json",
+        ],
+    ))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        exchange_ids("V2 With EWS"),
+        [
+            "266d2589-20b5-4f91-9a03-89247d1be8da",
+            "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5"
+        ]
+    );
+    assert!(
+        stderr.contains("! EWS.AccessAsUser.All works through Exchange Web Services. Exchange Online turns Exchange Web Services off on 2026-10-01 in tenants that did not opt in and on 2027-04-01 in all: sign-in still works, but mail sync over EWS fails."),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn plan_prints_requests_and_manifest_without_signing_in() {
     let (output, stdout, stderr) = run(appreg().args([

@@ -263,7 +263,7 @@ async fn remove_extra_removes_the_extra_uri_and_the_retired_permission() {
 }
 
 #[tokio::test]
-async fn the_support_mailbox_only_needs_its_secret_rotated() {
+async fn the_support_mailbox_needs_its_secret_rotated_and_relies_on_ews() {
     let sim = support_sim().await;
     let inspection = inspect(
         &sim,
@@ -275,8 +275,18 @@ async fn the_support_mailbox_only_needs_its_secret_rotated() {
     )
     .await;
     let findings = audit(&inspection, "nylas-v2");
-    assert_eq!(codes(&findings), ["secret-expiring-30d"]);
-    let finding = &findings[0];
+    assert_eq!(codes(&findings), ["ews-retiring", "secret-expiring-30d"]);
+    // Its Exchange permissions are EAS and EWS, as Nylas v2 apps were registered before
+    // Exchange Online turned EWS off: removal is offered, only when asked for.
+    let ews = &findings[0];
+    assert_eq!(ews.severity, Severity::Warning);
+    assert!(
+        ews.why.contains("2026-10-01") && ews.why.contains("2027-04-01"),
+        "{}",
+        ews.why
+    );
+    assert_eq!(ews.action(), Some(Action::FixRemovingExtras));
+    let finding = &findings[1];
     assert_eq!(finding.severity, Severity::Warning);
     assert!(
         finding.title.contains("expires in 6 day(s)")
@@ -496,6 +506,7 @@ async fn the_binary_exits_0_for_warnings_and_fixes_with_yes() {
     let text = String::from_utf8_lossy(&healthy.stdout);
     assert_eq!(healthy.status.code(), Some(0), "{text}");
     assert!(text.contains("warning [secret-expiring-30d]"), "{text}");
+    assert!(text.contains("warning [ews-retiring]"), "{text}");
 
     let output = appreg(&sim, state.path())
         .args([

@@ -214,6 +214,51 @@ fn every_step_to_done_at_120x40() {
 /// `q` (or Ctrl-C where letters are typed) ends the wizard on every step; it asks first while
 /// sign-in or the run is under way and while the secret is unsaved. Before Done it exits 130,
 /// as an interrupted program does. The steps run side by side.
+/// The Nylas v2 guide's sample manifest as its page prints it (no braces, no closing
+/// brackets), pasted straight onto the permission list by a terminal without bracketed paste (a
+/// stream of keys, a line feed per line) and by one with it: both open the import box with every
+/// line, and Ctrl+S imports it.
+#[test]
+fn the_printed_nylas_v2_sample_imports_pasted_plainly_or_bracketed() {
+    let printed = include_str!("fixtures/seeds/nylas-v2-manifest-as-printed.txt");
+    // Typed by the terminal with a line feed or a carriage return per line, or bracketed.
+    for (how, typed) in [
+        ("typed, LF", Some(printed.to_string())),
+        ("typed, CR", Some(printed.replace('\n', "\r"))),
+        ("bracketed", None),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut wizard = Wizard::demo(120, 40, dir.path());
+        wizard.wait_for(landmark(Step::Platform));
+        wizard.press(DOWN, "Nylas API v2 is deprecated since 2025-01-20");
+        wizard.press(ENTER, "How do you want to sign in?");
+        wizard.press(ENTER, landmark(Step::SignIn));
+        wizard.wait_for("Contoso (Demo)");
+        wizard.press(ENTER, landmark(Step::Registration));
+        wizard.send(APP_NAME);
+        wizard.wait_for("9 of 120 characters");
+        wizard.press(ENTER, "Nylas v2 redirect URIs (Web)");
+        wizard.press(ENTER, landmark(Step::Permissions));
+        match &typed {
+            Some(keys) => wizard.send(keys),
+            None => wizard.paste(printed),
+        }
+        let pasted = wizard.wait_for("\"311a71cc-e848-46a1-bdf8-97ff7156d8e6\"");
+        assert!(pasted.contains("Paste the block here"), "{how}\n{pasted}");
+        let imported = wizard.press("\x13", "7 imported, 1 dropped: Azure AD Graph (retired)");
+        assert!(
+            imported.contains("[x] Exchange Web Services (being turned off)"),
+            "{how}\n{imported}"
+        );
+        assert!(
+            imported.contains("Place.Read.All  added"),
+            "{how}\n{imported}"
+        );
+        wizard.send("\x03");
+        assert!(!wizard.wait_exit().success(), "quit by Ctrl+C");
+    }
+}
+
 #[test]
 fn quit_from_every_step() {
     let runs: Vec<_> = Task::Register

@@ -158,10 +158,11 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
                     "id": p.id,
                     "name": p.name,
                     "summary": p.summary,
+                    "deprecated": p.deprecated,
                     "audience": p.audience.as_graph(),
                     "regions": p.regions.iter().map(|r| json!({"id": r.id, "label": r.label, "redirectUri": r.redirect_uri, "default": r.default})).collect::<Vec<_>>(),
                     "selfHosted": p.self_hosted.as_ref().map(|s| s.redirect_template.clone()),
-                    "capabilities": p.capabilities.iter().map(|c| json!({"id": c.id, "label": c.label, "scopes": c.scopes, "default": c.default})).collect::<Vec<_>>(),
+                    "capabilities": p.capabilities.iter().map(|c| json!({"id": c.id, "label": c.label, "scopes": c.scopes, "default": c.default, "note": c.note()})).collect::<Vec<_>>(),
                     "secretMonths": p.secret_months,
                 })
             })
@@ -171,6 +172,9 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
     let mut out = String::new();
     for p in all {
         out.push_str(&format!("{:<14} {}\n", p.id, p.summary));
+        if let Some(deprecated) = &p.deprecated {
+            out.push_str(&format!("{:<14} deprecated: {deprecated}\n", ""));
+        }
         let regions: Vec<String> = p
             .regions
             .iter()
@@ -188,6 +192,11 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
         if !p.capabilities.is_empty() {
             let caps: Vec<&str> = p.capabilities.iter().map(|c| c.id.as_str()).collect();
             out.push_str(&format!("{:<14} capabilities: {}\n", "", caps.join(", ")));
+        }
+        for capability in &p.capabilities {
+            if let Some(note) = capability.note() {
+                out.push_str(&format!("{:<14} {}: {note}\n", "", capability.id));
+            }
         }
     }
     out

@@ -5,6 +5,7 @@
 //! The loop sleeps until a key, a paste, a resize, an effect's answer or a signal arrives; it
 //! ticks only while something on screen moves, so an idle wizard uses no CPU.
 
+mod burst;
 pub mod effects;
 pub mod model;
 pub mod msg;
@@ -189,9 +190,24 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
                 None => std::future::pending().await,
             }
         };
-        let msg = tokio::select! {
+        let messages = tokio::select! {
             event = input.next() => match event {
-                Some(Ok(event)) => terminal_msg(event),
+                Some(Ok(event)) => {
+                    let mut batch: Vec<Msg> = terminal_msg(event).into_iter().collect();
+                    // What follows close behind: the keys of a paste the terminal typed come
+                    // microseconds apart, a person's tens of milliseconds.
+                    while batch.len() < burst::MOST_EVENTS {
+                        match tokio::time::timeout(burst::GAP, input.next()).await {
+                            Ok(Some(Ok(more))) => batch.extend(terminal_msg(more)),
+                            Ok(Some(Err(error))) => {
+                                return Err(error).context("cannot read the terminal");
+                            }
+                            // A pause, or the end, which the next poll sees again.
+                            Ok(None) | Err(_) => break,
+                        }
+                    }
+                    burst::coalesce(batch)
+                }
                 Some(Err(error)) => return Err(error).context("cannot read the terminal"),
                 // The terminal went away, as a hang-up says.
                 None => {
@@ -199,19 +215,26 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
                     break;
                 }
             },
-            Some(answer) = answers.recv() => Some(answer),
+            Some(answer) = answers.recv() => vec![answer],
             () = tick => {
                 next_tick = None;
-                Some(Msg::Tick { now: OffsetDateTime::now_utc() })
+                vec![Msg::Tick { now: OffsetDateTime::now_utc() }]
             }
             Some(signal) = stop.recv() => {
                 signalled = Some(signal);
                 break;
             }
         };
-        let Some(msg) = msg else { continue };
-        for effect in update::update(&mut model, msg) {
-            effects.run(effect);
+        if messages.is_empty() {
+            continue;
+        }
+        for msg in messages {
+            for effect in update::update(&mut model, msg) {
+                effects.run(effect);
+            }
+            if model.quit {
+                break;
+            }
         }
         if model.quit {
             break;

@@ -25,7 +25,7 @@ pub enum Wheel {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    /// Bracketed paste: the whole pasted text at once.
+    /// A paste, the whole text at once: bracketed, or keys the terminal typed (see `burst`).
     Paste(String),
     /// The mouse wheel turned over this cell of the screen.
     Wheel {

@@ -3,8 +3,8 @@
 
 use super::model::PlatformPreset;
 use super::model::{
-    CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PlatformSource, Registered,
-    SignInPhase, Step, Task, sort_apps,
+    CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PermissionRow, PlatformSource,
+    Registered, SignInPhase, Step, Task, sort_apps,
 };
 use super::msg::{DeviceCode, IssuedSecret, RunFailure, TenantChoice};
 use super::view;
@@ -422,6 +422,50 @@ fn overlays_reveal_and_a_tiny_terminal() {
         model.apps.list.cursor = 1;
         model.apps.platform_for = Some(1);
         insta::assert_snapshot!("app_platform_80x24", render(&mut model, 80, 24));
+    });
+}
+
+/// Nylas v2: its deprecation on the platform screen, Exchange Web Services as a capability whose
+/// row brings Microsoft's dates, and the guide's sample manifest as its page prints it, pasted.
+#[test]
+fn nylas_v2_deprecation_ews_and_the_printed_manifest() {
+    const NYLAS_V2: usize = 1;
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        let mut model = fixture_model(Step::Platform);
+        model.platform.cursor = NYLAS_V2;
+        let screen = render(&mut model, 80, 24);
+        assert!(
+            screen.contains("Nylas API v2 is deprecated since 2025-01-20"),
+            "{screen}"
+        );
+        insta::assert_snapshot!("platform_nylas_v2_80x24", screen);
+
+        let mut model = fixture_model(Step::Permissions);
+        model.apply_profile(NYLAS_V2);
+        model.permissions.cursor = model
+            .permission_rows()
+            .iter()
+            .filter(|r| r.selectable())
+            .position(|r| matches!(r, PermissionRow::Capability { .. }))
+            .expect("the ews capability");
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("2027-04-01"), "{screen}");
+        insta::assert_snapshot!("api_permissions_ews_80x24", screen);
+
+        let printed = include_str!("../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt");
+        super::update::update(&mut model, super::msg::Msg::Paste(printed.into()));
+        insta::assert_snapshot!("import_printed_80x24", render(&mut model, 80, 24));
+        let ctrl_s = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('s'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        super::update::update(&mut model, super::msg::Msg::Key(ctrl_s));
+        let screen = render(&mut model, 80, 24);
+        assert!(screen.contains("7 imported, 1 dropped"), "{screen}");
+        insta::assert_snapshot!("api_permissions_imported_80x24", screen);
     });
 }
 

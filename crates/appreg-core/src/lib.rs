@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod graph;
 pub mod http;
 pub mod journal;
+pub mod microsoft_dates;
 pub mod plan;
 pub mod platform;
 pub mod profile;

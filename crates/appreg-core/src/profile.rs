@@ -20,6 +20,10 @@ pub struct Profile {
     pub id: String,
     pub name: String,
     pub summary: String,
+    /// Why the platform should not be chosen for new work, and what to use instead; the preset
+    /// stays selectable for apps that still run on it.
+    #[serde(default)]
+    pub deprecated: Option<String>,
     /// The platform's recommended audience.
     pub audience: Audience,
     /// Audiences the platform works with, recommended first.
@@ -90,6 +94,16 @@ pub struct Capability {
     pub scopes: Vec<String>,
     #[serde(default)]
     pub default: bool,
+}
+
+impl Capability {
+    /// What the user should know before ticking it: when a permission of it stops working.
+    pub fn note(&self) -> Option<String> {
+        self.scopes
+            .iter()
+            .any(|s| crate::microsoft_dates::is_ews(s))
+            .then(crate::microsoft_dates::ews_retirement)
+    }
 }
 
 fn default_secret_months() -> u32 {
@@ -298,6 +312,16 @@ impl Profile {
         }
     }
 
+    /// What the user should know before planning with this preset: the deprecation first, then
+    /// the preset's own warnings.
+    pub fn notices(&self) -> Vec<String> {
+        self.deprecated
+            .iter()
+            .chain(&self.warnings)
+            .cloned()
+            .collect()
+    }
+
     pub fn capability(&self, id: &str) -> Option<&Capability> {
         self.capabilities
             .iter()
@@ -449,6 +473,32 @@ mod tests {
             "https://nango.acme.dev/oauth/callback"
         );
         assert_eq!(find("NYLAS-V2").unwrap().secret_months, 24);
+    }
+
+    #[test]
+    fn only_nylas_v2_is_deprecated_and_only_ews_capabilities_carry_a_note() {
+        for profile in built_in() {
+            assert_eq!(
+                profile.deprecated.is_some(),
+                profile.id == "nylas-v2",
+                "{}",
+                profile.id
+            );
+            for capability in &profile.capabilities {
+                assert_eq!(
+                    capability.note().is_some(),
+                    capability.id == "ews",
+                    "{} {}",
+                    profile.id,
+                    capability.id
+                );
+                assert!(!capability.default || capability.id != "ews");
+            }
+        }
+        let v2 = find("nylas-v2").unwrap();
+        assert_eq!(v2.notices()[0], v2.deprecated.clone().unwrap());
+        let note = v2.capability("ews").and_then(Capability::note).unwrap();
+        assert_eq!(note, crate::microsoft_dates::ews_retirement());
     }
 
     #[test]

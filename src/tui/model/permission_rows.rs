@@ -22,6 +22,8 @@ pub enum PermissionRow {
         scopes: String,
         admin: bool,
         on: bool,
+        /// What to know before ticking it (Microsoft's dates for EWS).
+        note: Option<String>,
     },
     Added {
         spec: String,
@@ -137,6 +139,7 @@ impl Model {
                         .iter()
                         .any(|s| admin(s, PermissionKind::Delegated)),
                     on: state.capabilities.get(index).copied().unwrap_or(false),
+                    note: capability.note(),
                 });
             }
             for added in state.added.iter().filter(|a| a.resource_key == key) {

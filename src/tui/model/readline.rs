@@ -56,6 +56,12 @@ pub fn edit_area(area: &mut TextArea<'_>, key: KeyEvent) -> bool {
         Some(LineEdit::DeleteWord) => {
             area.delete_word();
         }
+        // In raw mode a line feed arrives as Ctrl+J: a paste the terminal types (no bracketed
+        // paste) has one per line, which the editor's own binding would take as "delete to the
+        // start of the line" and so lose the line.
+        None if key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL => {
+            area.insert_newline()
+        }
         None => match key.code {
             KeyCode::Char(_) if typed_char(&key).is_none() => return false,
             _ => return area.input(key),
@@ -95,6 +101,15 @@ mod tests {
         assert!(edit_area(&mut area, ctrl('a')));
         assert!(edit_area(&mut area, typed('>')));
         assert_eq!(area.lines()[0], ">https://a.example/cb");
+    }
+
+    #[test]
+    fn a_line_feed_is_a_new_line_not_a_deleted_one() {
+        let mut area = TextArea::default();
+        for key in [typed('a'), ctrl('j'), typed('b'), ctrl('j'), typed('c')] {
+            assert!(edit_area(&mut area, key));
+        }
+        assert_eq!(area.lines(), ["a", "b", "c"]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! API permissions: tick the preset's groups, search the whole catalog, import a manifest block.
 
 use super::{Handled, KeyHint, hint, move_cursor, move_cursor_arrows};
-use crate::catalog::Permission;
-use crate::tui::model::{AddedPermission, Model, PermissionMode, PermissionRow, Step};
+use crate::catalog::{Permission, PermissionKind};
+use crate::tui::model::{AddedPermission, Model, PermissionMode, PermissionRow, Step, edit_area};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -96,7 +96,9 @@ fn on_search_key(model: &mut Model, key: KeyEvent) -> Handled {
     Handled::nothing()
 }
 
-/// Adds a permission unless the plan already has it; re-ticks it if the user had removed it.
+/// Adds a permission unless the plan already has it: re-ticks it if the user had removed it,
+/// ticks the preset's capability that is just this permission (EWS from an imported manifest
+/// shows on its own row, with its dates), else lists it as added.
 fn add(model: &mut Model, resource_key: &str, permission: &Permission) {
     let added = AddedPermission {
         resource_key: resource_key.to_string(),
@@ -115,18 +117,32 @@ fn add(model: &mut Model, resource_key: &str, permission: &Permission) {
             .iter()
             .any(|p| p.permission.id == permission.id)
     });
-    if !in_plan {
-        model.permissions.added.push(added);
+    if in_plan {
+        return;
+    }
+    let capability = model.profile().capabilities.iter().position(|c| {
+        permission.kind == PermissionKind::Delegated
+            && c.resource == resource_key
+            && c.scopes == [permission.name.as_str()]
+    });
+    let ticked = capability.and_then(|i| model.permissions.capabilities.get_mut(i));
+    match ticked {
+        Some(on) => *on = true,
+        None => model.permissions.added.push(added),
     }
 }
 
+/// Enter is a new line in the box, never "import": where a terminal has no bracketed paste, a
+/// paste arrives as typed keys with an Enter (or a Ctrl+J) per line, and the block is whole only
+/// at its end; a user also expects a multi-line box to take Enter as a line break. Ctrl+S
+/// imports, as the key bar says.
 fn on_import_key(model: &mut Model, key: KeyEvent) -> Handled {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => model.permissions.mode = PermissionMode::Browse,
         KeyCode::Char('s') if ctrl => import(model),
         _ => {
-            model.permissions.import.input(key);
+            edit_area(&mut model.permissions.import, key);
         }
     }
     Handled::nothing()

@@ -58,7 +58,15 @@ fn tenants() -> Vec<TenantChoice> {
 
 /// A fresh wizard moved to `step` the way a user gets there, with the defaults accepted.
 fn at(step: Step) -> Model {
+    at_for(0, step)
+}
+
+/// [`at`], for the platform `platform` rows down the list.
+fn at_for(platform: usize, step: Step) -> Model {
     let mut model = fixture_model(Step::Platform);
+    for _ in 0..platform {
+        press(&mut model, KeyCode::Down);
+    }
     let steps = [
         Step::Platform,
         Step::SignIn,
@@ -375,6 +383,116 @@ fn the_manifest_import_says_what_it_dropped() {
     assert_eq!(
         report[0], "0 imported, 1 dropped: Azure AD Graph (retired)",
         "{report:?}"
+    );
+}
+
+/// The Nylas v2 guide's sample manifest as its page prints it: no braces, no closing brackets.
+const NYLAS_V2_PRINTED: &str =
+    include_str!("../../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt");
+
+/// The row of Nylas v2 on the platform list.
+const NYLAS_V2: usize = 1;
+
+/// What an import left: its report, and the plan's Exchange Online and Microsoft Graph scopes.
+fn imported(model: &Model) -> (Vec<String>, String, String) {
+    let report = model.permissions.import_report.clone().unwrap().unwrap();
+    let (plan, _) = model.plan().unwrap();
+    (
+        report,
+        plan.spec.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
+        plan.spec.delegated_scopes(crate::catalog::MICROSOFT_GRAPH),
+    )
+}
+
+/// The lines of the box that hold something: a typed CR LF leaves blank ones between.
+fn box_lines(model: &Model) -> Vec<String> {
+    let lines = model.permissions.import.lines();
+    lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_printed_nylas_v2_sample_imports_however_it_is_pasted() {
+    use crate::tui::burst;
+    use crate::tui::model::PermissionMode;
+    let printed: Vec<String> = NYLAS_V2_PRINTED.lines().map(String::from).collect();
+
+    // A bracketed paste onto the list opens the import box with the text in it.
+    let mut model = at_for(NYLAS_V2, Step::Permissions);
+    update(&mut model, Msg::Paste(NYLAS_V2_PRINTED.into()));
+    assert_eq!(model.permissions.mode, PermissionMode::Import);
+    assert_eq!(box_lines(&model), printed);
+    ctrl(&mut model, 's');
+    assert_eq!(model.permissions.mode, PermissionMode::Browse);
+    let expected = imported(&model);
+    let (report, exchange, graph) = &expected;
+    assert_eq!(report[0], "7 imported, 1 dropped: Azure AD Graph (retired)");
+    for warning in [
+        "Place.Read.All needs an administrator's consent",
+        "dropped 1 permission(s) of Azure AD Graph",
+        "rebuilt from their keys",
+    ] {
+        assert!(
+            report.iter().any(|r| r.contains(warning)),
+            "{warning}: {report:?}"
+        );
+    }
+    assert_eq!(exchange, "EAS.AccessAsUser.All EWS.AccessAsUser.All");
+    assert!(graph.ends_with("Place.Read.All"), "{graph}");
+
+    // Typed into the open box by a terminal without bracketed paste, one key at a time as the
+    // update sees them: line ends as Ctrl+J (LF), Enter (CR) or both. None submits, none is lost.
+    for line_end in ["\n", "\r", "\r\n"] {
+        let mut model = at_for(NYLAS_V2, Step::Permissions);
+        press(&mut model, KeyCode::Char('i'));
+        for key in burst::typed(&NYLAS_V2_PRINTED.replace('\n', line_end)) {
+            update(&mut model, Msg::Key(key));
+        }
+        assert_eq!(
+            model.permissions.mode,
+            PermissionMode::Import,
+            "{line_end:?}"
+        );
+        assert_eq!(box_lines(&model), printed, "{line_end:?}");
+        ctrl(&mut model, 's');
+        assert_eq!(imported(&model), expected, "{line_end:?}");
+    }
+
+    // Typed onto the list: the loop hands the keys over together, and they are one paste, so
+    // no letter of it acts as a key (the `q` of requiredResourceAccess would quit).
+    let mut model = at_for(NYLAS_V2, Step::Permissions);
+    let keys = burst::typed(&NYLAS_V2_PRINTED.replace('\n', "\r"));
+    for msg in burst::coalesce(keys.into_iter().map(Msg::Key).collect()) {
+        update(&mut model, msg);
+    }
+    assert!(!model.quit && model.overlay.is_none());
+    assert_eq!(model.permissions.mode, PermissionMode::Import);
+    ctrl(&mut model, 's');
+    assert_eq!(imported(&model), expected);
+}
+
+#[test]
+fn a_printed_block_that_does_not_fit_keeps_the_box_open_and_names_its_line() {
+    let mut model = at_for(NYLAS_V2, Step::Permissions);
+    let broken = NYLAS_V2_PRINTED.replacen("                \"type\": \"Scope\"\n", "", 1);
+    update(&mut model, Msg::Paste(broken));
+    ctrl(&mut model, 's');
+    assert_eq!(
+        model.permissions.mode,
+        crate::tui::model::PermissionMode::Import
+    );
+    let problem = model
+        .permissions
+        .import_report
+        .clone()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        problem.ends_with(r#"this id has no "type" after it on line 4: "id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182","#),
+        "{problem}"
     );
 }
 

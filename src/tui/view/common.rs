@@ -24,8 +24,11 @@ pub fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize
     start..len.min(start + height)
 }
 
+/// Before the summary of a deprecated preset: still selectable, but not for new work.
+const DEPRECATED_TAG: &str = "deprecated · ";
+
 /// The platform presets, one line each: summaries are cut at the edge (with an ellipsis)
-/// rather than wrapped.
+/// rather than wrapped; a deprecated preset is marked before its summary.
 pub fn profile_rows(
     profiles: &[crate::profile::Profile],
     cursor: usize,
@@ -42,9 +45,18 @@ pub fn profile_rows(
         .iter()
         .enumerate()
         .map(|(i, profile)| {
+            let tag = if profile.deprecated.is_some() {
+                DEPRECATED_TAG
+            } else {
+                ""
+            };
             let spans = vec![
                 Span::styled(format!("{:name_width$}  ", profile.name), theme.emphasis()),
-                Span::raw(fit(&profile.summary, summary_width)),
+                Span::styled(tag, theme.warn()),
+                Span::raw(fit(
+                    &profile.summary,
+                    summary_width.saturating_sub(tag.chars().count()),
+                )),
             ];
             row(spans, i == cursor, true, theme)
         })

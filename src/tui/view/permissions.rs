@@ -26,12 +26,16 @@ fn badge(admin: bool, theme: Theme) -> Span<'static> {
     }
 }
 
+/// The most rows the notes under the list take; the list keeps the rest.
+const NOTES_ROWS: usize = 6;
+
 fn browse(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
-    let notes = notes(model, theme);
+    let notes = Paragraph::new(notes(model, theme)).wrap(Wrap { trim: false });
+    let notes_rows = notes.line_count(area.width).min(NOTES_ROWS);
     let [title, list, notes_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(notes.len().min(4) as u16),
+        Constraint::Length(u16::try_from(notes_rows).unwrap_or(0)),
     ])
     .areas(area);
     frame.render_widget(
@@ -63,7 +67,7 @@ fn browse(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
         .collect();
     let range = window(lines.len(), cursor_line, usize::from(list.height));
     frame.render_widget(Paragraph::new(lines[range].to_vec()), list);
-    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    frame.render_widget(notes, notes_area);
 }
 
 fn row_line(r: &PermissionRow, here: bool, theme: Theme) -> Line<'static> {
@@ -134,9 +138,37 @@ fn row_line(r: &PermissionRow, here: bool, theme: Theme) -> Line<'static> {
     }
 }
 
-/// Per-resource limits, admin-consent notes, and the last import's report.
+/// The note of the highlighted row, when it is a capability with one (EWS's dates).
+fn highlighted_note(model: &Model) -> Option<String> {
+    let highlighted = model
+        .permission_rows()
+        .into_iter()
+        .filter(PermissionRow::selectable)
+        .nth(model.permissions.cursor);
+    match highlighted {
+        Some(PermissionRow::Capability { note, .. }) => note,
+        _ => None,
+    }
+}
+
+/// Under the list, most pressing first since only so many rows fit: the highlighted
+/// capability's note, the last import's report, the per-resource limits and consent, then EWS's
+/// dates while the plan asks for it (ticked, or brought by an import).
 fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
+    let highlighted = highlighted_note(model);
+    let mut lines: Vec<Line<'static>> = highlighted
+        .iter()
+        .map(|note| warning(note, theme))
+        .collect();
+    match &model.permissions.import_report {
+        Some(Ok(report)) => lines.extend(
+            report
+                .iter()
+                .map(|r| Line::styled(format!("• {r}"), theme.dim())),
+        ),
+        Some(Err(problem)) => lines.push(Line::styled(format!("✗ {problem}"), theme.error())),
+        None => {}
+    }
     match model.plan() {
         Ok((plan, _)) => {
             for error in plan
@@ -149,17 +181,16 @@ fn notes(model: &Model, theme: Theme) -> Vec<Line<'static>> {
             if plan.spec.needs_admin_consent() && !plan.spec.admin_consent {
                 lines.push(warning("some permissions need an administrator's consent: tick admin consent if you are one", theme));
             }
+            let ews = plan
+                .spec
+                .permissions
+                .iter()
+                .any(|p| crate::microsoft_dates::is_ews(&p.permission.id));
+            if ews && highlighted.is_none() {
+                lines.push(warning(&crate::microsoft_dates::ews_retirement(), theme));
+            }
         }
         Err(error) => lines.push(Line::styled(format!("✗ {error}"), theme.error())),
-    }
-    match &model.permissions.import_report {
-        Some(Ok(report)) => lines.extend(
-            report
-                .iter()
-                .map(|r| Line::styled(format!("• {r}"), theme.dim())),
-        ),
-        Some(Err(problem)) => lines.push(Line::styled(format!("✗ {problem}"), theme.error())),
-        None => {}
     }
     lines
 }
@@ -219,7 +250,7 @@ fn import(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
     let report: Vec<Line> = match &model.permissions.import_report {
         Some(Err(problem)) => vec![Line::styled(format!("✗ {problem}"), theme.error())],
         _ => vec![Line::styled(
-            "Fragments work: the bare property, a cut-off block, trailing commas.",
+            "Fragments work: a bare property, a cut-off block, a page's copy without braces.",
             theme.dim(),
         )],
     };

@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             Span::raw(uris.join(", ")),
         ]));
     }
-    lines.extend(highlighted.warnings.iter().map(|w| warning(w, theme)));
+    lines.extend(highlighted.notices().iter().map(|w| warning(w, theme)));
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         details_area,

@@ -90,7 +90,7 @@ impl Spec {
                 known: join(profile.allowed_audiences.iter().map(|a| a.as_graph())),
             });
         }
-        let mut warnings = profile.warnings.clone();
+        let mut warnings = profile.notices();
         if audience == Audience::AzureADMyOrg && profile.audience != Audience::AzureADMyOrg {
             warnings.push(format!(
             "{} recommends {}. A single-tenant app fails at a 'common' sign-in with AADSTS50194: use it only for your own organisation's mailboxes.",
@@ -139,6 +139,9 @@ impl Spec {
             let (res, p) = catalog.permission(resource, name, kind)?;
             permissions.retain(|x| !(x.resource_app_id == res.app_id && x.permission.id == p.id));
         }
+        if let Some(warning) = ews_warning(profile, &permissions) {
+            warnings.push(warning);
+        }
         for p in permissions.iter().filter(|p| p.permission.admin_consent) {
             warnings.push(format!(
                 "{} {} needs an administrator's consent{}",
@@ -177,6 +180,38 @@ impl Spec {
         };
         Ok((spec, warnings))
     }
+}
+
+/// What the plan says about Exchange Web Services: why the permissions it asks for stop working,
+/// or why the preset's EWS permissions are left out unless asked for.
+fn ews_warning(profile: &Profile, permissions: &[PlannedPermission]) -> Option<String> {
+    use crate::microsoft_dates::{ews_retirement, is_ews};
+    let planned: Vec<&str> = permissions
+        .iter()
+        .filter(|p| is_ews(&p.permission.id))
+        .map(|p| p.permission.name.as_str())
+        .collect();
+    if !planned.is_empty() {
+        return Some(format!(
+            "{} works through Exchange Web Services. {}.",
+            planned.join(", "),
+            ews_retirement()
+        ));
+    }
+    let offered: Vec<&str> = profile
+        .capabilities
+        .iter()
+        .flat_map(|c| &c.scopes)
+        .map(String::as_str)
+        .filter(|s| is_ews(s))
+        .collect();
+    (!offered.is_empty()).then(|| {
+        format!(
+            "{} is left out: {}. Add it only while a tenant that opted in to keep EWS still syncs over it.",
+            offered.join(", "),
+            ews_retirement()
+        )
+    })
 }
 
 /// The preset's URIs for the chosen regions and a self-hosted server; with neither named,
@@ -292,9 +327,74 @@ mod tests {
         );
         assert_eq!(
             plan.spec.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
-            "EAS.AccessAsUser.All EWS.AccessAsUser.All"
+            "EAS.AccessAsUser.All"
         );
         assert!(warnings.iter().any(|w| w.contains("Azure AD Graph")));
+    }
+
+    #[test]
+    fn ews_is_left_out_by_default_and_its_capability_says_when_it_stops() {
+        for preset in ["nylas-v2", "nylas-streams"] {
+            let (plan, warnings) = build(preset, named("Acme")).unwrap();
+            assert_eq!(
+                plan.spec.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
+                "EAS.AccessAsUser.All",
+                "{preset}"
+            );
+            let left_out = warnings
+                .iter()
+                .find(|w| w.starts_with("EWS.AccessAsUser.All is left out"))
+                .unwrap_or_else(|| panic!("{preset}: {warnings:?}"));
+            assert!(left_out.contains("2026-10-01") && left_out.contains("2027-04-01"));
+
+            let ticked = Choices {
+                capabilities: Some(vec!["ews".into()]),
+                ..named("Acme")
+            };
+            let (plan, warnings) = build(preset, ticked).unwrap();
+            assert_eq!(
+                plan.spec.delegated_scopes(crate::catalog::EXCHANGE_ONLINE),
+                "EAS.AccessAsUser.All EWS.AccessAsUser.All",
+                "{preset}"
+            );
+            let ews: Vec<&String> = warnings.iter().filter(|w| w.contains("EWS")).collect();
+            assert_eq!(
+                ews,
+                [&format!(
+                    "EWS.AccessAsUser.All works through Exchange Web Services. {}.",
+                    crate::microsoft_dates::ews_retirement()
+                )],
+                "{preset}"
+            );
+        }
+        let (_, warnings) = build("nylas-v3", named("Acme")).unwrap();
+        assert!(!warnings.iter().any(|w| w.contains("EWS")), "{warnings:?}");
+    }
+
+    #[test]
+    fn ews_named_another_way_gets_the_same_warning() {
+        let added = Choices {
+            extra_permissions: vec!["exchange:EWS.AccessAsUser.All".into()],
+            ..named("Acme")
+        };
+        let (_, warnings) = build("custom", added).unwrap();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("EWS.AccessAsUser.All works through")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_deprecated_preset_says_so_first() {
+        let (_, warnings) = build("nylas-v2", named("Acme")).unwrap();
+        assert!(
+            warnings[0].starts_with("Nylas API v2 is deprecated since 2025-01-20: use Nylas v3"),
+            "{warnings:?}"
+        );
+        let (_, warnings) = build("nylas-v3", named("Acme")).unwrap();
+        assert!(!warnings.iter().any(|w| w.contains("deprecated")));
     }
 
     #[test]

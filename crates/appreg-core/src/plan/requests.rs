@@ -201,7 +201,7 @@ mod tests {
     }
 
     #[test]
-    fn nylas_v2_body_has_exchange_and_no_token_version() {
+    fn nylas_v2_body_has_exchange_activesync_only_and_no_token_version() {
         let body = application_body(&plan("nylas-v2", false));
         assert_eq!(body["signInAudience"], "AzureADMultipleOrgs");
         assert!(body.get("api").is_none());
@@ -209,7 +209,8 @@ mod tests {
         assert_eq!(rra[1]["resourceAppId"], EXCHANGE_ONLINE);
         assert_eq!(
             rra[1]["resourceAccess"],
-            json!([{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}, {"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}])
+            json!([{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}]),
+            "EAS only: EWS is a capability, off by default"
         );
         assert_eq!(
             body["web"]["redirectUris"][1],

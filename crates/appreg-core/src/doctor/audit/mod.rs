@@ -4,6 +4,7 @@
 mod audience;
 mod consent;
 mod credentials;
+mod ews;
 mod permissions;
 mod redirects;
 mod settings;
@@ -36,6 +37,7 @@ pub fn audit(
     let audience = audience::check(app, profile, &mut findings);
     redirects::check(app, profile, &spec, &mut findings);
     permissions::check(app, profile, catalog, context, &spec, &mut findings);
+    ews::check(app, catalog, &spec, &mut findings);
     credentials::check(app, audience, now, &mut findings);
     consent::check(app, profile, catalog, context, audience, &mut findings);
     settings::check(app, context, &spec, &mut findings);

@@ -245,7 +245,7 @@ fn streams_needs_both_implicit_grants() {
     doc["web"]["implicitGrantSettings"]["enableIdTokenIssuance"] = json!(true);
     doc["requiredResourceAccess"] = json!([
         {"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": graph_scopes(&["offline_access", "openid", "profile", "User.Read", "Mail.Read"])},
-        {"resourceAppId": EXCHANGE_ONLINE, "resourceAccess": [{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}, {"id": "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5", "type": "Scope"}]}
+        {"resourceAppId": EXCHANGE_ONLINE, "resourceAccess": [{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}]}
     ]);
     let findings = run("nylas-streams", doc, &context());
     let implicit = find(&findings, Code::ImplicitGrantOff);
@@ -985,6 +985,96 @@ fn implicit_grant_a_platform_never_uses_is_a_warning_removed_only_when_asked() {
     );
 }
 
+const EXCHANGE_EWS: &str = "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5";
+const FULL_ACCESS_AS_APP: &str = "dc890d15-9560-4a4c-9b7f-a736ec74ec40";
+
+/// A Nylas v2 app as the preset planned it before EWS became optional: EAS and EWS.
+fn nylas_v2_with_ews() -> Value {
+    let mut doc = planned(&profile::find("nylas-v2").unwrap());
+    doc["requiredResourceAccess"][1]["resourceAccess"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": EXCHANGE_EWS, "type": "Scope"}));
+    doc
+}
+
+#[test]
+fn an_app_that_relies_on_ews_is_warned_with_the_dates() {
+    let findings = run("nylas-v2", nylas_v2_with_ews(), &context());
+    assert_eq!(codes(&findings), ["ews-retiring"], "nothing else is wrong");
+    let ews = &findings[0];
+    assert_eq!(ews.severity, Severity::Warning);
+    assert_eq!(
+        ews.title,
+        "the app relies on Exchange Web Services: EWS.AccessAsUser.All"
+    );
+    assert_eq!(
+        ews.why,
+        format!("{}.", crate::microsoft_dates::ews_retirement())
+    );
+    assert!(ews.why.contains("2026-10-01") && ews.why.contains("2027-04-01"));
+    assert!(ews.fix.contains("Microsoft Graph"), "{}", ews.fix);
+    assert_eq!(ews.portal, "API permissions > Configured permissions");
+    // The preset no longer asks for EWS: removing it is offered, but only when asked for.
+    assert_eq!(
+        ews.action(),
+        Some(crate::doctor::finding::Action::FixRemovingExtras)
+    );
+    let ctx = context();
+    let doc = nylas_v2_with_ews();
+    assert!(fix_plan(&app(doc.clone()), &ctx, &findings, FixOptions::default()).is_empty());
+    let steps = fix_plan(
+        &app(doc),
+        &ctx,
+        &findings,
+        FixOptions { remove_extra: true },
+    );
+    let body = steps[0].request().body.unwrap();
+    assert_eq!(
+        body["requiredResourceAccess"][1]["resourceAccess"],
+        json!([{"id": "266d2589-20b5-4f91-9a03-89247d1be8da", "type": "Scope"}]),
+        "EAS stays"
+    );
+    // Without EWS the app is clean.
+    let planned_now = planned(&profile::find("nylas-v2").unwrap());
+    assert!(run("nylas-v2", planned_now, &context()).is_empty());
+}
+
+#[test]
+fn ews_asked_for_is_still_warned_about_but_not_removed() {
+    let wants = Wants {
+        capabilities: vec!["ews".into()],
+        ..Wants::default()
+    };
+    let findings = run(
+        "nylas-v2",
+        nylas_v2_with_ews(),
+        &AuditContext { wants, ..context() },
+    );
+    let ews = find(&findings, Code::EwsRetiring);
+    assert_eq!(ews.action(), None);
+    assert!(ews.fix.contains("before 2027-04-01"), "{}", ews.fix);
+    assert!(ews.fix.contains("EWSAllowedAppIDs"), "{}", ews.fix);
+}
+
+#[test]
+fn full_access_as_app_and_graphs_ews_copy_are_ews_too() {
+    let mut doc = healthy();
+    doc["requiredResourceAccess"] = json!([
+        {"resourceAppId": MICROSOFT_GRAPH, "resourceAccess": [{"id": "9769c687-087d-48ac-9cb3-c37dde652038", "type": "Scope"}]},
+        {"resourceAppId": EXCHANGE_ONLINE, "resourceAccess": [{"id": FULL_ACCESS_AS_APP, "type": "Role"}]}
+    ]);
+    let findings = run("nylas-v3", doc, &context());
+    let ews = find(&findings, Code::EwsRetiring);
+    assert!(ews.title.contains("EWS.AccessAsUser.All"), "{}", ews.title);
+    // The offline catalog does not know Exchange's application roles: the id stands for it.
+    assert!(ews.title.contains(FULL_ACCESS_AS_APP), "{}", ews.title);
+    match &ews.remedy {
+        Some(Remedy::RemovePermissions { permissions }) => assert_eq!(permissions.len(), 2),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_permission_id_the_api_does_not_publish_blocks_consent() {
     let mut doc = healthy();
@@ -1034,7 +1124,7 @@ fn a_permission_id_the_api_does_not_publish_blocks_consent() {
 }
 
 /// Every code the audit knows, to prove [`every_kind_of_finding`] covers them all.
-const ALL_CODES: [Code; 32] = [
+const ALL_CODES: [Code; 33] = [
     Code::AudienceMismatch,
     Code::AudienceSingleTenant,
     Code::AudienceNoPersonalAccounts,
@@ -1052,6 +1142,7 @@ const ALL_CODES: [Code; 32] = [
     Code::PermissionAdminConsent,
     Code::PermissionApiAbsent,
     Code::PermissionUnknown,
+    Code::EwsRetiring,
     Code::SecretNone,
     Code::SecretExpired,
     Code::SecretExpiring30Days,
@@ -1138,6 +1229,17 @@ pub fn every_kind_of_finding() -> Vec<Finding> {
             context(),
         ),
         ("nylas-streams", healthy(), context()),
+        (
+            "nylas-v2",
+            nylas_v2_with_ews(),
+            AuditContext {
+                wants: Wants {
+                    capabilities: vec!["ews".into()],
+                    ..Wants::default()
+                },
+                ..context()
+            },
+        ),
         (
             "nylas-v3",
             with(&|d| d["requiredResourceAccess"] = permissions.clone()),

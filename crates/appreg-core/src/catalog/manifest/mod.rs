@@ -1,8 +1,12 @@
 //! Importing a pasted manifest `requiredResourceAccess` block, as the platforms' guides print it.
 //!
 //! Guides often show a fragment: the bare `"requiredResourceAccess": [...]` property, a block cut
-//! off before its closing brackets, or one with trailing commas. Those are repaired when the fix
-//! is unambiguous; anything else is a clear parse error.
+//! off before its closing brackets, or one with trailing commas ([`json`] repairs those when the
+//! fix is unambiguous); or their page drops the block's braces and closing brackets altogether
+//! ([`printed`] rebuilds it from its keys). Anything else is a parse error naming its line.
+
+mod json;
+mod printed;
 
 use super::{Catalog, Permission, PermissionKind};
 use crate::text;
@@ -130,7 +134,7 @@ impl Imported {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Entry {
     resource_app_id: String,
@@ -138,7 +142,7 @@ struct Entry {
     resource_access: Vec<Access>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 struct Access {
     id: String,
     #[serde(rename = "type")]
@@ -210,7 +214,19 @@ fn shown_id(id: &str) -> String {
     text::clip(&text::one_line(id), ID_CHARS).into_owned()
 }
 
-/// Where the pasted JSON breaks, before it is put in words with the line it is on.
+/// What a block without braces is read as, said with the import's other repairs.
+const REBUILT: &str = "the block has no braces, as a guide's page prints it: its entries were rebuilt from their keys";
+
+/// The entries of the pasted block and the repairs made to read it.
+fn parse_entries(text: &str) -> Result<(Vec<Entry>, Vec<String>), ManifestError> {
+    if !text.trim().is_empty() && !json::has_braces(text) {
+        let entries = printed::parse(text).map_err(|p| p.in_text(text, 0))?;
+        return Ok((entries, vec![REBUILT.into()]));
+    }
+    json::parse(text)
+}
+
+/// Where the pasted block breaks, before it is put in words with the line it is on.
 #[derive(Debug)]
 struct Problem {
     /// 1-based, in the text as parsed.
@@ -258,160 +274,6 @@ fn excerpt(line: &str, column: usize) -> String {
     } else {
         shown.into_owned()
     }
-}
-
-/// Accepts a whole manifest, the bare property, the array, or one entry object.
-fn parse_entries(text: &str) -> Result<(Vec<Entry>, Vec<String>), ManifestError> {
-    let mut repairs = Vec::new();
-    let trimmed = text.trim_start();
-    // Line numbers count from the pasted text's first line, blank ones included.
-    let skipped = text[..text.len() - trimmed.len()].matches('\n').count();
-    let mut candidate = trimmed.trim_end().trim_end_matches(',').to_string();
-    if candidate.is_empty() {
-        return Err(ManifestError::new("the block is empty"));
-    }
-    if candidate.starts_with('"') {
-        // The closing brace is added with any other missing closers below.
-        candidate.insert(0, '{');
-        repairs.push("added the opening brace before the property".into());
-    }
-    // The repairs below keep every line break, so a line of `candidate` is the same line of
-    // the pasted text.
-    let without_commas = strip_trailing_commas(&candidate);
-    if without_commas != candidate {
-        repairs.push("removed trailing commas".into());
-        candidate = without_commas;
-    }
-    let closers = missing_closers(&candidate).map_err(|p| p.in_text(text, skipped))?;
-    if !closers.is_empty() {
-        repairs.push(format!("added the missing closing '{closers}'"));
-        candidate.push_str(&closers);
-    }
-    let value: serde_json::Value = serde_json::from_str(&candidate)
-        .map_err(|e| Problem::from_json(&e).in_text(text, skipped))?;
-    let list = match value {
-        serde_json::Value::Object(mut map) => match map.remove("requiredResourceAccess") {
-            Some(list) => list,
-            None if map.contains_key("resourceAppId") => {
-                serde_json::Value::Array(vec![serde_json::Value::Object(map)])
-            }
-            None => {
-                return Err(ManifestError::new(
-                    "no requiredResourceAccess property and no resourceAppId in it",
-                ));
-            }
-        },
-        list @ serde_json::Value::Array(_) => list,
-        _ => return Err(ManifestError::new("expected a JSON object or array")),
-    };
-    let entries = serde_json::from_value(list).map_err(|e| {
-        ManifestError::new(format!(
-            "each entry needs resourceAppId and resourceAccess [{{id, type}}]: {e}"
-        ))
-    })?;
-    Ok((entries, repairs))
-}
-
-/// Follows JSON text character by character, telling structure from string content.
-#[derive(Default)]
-struct Scanner {
-    in_string: bool,
-    escaped: bool,
-}
-
-impl Scanner {
-    /// Whether `c` is structure (outside any string, quotes excluded).
-    fn structural(&mut self, c: char) -> bool {
-        if self.in_string {
-            match (self.escaped, c) {
-                (true, _) => self.escaped = false,
-                (false, '\\') => self.escaped = true,
-                (false, '"') => self.in_string = false,
-                _ => {}
-            }
-            return false;
-        }
-        if c == '"' {
-            self.in_string = true;
-            return false;
-        }
-        true
-    }
-}
-
-/// Removes commas that stand right before a closing bracket, outside strings.
-fn strip_trailing_commas(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut scanner = Scanner::default();
-    // A comma and the white space after it, held until the next structural character.
-    let mut held: Option<String> = None;
-    for c in text.chars() {
-        if !scanner.structural(c) {
-            out.extend(held.take());
-            out.push(c);
-            continue;
-        }
-        match (held.as_mut(), c) {
-            (Some(pending), c) if c.is_whitespace() => pending.push(c),
-            (Some(_), ']' | '}') => {
-                out.push_str(held.take().unwrap_or_default().trim_start_matches(','));
-                out.push(c);
-            }
-            (_, ',') => {
-                out.extend(held.take());
-                held = Some(",".into());
-            }
-            _ => {
-                out.extend(held.take());
-                out.push(c);
-            }
-        }
-    }
-    if let Some(pending) = held {
-        out.push_str(pending.trim_start_matches(','));
-    }
-    out
-}
-
-/// The brackets a block cut off at its end still needs, innermost first.
-fn missing_closers(text: &str) -> Result<String, Problem> {
-    let mut stack = Vec::new();
-    let mut scanner = Scanner::default();
-    // Where the current line starts, and where the string being read opened.
-    let (mut line, mut line_start) = (1, 0);
-    let mut string_at = (1, 1);
-    for (at, c) in text.char_indices() {
-        let column = at - line_start + 1;
-        let in_string = scanner.in_string;
-        let structural = scanner.structural(c);
-        if scanner.in_string && !in_string {
-            string_at = (line, column);
-        }
-        if c == '\n' {
-            (line, line_start) = (line + 1, at + 1);
-        }
-        match c {
-            '{' if structural => stack.push('}'),
-            '[' if structural => stack.push(']'),
-            '}' | ']' if structural && stack.pop() != Some(c) => {
-                return Err(Problem {
-                    line,
-                    column,
-                    why: format!("a '{c}' does not match its opening bracket"),
-                });
-            }
-            _ => {}
-        }
-    }
-    if scanner.in_string {
-        let (line, column) = string_at;
-        return Err(Problem {
-            line,
-            column,
-            why: "a string is not closed".into(),
-        });
-    }
-    Ok(stack.into_iter().rev().collect())
 }
 
 #[cfg(test)]
@@ -485,6 +347,77 @@ mod tests {
         assert_eq!(
             imported.summary(),
             "7 imported, 1 dropped: Azure AD Graph (retired)"
+        );
+    }
+
+    /// The same sample as the guide's page prints it: no braces, no closing brackets.
+    const NYLAS_V2_PRINTED: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt"
+    ));
+
+    /// Everything but the repairs: what a block means, however it was written.
+    fn meaning(imported: &Imported) -> (Vec<ImportedPermission>, Vec<ImportWarning>) {
+        let warnings = imported
+            .warnings
+            .iter()
+            .filter(|w| !matches!(w, ImportWarning::Repaired(_)))
+            .cloned()
+            .collect();
+        (imported.permissions.clone(), warnings)
+    }
+
+    #[test]
+    fn the_sample_as_its_page_prints_it_means_the_same_as_the_bracketed_block() {
+        let catalog = Catalog::offline();
+        let printed = catalog.import_manifest(NYLAS_V2_PRINTED).unwrap();
+        let bracketed = catalog.import_manifest(NYLAS_V2_SAMPLE).unwrap();
+        assert_eq!(meaning(&printed), meaning(&bracketed));
+        assert_eq!(
+            printed.summary(),
+            "7 imported, 1 dropped: Azure AD Graph (retired)"
+        );
+        let repairs: Vec<String> = printed
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, ImportWarning::Repaired(_)))
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            repairs,
+            [
+                "repaired the pasted block: the block has no braces, as a guide's page prints it: its entries were rebuilt from their keys"
+            ]
+        );
+        // As a terminal without bracketed paste delivers it: CR line ends, no final newline.
+        let typed = NYLAS_V2_PRINTED.trim_end().replace('\n', "\r\n");
+        assert_eq!(catalog.import_manifest(&typed).unwrap(), printed);
+    }
+
+    #[test]
+    fn a_printed_block_that_does_not_fit_names_its_line_and_shows_it() {
+        let broken = NYLAS_V2_PRINTED.replacen(
+            "                \"type\": \"Scope\"\n",
+            "                \"typ\": \"Scope\"\n",
+            1,
+        );
+        let error = Catalog::offline().import_manifest(&broken).unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                r#"cannot read the pasted manifest block: unexpected key "typ": a block without braces can only hold"#
+            ),
+            "{error}"
+        );
+        assert!(
+            error.to_string().ends_with(r#"on line 5: "typ": "Scope""#),
+            "{error}"
+        );
+        let error = Catalog::offline()
+            .import_manifest("\n\"resourceAppId\": \"x\",\n\"resourceAccess\": [\n  \"id\": \"a\",\n  \"id\": \"b\"")
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"cannot read the pasted manifest block: this id has no "type" after it on line 4: "id": "a","#
         );
     }
 
@@ -577,13 +510,6 @@ mod tests {
         let imported = Catalog::offline().import_manifest(text).unwrap();
         assert!(imported.permissions.is_empty());
         assert_eq!(imported.warnings.len(), 2);
-    }
-
-    #[test]
-    fn repairs_leave_string_content_alone() {
-        let text = r#"{"a": "x, ]", "b": [1, 2,],}"#;
-        assert_eq!(strip_trailing_commas(text), r#"{"a": "x, ]", "b": [1, 2]}"#);
-        assert_eq!(missing_closers(r#"{"a": ["}""#).unwrap(), "]}");
     }
 
     #[test]
