@@ -270,7 +270,7 @@ async fn read_principal(
     let call = Call::new(
         Method::Get,
         format!(
-            "/servicePrincipals?$filter=appId eq '{app_id}'&$select=id,appId,displayName,accountEnabled,appRoleAssignmentRequired"
+            "/servicePrincipals?$filter=appId eq '{app_id}'&$select=id,appId,displayName,accountEnabled,appRoleAssignmentRequired,tags"
         ),
     );
     let list: Collection<ServicePrincipal> = client

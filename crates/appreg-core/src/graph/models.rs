@@ -234,6 +234,9 @@ pub struct ServicePrincipal {
     /// "Assignment required?"; read only for the app's own service principal.
     #[serde(default)]
     pub app_role_assignment_required: Option<bool>,
+    /// Read only for the app's own service principal.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<String>,
 }
 
 impl ServicePrincipal {
@@ -296,6 +299,9 @@ pub struct PermissionGrant {
     pub resource_id: String,
     #[serde(default)]
     pub consent_type: Option<String>,
+    /// The user a `Principal` grant is for; `None` for admin consent (`AllPrincipals`).
+    #[serde(default)]
+    pub principal_id: Option<String>,
     #[serde(default)]
     pub scope: Option<String>,
 }
