@@ -9,6 +9,8 @@ mod lines;
 mod model;
 mod shell;
 mod terraform;
+#[cfg(test)]
+mod tests;
 
 use super::HeadlessError;
 use super::output::write_stdout;
@@ -16,7 +18,7 @@ use super::session::{connect, selector, with_progress};
 use crate::catalog::Catalog;
 use crate::cli::{ExportArgs, SignInArgs};
 use crate::cloud::Endpoints;
-use crate::doctor::{self, Inspection};
+use crate::doctor;
 use model::Export;
 
 /// What `export` writes.
@@ -52,15 +54,8 @@ pub async fn export(
         doctor::inspect(&client, &selector, r).await
     })
     .await?;
-    let text = args.format.render(&export_of(&inspection));
+    let text = args
+        .format
+        .render(&Export::new(&inspection, &Catalog::offline()));
     write_stdout(text.as_bytes(), "the export")
-}
-
-/// The export of an inspected app, its permissions named by the tenant's own lists where read.
-fn export_of(inspection: &Inspection) -> Export {
-    let mut catalog = Catalog::offline();
-    for resource in &inspection.context.resources {
-        catalog.refresh_from(resource);
-    }
-    Export::new(inspection, &catalog)
 }

@@ -225,8 +225,8 @@ impl Export {
     }
 }
 
-/// Where names come from: the catalog first (refreshed from the tenant), then the tenant's
-/// resource service principals.
+/// Where names come from: appreg's catalog first, then what the tenant's resource service
+/// principals say (an API the catalog does not know).
 struct Names<'a> {
     catalog: &'a Catalog,
     resources: &'a [ServicePrincipal],
@@ -246,9 +246,27 @@ impl Names<'_> {
     }
 
     fn permission_name(&self, resource_app_id: &str, id: &str) -> Option<String> {
+        let from_tenant = || {
+            let sp = self
+                .resources
+                .iter()
+                .find(|sp| sp.app_id.eq_ignore_ascii_case(resource_app_id))?;
+            let scope = sp
+                .oauth2_permission_scopes
+                .iter()
+                .find(|s| s.id.eq_ignore_ascii_case(id))
+                .map(|s| s.value.clone());
+            scope.or_else(|| {
+                sp.app_roles
+                    .iter()
+                    .find(|r| r.id.eq_ignore_ascii_case(id))
+                    .and_then(|r| r.value.clone())
+            })
+        };
         self.catalog
             .permission_by_id(resource_app_id, id)
             .map(|(_, p)| p.name.clone())
+            .or_else(from_tenant)
     }
 
     /// A resource service principal by object id.
@@ -363,7 +381,15 @@ fn grants(list: &[PermissionGrant], names: &Names) -> Vec<Grant> {
     });
     let mut taken = BTreeSet::new();
     for grant in &mut grants {
-        grant.label = label(grant.resource.describe(), &mut taken);
+        let base = match &grant.principal_id {
+            Some(user) => format!(
+                "{} user {}",
+                grant.resource.describe(),
+                user.chars().take(8).collect::<String>()
+            ),
+            None => grant.resource.describe().to_string(),
+        };
+        grant.label = label(&base, &mut taken);
     }
     grants
 }
