@@ -52,13 +52,15 @@ fn graph(path: &str) -> Word {
     uri
 }
 
-/// `az rest --method POST`; with `capture`, the answer's field `.1` goes to the variable `.0`.
+/// `az rest --method POST`; with `capture`, the answer's field `.1` goes to the variable `.0`,
+/// else the answer is not printed.
 fn post(sh: &mut Lines, uri: Word, body: Json, capture: Option<(&str, &str)>) {
-    let query = capture
-        .map(|(_, field)| format!(" --query {field} --output tsv"))
-        .unwrap_or_default();
+    let output = match capture {
+        Some((_, field)) => format!(" --query {field} --output tsv"),
+        None => " --output none".to_string(),
+    };
     let command = format!(
-        "az rest --method POST --uri {}{query} --body {}",
+        "az rest --method POST --uri {}{output} --body {}",
         uri.render(),
         body.word().render()
     );
