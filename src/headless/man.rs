@@ -67,7 +67,7 @@ mod tests {
         man.render(&mut plain).unwrap();
         let page = String::from_utf8(page(&man).unwrap()).unwrap();
         assert!(page.starts_with(".TH appreg 1"), "{page}");
-        let mut sorted = |text: &str| {
+        let sorted = |text: &str| {
             let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
             lines.sort();
             lines
