@@ -326,8 +326,7 @@ pub struct RotateArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub app: AppSelectorArgs,
-    /// terraform: azuread resources with import blocks; bicep: the Microsoft Graph extension;
-    /// az: Azure CLI commands that make the app anew.
+    /// What to write.
     #[arg(long, value_enum)]
     pub format: crate::headless::ExportFormat,
 }

@@ -28,7 +28,7 @@ pub enum Format {
     Terraform,
     /// A Bicep file of the Microsoft Graph extension.
     Bicep,
-    /// Azure CLI commands (a POSIX shell script).
+    /// Azure CLI commands that make the app anew (a POSIX shell script).
     Az,
 }
 
