@@ -5,9 +5,12 @@ use crate::cloud::Cloud;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The binary's name, as completions and man pages call it.
+pub const BIN: &str = "appreg";
+
 #[derive(Debug, Parser)]
 #[command(
-    name = "appreg",
+    name = BIN,
     version,
     about = "Register a Microsoft Entra ID app for Nylas, Nango or your own integration, through Microsoft Graph",
     after_help = "Run without a command to open the wizard. Try it safely with `appreg --demo`."
@@ -61,13 +64,23 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Add a new client secret to an existing app; old ones are removed only when named.
     RotateSecret(RotateArgs),
+    /// Print an existing app, its service principal and grants as Terraform, Bicep or az
+    /// commands; never a secret.
+    Export(ExportArgs),
+    /// Print the completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(ManArgs),
     /// Serve the embedded Graph simulator on loopback until Ctrl-C.
     #[cfg(feature = "demo")]
     Sim(crate::sim::SimArgs),
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Endpoints (wizard, create, doctor, rotate-secret)")]
+#[command(next_help_heading = "Endpoints (wizard, create, doctor, rotate-secret, export)")]
 pub struct ConnectionArgs {
     /// Microsoft cloud whose endpoints to use.
     #[arg(long, value_enum, default_value_t = Cloud::Global, global = true)]
@@ -84,7 +97,7 @@ pub struct ConnectionArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Sign-in (wizard, create, doctor, rotate-secret)")]
+#[command(next_help_heading = "Sign-in (wizard, create, doctor, rotate-secret, export)")]
 pub struct SignInArgs {
     /// How to sign in.
     #[arg(long = "auth", value_enum, default_value_t = AuthMethod::Auto, global = true)]
@@ -339,6 +352,22 @@ pub struct RotateArgs {
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub app: AppSelectorArgs,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub format: crate::headless::ExportFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write appreg.1 and a page per command (appreg-create.1, …) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 fn nango_integration(value: &str) -> Result<String, String> {

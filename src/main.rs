@@ -68,6 +68,14 @@ async fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => Err(error.into()),
         },
+        Some(Command::Export(args)) => match endpoints() {
+            Ok(endpoints) => {
+                headless::export(args, &endpoints, &cli.sign_in, cli.verbose > 0).await
+            }
+            Err(error) => Err(error.into()),
+        },
+        Some(Command::Completions { shell }) => headless::completions(*shell),
+        Some(Command::Man(args)) => headless::man(args),
         #[cfg(feature = "demo")]
         Some(Command::Sim(args)) => {
             return match appreg::sim::serve_cli(args.clone()).await {

@@ -1,18 +1,24 @@
-//! The command line without a screen: `create`, `plan`, `profiles`, `doctor` and
-//! `rotate-secret`, for scripts and CI.
+//! The command line without a screen: `create`, `plan`, `profiles`, `doctor`, `rotate-secret`
+//! and `export`, for scripts and CI, and the shell completions and man page.
 //! Progress goes to stderr as lines, results to stdout (text, or JSON with `--json`).
 
 mod choices;
+mod completions;
 mod create;
 mod doctor;
+mod export;
 mod handoff;
+mod man;
 mod output;
 mod rotate;
 mod session;
 
 pub use choices::build_plan;
+pub use completions::completions;
 pub use create::create;
 pub use doctor::doctor;
+pub use export::{Format as ExportFormat, export};
+pub use man::man;
 pub use output::{plan as print_plan, profiles};
 pub use rotate::rotate_secret;
 

@@ -410,3 +410,17 @@ pub fn next_step(profile: &Profile, plan: &Plan, outcome: &Outcome) -> String {
         .replace("{scopes}", &scopes.join(","))
         .replace("{client_secret}", "<client secret>")
 }
+
+/// Writes a whole document (an export, a completion script, a man page) to stdout; a closed
+/// pipe is an error with `what` in it, not a panic.
+pub(super) fn write_stdout(bytes: &[u8], what: &str) -> Result<(), super::HeadlessError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|source| super::HeadlessError::Io {
+            what: format!("cannot write {what} to stdout"),
+            source,
+        })
+}

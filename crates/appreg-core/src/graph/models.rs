@@ -320,6 +320,9 @@ pub struct PermissionGrant {
     pub resource_id: String,
     #[serde(default)]
     pub consent_type: Option<String>,
+    /// The user a `Principal` grant is for; `None` for admin consent (`AllPrincipals`).
+    #[serde(default)]
+    pub principal_id: Option<String>,
     #[serde(default)]
     pub scope: Option<String>,
 }
