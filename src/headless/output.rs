@@ -5,7 +5,6 @@ use super::session::SecretDestination;
 use crate::graph::models::format_graph_time;
 use crate::plan::{Plan, manifest_required_resource_access};
 use crate::profile::Profile;
-use crate::progress::Event;
 use crate::run::{ConsentStatus, Outcome};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -200,15 +199,6 @@ pub fn profiles(all: &[Profile], as_json: bool) -> String {
         }
     }
     out
-}
-
-/// One stderr line per event; request starts and refused attempts (which the step handles or
-/// reports itself) only when asked for detail.
-pub fn progress_line(event: &Event, verbose: bool) -> Option<String> {
-    match event {
-        Event::Started { .. } | Event::Refused { .. } if !verbose => None,
-        other => Some(other.to_string()),
-    }
 }
 
 #[derive(Serialize)]

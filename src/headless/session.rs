@@ -2,13 +2,12 @@
 //! stderr, ask before changing anything, and write a secret to a private new file.
 
 use super::HeadlessError;
-use super::output::progress_line;
 use crate::auth::{self, DeviceCodeEvent};
 use crate::cli::SignInArgs;
 use crate::cloud::Endpoints;
 use crate::graph::GraphClient;
 use crate::journal::{Journal, write_private};
-use crate::progress::Reporter;
+use crate::progress::{Event, Reporter};
 use crate::run::IssuedSecret;
 use crate::secret::SecretString;
 use std::io::{BufRead, IsTerminal};
@@ -45,6 +44,15 @@ fn print_device_code(event: DeviceCodeEvent) {
             );
         }
         DeviceCodeEvent::Pending { .. } => {}
+    }
+}
+
+/// One stderr line per event; request starts and refused attempts (which the step handles or
+/// reports itself) only when asked for detail.
+fn progress_line(event: &Event, verbose: bool) -> Option<String> {
+    match event {
+        Event::Started { .. } | Event::Refused { .. } if !verbose => None,
+        other => Some(other.to_string()),
     }
 }
 
