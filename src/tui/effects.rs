@@ -3,8 +3,8 @@
 //! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
 
 use super::msg::{
-    ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg, RunFailure,
-    SignInFailure, SignInOption, TenantChoice,
+    ConnectFailure, ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg,
+    RunFailure, SignInFailure, SignInOption, TenantChoice,
 };
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
 use crate::clipboard::Clipboard;
@@ -51,6 +51,9 @@ struct RunState {
     journal: Option<Journal>,
     /// The secret now on screen until it is handed over or withdrawn.
     issued: Option<Issued>,
+    /// The secret an earlier rotation sent to the platform without learning the answer: it
+    /// joins the old secrets to remove once the platform holds the new one.
+    adopted: Option<String>,
 }
 
 /// The secret now on screen (its value moved out), with what its messages name.
@@ -571,6 +574,7 @@ async fn run_plan(
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
                 proof,
+                adopted: None,
             };
             state.issued = Some(Issued {
                 secret: outcome.secret,
@@ -624,6 +628,7 @@ async fn rotate_secret(
         .is_some_and(|j| j.entry().app_id.as_deref() != Some(app.app_id.as_str()))
     {
         state.journal = None;
+        state.adopted = None;
     }
     let journal = match &mut state.journal {
         Some(journal) => journal,
@@ -636,6 +641,12 @@ async fn rotate_secret(
             .map_err(|e| RunFailure::plain(e.to_string()))?,
         ),
     };
+    // A secret an earlier run may have left with the platform is never taken off first.
+    if let Some(key_id) =
+        run::adopt_unconfirmed(journal).map_err(|e| RunFailure::plain(e.to_string()))?
+    {
+        state.adopted = Some(key_id);
+    }
     let now = OffsetDateTime::now_utc();
     let request = SecretRequest {
         description: "appreg".into(),
@@ -664,6 +675,7 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
         proof,
+        adopted: state.adopted.clone(),
     };
     state.issued = Some(Issued {
         secret: rotation.secret,
@@ -693,14 +705,17 @@ async fn prove_secret(
 }
 
 /// Gives the platform the secret on screen; once it holds it, the hand-over is recorded, so a
-/// re-run does not remove the secret the platform signs in with.
+/// re-run does not remove the secret the platform signs in with, and a secret an earlier run
+/// may have left there joins the old ones to remove.
 async fn give_platform(
     request: &ConnectRequest,
     state: &mut RunState,
     reporter: &Reporter,
-) -> Result<Box<Connected>, String> {
+) -> Result<Box<Connected>, ConnectFailure> {
     let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.as_ref()) else {
-        return Err("the new secret was already handed over or withdrawn".into());
+        return Err(ConnectFailure::plain(
+            "the new secret was already handed over or withdrawn",
+        ));
     };
     let credentials = Credentials {
         client_id: &request.client_id,
@@ -719,7 +734,13 @@ async fn give_platform(
         reporter,
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| ConnectFailure::of(&e))?;
+    if let Some(key_id) = state.adopted.take()
+        && let Err(error) = journal.record(|e| e.remove_after.push(key_id))
+    {
+        // It stays on the app: a secret kept is safe, one removed too early is not.
+        tracing::warn!(%error, "cannot record the earlier secret for removal");
+    }
     record_hand_over(state);
     Ok(Box::new(connected))
 }

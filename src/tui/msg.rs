@@ -7,9 +7,9 @@ use crate::clipboard::{Cleared, Copied};
 use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
 use crate::plan::{self, Plan, SecretLifetime};
-use crate::platform::{Connected, Target};
+use crate::platform::{Connected, PlatformError, Target};
 use crate::progress::Event;
-use crate::run::{Proof, ProveError, Removal, Removals};
+use crate::run::{ConnectError, Proof, ProveError, Removal, Removals};
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -60,8 +60,8 @@ pub enum Msg {
     Repaired(Result<Box<Inspection>, RunFailure>),
     /// A new secret on the chosen app.
     Rotated(Result<Box<Created>, RunFailure>),
-    /// The platform holds the credentials now, or its refusal in plain words.
-    Connected(Result<Box<Connected>, String>),
+    /// The platform holds the credentials now, or its refusal in the wizard's words.
+    Connected(Result<Box<Connected>, ConnectFailure>),
     /// The old secrets a rotation removes once the new one is handed over.
     OldSecretsRemoved(Result<Removals, String>),
     Copied {
@@ -151,6 +151,9 @@ pub struct Created {
     pub consent: String,
     /// What signing the app in with the new secret showed.
     pub proof: Result<Proof, ProveError>,
+    /// A rotation's: the secret an earlier run sent to the platform without learning the
+    /// answer. It goes with the old ones once the platform holds the new secret.
+    pub adopted: Option<String>,
 }
 
 #[derive(Debug)]
@@ -210,6 +213,52 @@ pub struct ConnectRequest {
     pub display_name: String,
     /// May take over a connector another app signs in as.
     pub replace: bool,
+}
+
+/// Why the platform does not hold the credentials, in the wizard's words (no command-line
+/// flags: the screen names its own keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectFailure {
+    pub message: String,
+    /// The connector or integration signs in as this other app: replacing it is offered.
+    pub occupied_by: Option<String>,
+}
+
+impl ConnectFailure {
+    pub fn plain(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            occupied_by: None,
+        }
+    }
+
+    pub fn of(error: &ConnectError) -> Self {
+        let ConnectError::Platform(refusal) = error else {
+            return Self::plain(error.to_string());
+        };
+        match refusal {
+            PlatformError::Occupied {
+                platform,
+                name,
+                client_id,
+            } => Self {
+                message: format!(
+                    "the {platform} {thing} '{name}' signs in as another app ({client_id}). Replacing it makes every mailbox connected through it sign in again",
+                    thing = platform.thing()
+                ),
+                occupied_by: Some(client_id.clone()),
+            },
+            PlatformError::NotMicrosoft {
+                platform,
+                name,
+                provider,
+            } => Self::plain(format!(
+                "the {platform} {thing} '{name}' signs in with the provider '{provider}', not Microsoft: appreg leaves it alone. Type another integration key",
+                thing = platform.thing()
+            )),
+            other => Self::plain(other.to_string()),
+        }
+    }
 }
 
 /// What `update` asks the outside world to do; [`crate::tui::effects`] does it and answers

@@ -397,6 +397,13 @@ fn overlays_reveal_and_a_tiny_terminal() {
         assert!(!screen.contains(FAKE_API_KEY) && screen.contains("•••"));
         insta::assert_snapshot!("connect_refused_80x24", screen);
 
+        // The connector signs in as another app: replacing it waits for y.
+        let mut model = fixture_model(Step::Connect);
+        model.connect.problem = Some("the Nylas connector 'microsoft' signs in as another app (0d2c0000-0000-4000-8000-000000000001). Replacing it makes every mailbox connected through it sign in again".into());
+        model.connect.occupied_by = Some("0d2c0000-0000-4000-8000-000000000001".into());
+        model.connect.confirming_replace = true;
+        insta::assert_snapshot!("connect_occupied_80x24", render(&mut model, 80, 24));
+
         // Nylas holds the credentials: Done says what it created, at the end of the summary.
         let mut model = fixture_model(Step::Done);
         model.connect.phase = super::model::ConnectPhase::Connected(Box::new(connected()));

@@ -497,35 +497,18 @@ impl Model {
                     "the demo simulator does not serve {kind}: press s to skip"
                 ))
             } else {
-                self.platform_api()
+                self.platform_api(kind)
             };
             self.connect = ConnectStep::new(kind, api, preset);
         }
     }
 
-    /// The platform's API for the app: for the regions chosen when registering, or for those
-    /// whose redirect URI the checked app has.
-    pub fn platform_api(&self) -> Result<String, String> {
-        let profile = self.profile();
-        match self.task {
-            Task::Register => {
-                let choices = self.choices();
-                profile.platform_api(&choices.regions, choices.self_hosted_url.as_deref())
-            }
-            Task::Check => {
-                let registered = self
-                    .findings
-                    .application()
-                    .map(redirect_uris)
-                    .unwrap_or_default();
-                let regions: Vec<String> = profile
-                    .regions
-                    .iter()
-                    .filter(|r| registered.contains(&r.redirect_uri.as_str()))
-                    .map(|r| r.id.clone())
-                    .collect();
-                profile.platform_api(&regions, None)
-            }
+    /// Where a new secret goes from `step`: on to Connect as usual, but straight to the reveal
+    /// when it never signed in, since a platform is never given a secret that does not work.
+    pub fn step_after_new_secret(&self, step: Step) -> Step {
+        match self.reveal.proof {
+            Some(Err(_)) => Step::Reveal,
+            _ => self.step_after(step),
         }
     }
 

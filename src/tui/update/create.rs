@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     match (&model.create.phase, key.code) {
         (CreatePhase::SecretRefused(_), KeyCode::Enter) => {
-            model.step = model.step_after(Step::Create);
+            model.step = model.step_after_new_secret(Step::Create);
             Handled::nothing()
         }
         (CreatePhase::Failed(_), KeyCode::Char('r')) => {

@@ -448,6 +448,29 @@ fn created() -> Box<Created> {
             attempts: 1,
             waited: Duration::ZERO,
         }),
+        adopted: None,
+    })
+}
+
+/// A new secret on the fixture's checked app, with what signing in with it showed.
+fn rotated(proof: Result<crate::run::Proof, crate::run::ProveError>) -> Msg {
+    Msg::Rotated(Ok(rotation(proof)))
+}
+
+fn rotation(proof: Result<crate::run::Proof, crate::run::ProveError>) -> Box<Created> {
+    Box::new(Created {
+        tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+        object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
+        app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
+        display_name: "Acme Nylas (legacy)".into(),
+        consent: String::new(),
+        secret: IssuedSecret {
+            value: SecretString::new(FAKE_SECRET.into()),
+            hint: "FAK".into(),
+            end_date_time: "2028-11-22T10:30:00Z".into(),
+        },
+        proof,
+        adopted: None,
     })
 }
 
@@ -1100,21 +1123,9 @@ mod support_mode {
         press(&mut model, KeyCode::Enter);
         update(
             &mut model,
-            Msg::Rotated(Ok(Box::new(Created {
-                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
-                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
-                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
-                display_name: "Acme Nylas (legacy)".into(),
-                consent: String::new(),
-                secret: IssuedSecret {
-                    value: SecretString::new(FAKE_SECRET.into()),
-                    hint: "FAK".into(),
-                    end_date_time: "2028-11-22T10:30:00Z".into(),
-                },
-                proof: Ok(crate::run::Proof::Unproven {
-                    reason: "a Conditional Access policy".into(),
-                }),
-            }))),
+            rotated(Ok(crate::run::Proof::Unproven {
+                reason: "a Conditional Access policy".into(),
+            })),
         );
         assert_eq!(model.step, Step::Connect);
         press(&mut model, KeyCode::Char('s'));
@@ -1181,15 +1192,18 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
     );
 }
 
+mod handover;
+
 mod connect_step {
     use super::*;
     use crate::platform::{Action, Connected, PlatformKind};
     use crate::run::{Proof, ProveError};
     use crate::tui::model::{ConnectField, ConnectPhase, SecretOnExit, StepStatus, Task};
+    use crate::tui::msg::ConnectFailure;
     use crate::tui::snapshots::FAKE_API_KEY;
 
     /// A wizard registering for the preset `profile_id`, its run just finished.
-    fn created_for(profile_id: &str) -> Model {
+    pub(super) fn created_for(profile_id: &str) -> Model {
         let mut model = fixture_model(Step::Platform);
         model.platform.cursor = model
             .profiles
@@ -1224,7 +1238,7 @@ mod connect_step {
         model
     }
 
-    fn connected() -> Box<Connected> {
+    pub(super) fn connected() -> Box<Connected> {
         Box::new(Connected {
             kind: PlatformKind::Nylas,
             action: Action::Created,
@@ -1386,7 +1400,10 @@ mod connect_step {
         let mut model = created_for("nylas-v3");
         press(&mut model, KeyCode::Enter);
         let refusal = "Nylas refused the Nylas API key (HTTP 401): check NYLAS_API_KEY";
-        update(&mut model, Msg::Connected(Err(refusal.into())));
+        update(
+            &mut model,
+            Msg::Connected(Err(ConnectFailure::plain(refusal))),
+        );
         assert_eq!(model.connect.phase, ConnectPhase::Editing);
         assert_eq!(model.status_of(Step::Connect), StepStatus::Failed);
         let screen = render(&mut model, 80, 24);
@@ -1400,7 +1417,10 @@ mod connect_step {
         type_text(&mut model, "nyk_right");
         let effects = press(&mut model, KeyCode::Enter);
         assert!(matches!(&effects[..], [Effect::Connect(r)] if r.target.key == *"nyk_right"));
-        update(&mut model, Msg::Connected(Err(refusal.into())));
+        update(
+            &mut model,
+            Msg::Connected(Err(ConnectFailure::plain(refusal))),
+        );
         press(&mut model, KeyCode::Char('s'));
         assert_eq!(model.step, Step::Reveal);
         press(&mut model, KeyCode::Char('r'));
@@ -1429,8 +1449,8 @@ mod connect_step {
         assert!(render(&mut model, 80, 24).contains("never signed in"));
         assert!(model.reveal.secret.is_some(), "the secret is kept");
         press(&mut model, KeyCode::Enter);
-        assert_eq!(model.step, Step::Connect);
-        press(&mut model, KeyCode::Char('s'));
+        assert_eq!(model.step, Step::Reveal, "no platform is given it");
+        assert_eq!(model.status_of(Step::Connect), StepStatus::Pending);
         let screen = render(&mut model, 80, 24);
         assert!(screen.contains("not proven"), "{screen}");
     }
@@ -1438,22 +1458,10 @@ mod connect_step {
     #[test]
     fn a_rotation_removes_the_old_secret_only_after_the_hand_over() {
         let rotated = || {
-            Msg::Rotated(Ok(Box::new(Created {
-                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
-                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
-                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
-                display_name: "Acme Nylas (legacy)".into(),
-                consent: String::new(),
-                secret: IssuedSecret {
-                    value: SecretString::new(FAKE_SECRET.into()),
-                    hint: "FAK".into(),
-                    end_date_time: "2028-11-22T10:30:00Z".into(),
-                },
-                proof: Ok(Proof::Verified {
-                    attempts: 1,
-                    waited: Duration::ZERO,
-                }),
-            })))
+            rotated(Ok(Proof::Verified {
+                attempts: 1,
+                waited: Duration::ZERO,
+            }))
         };
         let removes = |effects: &[Effect]| {
             effects
