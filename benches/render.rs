@@ -70,6 +70,7 @@ fn model_on(target: Step, size: (u16, u16)) -> Model {
         now: time::OffsetDateTime::now_utc(),
         size,
         platform_presets: Vec::new(),
+        publisher_verification: true,
     });
     key(&mut model, KeyCode::Enter);
     send(

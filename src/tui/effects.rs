@@ -7,6 +7,7 @@ use super::msg::{
     RunFailure, SignInFailure, SignInOption, TenantChoice,
 };
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
+use crate::bounded;
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
 use crate::doctor::{self, InspectError, Inspection, Selector};
@@ -14,8 +15,9 @@ use crate::graph::GraphClient;
 use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
-use crate::plan::SecretLifetime;
+use crate::plan::settings::LOGO_READ_CAP;
 use crate::plan::{self, Plan};
+use crate::plan::{Logo, SecretLifetime};
 use crate::platform::{Connected, Credentials};
 use crate::progress::{Event, Operation, Reporter};
 use crate::run::{
@@ -124,6 +126,7 @@ impl Effects {
                 lifetime,
             } => self.rotate(tenant, *app, removal, lifetime),
             Effect::Connect(request) => self.connect(*request),
+            Effect::ReadLogo { path } => self.read_logo(path),
             Effect::RemoveOldSecrets { tenant, object_id } => {
                 self.remove_old_secrets(tenant, object_id)
             }
@@ -443,6 +446,17 @@ impl Effects {
         });
     }
 
+    /// Reads the logo off the loop's task (a file may sit on a slow disk).
+    fn read_logo(&self, path: String) {
+        let messages = self.messages.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = bounded::read_bytes(&home_expanded(&path), LOGO_READ_CAP)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| Logo::from_bytes(bytes, &path));
+            let _ = messages.send(Msg::LogoRead { path, result });
+        });
+    }
+
     fn copy(&mut self, what: CopyTarget, text: SecretString) {
         let sensitive = what == CopyTarget::Secret;
         let outcome = self
@@ -530,6 +544,14 @@ fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
     }
 }
 
+/// `~/logo.png` as a shell would read it; other paths as typed.
+fn home_expanded(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
 /// Records that the user has the secret on screen; returns its app's client id.
 fn record_hand_over(state: &mut RunState) -> Option<String> {
     let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.take()) else {
@@ -574,6 +596,7 @@ async fn run_plan(
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
                 proof,
+                settings: std::mem::take(&mut outcome.settings),
                 adopted: None,
             };
             state.issued = Some(Issued {
@@ -675,6 +698,7 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
         proof,
+        settings: Vec::new(),
         adopted: state.adopted.clone(),
     };
     state.issued = Some(Issued {

@@ -6,10 +6,10 @@ use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
 use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
-use crate::plan::{self, Plan, SecretLifetime};
+use crate::plan::{self, Logo, Plan, SecretLifetime};
 use crate::platform::{Connected, PlatformError, Target};
 use crate::progress::Event;
-use crate::run::{ConnectError, Proof, ProveError, Removal, Removals};
+use crate::run::{ConnectError, Proof, ProveError, Removal, Removals, SettingResult};
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -64,6 +64,11 @@ pub enum Msg {
     Connected(Result<Box<Connected>, ConnectFailure>),
     /// The old secrets a rotation removes once the new one is handed over.
     OldSecretsRemoved(Result<Removals, String>),
+    /// The logo file named on the Optional settings step, read and checked, or why not.
+    LogoRead {
+        path: String,
+        result: Result<Logo, String>,
+    },
     Copied {
         what: CopyTarget,
         outcome: Copied,
@@ -151,6 +156,8 @@ pub struct Created {
     pub consent: String,
     /// What signing the app in with the new secret showed.
     pub proof: Result<Proof, ProveError>,
+    /// The logo and the publisher, sent beside the secret, and how each went.
+    pub settings: Vec<SettingResult>,
     /// A rotation's: the secret an earlier run sent to the platform without learning the
     /// answer. It goes with the old ones once the platform holds the new secret.
     pub adopted: Option<String>,
@@ -306,6 +313,10 @@ pub enum Effect {
     },
     /// Gives the platform the new secret; on success the hand-over is recorded.
     Connect(Box<ConnectRequest>),
+    /// Reads the logo file at `path` (as typed) and checks it is a small PNG or JPEG.
+    ReadLogo {
+        path: String,
+    },
     /// Removes the old secrets a rotation named, now that the new one is handed over.
     RemoveOldSecrets {
         tenant: String,

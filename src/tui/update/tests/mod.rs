@@ -67,6 +67,7 @@ fn at(step: Step) -> Model {
         Step::RedirectUris,
         Step::Permissions,
         Step::Secret,
+        Step::Settings,
     ];
     for current in steps {
         if current == step {
@@ -397,13 +398,14 @@ fn secret_dates_are_checked_before_review() {
     type_text(&mut model, "2027-01-15");
     assert!(model.secret_error().is_none());
     press(&mut model, KeyCode::Enter);
-    assert_eq!(model.step, Step::Review);
+    assert_eq!(model.step, Step::Settings);
 }
 
 #[test]
 fn esc_goes_back_keeping_choices_until_create() {
     let mut model = at(Step::Review);
     for expected in [
+        Step::Settings,
         Step::Secret,
         Step::Permissions,
         Step::RedirectUris,
@@ -448,6 +450,7 @@ fn created() -> Box<Created> {
             attempts: 1,
             waited: Duration::ZERO,
         }),
+        settings: Vec::new(),
         adopted: None,
     })
 }
@@ -470,6 +473,7 @@ fn rotation(proof: Result<crate::run::Proof, crate::run::ProveError>) -> Box<Cre
             end_date_time: "2028-11-22T10:30:00Z".into(),
         },
         proof,
+        settings: Vec::new(),
         adopted: None,
     })
 }
@@ -662,7 +666,7 @@ mod support_mode {
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
         let mut model = fixture_model(Step::Platform);
-        assert_eq!(model.steps().len(), 12);
+        assert_eq!(model.steps().len(), 13);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Check);
         assert_eq!(model.steps().len(), 9);
@@ -1193,6 +1197,7 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
 }
 
 mod handover;
+mod settings;
 
 mod connect_step {
     use super::*;
