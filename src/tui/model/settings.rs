@@ -166,6 +166,7 @@ impl SettingsStep {
                     "homepage URL" => SettingsFocus::Homepage,
                     "privacy statement URL" => SettingsFocus::Privacy,
                     "terms of service URL" => SettingsFocus::Terms,
+                    // "publisher id", the one other field the core checks.
                     _ => SettingsFocus::Publisher,
                 };
                 (focus, why)
