@@ -70,6 +70,7 @@ fn model_on(target: Step, size: (u16, u16)) -> Model {
         now: time::OffsetDateTime::now_utc(),
         size,
         platform_presets: Vec::new(),
+        publisher_verification: true,
     });
     key(&mut model, KeyCode::Enter);
     send(
@@ -101,7 +102,7 @@ fn model_on(target: Step, size: (u16, u16)) -> Model {
     for c in "Acme Mail".chars() {
         key(&mut model, KeyCode::Char(c));
     }
-    // Registration, redirect URIs, permissions, secret: each Enter moves on.
+    // Registration, redirect URIs, permissions, secret, optional settings: each Enter moves on.
     while model.step < target && model.step < Step::Create {
         key(&mut model, KeyCode::Enter);
     }
@@ -123,6 +124,8 @@ fn model_on(target: Step, size: (u16, u16)) -> Model {
                     attempts: 1,
                     waited: Duration::ZERO,
                 }),
+                settings: Vec::new(),
+                adopted: None,
             }))),
         );
         // Nylas v3 could take the secret through its API; the bench copies it instead.

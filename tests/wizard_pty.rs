@@ -21,6 +21,7 @@ fn landmark(step: Step) -> &'static str {
         Step::RedirectUris => "Nylas v3 redirect URIs (Web)",
         Step::Permissions => "API permissions (delegated unless marked)",
         Step::Secret => "How long should the client secret last?",
+        Step::Settings => "Token configuration: optional claims in the ID token",
         Step::Review => "Register \"Acme Mail\" for Nylas v3",
         Step::Create => "Creating the app",
         Step::Apps => "Which app should be checked?",
@@ -142,6 +143,7 @@ fn every_step_to_done(cols: u16, rows: u16) {
         Step::RedirectUris,
         Step::Permissions,
         Step::Secret,
+        Step::Settings,
         Step::Review,
         Step::Create,
         Step::Connect,
@@ -155,7 +157,7 @@ fn every_step_to_done(cols: u16, rows: u16) {
             .unwrap_or(0)
             + 1;
         assert!(
-            screen.contains(&format!("step {number} of 12")),
+            screen.contains(&format!("step {number} of 13")),
             "{step:?}: the step list says where we are\n{screen}"
         );
         if step >= Step::Tenant && step < Step::Create {
@@ -373,10 +375,13 @@ fn esc_on_every_step_keeps_the_choices() {
     leave(&mut wizard, Step::Permissions);
     wizard.press(UP, "(•) 12 months");
     leave(&mut wizard, Step::Secret);
+    wizard.press(" ", "[x] email");
+    leave(&mut wizard, Step::Settings);
     let review = wizard.wait_for(landmark(Step::Review));
     assert!(review.contains("https://app.acme.dev/callback"), "{review}");
 
     for (step, kept) in [
+        (Step::Settings, "[x] email"),
         (Step::Secret, "(•) 12 months"),
         (Step::Permissions, "[x] Grant admin consent"),
         (Step::RedirectUris, "https://app.acme.dev/callback"),
@@ -401,6 +406,7 @@ fn esc_on_every_step_keeps_the_choices() {
         Step::RedirectUris,
         Step::Permissions,
         Step::Secret,
+        Step::Settings,
         Step::Review,
     ] {
         wizard.press(ENTER, landmark(next));
@@ -410,6 +416,50 @@ fn esc_on_every_step_keeps_the_choices() {
         rows.collect::<Vec<_>>().join("\n")
     };
     assert_eq!(body(&wizard.screen()), body(&review), "the same review");
+}
+
+/// A PNG of one transparent pixel, the smallest logo a user would upload.
+const ONE_PIXEL_PNG: [u8; 67] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+/// The optional settings reach the demo tenant: a claim, a logo read from a file and the demo
+/// partner's MPN ID show on Review, and Done (and its summary file) says both requests of their
+/// own went through.
+#[test]
+fn optional_settings_reach_the_demo_tenant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, ONE_PIXEL_PNG).expect("write the logo");
+    let mut wizard = walk_to(Step::Settings, 120, 40, dir.path());
+    wizard.wait_for(landmark(Step::Settings));
+    wizard.press(" ", "[x] email");
+    // Claims, Visible to users?, home page, privacy, terms: the logo is the sixth field.
+    for _ in 0..5 {
+        wizard.send(TAB);
+    }
+    wizard.paste(logo.to_str().expect("a UTF-8 temp path"));
+    wizard.press(TAB, "image/png, 67 bytes");
+    wizard.send("1234567");
+    let review = wizard.press(ENTER, landmark(Step::Review));
+    for shown in ["id:email", "logo.png (67 bytes)", "MPN id 1234567"] {
+        assert!(review.contains(shown), "{shown}\n{review}");
+    }
+    for step in [Step::Review, Step::Create, Step::Connect, Step::Reveal] {
+        leave(&mut wizard, step);
+    }
+    wizard.send("w");
+    let summary = std::fs::read_to_string(wait_for_summary(dir.path())).expect("the summary");
+    for done in ["logo.png (67 bytes): done", "MPN id 1234567: done"] {
+        assert!(summary.contains(done), "{done}\n{summary}");
+    }
+    assert!(!summary.contains("Publisher  "), "verified\n{summary}");
+    leave(&mut wizard, Step::Done);
+    assert!(wizard.wait_exit().success());
 }
 
 /// Support mode in the demo tenant: the half-broken Nylas app is audited, mended and audited

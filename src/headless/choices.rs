@@ -5,7 +5,7 @@ use crate::bounded;
 use crate::catalog::Catalog;
 use crate::cli::{PlanArgs, SpecArgs};
 use crate::cloud::Endpoints;
-use crate::plan::settings::LOGO_MAX_BYTES;
+use crate::plan::settings::LOGO_READ_CAP;
 use crate::plan::{
     Choices, ImplicitGrant, Logo, OptionalClaim, OptionalSettings, Plan, SecretLifetime,
     from_profile,
@@ -91,8 +91,7 @@ pub fn settings(spec: &SpecArgs) -> Result<OptionalSettings, HeadlessError> {
         .collect::<Result<Vec<OptionalClaim>, _>>()?;
     let logo = match &spec.logo {
         Some(path) => {
-            // Read past the limit, so a slightly large logo hears its size, not 'wrong file'.
-            let bytes = bounded::read_bytes(path, 4 * LOGO_MAX_BYTES).map_err(|source| {
+            let bytes = bounded::read_bytes(path, LOGO_READ_CAP).map_err(|source| {
                 HeadlessError::Input {
                     option: "--logo",
                     source,

@@ -3,10 +3,11 @@
 //! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
 
 use super::msg::{
-    ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg, RunFailure,
-    SignInFailure, SignInOption, TenantChoice,
+    ConnectFailure, ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg,
+    RunFailure, SignInFailure, SignInOption, TenantChoice,
 };
 use crate::auth::{self, AuthConfig, AuthMethod, DeviceCodeEvent, TokenSource};
+use crate::bounded;
 use crate::clipboard::Clipboard;
 use crate::cloud::Endpoints;
 use crate::doctor::{self, InspectError, Inspection, Selector};
@@ -14,8 +15,9 @@ use crate::graph::GraphClient;
 use crate::graph::models::Application;
 use crate::graph::models::Tenant;
 use crate::journal::Journal;
-use crate::plan::SecretLifetime;
+use crate::plan::settings::LOGO_READ_CAP;
 use crate::plan::{self, Plan};
+use crate::plan::{Logo, SecretLifetime};
 use crate::platform::{Connected, Credentials};
 use crate::progress::{Event, Operation, Reporter};
 use crate::run::{
@@ -51,6 +53,9 @@ struct RunState {
     journal: Option<Journal>,
     /// The secret now on screen until it is handed over or withdrawn.
     issued: Option<Issued>,
+    /// The secret an earlier rotation sent to the platform without learning the answer: it
+    /// joins the old secrets to remove once the platform holds the new one.
+    adopted: Option<String>,
 }
 
 /// The secret now on screen (its value moved out), with what its messages name.
@@ -121,6 +126,7 @@ impl Effects {
                 lifetime,
             } => self.rotate(tenant, *app, removal, lifetime),
             Effect::Connect(request) => self.connect(*request),
+            Effect::ReadLogo { path } => self.read_logo(path),
             Effect::RemoveOldSecrets { tenant, object_id } => {
                 self.remove_old_secrets(tenant, object_id)
             }
@@ -440,6 +446,17 @@ impl Effects {
         });
     }
 
+    /// Reads the logo off the loop's task (a file may sit on a slow disk).
+    fn read_logo(&self, path: String) {
+        let messages = self.messages.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = bounded::read_bytes(&home_expanded(&path), LOGO_READ_CAP)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| Logo::from_bytes(bytes, &path));
+            let _ = messages.send(Msg::LogoRead { path, result });
+        });
+    }
+
     fn copy(&mut self, what: CopyTarget, text: SecretString) {
         let sensitive = what == CopyTarget::Secret;
         let outcome = self
@@ -527,6 +544,14 @@ fn tenant_choice(tenant: Tenant, home: Option<&str>) -> TenantChoice {
     }
 }
 
+/// `~/logo.png` as a shell would read it; other paths as typed.
+fn home_expanded(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
 /// Records that the user has the secret on screen; returns its app's client id.
 fn record_hand_over(state: &mut RunState) -> Option<String> {
     let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.take()) else {
@@ -571,6 +596,8 @@ async fn run_plan(
                 consent: consent_words(&outcome),
                 secret: to_screen(&mut outcome.secret),
                 proof,
+                settings: std::mem::take(&mut outcome.settings),
+                adopted: None,
             };
             state.issued = Some(Issued {
                 secret: outcome.secret,
@@ -624,6 +651,7 @@ async fn rotate_secret(
         .is_some_and(|j| j.entry().app_id.as_deref() != Some(app.app_id.as_str()))
     {
         state.journal = None;
+        state.adopted = None;
     }
     let journal = match &mut state.journal {
         Some(journal) => journal,
@@ -636,6 +664,12 @@ async fn rotate_secret(
             .map_err(|e| RunFailure::plain(e.to_string()))?,
         ),
     };
+    // A secret an earlier run may have left with the platform is never taken off first.
+    if let Some(key_id) =
+        run::adopt_unconfirmed(journal).map_err(|e| RunFailure::plain(e.to_string()))?
+    {
+        state.adopted = Some(key_id);
+    }
     let now = OffsetDateTime::now_utc();
     let request = SecretRequest {
         description: "appreg".into(),
@@ -664,6 +698,8 @@ async fn rotate_secret(
         consent: String::new(),
         secret: to_screen(&mut rotation.secret),
         proof,
+        settings: Vec::new(),
+        adopted: state.adopted.clone(),
     };
     state.issued = Some(Issued {
         secret: rotation.secret,
@@ -693,14 +729,17 @@ async fn prove_secret(
 }
 
 /// Gives the platform the secret on screen; once it holds it, the hand-over is recorded, so a
-/// re-run does not remove the secret the platform signs in with.
+/// re-run does not remove the secret the platform signs in with, and a secret an earlier run
+/// may have left there joins the old ones to remove.
 async fn give_platform(
     request: &ConnectRequest,
     state: &mut RunState,
     reporter: &Reporter,
-) -> Result<Box<Connected>, String> {
+) -> Result<Box<Connected>, ConnectFailure> {
     let (Some(journal), Some(issued)) = (state.journal.as_mut(), state.issued.as_ref()) else {
-        return Err("the new secret was already handed over or withdrawn".into());
+        return Err(ConnectFailure::plain(
+            "the new secret was already handed over or withdrawn",
+        ));
     };
     let credentials = Credentials {
         client_id: &request.client_id,
@@ -719,7 +758,13 @@ async fn give_platform(
         reporter,
     )
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| ConnectFailure::of(&e))?;
+    if let Some(key_id) = state.adopted.take()
+        && let Err(error) = journal.record(|e| e.remove_after.push(key_id))
+    {
+        // It stays on the app: a secret kept is safe, one removed too early is not.
+        tracing::warn!(%error, "cannot record the earlier secret for removal");
+    }
     record_hand_over(state);
     Ok(Box::new(connected))
 }

@@ -168,6 +168,7 @@ pub async fn run(options: Options) -> anyhow::Result<Ending> {
         now: OffsetDateTime::now_utc(),
         size: (size.width, size.height),
         platform_presets,
+        publisher_verification: connection.endpoints.offers_publisher_verification(),
     });
     let (messages, mut answers) = tokio::sync::mpsc::unbounded_channel();
     let mut effects = Effects::new(

@@ -6,10 +6,10 @@ use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
 use crate::doctor::Inspection;
 use crate::graph::models::{Application, ServicePrincipal};
-use crate::plan::{self, Plan, SecretLifetime};
-use crate::platform::{Connected, Target};
+use crate::plan::{self, Logo, Plan, SecretLifetime};
+use crate::platform::{Connected, PlatformError, Target};
 use crate::progress::Event;
-use crate::run::{Proof, ProveError, Removal, Removals};
+use crate::run::{ConnectError, Proof, ProveError, Removal, Removals, SettingResult};
 use crate::secret::SecretString;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
@@ -60,10 +60,15 @@ pub enum Msg {
     Repaired(Result<Box<Inspection>, RunFailure>),
     /// A new secret on the chosen app.
     Rotated(Result<Box<Created>, RunFailure>),
-    /// The platform holds the credentials now, or its refusal in plain words.
-    Connected(Result<Box<Connected>, String>),
+    /// The platform holds the credentials now, or its refusal in the wizard's words.
+    Connected(Result<Box<Connected>, ConnectFailure>),
     /// The old secrets a rotation removes once the new one is handed over.
     OldSecretsRemoved(Result<Removals, String>),
+    /// The logo file named on the Optional settings step, read and checked, or why not.
+    LogoRead {
+        path: String,
+        result: Result<Logo, String>,
+    },
     Copied {
         what: CopyTarget,
         outcome: Copied,
@@ -151,6 +156,11 @@ pub struct Created {
     pub consent: String,
     /// What signing the app in with the new secret showed.
     pub proof: Result<Proof, ProveError>,
+    /// The logo and the publisher, sent beside the secret, and how each went.
+    pub settings: Vec<SettingResult>,
+    /// A rotation's: the secret an earlier run sent to the platform without learning the
+    /// answer. It goes with the old ones once the platform holds the new secret.
+    pub adopted: Option<String>,
 }
 
 #[derive(Debug)]
@@ -212,6 +222,52 @@ pub struct ConnectRequest {
     pub replace: bool,
 }
 
+/// Why the platform does not hold the credentials, in the wizard's words (no command-line
+/// flags: the screen names its own keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectFailure {
+    pub message: String,
+    /// The connector or integration signs in as this other app: replacing it is offered.
+    pub occupied_by: Option<String>,
+}
+
+impl ConnectFailure {
+    pub fn plain(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            occupied_by: None,
+        }
+    }
+
+    pub fn of(error: &ConnectError) -> Self {
+        let ConnectError::Platform(refusal) = error else {
+            return Self::plain(error.to_string());
+        };
+        match refusal {
+            PlatformError::Occupied {
+                platform,
+                name,
+                client_id,
+            } => Self {
+                message: format!(
+                    "the {platform} {thing} '{name}' signs in as another app ({client_id}). Replacing it makes every mailbox connected through it sign in again",
+                    thing = platform.thing()
+                ),
+                occupied_by: Some(client_id.clone()),
+            },
+            PlatformError::NotMicrosoft {
+                platform,
+                name,
+                provider,
+            } => Self::plain(format!(
+                "the {platform} {thing} '{name}' signs in with the provider '{provider}', not Microsoft: appreg leaves it alone. Type another integration key",
+                thing = platform.thing()
+            )),
+            other => Self::plain(other.to_string()),
+        }
+    }
+}
+
 /// What `update` asks the outside world to do; [`crate::tui::effects`] does it and answers
 /// with messages.
 #[derive(Debug)]
@@ -257,6 +313,10 @@ pub enum Effect {
     },
     /// Gives the platform the new secret; on success the hand-over is recorded.
     Connect(Box<ConnectRequest>),
+    /// Reads the logo file at `path` (as typed) and checks it is a small PNG or JPEG.
+    ReadLogo {
+        path: String,
+    },
     /// Removes the old secrets a rotation named, now that the new one is handed over.
     RemoveOldSecrets {
         tenant: String,

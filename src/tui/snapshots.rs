@@ -43,6 +43,7 @@ pub fn fixture_model(step: Step) -> Model {
             key: SecretString::new(FAKE_API_KEY.into()),
             source: "NYLAS_API_KEY".into(),
         }],
+        publisher_verification: true,
     });
     model.step = step;
     if matches!(step, Step::Apps | Step::Findings | Step::Rotate) {
@@ -104,7 +105,10 @@ pub fn fixture_model(step: Step) -> Model {
     }
     model.redirects.extra =
         ratatui_textarea::TextArea::new(vec!["https://app.acme.dev/callback".into()]);
-    if matches!(step, Step::Permissions | Step::Secret | Step::Review) {
+    if matches!(
+        step,
+        Step::Permissions | Step::Secret | Step::Settings | Step::Review
+    ) {
         return model;
     }
     record_run(&mut model);
@@ -211,6 +215,22 @@ fn check_fixture(model: &mut Model) {
     model.findings.fixable = model.fix_steps(crate::doctor::FixOptions::default()).len();
     model.findings.phase = FindingsPhase::Audited;
 }
+
+/// A few optional settings, the logo a tiny PNG already read.
+fn fill_settings(model: &mut Model) {
+    let settings = &mut model.settings;
+    settings.claims[0] = true;
+    settings.hide_app = true;
+    settings.homepage.set("https://acme.example");
+    settings.logo_path.set("acme-logo.png");
+    settings.logo = super::model::LogoFile::Read(
+        crate::plan::Logo::from_bytes(TINY_PNG.to_vec(), "acme-logo.png").expect("a PNG"),
+    );
+    settings.publisher.set("1234567");
+}
+
+/// The start of a PNG: enough for its check, which reads the signature and the size.
+pub const TINY_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
 fn connected() -> Connected {
     Connected {
@@ -396,6 +416,26 @@ fn overlays_reveal_and_a_tiny_terminal() {
         let screen = render(&mut model, 80, 24);
         assert!(!screen.contains(FAKE_API_KEY) && screen.contains("•••"));
         insta::assert_snapshot!("connect_refused_80x24", screen);
+
+        // The connector signs in as another app: replacing it waits for y.
+        let mut model = fixture_model(Step::Connect);
+        model.connect.problem = Some("the Nylas connector 'microsoft' signs in as another app (0d2c0000-0000-4000-8000-000000000001). Replacing it makes every mailbox connected through it sign in again".into());
+        model.connect.occupied_by = Some("0d2c0000-0000-4000-8000-000000000001".into());
+        model.connect.confirming_replace = true;
+        insta::assert_snapshot!("connect_occupied_80x24", render(&mut model, 80, 24));
+
+        // Optional settings as typed: a URL Graph would refuse and a logo read, each checked.
+        let mut model = fixture_model(Step::Settings);
+        fill_settings(&mut model);
+        model.settings.privacy.set("http://acme.example/privacy");
+        model.settings.focus = super::model::SettingsFocus::Privacy;
+        insta::assert_snapshot!("settings_checked_80x24", render(&mut model, 80, 24));
+
+        // Review lists the optional settings in the portal's words, after the secret.
+        let mut model = fixture_model(Step::Review);
+        fill_settings(&mut model);
+        model.review.scroll = super::model::Scroll::following_end();
+        insta::assert_snapshot!("review_settings_80x24", render(&mut model, 80, 24));
 
         // Nylas holds the credentials: Done says what it created, at the end of the summary.
         let mut model = fixture_model(Step::Done);

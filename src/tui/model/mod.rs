@@ -7,6 +7,7 @@ mod pick_list;
 mod readline;
 mod scroll;
 mod secret_input;
+mod settings;
 mod status;
 mod steps;
 mod summary;
@@ -19,6 +20,7 @@ pub use pick_list::{Load, PickList, Searchable};
 pub use readline::{LineEdit, edit_area};
 pub use scroll::{Extent, Scroll};
 pub use secret_input::SecretInput;
+pub use settings::{CLAIMS, LogoFile, SettingsFocus, SettingsStep};
 pub use status::{Call, CallState, StatusLog};
 pub use steps::*;
 pub use summary::{CLIENT_ID_LABEL, SECRET_PLACEHOLDER, connected_summary, proof_words};
@@ -42,6 +44,7 @@ pub enum Step {
     RedirectUris,
     Permissions,
     Secret,
+    Settings,
     Review,
     Create,
     Apps,
@@ -52,8 +55,11 @@ pub enum Step {
     Done,
 }
 
-/// Each task's steps; Connect only for a platform with an API for the credentials.
-const REGISTER_STEPS: [Step; 12] = [
+/// Each task's steps; Connect only for a platform with an API for the credentials. The
+/// optional settings come after the secret, as in the portal's Manage menu, where Token
+/// configuration follows Certificates & secrets, and as in the guides, which leave branding
+/// and publisher verification for last: the required steps stay first and together.
+const REGISTER_STEPS: [Step; 13] = [
     Step::Platform,
     Step::SignIn,
     Step::Tenant,
@@ -61,6 +67,7 @@ const REGISTER_STEPS: [Step; 12] = [
     Step::RedirectUris,
     Step::Permissions,
     Step::Secret,
+    Step::Settings,
     Step::Review,
     Step::Create,
     Step::Connect,
@@ -81,7 +88,7 @@ const CHECK_STEPS: [Step; 9] = [
 ];
 
 impl Step {
-    pub const ALL: [Step; 15] = [
+    pub const ALL: [Step; 16] = [
         Step::Platform,
         Step::SignIn,
         Step::Tenant,
@@ -89,6 +96,7 @@ impl Step {
         Step::RedirectUris,
         Step::Permissions,
         Step::Secret,
+        Step::Settings,
         Step::Review,
         Step::Create,
         Step::Apps,
@@ -108,6 +116,7 @@ impl Step {
             Step::RedirectUris => "Redirect URIs",
             Step::Permissions => "API permissions",
             Step::Secret => "Client secret",
+            Step::Settings => "Settings",
             Step::Review => "Review",
             Step::Create => "Create",
             Step::Apps => "App",
@@ -117,6 +126,13 @@ impl Step {
             Step::Reveal => "Copy the secret",
             Step::Done => "Done",
         }
+    }
+}
+
+impl Step {
+    /// A step that may be passed without changing anything; the step list says so.
+    pub fn is_optional(self) -> bool {
+        self == Step::Settings
     }
 }
 
@@ -176,6 +192,9 @@ pub struct Model {
     pub redirects: RedirectStep,
     pub permissions: PermissionStep,
     pub secret: SecretStep,
+    pub settings: SettingsStep,
+    /// Microsoft verifies publishers in its global cloud only: elsewhere the field is hidden.
+    pub publisher_verification: bool,
     pub review: ReviewStep,
     pub create: CreateStep,
     pub reveal: RevealStep,
@@ -204,6 +223,8 @@ pub struct Setup {
     pub now: OffsetDateTime,
     pub size: (u16, u16),
     pub platform_presets: Vec<PlatformPreset>,
+    /// The cloud offers publisher verification (the global one).
+    pub publisher_verification: bool,
 }
 
 impl Model {
@@ -234,6 +255,8 @@ impl Model {
             redirects,
             permissions,
             secret,
+            settings: SettingsStep::default(),
+            publisher_verification: setup.publisher_verification,
             review: ReviewStep::default(),
             create: CreateStep::default(),
             reveal: RevealStep::default(),
@@ -360,7 +383,7 @@ impl Model {
             .map(|(c, _)| c.id.clone())
             .collect();
         Choices {
-            settings: crate::plan::OptionalSettings::default(),
+            settings: self.settings.chosen(self.publisher_verification),
             display_name: self.registration.name.value().to_string(),
             tenant: self.tenant.chosen.as_ref().map(|t| t.id.clone()),
             audience: Some(self.audience()),
@@ -455,6 +478,7 @@ impl Model {
                 SignInPhase::Detecting | SignInPhase::Waiting | SignInPhase::DeviceCode { .. }
             ),
             Step::Tenant => self.tenant.list.load == Load::Loading,
+            Step::Settings => matches!(self.settings.logo, LogoFile::Reading { .. }),
             Step::Create => self.create.phase == CreatePhase::Running,
             Step::Apps => matches!(self.apps.list.load, Load::Loading),
             Step::Findings => matches!(
@@ -497,35 +521,18 @@ impl Model {
                     "the demo simulator does not serve {kind}: press s to skip"
                 ))
             } else {
-                self.platform_api()
+                self.platform_api(kind)
             };
             self.connect = ConnectStep::new(kind, api, preset);
         }
     }
 
-    /// The platform's API for the app: for the regions chosen when registering, or for those
-    /// whose redirect URI the checked app has.
-    pub fn platform_api(&self) -> Result<String, String> {
-        let profile = self.profile();
-        match self.task {
-            Task::Register => {
-                let choices = self.choices();
-                profile.platform_api(&choices.regions, choices.self_hosted_url.as_deref())
-            }
-            Task::Check => {
-                let registered = self
-                    .findings
-                    .application()
-                    .map(redirect_uris)
-                    .unwrap_or_default();
-                let regions: Vec<String> = profile
-                    .regions
-                    .iter()
-                    .filter(|r| registered.contains(&r.redirect_uri.as_str()))
-                    .map(|r| r.id.clone())
-                    .collect();
-                profile.platform_api(&regions, None)
-            }
+    /// Where a new secret goes from `step`: on to Connect as usual, but straight to the reveal
+    /// when it never signed in, since a platform is never given a secret that does not work.
+    pub fn step_after_new_secret(&self, step: Step) -> Step {
+        match self.reveal.proof {
+            Some(Err(_)) => Step::Reveal,
+            _ => self.step_after(step),
         }
     }
 

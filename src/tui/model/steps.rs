@@ -7,7 +7,7 @@ use super::text_input::TextInput;
 use crate::clipboard::{Cleared, Copied};
 use crate::profile::Profile;
 use crate::progress::Operation;
-use crate::run::{Proof, ProveError, Removals};
+use crate::run::{Proof, ProveError, Removals, SettingResult};
 use crate::secret::SecretString;
 use crate::tui::msg::{DeviceCode, RunFailure, SignInFailure, SignInOption, TenantChoice};
 use ratatui_textarea::TextArea;
@@ -311,4 +311,6 @@ pub struct DoneStep {
     pub copied: Option<(&'static str, Copied)>,
     /// The old secrets a rotation removed once the new one was handed over, or why not.
     pub removals: Option<Result<Removals, String>>,
+    /// The logo and the publisher, sent beside the secret, and how each went.
+    pub settings: Vec<SettingResult>,
 }

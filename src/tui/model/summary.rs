@@ -8,6 +8,7 @@ use crate::doctor::secrets::{describe, is_expired};
 use crate::graph::models::PasswordCredential;
 use crate::plan::Plan;
 use crate::platform::Connected;
+use crate::progress::Operation;
 use crate::run::{Proof, ProveError, Removal};
 
 /// Where `{client_secret}` stands in the next step: the secret is never written out.
@@ -88,6 +89,7 @@ impl Model {
                 lines.push(("API permissions", format!("{name}: {}", names.join(" "))));
             }
             lines.push((SCOPES_LABEL, platform_scopes(&plan)));
+            lines.extend(self.settings_summary(&plan));
         }
         lines.push(("Admin consent", done.consent.clone()));
         if let Some(end) = &done.secret_end {
@@ -95,11 +97,45 @@ impl Model {
         }
         if let Some(link) = self.admin_consent_link() {
             lines.push(("Admin consent link", link));
-            lines.push((
-                "Publisher",
-                "unverified: users in other organisations may need their admin to open the link above".into(),
-            ));
+            if !self.publisher_verified() {
+                lines.push((
+                    "Publisher",
+                    "unverified: users in other organisations may need their admin to open the link above".into(),
+                ));
+            }
         }
+    }
+
+    /// The optional settings in the portal's words; the logo and the publisher, sent on their
+    /// own, with how their request went (Graph's reason when it failed).
+    fn settings_summary(&self, plan: &Plan) -> Vec<(&'static str, String)> {
+        let result = |op: Operation| self.done.settings.iter().find(|r| r.op == op);
+        plan.spec
+            .settings
+            .summary()
+            .into_iter()
+            .map(|(label, value)| {
+                let sent = match label {
+                    "Logo" => result(Operation::UploadLogo),
+                    "Publisher verification" => result(Operation::VerifyPublisher),
+                    _ => None,
+                };
+                let value = match sent.map(|r| &r.failure) {
+                    Some(None) => format!("{value}: done"),
+                    Some(Some(why)) => format!("{value}: failed ({why})"),
+                    None => value,
+                };
+                (label, value)
+            })
+            .collect()
+    }
+
+    /// Microsoft accepted the publisher named on the Optional settings step.
+    fn publisher_verified(&self) -> bool {
+        self.done
+            .settings
+            .iter()
+            .any(|r| r.op == Operation::VerifyPublisher && r.failure.is_none())
     }
 
     /// The summary values Done can copy, in the order shown: number key `n` copies the n-th.

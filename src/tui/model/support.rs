@@ -194,6 +194,9 @@ pub struct RotateStep {
     pub phase: RotatePhase,
     /// Why Enter did not send (the secret limit), until the choice changes.
     pub problem: Option<String>,
+    /// The secret an earlier run sent to the platform without learning the answer: removed
+    /// with the old ones once the platform holds the new secret, never before.
+    pub adopted: Option<String>,
 }
 
 impl Default for RotateStep {
@@ -205,6 +208,7 @@ impl Default for RotateStep {
             removal: 0,
             phase: RotatePhase::Choosing,
             problem: None,
+            adopted: None,
         }
     }
 }

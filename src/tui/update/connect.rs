@@ -1,16 +1,26 @@
 //! Connect: the new secret goes straight to the platform's API (Nylas v3, Nango), so the user
 //! never has to copy it. Enter sends, `s` skips to the reveal; Tab edits the URL, the key and
-//! (Nango) the integration, Esc stops editing so Enter and `s` are keys again.
+//! (Nango) the integration, Esc stops editing so Enter and `s` are keys again. A connector
+//! that signs in as another app is replaced only after `o`, then `y`.
 
 use super::{Handled, KeyHint, hint};
 use crate::audience::Audience;
 use crate::catalog::{Catalog, MICROSOFT_GRAPH};
 use crate::platform::{Connected, PlatformKind, Target};
+use crate::secret::SecretString;
 use crate::tui::model::{ConnectField, ConnectPhase, Model, Step, Task};
-use crate::tui::msg::{ConnectRequest, Effect};
+use crate::tui::msg::{ConnectFailure, ConnectRequest, Effect};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
+    if model.connect.confirming_replace {
+        model.connect.confirming_replace = false;
+        // Anything but `y` keeps the connector as it is.
+        return match key.code {
+            KeyCode::Char('y' | 'Y') => Handled::Yes(start(model, true)),
+            _ => Handled::nothing(),
+        };
+    }
     match (&model.connect.phase, model.connect.focus, key.code) {
         (ConnectPhase::Connecting, ..) => Handled::No,
         (ConnectPhase::Connected(_), _, KeyCode::Enter) => {
@@ -18,7 +28,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             Handled::nothing()
         }
         (ConnectPhase::Connected(_), ..) => Handled::No,
-        (_, _, KeyCode::Enter) => Handled::Yes(start(model)),
+        (_, _, KeyCode::Enter) => Handled::Yes(start(model, false)),
         (_, _, KeyCode::Tab | KeyCode::BackTab) => {
             next_field(model, key.code == KeyCode::Tab);
             Handled::nothing()
@@ -29,6 +39,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
         }
         (_, None, KeyCode::Char('s')) => {
             model.step = model.step_after(Step::Connect);
+            Handled::nothing()
+        }
+        (_, None, KeyCode::Char('o')) if model.connect.occupied_by.is_some() => {
+            model.connect.confirming_replace = true;
             Handled::nothing()
         }
         (_, Some(field), _) => {
@@ -80,7 +94,8 @@ pub fn typing(model: &Model) -> bool {
 }
 
 /// Checks the fields, then sends; what is missing or wrong is said instead, at its field.
-fn start(model: &mut Model) -> Vec<Effect> {
+/// `replace` takes over a connector another app signs in as.
+fn start(model: &mut Model, replace: bool) -> Vec<Effect> {
     let target = match target(model) {
         Ok(target) => target,
         Err((field, problem)) => {
@@ -102,11 +117,12 @@ fn start(model: &mut Model) -> Vec<Effect> {
         scopes: delegated_scopes(model),
         keep_scopes: model.task == Task::Check,
         display_name: registered.display_name.clone(),
-        replace: false,
+        replace,
     };
     let connect = &mut model.connect;
     connect.phase = ConnectPhase::Connecting;
     connect.problem = None;
+    connect.occupied_by = None;
     connect.focus = None;
     vec![Effect::Connect(Box::new(request))]
 }
@@ -127,14 +143,15 @@ fn target(model: &Model) -> Result<Target, (ConnectField, String)> {
             ),
         ));
     }
-    let integration = connect.integration.value().trim();
-    if kind == PlatformKind::Nango && integration.is_empty() {
-        return Err((
-            ConnectField::Integration,
-            "The Nango integration key is missing (Nango's Outlook guide uses outlook).".into(),
-        ));
+    let key = SecretString::new(connect.key.value().expose().trim().to_owned());
+    let target = Target::new(kind, url, key);
+    if kind != PlatformKind::Nango {
+        return Ok(target);
     }
-    Ok(Target::new(kind, url, connect.key.value().duplicate()).with_integration(integration))
+    let integration = connect
+        .checked_integration()
+        .map_err(|why| (ConnectField::Integration, why))?;
+    Ok(target.with_integration(integration))
 }
 
 /// Who may sign in to the app: as registered, or as the checked app says.
@@ -170,7 +187,10 @@ fn delegated_scopes(model: &Model) -> Vec<String> {
     }
 }
 
-pub fn on_connected(model: &mut Model, result: Result<Box<Connected>, String>) -> Vec<Effect> {
+pub fn on_connected(
+    model: &mut Model,
+    result: Result<Box<Connected>, ConnectFailure>,
+) -> Vec<Effect> {
     let connect = &mut model.connect;
     match result {
         Ok(connected) => {
@@ -179,9 +199,11 @@ pub fn on_connected(model: &mut Model, result: Result<Box<Connected>, String>) -
             // The platform switched to the new secret: the old ones can go now.
             super::rotate::retire_old_secrets(model)
         }
-        Err(problem) => {
+        Err(failure) => {
             connect.phase = ConnectPhase::Editing;
-            connect.problem = Some(problem);
+            connect.problem = Some(failure.message);
+            connect.occupied_by = failure.occupied_by;
+            connect.refused = true;
             connect.focus = None;
             Vec::new()
         }
@@ -190,6 +212,12 @@ pub fn on_connected(model: &mut Model, result: Result<Box<Connected>, String>) -
 
 pub fn keys(model: &Model) -> Vec<KeyHint> {
     let connect = &model.connect;
+    if connect.confirming_replace {
+        return vec![
+            hint("y", "yes, replace it"),
+            hint("any other key", "keep it"),
+        ];
+    }
     match (&connect.phase, connect.focus) {
         (ConnectPhase::Connecting, _) => vec![],
         (ConnectPhase::Connected(_), _) => vec![hint("enter", "continue")],
@@ -199,17 +227,21 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
             hint("esc", "done editing"),
             hint("enter", "connect"),
         ],
-        (ConnectPhase::Editing, None) => vec![
-            hint(
+        (ConnectPhase::Editing, None) => {
+            let mut keys = vec![hint(
                 "enter",
                 if connect.problem.is_some() {
                     "try again"
                 } else {
                     "connect"
                 },
-            ),
-            hint("s", "skip: copy the secret yourself"),
-            hint("tab", "edit the fields"),
-        ],
+            )];
+            if connect.occupied_by.is_some() {
+                keys.push(hint("o", "replace it (its mailboxes sign in again)"));
+            }
+            keys.push(hint("s", "skip: copy the secret yourself"));
+            keys.push(hint("tab", "edit the fields"));
+            keys
+        }
     }
 }

@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     match (&model.create.phase, key.code) {
         (CreatePhase::SecretRefused(_), KeyCode::Enter) => {
-            model.step = model.step_after(Step::Create);
+            model.step = model.step_after_new_secret(Step::Create);
             Handled::nothing()
         }
         (CreatePhase::Failed(_), KeyCode::Char('r')) => {
@@ -81,6 +81,7 @@ pub fn on_finished(model: &mut Model, result: Result<Box<Created>, RunFailure>) 
                 consent: created.consent,
                 secret_end: Some(created.secret.end_date_time.clone()),
             };
+            model.done.settings = created.settings;
             model.keep_secret(created.secret, created.proof);
             if model.create.phase == CreatePhase::Finished {
                 model.step = model.step_after(Step::Create);

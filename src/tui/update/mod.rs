@@ -14,6 +14,7 @@ mod reveal;
 mod review;
 mod rotate;
 mod secret;
+mod settings;
 mod sign_in;
 mod tenant;
 
@@ -87,6 +88,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Repaired(result) => findings::on_repaired(model, result),
         Msg::Rotated(result) => rotate::on_rotated(model, result),
         Msg::Connected(result) => connect::on_connected(model, result),
+        Msg::LogoRead { path, result } => settings::on_logo_read(model, path, result),
         Msg::OldSecretsRemoved(result) => {
             model.done.removals = Some(result);
             Vec::new()
@@ -207,6 +209,7 @@ fn step_key(model: &mut Model, key: KeyEvent) -> Handled {
         Step::RedirectUris => redirects::on_key(model, key),
         Step::Permissions => permissions::on_key(model, key),
         Step::Secret => secret::on_key(model, key),
+        Step::Settings => settings::on_key(model, key),
         Step::Review => review::on_key(model, key),
         Step::Create => create::on_key(model, key),
         Step::Apps => apps::on_key(model, key),
@@ -252,6 +255,7 @@ fn on_paste(model: &mut Model, pasted: &str) -> Vec<Effect> {
         Step::RedirectUris => redirects::on_paste(model, text),
         Step::Permissions => permissions::on_paste(model, text),
         Step::Secret => secret::on_paste(model, text),
+        Step::Settings => settings::on_paste(model, text),
         Step::Connect => connect::on_paste(model, text),
         _ => {}
     }
@@ -287,6 +291,7 @@ pub fn key_hints(model: &Model) -> Vec<KeyHint> {
         Step::RedirectUris => redirects::keys(model),
         Step::Permissions => permissions::keys(model),
         Step::Secret => secret::keys(model),
+        Step::Settings => settings::keys(model),
         Step::Review => review::keys(model),
         Step::Create => create::keys(model),
         Step::Apps => apps::keys(model),
@@ -319,6 +324,7 @@ pub fn typing(model: &Model) -> bool {
         Step::RedirectUris => redirects::typing(model),
         Step::Permissions => permissions::typing(model),
         Step::Secret => secret::typing(model),
+        Step::Settings => settings::typing(model),
         Step::Connect => connect::typing(model),
         Step::Rotate => {
             model.rotate.focus == crate::tui::model::RotateFocus::Lifetime

@@ -18,6 +18,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             reveal.revealed = false;
             model.step = Step::Done;
             let mut effects = vec![Effect::SecretSaved];
+            // Skipped without a refusal, or a platform without an API: the user has it now.
             effects.extend(super::rotate::retire_old_secrets(model));
             return Handled::Yes(effects);
         }

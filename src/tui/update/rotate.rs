@@ -116,37 +116,59 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
     }
 }
 
-/// The new secret goes on to Connect (or the reveal) even when it has not signed in yet: it
-/// is on the app, and the reveal says what the sign-in showed.
+/// The new secret goes on to Connect (or the reveal) even when its proof was inconclusive: it
+/// is on the app, and the reveal says what the sign-in showed. One that never signed in goes
+/// straight to the reveal: no platform is given it.
 pub fn on_rotated(model: &mut Model, result: Result<Box<Created>, RunFailure>) -> Vec<Effect> {
     match result {
         Ok(created) => {
             let created = *created;
             model.rotate.phase = RotatePhase::Choosing;
+            model.rotate.adopted = created.adopted;
             model.done.registered = Registered {
                 secret_end: Some(created.secret.end_date_time.clone()),
                 ..model.checked_app()
             };
             model.keep_secret(created.secret, created.proof);
-            model.step = model.step_after(Step::Rotate);
+            model.step = model.step_after_new_secret(Step::Rotate);
         }
         Err(failure) => model.rotate.phase = RotatePhase::Failed(failure),
     }
     Vec::new()
 }
 
-/// Once the new secret is handed over (the platform has it, or the user saved it), the old
-/// secrets the rotation named are removed: nothing signs in with a removed one meanwhile.
-pub fn retire_old_secrets(model: &Model) -> Vec<Effect> {
+/// Once the new secret is handed over, the old secrets the rotation named (and one an earlier
+/// run left with the platform) are removed, so nothing signs in with a removed one: only when
+/// the new secret signed in, and the platform holds it or was never asked to. Otherwise Done
+/// says why they stay.
+pub fn retire_old_secrets(model: &mut Model) -> Vec<Effect> {
     let chosen = model.removals().get(model.rotate.removal).cloned();
     let (Task::Check, Some(tenant), Some(removal)) = (model.task, model.tenant_id(), chosen) else {
         return Vec::new();
     };
-    if removal == Removal::Nothing {
+    let adopted = model.rotate.adopted.is_some() && model.platform_holds_secret();
+    if removal == Removal::Nothing && !adopted {
+        return Vec::new();
+    }
+    if let Some(why) = keep_old_secrets(model) {
+        model.done.removals = Some(Err(why.to_owned()));
         return Vec::new();
     }
     vec![Effect::RemoveOldSecrets {
         tenant,
         object_id: model.done.registered.object_id.clone(),
     }]
+}
+
+/// Why the old secrets must stay, if they must: the new one is unproven, or the platform
+/// refused it and still signs in with an old one.
+fn keep_old_secrets(model: &Model) -> Option<&'static str> {
+    let verified = matches!(&model.reveal.proof, Some(Ok(proof)) if proof.is_verified());
+    if !verified {
+        return Some(
+            "the new secret has not been proven to sign in; remove the old one once sign-ins work with the new one",
+        );
+    }
+    (!model.platform_holds_secret() && model.connect.refused)
+        .then_some("the platform refused the new secret, so it still signs in with the old secret")
 }

@@ -33,8 +33,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
             if model.secret_error().is_some() && model.secret.custom_date() {
                 model.secret.focus = SecretFocus::Date;
             } else {
-                model.step = Step::Review;
-                model.review.scroll.reset();
+                model.step = model.step_after(Step::Secret);
             }
             return Handled::nothing();
         }

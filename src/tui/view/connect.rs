@@ -8,7 +8,7 @@ use crate::platform::{Connected, PlatformKind};
 use crate::tui::model::{ConnectField, ConnectPhase, ConnectStep, Model, connected_summary};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
             input: &connect.integration,
             placeholder: "outlook",
             focused: focused(ConnectField::Integration),
-            check: Ok(None),
+            check: connect.checked_integration().map(|_| None),
         });
     }
     let mut rows = vec![Constraint::Length(3)];
@@ -98,14 +98,31 @@ fn outcome_lines(model: &Model, connect: &ConnectStep, theme: Theme) -> Vec<Line
             ),
         ],
         (ConnectPhase::Connected(connected), _) => connected_lines(connected, theme),
-        (ConnectPhase::Editing, Some(problem)) => vec![
-            Line::default(),
-            Line::styled(format!("✗ {problem}"), theme.error()),
-            Line::styled(
-                "Tab to fix the key or the URL, Enter to try again, or s to skip and copy the secret yourself.",
-                theme.emphasis(),
-            ),
-        ],
+        (ConnectPhase::Editing, Some(problem)) => {
+            let next = match (&connect.occupied_by, connect.confirming_replace) {
+                (Some(_), true) => Line::from(vec![
+                    Span::styled(
+                        format!("Replace the {kind} {}? ", kind.thing()),
+                        theme.warn(),
+                    ),
+                    Span::styled("Press y to replace it", theme.emphasis()),
+                    Span::raw(", any other key to keep it."),
+                ]),
+                (Some(_), false) => Line::styled(
+                    "o replaces it with this app, or s skips and you copy the secret yourself.",
+                    theme.emphasis(),
+                ),
+                (None, _) => Line::styled(
+                    "Tab to fix the key or the URL, Enter to try again, or s to skip and copy the secret yourself.",
+                    theme.emphasis(),
+                ),
+            };
+            vec![
+                Line::default(),
+                Line::styled(format!("✗ {problem}"), theme.error()),
+                next,
+            ]
+        }
         (ConnectPhase::Editing, None) => vec![
             Line::default(),
             Line::raw(format!(

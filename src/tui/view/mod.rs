@@ -16,6 +16,7 @@ mod reveal;
 mod review;
 mod rotate;
 mod secret;
+mod settings;
 mod sign_in;
 mod tenant;
 pub mod theme;
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Step::RedirectUris => redirects::render(frame, body, model, theme),
         Step::Permissions => permissions::render(frame, body, model, theme),
         Step::Secret => secret::render(frame, body, model, theme),
+        Step::Settings => settings::render(frame, body, model, theme),
         Step::Review => review::render(frame, body, model, theme),
         Step::Create => create::render(frame, body, model, theme),
         Step::Apps => apps::render(frame, body, model, theme),

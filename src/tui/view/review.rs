@@ -126,6 +126,9 @@ fn summary(
             model.secret_expiry_estimate()
         ),
     ));
+    for (label, value) in plan.spec.settings.summary() {
+        lines.extend(kv(label, value));
+    }
     lines.push(Line::default());
     lines.extend(warnings.iter().map(|w| warning(w, theme)));
     lines

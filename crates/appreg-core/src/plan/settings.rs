@@ -11,6 +11,10 @@ use std::str::FromStr;
 /// The most a logo may weigh: the portal's limit (Branding & properties).
 pub const LOGO_MAX_BYTES: usize = 100 * 1024;
 
+/// How much of a logo file is read: past the limit, so a slightly large logo hears its size
+/// from [`Logo::from_bytes`], not "is it the right file?".
+pub const LOGO_READ_CAP: usize = 4 * LOGO_MAX_BYTES;
+
 /// The tag on the service principal that hides the app from users' My Apps.
 pub const HIDE_APP_TAG: &str = "HideApp";
 

@@ -6,11 +6,13 @@
 use super::failed;
 use crate::graph::GraphClient;
 use crate::plan::{Ids, Ref, Spec};
-use crate::progress::Reporter;
+use crate::progress::{Operation, Reporter};
 
 /// One setting sent on its own, and how it went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingResult {
+    /// Which request: the logo's upload or the publisher's verification.
+    pub op: Operation,
     /// What was asked, in the portal's words.
     pub what: String,
     /// `None` when done; otherwise what Graph said.
@@ -30,10 +32,11 @@ pub(super) async fn apply(
             Ok(call) => client
                 .send(&call, &reporter.on(op.clone()))
                 .await
-                .map_err(|e| failed(op, e, reporter).to_string()),
+                .map_err(|e| failed(op.clone(), e, reporter).to_string()),
             Err(missing) => Err(missing.to_string()),
         };
         SettingResult {
+            op,
             what: step.purpose(),
             failure: sent.err(),
         }

@@ -26,10 +26,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: Theme) {
                 StepStatus::Pending => theme.dim(),
                 StepStatus::Done => theme.plain(),
             };
-            Line::from(vec![
+            let mut spans = vec![
                 Span::styled(format!(" {glyph} "), style),
                 Span::styled(step.title(), label_style),
-            ])
+            ];
+            if step.is_optional() {
+                spans.push(Span::styled(" (opt.)", theme.dim()));
+            }
+            Line::from(spans)
         })
         .collect();
     lines.push(Line::default());

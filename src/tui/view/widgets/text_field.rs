@@ -28,7 +28,12 @@ impl TextField<'_> {
 
     /// Rows the field takes in `width` columns, its check wrapped.
     pub fn height(&self, width: u16) -> u16 {
-        Self::HEIGHT.max(1 + self.check_rows(width).len() as u16)
+        Self::HEIGHT.max(self.compact_height(width))
+    }
+
+    /// Rows the field takes with no room kept for a check it does not have.
+    pub fn compact_height(&self, width: u16) -> u16 {
+        1 + self.check_rows(width).len() as u16
     }
 
     /// The check's rows: `    ✗ problem…`, then its continuation indented under the text.

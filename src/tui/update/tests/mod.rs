@@ -75,6 +75,7 @@ fn at_for(platform: usize, step: Step) -> Model {
         Step::RedirectUris,
         Step::Permissions,
         Step::Secret,
+        Step::Settings,
     ];
     for current in steps {
         if current == step {
@@ -515,13 +516,14 @@ fn secret_dates_are_checked_before_review() {
     type_text(&mut model, "2027-01-15");
     assert!(model.secret_error().is_none());
     press(&mut model, KeyCode::Enter);
-    assert_eq!(model.step, Step::Review);
+    assert_eq!(model.step, Step::Settings);
 }
 
 #[test]
 fn esc_goes_back_keeping_choices_until_create() {
     let mut model = at(Step::Review);
     for expected in [
+        Step::Settings,
         Step::Secret,
         Step::Permissions,
         Step::RedirectUris,
@@ -566,6 +568,31 @@ fn created() -> Box<Created> {
             attempts: 1,
             waited: Duration::ZERO,
         }),
+        settings: Vec::new(),
+        adopted: None,
+    })
+}
+
+/// A new secret on the fixture's checked app, with what signing in with it showed.
+fn rotated(proof: Result<crate::run::Proof, crate::run::ProveError>) -> Msg {
+    Msg::Rotated(Ok(rotation(proof)))
+}
+
+fn rotation(proof: Result<crate::run::Proof, crate::run::ProveError>) -> Box<Created> {
+    Box::new(Created {
+        tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
+        object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
+        app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
+        display_name: "Acme Nylas (legacy)".into(),
+        consent: String::new(),
+        secret: IssuedSecret {
+            value: SecretString::new(FAKE_SECRET.into()),
+            hint: "FAK".into(),
+            end_date_time: "2028-11-22T10:30:00Z".into(),
+        },
+        proof,
+        settings: Vec::new(),
+        adopted: None,
     })
 }
 
@@ -757,7 +784,7 @@ mod support_mode {
     #[test]
     fn tab_on_the_first_step_switches_to_checking_an_app_and_the_step_list_follows() {
         let mut model = fixture_model(Step::Platform);
-        assert_eq!(model.steps().len(), 12);
+        assert_eq!(model.steps().len(), 13);
         press(&mut model, KeyCode::Tab);
         assert_eq!(model.task, Task::Check);
         assert_eq!(model.steps().len(), 9);
@@ -1218,21 +1245,9 @@ mod support_mode {
         press(&mut model, KeyCode::Enter);
         update(
             &mut model,
-            Msg::Rotated(Ok(Box::new(Created {
-                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
-                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
-                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
-                display_name: "Acme Nylas (legacy)".into(),
-                consent: String::new(),
-                secret: IssuedSecret {
-                    value: SecretString::new(FAKE_SECRET.into()),
-                    hint: "FAK".into(),
-                    end_date_time: "2028-11-22T10:30:00Z".into(),
-                },
-                proof: Ok(crate::run::Proof::Unproven {
-                    reason: "a Conditional Access policy".into(),
-                }),
-            }))),
+            rotated(Ok(crate::run::Proof::Unproven {
+                reason: "a Conditional Access policy".into(),
+            })),
         );
         assert_eq!(model.step, Step::Connect);
         press(&mut model, KeyCode::Char('s'));
@@ -1299,15 +1314,19 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
     );
 }
 
+mod handover;
+mod settings;
+
 mod connect_step {
     use super::*;
     use crate::platform::{Action, Connected, PlatformKind};
     use crate::run::{Proof, ProveError};
     use crate::tui::model::{ConnectField, ConnectPhase, SecretOnExit, StepStatus, Task};
+    use crate::tui::msg::ConnectFailure;
     use crate::tui::snapshots::FAKE_API_KEY;
 
     /// A wizard registering for the preset `profile_id`, its run just finished.
-    fn created_for(profile_id: &str) -> Model {
+    pub(super) fn created_for(profile_id: &str) -> Model {
         let mut model = fixture_model(Step::Platform);
         model.platform.cursor = model
             .profiles
@@ -1342,7 +1361,7 @@ mod connect_step {
         model
     }
 
-    fn connected() -> Box<Connected> {
+    pub(super) fn connected() -> Box<Connected> {
         Box::new(Connected {
             kind: PlatformKind::Nylas,
             action: Action::Created,
@@ -1504,7 +1523,10 @@ mod connect_step {
         let mut model = created_for("nylas-v3");
         press(&mut model, KeyCode::Enter);
         let refusal = "Nylas refused the Nylas API key (HTTP 401): check NYLAS_API_KEY";
-        update(&mut model, Msg::Connected(Err(refusal.into())));
+        update(
+            &mut model,
+            Msg::Connected(Err(ConnectFailure::plain(refusal))),
+        );
         assert_eq!(model.connect.phase, ConnectPhase::Editing);
         assert_eq!(model.status_of(Step::Connect), StepStatus::Failed);
         let screen = render(&mut model, 80, 24);
@@ -1518,7 +1540,10 @@ mod connect_step {
         type_text(&mut model, "nyk_right");
         let effects = press(&mut model, KeyCode::Enter);
         assert!(matches!(&effects[..], [Effect::Connect(r)] if r.target.key == *"nyk_right"));
-        update(&mut model, Msg::Connected(Err(refusal.into())));
+        update(
+            &mut model,
+            Msg::Connected(Err(ConnectFailure::plain(refusal))),
+        );
         press(&mut model, KeyCode::Char('s'));
         assert_eq!(model.step, Step::Reveal);
         press(&mut model, KeyCode::Char('r'));
@@ -1547,8 +1572,8 @@ mod connect_step {
         assert!(render(&mut model, 80, 24).contains("never signed in"));
         assert!(model.reveal.secret.is_some(), "the secret is kept");
         press(&mut model, KeyCode::Enter);
-        assert_eq!(model.step, Step::Connect);
-        press(&mut model, KeyCode::Char('s'));
+        assert_eq!(model.step, Step::Reveal, "no platform is given it");
+        assert_eq!(model.status_of(Step::Connect), StepStatus::Pending);
         let screen = render(&mut model, 80, 24);
         assert!(screen.contains("not proven"), "{screen}");
     }
@@ -1556,22 +1581,10 @@ mod connect_step {
     #[test]
     fn a_rotation_removes_the_old_secret_only_after_the_hand_over() {
         let rotated = || {
-            Msg::Rotated(Ok(Box::new(Created {
-                tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
-                object_id: "0b1ec700-de30-4000-8000-00000000a001".into(),
-                app_id: "1e9ac700-de30-4000-8000-00000000a001".into(),
-                display_name: "Acme Nylas (legacy)".into(),
-                consent: String::new(),
-                secret: IssuedSecret {
-                    value: SecretString::new(FAKE_SECRET.into()),
-                    hint: "FAK".into(),
-                    end_date_time: "2028-11-22T10:30:00Z".into(),
-                },
-                proof: Ok(Proof::Verified {
-                    attempts: 1,
-                    waited: Duration::ZERO,
-                }),
-            })))
+            rotated(Ok(Proof::Verified {
+                attempts: 1,
+                waited: Duration::ZERO,
+            }))
         };
         let removes = |effects: &[Effect]| {
             effects
