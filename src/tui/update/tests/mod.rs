@@ -389,7 +389,7 @@ fn the_manifest_import_says_what_it_dropped() {
 
 /// The Nylas v2 guide's sample manifest as its page prints it: no braces, no closing brackets.
 const NYLAS_V2_PRINTED: &str =
-    include_str!("../../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt");
+    include_str!("../../../../tests/fixtures/seeds/nylas-v2-manifest-as-printed.txt");
 
 /// The row of Nylas v2 on the platform list.
 const NYLAS_V2: usize = 1;
