@@ -8,10 +8,12 @@ mod audit;
 mod context;
 mod finding;
 mod fix;
+pub mod fleet;
 mod inspect;
+pub mod preset;
 pub mod secrets;
 
-pub use audit::audit;
+pub use audit::{audit, audit_secrets};
 #[cfg(any(test, feature = "test-support"))]
 pub use audit::tests::every_kind_of_finding;
 pub use context::{AuditContext, Wants};
