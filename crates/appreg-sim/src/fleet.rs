@@ -111,7 +111,11 @@ pub fn app(index: usize) -> AppSeed {
             "appreg-profile:{}",
             if nango { "nango" } else { "nylas-v3" }
         )],
-        web_redirect_uris: vec![if nango { NANGO } else { NYLAS_US }.to_owned()],
+        web_redirect_uris: if nango {
+            vec![NANGO.to_owned()]
+        } else {
+            vec![NYLAS_US.to_owned(), NYLAS_EU.to_owned()]
+        },
         permissions: [OFFLINE_ACCESS, OPENID, PROFILE, EMAIL, USER_READ]
             .into_iter()
             .map(|p| scope(MICROSOFT_GRAPH_APP_ID, p))
@@ -135,10 +139,7 @@ pub fn app(index: usize) -> AppSeed {
     };
     match kind {
         Kind::HealthyNylas | Kind::HealthyNango => {}
-        Kind::UntaggedNylas => {
-            seed.tags.clear();
-            seed.web_redirect_uris.push(NYLAS_EU.to_owned());
-        }
+        Kind::UntaggedNylas => seed.tags.clear(),
         Kind::SecretExpired => seed.secrets = expiring(-30),
         Kind::SecretExpiring7Days => seed.secrets = expiring(7),
         Kind::SecretExpiring25Days => seed.secrets = expiring(25),

@@ -146,7 +146,9 @@ impl std::str::FromStr for Code {
         Code::ALL
             .into_iter()
             .find(|code| code.as_str().eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| format!("'{name}' is not a finding code (they look like secret-expiring-30d)"))
+            .ok_or_else(|| {
+                format!("'{name}' is not a finding code (they look like secret-expiring-30d)")
+            })
     }
 }
 

@@ -288,7 +288,10 @@ async fn read_principal(
 }
 
 /// The resources an app lists that the audit has not read yet (retired ones are left alone).
-pub(super) fn other_resources(app: &Application, known: &[(String, String)]) -> Vec<(String, String)> {
+pub(super) fn other_resources(
+    app: &Application,
+    known: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut others: Vec<(String, String)> = Vec::new();
     for rra in &app.required_resource_access {
         let id = &rra.resource_app_id;

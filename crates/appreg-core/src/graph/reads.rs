@@ -76,9 +76,9 @@ impl GraphClient {
         observer: &dyn Observer,
     ) -> Result<Vec<T>, GraphError> {
         let mut items = Vec::new();
-        self.for_each_page(first, observer, MAX_PAGES, async |page| {
+        self.for_each_page(first, observer, MAX_PAGES, |page| {
             items.extend(page);
-            true
+            std::future::ready(true)
         })
         .await?;
         Ok(items)
@@ -88,13 +88,20 @@ impl GraphClient {
     /// next, so only one page is held at a time; `each` returns `false` to stop. Next pages are
     /// read from the same service as the first (a link elsewhere is not followed) and at most
     /// `max_pages` are read. `Ok(true)` when the collection was read to its end.
-    pub async fn for_each_page<T: serde::de::DeserializeOwned>(
+    // A closure returning a future rather than an async closure: the futures of async closures
+    // are not yet known to be `Send`, and the wizard spawns these reads.
+    pub async fn for_each_page<T, F, Next>(
         &self,
         first: Call,
         observer: &dyn Observer,
         max_pages: usize,
-        mut each: impl AsyncFnMut(Vec<T>) -> bool,
-    ) -> Result<bool, GraphError> {
+        mut each: F,
+    ) -> Result<bool, GraphError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: FnMut(Vec<T>) -> Next,
+        Next: std::future::Future<Output = bool>,
+    {
         let mut call = first;
         for _ in 0..max_pages {
             let page: Collection<T> = self.send_json(&call, observer).await?;
@@ -112,7 +119,11 @@ impl GraphClient {
 
     /// How many objects a directory collection holds (`/applications/$count`): an advanced
     /// query, so Graph wants `ConsistencyLevel: eventual`.
-    pub async fn count(&self, collection: &str, observer: &dyn Observer) -> Result<usize, GraphError> {
+    pub async fn count(
+        &self,
+        collection: &str,
+        observer: &dyn Observer,
+    ) -> Result<usize, GraphError> {
         let call = Call::new(Method::Get, format!("/{collection}/$count"))
             .header("ConsistencyLevel", "eventual");
         let answer = self.send(&call, observer).await?;

@@ -27,11 +27,11 @@ pub(super) async fn principals(
     );
     let observer = reporter.on(Operation::ReadServicePrincipal);
     let complete = client
-        .for_each_page(call, &observer, MAX_PAGES, async |page: Vec<ServicePrincipal>| {
+        .for_each_page(call, &observer, MAX_PAGES, |page: Vec<ServicePrincipal>| {
             for sp in page {
                 principals.insert(sp.app_id.to_ascii_lowercase(), sp);
             }
-            true
+            std::future::ready(true)
         })
         .await?;
     if !complete {
@@ -43,7 +43,9 @@ pub(super) async fn principals(
 pub(super) fn too_many(what: &str) -> GraphError {
     GraphError::Malformed {
         status: 200,
-        message: format!("the tenant lists more {what} than {MAX_PAGES} pages hold, or a page links elsewhere"),
+        message: format!(
+            "the tenant lists more {what} than {MAX_PAGES} pages hold, or a page links elsewhere"
+        ),
         request_id: None,
     }
 }
@@ -95,11 +97,18 @@ impl Consent {
     }
 
     /// What a single app's audit would have read for the service principal `sp_id`.
-    pub(super) fn of(&self, sp_id: &str) -> (Option<Vec<PermissionGrant>>, Option<Vec<AppRoleAssignment>>) {
+    pub(super) fn of(
+        &self,
+        sp_id: &str,
+    ) -> (Option<Vec<PermissionGrant>>, Option<Vec<AppRoleAssignment>>) {
         let key = sp_id.to_ascii_lowercase();
         (
-            self.grants.as_ref().map(|g| g.get(&key).cloned().unwrap_or_default()),
-            self.assignments.as_ref().map(|a| a.get(&key).cloned().unwrap_or_default()),
+            self.grants
+                .as_ref()
+                .map(|g| g.get(&key).cloned().unwrap_or_default()),
+            self.assignments
+                .as_ref()
+                .map(|a| a.get(&key).cloned().unwrap_or_default()),
         )
     }
 }
@@ -127,13 +136,16 @@ async fn admin_grants(
     let call = Call::new(Method::Get, "/oauth2PermissionGrants?$top=999");
     let observer = reporter.on(Operation::ReadGrants);
     let complete = client
-        .for_each_page(call, &observer, MAX_PAGES, async |page: Vec<PermissionGrant>| {
+        .for_each_page(call, &observer, MAX_PAGES, |page: Vec<PermissionGrant>| {
             for grant in page {
                 if grant.consent_type.as_deref() == Some("AllPrincipals") {
-                    grants.entry(grant.client_id.to_ascii_lowercase()).or_default().push(grant);
+                    grants
+                        .entry(grant.client_id.to_ascii_lowercase())
+                        .or_default()
+                        .push(grant);
                 }
             }
-            true
+            std::future::ready(true)
         })
         .await?;
     if !complete {
@@ -156,10 +168,15 @@ async fn assignments(
         );
         let observer = reporter.on(Operation::ReadGrants);
         let complete = client
-            .for_each_page(call, &observer, MAX_PAGES, async |page: Vec<AppRoleAssignment>| {
-                held.extend(page);
-                true
-            })
+            .for_each_page(
+                call,
+                &observer,
+                MAX_PAGES,
+                |page: Vec<AppRoleAssignment>| {
+                    held.extend(page);
+                    std::future::ready(true)
+                },
+            )
             .await?;
         if !complete {
             return Err(too_many("app role assignments"));

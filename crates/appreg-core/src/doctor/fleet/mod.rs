@@ -122,9 +122,10 @@ pub async fn audit_all(
         );
         let observer = reporter.on(Operation::ListApps);
         client
-            .for_each_page(first, &observer, MAX_PAGES, async |page: Vec<Listed>| {
+            .for_each_page(first, &observer, MAX_PAGES, |page: Vec<Listed>| {
+                let pages = pages.clone();
                 // The audit stopped (it failed): stop reading.
-                pages.send(page).await.is_ok()
+                async move { pages.send(page).await.is_ok() }
             })
             .await
             .map_err(FleetError::graph(Operation::ListApps))
@@ -154,7 +155,9 @@ pub async fn audit_all(
     let (read, audited) = tokio::join!(reading, auditing);
     let audited = audited?;
     if !read? {
-        return Err(FleetError::graph(Operation::ListApps)(index::too_many("applications")));
+        return Err(FleetError::graph(Operation::ListApps)(index::too_many(
+            "applications",
+        )));
     }
     Ok(audited)
 }
@@ -193,7 +196,12 @@ async fn read_tenant(
 
 impl Tenant {
     /// Reads the APIs this page's apps use that no earlier page did.
-    async fn learn_resources(&mut self, client: &GraphClient, page: &[Listed], reporter: &Reporter) {
+    async fn learn_resources(
+        &mut self,
+        client: &GraphClient,
+        page: &[Listed],
+        reporter: &Reporter,
+    ) {
         let apps: Vec<&Application> = page.iter().map(|l| &l.application).collect();
         let found = self.resources.learn_from(client, &apps, reporter).await;
         if let Some(consent) = &mut self.consent
@@ -215,8 +223,16 @@ impl Tenant {
         Ok(AppReport::new(&app, &profile.id, findings))
     }
 
-    fn context(&self, app: &Application, verified_publisher: Option<String>, wants: &Wants) -> AuditContext {
-        let service_principal = self.principals.get(&app.app_id.to_ascii_lowercase()).cloned();
+    fn context(
+        &self,
+        app: &Application,
+        verified_publisher: Option<String>,
+        wants: &Wants,
+    ) -> AuditContext {
+        let service_principal = self
+            .principals
+            .get(&app.app_id.to_ascii_lowercase())
+            .cloned();
         let (grants, role_assignments) = match (&service_principal, &self.consent) {
             (Some(sp), Some(consent)) => consent.of(&sp.id),
             // As a single app's audit: nothing hangs off a missing service principal.

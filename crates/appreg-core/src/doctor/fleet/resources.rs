@@ -74,13 +74,16 @@ impl Resources {
                 .insert(id.to_ascii_lowercase(), Resource::Unreadable);
         }
         for id in read.absent {
-            self.by_app_id.insert(id.to_ascii_lowercase(), Resource::Absent);
+            self.by_app_id
+                .insert(id.to_ascii_lowercase(), Resource::Absent);
         }
         let mut found = Vec::new();
         for sp in read.found {
             let sp = Arc::new(sp);
-            self.by_app_id
-                .insert(sp.app_id.to_ascii_lowercase(), Resource::Found(Arc::clone(&sp)));
+            self.by_app_id.insert(
+                sp.app_id.to_ascii_lowercase(),
+                Resource::Found(Arc::clone(&sp)),
+            );
             found.push(sp);
         }
         found
