@@ -169,6 +169,10 @@ pub fn app(index: usize) -> AppSeed {
             seed.web_redirect_uris = vec![format!("https://app{index}.contoso.com/signin")];
             seed.permissions
                 .push(scope(EXCHANGE_ONLINE_APP_ID, EXCHANGE_EWS));
+            if index % 2 == 0 {
+                // Its secrets are all there is to judge: give half of them a problem.
+                seed.secrets = expiring(-10);
+            }
         }
     }
     if seed.service_principal && index % 2 == 0 {
