@@ -25,7 +25,11 @@ const DEFAULT_PAGE: usize = 100;
 
 fn client(sim: &SimHandle) -> GraphClient {
     let endpoints = Cloud::Global
-        .endpoints(Some(&sim.graph_url()), Some(&sim.login_url()), Some(&sim.arm_url()))
+        .endpoints(
+            Some(&sim.graph_url()),
+            Some(&sim.login_url()),
+            Some(&sim.arm_url()),
+        )
         .expect("simulator URLs parse");
     let mut config = AuthConfig::new(AuthMethod::Token, endpoints.auth());
     config.static_token = Some(SecretString::new(TOKEN.into()));
@@ -58,7 +62,10 @@ async fn fleet(sim: &SimHandle) -> Run {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let peak_kb: f64 = stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|kb| kb.trim().parse().ok())
         .unwrap_or_else(|| panic!("no peak memory in:\n{stderr}"));
     Run {
@@ -85,8 +92,14 @@ async fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000, 50_000] } else { sizes };
-    println!("| apps | appreg doctor --all: wall | requests | sequential round trips | peak memory | per app: requests | round trips | wall |");
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000, 50_000]
+    } else {
+        sizes
+    };
+    println!(
+        "| apps | appreg doctor --all: wall | requests | sequential round trips | peak memory | per app: requests | round trips | wall |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let sim = sim::start(SimConfig {

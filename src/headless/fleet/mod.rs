@@ -6,13 +6,14 @@ mod bar;
 mod format;
 
 use super::HeadlessError;
-use super::session::{connect, progress_printer};
+use super::session::{connect, with_progress};
 use crate::catalog::Catalog;
 use crate::cli::{DoctorArgs, SignInArgs};
 use crate::cloud::Endpoints;
 use crate::doctor::fleet::{self, FleetRequest, UNKNOWN_PLATFORM};
 use crate::doctor::{Code, Wants};
 use crate::profile;
+use crate::progress::Reporter;
 use format::{Filter, Format, Printer};
 use std::io::IsTerminal;
 use time::OffsetDateTime;
@@ -49,11 +50,15 @@ pub async fn doctor_all(
         wants: &wants,
         now: OffsetDateTime::now_utc(),
     };
-    let (reporter, lines) = progress_printer(verbose);
-    let audited = fleet::audit_all(&client, request, &reporter, &mut printer).await;
-    drop(reporter);
-    // The printer ends once the last line is out; it cannot fail in a way worth reporting.
-    let _ = lines.await;
+    // A line per page would only scroll the bar away: requests are shown with -v.
+    let audited = if verbose {
+        with_progress(true, async |r| {
+            fleet::audit_all(&client, request, r, &mut printer).await
+        })
+        .await
+    } else {
+        fleet::audit_all(&client, request, &Reporter::silent(), &mut printer).await
+    };
     let unhealthy = printer
         .finish(audited.as_ref().ok().copied())
         .map_err(|source| HeadlessError::Io {
