@@ -169,13 +169,13 @@ pub fn app(index: usize) -> AppSeed {
             seed.web_redirect_uris = vec![format!("https://app{index}.contoso.com/signin")];
             seed.permissions
                 .push(scope(EXCHANGE_ONLINE_APP_ID, EXCHANGE_EWS));
-            if index % 2 == 0 {
+            if index.is_multiple_of(2) {
                 // Its secrets are all there is to judge: give half of them a problem.
                 seed.secrets = expiring(-10);
             }
         }
     }
-    if seed.service_principal && index % 2 == 0 {
+    if seed.service_principal && index.is_multiple_of(2) {
         // Half the apps have admin consent: the tenant-wide grant list is not empty.
         seed.admin_consent = vec![(
             MICROSOFT_GRAPH_APP_ID.to_owned(),
