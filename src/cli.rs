@@ -259,6 +259,28 @@ pub struct ConnectArgs {
     pub verify_wait: u64,
 }
 
+impl SpecArgs {
+    /// The first flag set that describes one app (its regions, URIs, capabilities, settings):
+    /// across a tenant only --admin-consent makes sense.
+    pub fn per_app_flag(&self) -> Option<&'static str> {
+        [
+            ("--region", !self.regions.is_empty()),
+            ("--self-hosted-url", self.self_hosted_url.is_some()),
+            ("--redirect-uri", !self.redirect_uris.is_empty()),
+            ("--capability", self.capabilities.is_some()),
+            ("--optional-claim", !self.optional_claims.is_empty()),
+            ("--hide-app", self.hide_app),
+            ("--homepage-url", self.homepage_url.is_some()),
+            ("--privacy-url", self.privacy_url.is_some()),
+            ("--terms-url", self.terms_url.is_some()),
+            ("--logo", self.logo.is_some()),
+            ("--publisher-id", self.publisher_id.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, set)| set.then_some(flag))
+    }
+}
+
 impl SignInArgs {
     /// Sign-in settings from these arguments and the environment (`APPREG_ACCESS_TOKEN`,
     /// `APPREG_CLIENT_SECRET`).
@@ -280,9 +302,10 @@ impl SignInArgs {
     }
 }
 
-/// Which existing app: its client id, or its display name.
+/// Which existing app: its client id, or its display name (one of them is required; `doctor
+/// --all` takes neither).
 #[derive(Debug, Clone, Args)]
-#[group(required = true, multiple = false)]
+#[group(multiple = false)]
 pub struct AppSelectorArgs {
     /// The application (client) id.
     #[arg(long, value_name = "GUID")]
@@ -296,6 +319,8 @@ pub struct AppSelectorArgs {
 pub struct DoctorArgs {
     #[command(flatten)]
     pub app: AppSelectorArgs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     /// Platform preset to check against (default: the app's appreg-profile tag).
     #[arg(long, conflicts_with = "profile_file")]
     pub profile: Option<String>,
@@ -316,6 +341,26 @@ pub struct DoctorArgs {
     /// Machine-readable output on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `doctor --all`: every app registration of the tenant.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Every app (doctor --all)")]
+pub struct FleetArgs {
+    /// Audit every app registration of the tenant: each against the platform in its appreg tag,
+    /// else the one whose redirect URIs it carries; an app neither names is reported as platform
+    /// "unknown", with only its secrets checked.
+    #[arg(long, conflicts_with_all = ["app_id", "name", "fix", "profile", "profile_file"])]
+    pub all: bool,
+    /// Report only these findings (codes as --json names them, e.g. secret-expired,secret-expiring-30d).
+    #[arg(long, value_name = "CODE", value_delimiter = ',', requires = "all")]
+    pub only: Vec<String>,
+    /// Report only the apps of this platform preset (nylas-v3, nango, … or unknown).
+    #[arg(long, value_name = "PROFILE", requires = "all")]
+    pub platform: Option<String>,
+    /// One CSV row per finding: appId, displayName, platform, severity, code, title.
+    #[arg(long, requires = "all", conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Clone, Args)]

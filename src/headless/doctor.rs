@@ -24,6 +24,9 @@ pub async fn doctor(
     sign_in: &SignInArgs,
     verbose: bool,
 ) -> Result<(), HeadlessError> {
+    if args.fleet.all {
+        return super::fleet::doctor_all(args, endpoints, sign_in, verbose).await;
+    }
     let selector = selector(&args.app)?;
     let chosen = chosen_profile(args)?;
     let catalog = Catalog::offline();

@@ -7,6 +7,7 @@ mod completions;
 mod create;
 mod doctor;
 mod export;
+mod fleet;
 mod handoff;
 mod man;
 mod output;
@@ -74,6 +75,10 @@ pub enum HeadlessError {
     Rotation(#[from] crate::run::RotationError),
     #[error("the app has {errors} error(s): see the findings above")]
     Unhealthy { errors: usize },
+    #[error("{apps} app(s) have errors: see the report")]
+    FleetUnhealthy { apps: usize },
+    #[error("{}", describe_fleet_error(.0))]
+    Fleet(#[from] crate::doctor::fleet::FleetError),
     #[error(transparent)]
     Prove(#[from] crate::run::ProveError),
     #[error("{message}")]
@@ -130,6 +135,13 @@ fn describe_run_error(error: &RunError) -> String {
         );
     }
     text
+}
+
+fn describe_fleet_error(error: &crate::doctor::fleet::FleetError) -> String {
+    match error.request_id() {
+        Some(id) => format!("{error}\n  request-id: {id}"),
+        None => error.to_string(),
+    }
 }
 
 fn describe_inspect_error(error: &crate::doctor::InspectError) -> String {

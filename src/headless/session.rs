@@ -324,9 +324,7 @@ pub(super) fn selector(
 pub(super) fn tagged_profile(
     app: &crate::graph::models::Application,
 ) -> Result<crate::profile::Profile, HeadlessError> {
-    const PROFILE_TAG: &str = "appreg-profile:";
-    let tagged = app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG));
-    match tagged {
+    match crate::doctor::preset::tagged_profile(app) {
         Some(id) => Ok(crate::profile::find(id)?),
         None => Err(HeadlessError::Usage(
             "which platform is this app for? add --profile (nylas-v3, nylas-v2, nylas-streams, nango, custom)".into(),

@@ -72,6 +72,10 @@ pub struct SimArgs {
     /// Seed for ids, secrets and latency.
     #[arg(long, value_name = "N")]
     pub rng_seed: Option<u64>,
+    /// Add N generated app registrations to the demo tenant (healthy ones, ones broken in
+    /// each way `doctor` knows, secrets expired or expiring), for scale tests.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed_apps: usize,
 }
 
 impl SimArgs {
@@ -84,6 +88,7 @@ impl SimArgs {
         // The standalone simulator serves demos and manual tests: give it apps to support.
         config.seed = super::Seed::with_support_apps();
         config.listen = self.listen;
+        config.seed_apps = self.seed_apps;
         if let Some(min) = self.latency_ms {
             let max = self.latency_max_ms.unwrap_or(min);
             config.latency = Latency::range(Duration::from_millis(min), Duration::from_millis(max));

@@ -221,6 +221,15 @@ pub(crate) fn created(
     response
 }
 
+/// A `text/plain` answer, as `$count` gives.
+pub(crate) fn text_response(body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    response
+}
+
 pub(crate) fn no_content() -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;

@@ -51,18 +51,48 @@ fn principal_id(
 }
 
 fn list(state: &SimState, request: &GraphRequest<'_>, key: &Key) -> Result<Response, GraphError> {
-    let (principal, _) = principal_id(state, request, key)?;
+    list_by(state, request, key, Side::Principal)
+}
+
+/// Which end of an assignment a list is read from.
+#[derive(Clone, Copy)]
+enum Side {
+    /// `appRoleAssignments`: the roles granted to a client.
+    Principal,
+    /// `appRoleAssignedTo`: who holds a resource's roles.
+    Resource,
+}
+
+/// `GET /servicePrincipals/{id}/appRoleAssignedTo`: the assignments of a resource's roles.
+pub(crate) fn assigned_to(
+    state: &SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+) -> Result<Response, GraphError> {
+    super::graph_routes::only_get(request)?;
+    list_by(state, request, key, Side::Resource)
+}
+
+fn list_by(
+    state: &SimState,
+    request: &GraphRequest<'_>,
+    key: &Key,
+    side: Side,
+) -> Result<Response, GraphError> {
+    let (id, _) = principal_id(state, request, key)?;
     let tenant = tenant_of(state, request)?;
+    let (property, segment) = match side {
+        Side::Principal => ("principalId", "appRoleAssignments"),
+        Side::Resource => ("resourceId", "appRoleAssignedTo"),
+    };
     let items: Vec<&Map<String, Value>> = tenant
         .app_role_assignments
         .iter()
-        .filter(|a| a.str("principalId") == Some(principal.as_str()))
+        .filter(|a| a.str(property) == Some(id.as_str()))
         .map(|a| &a.doc)
         .collect();
-    let path = format!("/v1.0/servicePrincipals/{principal}/appRoleAssignments");
-    let body = request
-        .query
-        .page(&items, request.ctx, "appRoleAssignments", &path);
+    let path = format!("/v1.0/servicePrincipals/{id}/{segment}");
+    let body = request.query.page(&items, request.ctx, segment, &path);
     Ok(json_response(StatusCode::OK, &body))
 }
 

@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::errors::{GraphError, json_response};
+use super::errors::{GraphError, json_response, text_response};
 use super::odata::{Key, Query, Target, parse_query, parse_target};
 use super::server::{Ctx, Shared};
 use super::state::{SimState, Tenant};
@@ -98,6 +98,9 @@ fn dispatch(
         tenant,
         now: state.policy.clock.now(),
     };
+    if request.target.key == Some(Key::Id("$count".into())) && request.target.rest.is_empty() {
+        return count(state, &request);
+    }
     match request.target.collection.as_str() {
         "applications" => graph_apps::route(state, &request),
         "servicePrincipals" => graph_sps::route(state, &request),
@@ -129,6 +132,33 @@ fn caller_tenant(state: &SimState, headers: &HeaderMap) -> Result<Uuid, GraphErr
         .or(home)
         .filter(|id| state.tenant(*id).is_some())
         .ok_or_else(|| GraphError::unauthorized("Access token validation failure. Invalid issuer."))
+}
+
+/// `GET /{collection}/$count`: a plain number, only with `ConsistencyLevel: eventual` (an
+/// advanced query), as Graph answers directory objects.
+fn count(state: &SimState, request: &GraphRequest<'_>) -> Result<Response, GraphError> {
+    only_get(request)?;
+    let eventual = request
+        .headers
+        .get("consistencylevel")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("eventual"));
+    if !eventual {
+        return Err(GraphError::bad_request(
+            "$count is not supported on this collection without the ConsistencyLevel header set to eventual.",
+        ));
+    }
+    let tenant = tenant_of(state, request)?;
+    let objects = match request.target.collection.as_str() {
+        "applications" => &tenant.applications,
+        "servicePrincipals" => &tenant.service_principals,
+        other => return Err(GraphError::unknown_segment(other)),
+    };
+    let visible = objects
+        .iter()
+        .filter(|o| o.is_visible(request.now) && request.query.matches(&o.doc))
+        .count();
+    Ok(text_response(visible.to_string()))
 }
 
 pub(crate) fn tenant_of<'s>(

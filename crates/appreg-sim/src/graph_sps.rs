@@ -55,6 +55,9 @@ pub(crate) fn route(
         [segment] if segment == "appRoleAssignments" => {
             return graph_assignments::route(state, request, key);
         }
+        [segment] if segment == "appRoleAssignedTo" => {
+            return graph_assignments::assigned_to(state, request, key);
+        }
         [segment, ..] => return Err(GraphError::unknown_segment(segment)),
     }
     match *request.method {

@@ -13,6 +13,7 @@ mod arm;
 mod cli;
 mod errors;
 mod faults;
+mod fleet;
 mod graph_apps;
 mod graph_assignments;
 mod graph_grants;
@@ -48,6 +49,7 @@ use tokio::task::JoinHandle;
 
 pub use cli::{SimArgs, serve_cli};
 pub use faults::{Fault, FaultKind};
+pub use fleet::{Kind as GeneratedKind, app_id as generated_app_id, kind as generated_kind};
 pub use requestlog::LoggedRequest;
 pub use seed::{
     AppSeed, CONTOSO_MPN_ID, DEMO_TENANT_ID, FABRIKAM_MPN_ID, LEGACY_NYLAS_APP_ID,
@@ -124,6 +126,9 @@ pub struct SimConfig {
     pub device_outcome: DeviceOutcome,
     /// Tenants, their signed-in user and any pre-existing apps.
     pub seed: Seed,
+    /// Generated apps added to the first tenant beside its seeded ones (a realistic mix of
+    /// healthy and broken apps, for scale tests).
+    pub seed_apps: usize,
     /// The user may grant tenant-wide (admin) consent: oauth2PermissionGrants writes.
     pub admin: bool,
     /// The user may register applications (Application Developer role or the
@@ -156,6 +161,7 @@ impl Default for SimConfig {
             polls_before_approval: 2,
             device_outcome: DeviceOutcome::Approve,
             seed: Seed::demo(),
+            seed_apps: 0,
             admin: true,
             can_create_apps: true,
             secret_lifetime_cap_months: None,

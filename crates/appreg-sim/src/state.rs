@@ -195,6 +195,11 @@ impl SimState {
             for app in &seed.applications {
                 state.seed_app(&mut tenant, app, now);
             }
+            if state.tenants.is_empty() {
+                for index in 0..config.seed_apps {
+                    state.seed_app(&mut tenant, &super::fleet::app(index), now);
+                }
+            }
             state.tenants.push(tenant);
         }
         state

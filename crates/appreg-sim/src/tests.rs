@@ -1454,4 +1454,49 @@ async fn app_role_assignments_are_validated_listed_and_unique() {
     );
     let list = env.get(&path).await.body;
     assert_eq!(list["value"].as_array().map(Vec::len), Some(1));
+    let held = env
+        .get(&format!(
+            "/servicePrincipals/{graph_id}/appRoleAssignedTo?$top=999"
+        ))
+        .await
+        .body;
+    assert_eq!(held["value"][0]["principalId"], sp_id.as_str(), "{held}");
+}
+
+#[tokio::test]
+async fn generated_apps_are_counted_and_listed_in_pages_of_999() {
+    let env = env(SimConfig {
+        seed_apps: 1200,
+        ..SimConfig::default()
+    })
+    .await;
+    let refused = env.get("/applications/$count").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "needs ConsistencyLevel"
+    );
+    let count = env
+        .call_with(
+            Method::GET,
+            "/applications/$count",
+            None,
+            &[("ConsistencyLevel", "eventual")],
+            &env.token,
+        )
+        .await;
+    assert_eq!(count.body, json!(1200));
+    let first = env
+        .get("/applications?$select=appId,tags&$top=999")
+        .await
+        .body;
+    assert_eq!(first["value"].as_array().map(Vec::len), Some(999));
+    let next = first["@odata.nextLink"].as_str().expect("a next page");
+    let second = env.get(next).await.body;
+    assert_eq!(second["value"].as_array().map(Vec::len), Some(201));
+    assert!(second.get("@odata.nextLink").is_none());
+    let one = env
+        .get(&format!("/applications(appId='{}')", generated_app_id(5)))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
 }

@@ -229,7 +229,7 @@ impl Export {
 /// principals say (an API the catalog does not know).
 struct Names<'a> {
     catalog: &'a Catalog,
-    resources: &'a [ServicePrincipal],
+    resources: &'a [std::sync::Arc<ServicePrincipal>],
 }
 
 impl Names<'_> {

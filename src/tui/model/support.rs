@@ -9,7 +9,6 @@ use crate::doctor::secrets::is_expired;
 use crate::doctor::{self, Action, Finding, FixOptions, Inspection};
 use crate::graph::models::{Application, PasswordCredential};
 use crate::plan::{self, SecretLifetime};
-use crate::profile::Profile;
 use crate::run::Removal;
 use crate::tui::msg::RunFailure;
 
@@ -30,8 +29,7 @@ impl Task {
     }
 }
 
-/// The tag `create` puts on the apps it makes, naming the platform preset.
-pub const PROFILE_TAG: &str = "appreg-profile:";
+pub use crate::doctor::preset::{PROFILE_TAG, likely_profile, redirect_uris, tagged_profile};
 
 #[derive(Debug, Default)]
 pub struct AppsStep {
@@ -59,41 +57,6 @@ pub fn sort_apps(apps: &mut [Application]) {
             a.display_name.as_deref().unwrap_or_default().to_lowercase(),
         )
     });
-}
-
-/// The platform preset an app was made for, from its appreg tag.
-pub fn tagged_profile(app: &Application) -> Option<&str> {
-    app.tags.iter().find_map(|t| t.strip_prefix(PROFILE_TAG))
-}
-
-/// The app's redirect URIs, Web and SPA alike.
-pub fn redirect_uris(app: &Application) -> Vec<&str> {
-    app.web
-        .iter()
-        .flat_map(|w| &w.redirect_uris)
-        .chain(app.spa.iter().flat_map(|s| &s.redirect_uris))
-        .map(String::as_str)
-        .collect()
-}
-
-/// The preset whose redirect URIs the app has most of (the first on a tie): a first guess at
-/// the platform of an app without appreg's tag.
-pub fn likely_profile(app: &Application, profiles: &[Profile]) -> Option<usize> {
-    let registered = redirect_uris(app);
-    profiles
-        .iter()
-        .enumerate()
-        .map(|(i, profile)| {
-            let matches = profile
-                .regions
-                .iter()
-                .filter(|r| registered.contains(&r.redirect_uri.as_str()))
-                .count();
-            (i, matches)
-        })
-        .filter(|(_, matches)| *matches > 0)
-        .max_by_key(|(i, matches)| (*matches, std::cmp::Reverse(*i)))
-        .map(|(i, _)| i)
 }
 
 #[derive(Debug, Clone, PartialEq)]

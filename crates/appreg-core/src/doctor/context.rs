@@ -3,6 +3,7 @@
 
 use crate::graph::models::{AppRoleAssignment, PermissionGrant, ServicePrincipal};
 use crate::plan::Choices;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuditContext {
@@ -16,8 +17,9 @@ pub struct AuditContext {
     pub grants: Option<Vec<PermissionGrant>>,
     /// The service principal's application-permission assignments; `None` when unread.
     pub role_assignments: Option<Vec<AppRoleAssignment>>,
-    /// Resource service principals (Microsoft Graph, Exchange Online…) in this tenant.
-    pub resources: Vec<ServicePrincipal>,
+    /// Resource service principals (Microsoft Graph, Exchange Online…) in this tenant; shared,
+    /// because their permission lists are long and a fleet audit hands them to every app.
+    pub resources: Vec<Arc<ServicePrincipal>>,
     /// App ids of APIs the app asks permissions of that this tenant has no service principal
     /// for (read, and not found).
     pub absent_resources: Vec<String>,
@@ -47,6 +49,7 @@ impl AuditContext {
         self.resources
             .iter()
             .find(|sp| sp.app_id.eq_ignore_ascii_case(app_id))
+            .map(Arc::as_ref)
     }
 
     /// The tenant-wide delegated grant the app holds on a resource.

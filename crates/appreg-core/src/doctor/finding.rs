@@ -66,6 +66,43 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, for reading one back from its name.
+    pub const ALL: [Code; 33] = [
+        Code::AudienceMismatch,
+        Code::AudienceSingleTenant,
+        Code::AudienceNoPersonalAccounts,
+        Code::TokenVersion,
+        Code::RedirectUriMissing,
+        Code::RedirectUriWrongPlatform,
+        Code::RedirectUriExtra,
+        Code::ImplicitGrantOff,
+        Code::ImplicitGrantUnneeded,
+        Code::PublicClientFlows,
+        Code::PermissionMissing,
+        Code::PermissionWrongType,
+        Code::OfflineAccessMissing,
+        Code::PermissionRetired,
+        Code::PermissionAdminConsent,
+        Code::PermissionApiAbsent,
+        Code::PermissionUnknown,
+        Code::EwsRetiring,
+        Code::SecretNone,
+        Code::SecretExpired,
+        Code::SecretExpiring30Days,
+        Code::SecretExpiring60Days,
+        Code::SecretOverLimit,
+        Code::ServicePrincipalMissing,
+        Code::ServicePrincipalDisabled,
+        Code::AssignmentRequired,
+        Code::AdminConsentMissing,
+        Code::GrantsUnreadable,
+        Code::PublisherUnverified,
+        Code::OptionalClaimMissing,
+        Code::AppVisible,
+        Code::BrandingMismatch,
+        Code::LogoMissing,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::AudienceMismatch => "audience-mismatch",
@@ -102,6 +139,19 @@ impl Code {
             Code::BrandingMismatch => "branding-mismatch",
             Code::LogoMissing => "logo-missing",
         }
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Code::ALL
+            .into_iter()
+            .find(|code| code.as_str().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                format!("'{name}' is not a finding code (they look like secret-expiring-30d)")
+            })
     }
 }
 

@@ -13,9 +13,10 @@ use crate::progress::{Event, Operation, Reporter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The resources whose service principals every audit reads (consent is granted against them).
-const RESOURCES: [(&str, &str); 2] = [
+pub(super) const RESOURCES: [(&str, &str); 2] = [
     (MICROSOFT_GRAPH, "Microsoft Graph"),
     (EXCHANGE_ONLINE, "Office 365 Exchange Online"),
 ];
@@ -136,7 +137,7 @@ pub async fn inspect(
             service_principal: principal,
             grants,
             role_assignments,
-            resources: resources.found,
+            resources: resources.found.into_iter().map(Arc::new).collect(),
             absent_resources: resources.absent,
             wants: Default::default(),
         },
@@ -158,9 +159,18 @@ fn graph_failure(op: Operation, error: GraphError, reporter: &Reporter) -> Inspe
 /// Only the verified publisher is read beyond [`Application`]'s fields.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PublisherFields {
+pub(super) struct PublisherFields {
     #[serde(default)]
     verified_publisher: Option<VerifiedPublisher>,
+}
+
+impl PublisherFields {
+    /// The verified publisher's name; `None` when the publisher is not verified.
+    pub(super) fn verified(self) -> Option<String> {
+        self.verified_publisher
+            .filter(|p| p.verified_publisher_id.is_some())
+            .map(|p| p.display_name.unwrap_or_default())
+    }
 }
 
 #[derive(Deserialize)]
@@ -237,11 +247,7 @@ async fn read_app(
         .map_err(|e| graph_failure(op.clone(), malformed(e), reporter))?;
     let publisher: PublisherFields = serde_json::from_value(document)
         .map_err(|e| graph_failure(op.clone(), malformed(e), reporter))?;
-    let verified = publisher
-        .verified_publisher
-        .filter(|p| p.verified_publisher_id.is_some())
-        .map(|p| p.display_name.unwrap_or_default());
-    Ok((application, verified))
+    Ok((application, publisher.verified()))
 }
 
 fn describe(selector: &Selector) -> String {
@@ -282,7 +288,10 @@ async fn read_principal(
 }
 
 /// The resources an app lists that the audit has not read yet (retired ones are left alone).
-fn other_resources(app: &Application, known: &[(String, String)]) -> Vec<(String, String)> {
+pub(super) fn other_resources(
+    app: &Application,
+    known: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut others: Vec<(String, String)> = Vec::new();
     for rra in &app.required_resource_access {
         let id = &rra.resource_app_id;
@@ -300,9 +309,9 @@ fn other_resources(app: &Application, known: &[(String, String)]) -> Vec<(String
 /// Resource service principals in this tenant, and the app ids of those it does not have; one
 /// that cannot be read (a refusal, a failure) is in neither list.
 #[derive(Debug, Default)]
-struct ResourceReads {
-    found: Vec<ServicePrincipal>,
-    absent: Vec<String>,
+pub(super) struct ResourceReads {
+    pub(super) found: Vec<ServicePrincipal>,
+    pub(super) absent: Vec<String>,
 }
 
 impl ResourceReads {
@@ -312,7 +321,7 @@ impl ResourceReads {
     }
 }
 
-async fn read_resources(
+pub(super) async fn read_resources(
     client: &GraphClient,
     resources: &[(String, String)],
     reporter: &Reporter,

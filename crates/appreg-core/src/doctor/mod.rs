@@ -8,12 +8,14 @@ mod audit;
 mod context;
 mod finding;
 mod fix;
+pub mod fleet;
 mod inspect;
+pub mod preset;
 pub mod secrets;
 
-pub use audit::audit;
 #[cfg(any(test, feature = "test-support"))]
 pub use audit::tests::every_kind_of_finding;
+pub use audit::{audit, audit_secrets};
 pub use context::{AuditContext, Wants};
 pub use finding::{
     Action, Code, Errand, Finding, PermissionRef, Platform, Remedy, Severity, Tally,

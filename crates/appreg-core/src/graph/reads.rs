@@ -76,16 +76,66 @@ impl GraphClient {
         observer: &dyn Observer,
     ) -> Result<Vec<T>, GraphError> {
         let mut items = Vec::new();
+        self.for_each_page(first, observer, MAX_PAGES, |page| {
+            items.extend(page);
+            std::future::ready(true)
+        })
+        .await?;
+        Ok(items)
+    }
+
+    /// Reads a collection page by page, handing each page to `each` before asking for the
+    /// next, so only one page is held at a time; `each` returns `false` to stop. Next pages are
+    /// read from the same service as the first (a link elsewhere is not followed) and at most
+    /// `max_pages` are read. `Ok(true)` when the collection was read to its end.
+    // A closure returning a future rather than an async closure: the futures of async closures
+    // are not yet known to be `Send`, and the wizard spawns these reads.
+    pub async fn for_each_page<T, F, Next>(
+        &self,
+        first: Call,
+        observer: &dyn Observer,
+        max_pages: usize,
+        mut each: F,
+    ) -> Result<bool, GraphError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: FnMut(Vec<T>) -> Next,
+        Next: std::future::Future<Output = bool>,
+    {
         let mut call = first;
-        for _ in 0..MAX_PAGES {
+        for _ in 0..max_pages {
             let page: Collection<T> = self.send_json(&call, observer).await?;
-            items.extend(page.value);
-            match page.next_link.and_then(|link| self.relative(&link, &call)) {
+            let next = page.next_link.and_then(|link| self.relative(&link, &call));
+            if !each(page.value).await {
+                return Ok(false);
+            }
+            match next {
                 Some(next) => call.path = next,
-                None => break,
+                None => return Ok(true),
             }
         }
-        Ok(items)
+        Ok(false)
+    }
+
+    /// How many objects a directory collection holds (`/applications/$count`): an advanced
+    /// query, so Graph wants `ConsistencyLevel: eventual`.
+    pub async fn count(
+        &self,
+        collection: &str,
+        observer: &dyn Observer,
+    ) -> Result<usize, GraphError> {
+        let call = Call::new(Method::Get, format!("/{collection}/$count"))
+            .header("ConsistencyLevel", "eventual");
+        let answer = self.send(&call, observer).await?;
+        // Graph puts a byte-order mark before the number.
+        std::str::from_utf8(&answer.body)
+            .ok()
+            .and_then(|text| text.trim().trim_start_matches('\u{feff}').parse().ok())
+            .ok_or_else(|| GraphError::Malformed {
+                status: answer.status,
+                message: "the count is not a number".into(),
+                request_id: answer.request_id.clone(),
+            })
     }
 
     /// A `nextLink` as a path under the base URL the call went to; a link elsewhere is not

@@ -1067,8 +1067,11 @@ mod support_mode {
                 "resourceAccess": [{"id": place.id, "type": "Scope"}]}]))
             .unwrap();
         inspection.context.resources = vec![
-            serde_json::from_value(serde_json::json!({"id": "graph-sp", "appId": MICROSOFT_GRAPH}))
-                .unwrap(),
+            serde_json::from_value::<crate::graph::models::ServicePrincipal>(
+                serde_json::json!({"id": "graph-sp", "appId": MICROSOFT_GRAPH}),
+            )
+            .unwrap()
+            .into(),
         ];
         update(&mut model, Msg::Inspected(Ok(inspection)));
         let admin_only = model

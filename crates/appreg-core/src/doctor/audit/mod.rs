@@ -14,6 +14,7 @@ pub(crate) mod tests;
 
 use super::context::AuditContext;
 use super::finding::Finding;
+use crate::audience::Audience;
 use crate::catalog::Catalog;
 use crate::graph::models::Application;
 use crate::plan::{PlanError, Spec};
@@ -43,4 +44,19 @@ pub fn audit(
     settings::check(app, context, &spec, &mut findings);
     findings.sort_by_key(|f| f.severity);
     Ok(findings)
+}
+
+/// The findings no platform is needed for (the client secrets): what an app is judged by when
+/// nobody can tell which platform it is for.
+pub fn audit_secrets(app: &Application, now: OffsetDateTime) -> Vec<Finding> {
+    // Only the secret limit depends on the audience: the app's own, else the strictest.
+    let audience = app
+        .sign_in_audience
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(Audience::AzureADandPersonalMicrosoftAccount);
+    let mut findings = Vec::new();
+    credentials::check(app, audience, now, &mut findings);
+    findings.sort_by_key(|f| f.severity);
+    findings
 }

@@ -68,8 +68,8 @@ fn context() -> AuditContext {
         grants: Some(Vec::new()),
         role_assignments: Some(Vec::new()),
         resources: vec![
-            sp("graph-sp", MICROSOFT_GRAPH),
-            sp("exchange-sp", EXCHANGE_ONLINE),
+            sp("graph-sp", MICROSOFT_GRAPH).into(),
+            sp("exchange-sp", EXCHANGE_ONLINE).into(),
         ],
         absent_resources: Vec::new(),
         wants: Wants::default(),
@@ -1116,49 +1116,13 @@ fn a_permission_id_the_api_does_not_publish_blocks_consent() {
     assert!(!codes(&run("nylas-v3", doc.clone(), &context())).contains(&"permission-unknown"));
     let mut ctx = context();
     ctx.resources.push(
-        serde_json::from_value(json!({"id": "other-sp", "appId": OTHER,
+        serde_json::from_value::<ServicePrincipal>(json!({"id": "other-sp", "appId": OTHER,
             "oauth2PermissionScopes": [{"id": "88888888-2222-4333-8444-555555555555", "value": "Things.Read"}]}))
-        .unwrap(),
+        .unwrap()
+        .into(),
     );
     assert!(codes(&run("nylas-v3", doc, &ctx)).contains(&"permission-unknown"));
 }
-
-/// Every code the audit knows, to prove [`every_kind_of_finding`] covers them all.
-const ALL_CODES: [Code; 33] = [
-    Code::AudienceMismatch,
-    Code::AudienceSingleTenant,
-    Code::AudienceNoPersonalAccounts,
-    Code::TokenVersion,
-    Code::RedirectUriMissing,
-    Code::RedirectUriWrongPlatform,
-    Code::RedirectUriExtra,
-    Code::ImplicitGrantOff,
-    Code::ImplicitGrantUnneeded,
-    Code::PublicClientFlows,
-    Code::PermissionMissing,
-    Code::PermissionWrongType,
-    Code::OfflineAccessMissing,
-    Code::PermissionRetired,
-    Code::PermissionAdminConsent,
-    Code::PermissionApiAbsent,
-    Code::PermissionUnknown,
-    Code::EwsRetiring,
-    Code::SecretNone,
-    Code::SecretExpired,
-    Code::SecretExpiring30Days,
-    Code::SecretExpiring60Days,
-    Code::SecretOverLimit,
-    Code::ServicePrincipalMissing,
-    Code::ServicePrincipalDisabled,
-    Code::AssignmentRequired,
-    Code::AdminConsentMissing,
-    Code::GrantsUnreadable,
-    Code::PublisherUnverified,
-    Code::OptionalClaimMissing,
-    Code::AppVisible,
-    Code::BrandingMismatch,
-    Code::LogoMissing,
-];
 
 /// Findings of every code, in each of their wordings (with and without a near miss, a newer
 /// secret, wanted consent, …), for tests of how the front ends word them.
@@ -1317,7 +1281,7 @@ pub fn every_kind_of_finding() -> Vec<Finding> {
 #[test]
 fn every_kind_of_finding_covers_every_code() {
     let found = every_kind_of_finding();
-    let missing: Vec<&str> = ALL_CODES
+    let missing: Vec<&str> = Code::ALL
         .iter()
         .filter(|code| !found.iter().any(|f| f.code == **code))
         .map(|code| code.as_str())
