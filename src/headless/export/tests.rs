@@ -104,13 +104,13 @@ fn inspection(display_name: &str) -> Inspection {
                 "principalId": "33333333-3333-4333-8333-333333333333", "resourceId": GRAPH_SP
             }))]),
             resources: vec![
-                parse(
+                std::sync::Arc::new(parse(
                     json!({"id": GRAPH_SP, "appId": MICROSOFT_GRAPH, "displayName": "Microsoft Graph"}),
-                ),
-                parse(json!({
+                )),
+                std::sync::Arc::new(parse(json!({
                     "id": CUSTOM_SP, "appId": CUSTOM_API, "displayName": "Acme API",
                     "oauth2PermissionScopes": [{"id": "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "value": "access_as_user"}]
-                })),
+                }))),
             ],
             ..AuditContext::default()
         },
