@@ -486,3 +486,45 @@ async fn connect_without_a_key_or_an_api_is_bad_input_before_anything_is_sent() 
     }
     assert!(sim.requests().is_empty(), "nothing was sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_that_makes_a_new_connector_removes_no_old_secret() {
+    let sim = common::sim(SimConfig::default()).await;
+    let state = tempfile::tempdir().unwrap();
+    let app_id = connected_app(&sim, state.path(), "Elsewhere").await;
+    let old = keys_of(&sim, "Elsewhere")[0].clone();
+    // Nango has no integration for this app yet: a new one is made, and whatever signs in
+    // with the old secret (the Nylas connector) still needs it.
+    let (output, stdout, stderr) = run(appreg(
+        &sim,
+        state.path(),
+        &[
+            "rotate-secret",
+            "--app-id",
+            &app_id,
+            "--connect",
+            "--profile",
+            "nango",
+            "--remove",
+            &old,
+        ],
+    )
+    .env("NANGO_SECRET_KEY", sim.nango_secret_key()))
+    .await;
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(json(&stdout)["platform"]["action"], "created");
+    assert!(
+        stderr.contains("did not sign in as this app before"),
+        "{stderr}"
+    );
+    assert!(
+        keys_of(&sim, "Elsewhere").contains(&old),
+        "the old secret stays"
+    );
+    let connector = sim
+        .platform_snapshot()
+        .connector("microsoft")
+        .cloned()
+        .unwrap();
+    assert_eq!(connector.secret_key_id, Some(old), "Nylas still signs in");
+}

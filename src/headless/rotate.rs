@@ -141,6 +141,9 @@ pub async fn rotate_secret(
         _ => None,
     };
     let platform_holds = matches!(connected, Some(Ok(_)));
+    // Only a platform that signed in as this app before switched from an old secret to the
+    // new one; a new connector, or one taken over, leaves whatever used the old one as it was.
+    let platform_switched = matches!(&connected, Some(Ok(c)) if c.was_this_app);
     let destination = if platform_holds {
         destination
     } else {
@@ -166,7 +169,7 @@ pub async fn rotate_secret(
     // Old secrets go only once the new one is proven and whoever signs in with the app has
     // it: the platform (--connect), or the user, once it is handed over.
     let verified = matches!(proof, Ok(Proof::Verified { .. }));
-    let may_remove = verified && (target.is_none() || platform_holds);
+    let may_remove = verified && (target.is_none() || platform_switched);
     let handoff = Handoff {
         proof: &proof,
         platform,
@@ -203,6 +206,10 @@ pub async fn rotate_secret(
         for (key_id, reason) in &removals.not_removed {
             eprintln!("! {key_id} was not removed: {reason}");
         }
+    } else if !plan.remove.is_empty() && platform_holds {
+        eprintln!(
+            "! No old secret was removed: the platform's connector did not sign in as this app before, so whatever used the old secret still may. Remove it once nothing does (Certificates & secrets > Client secrets)."
+        );
     } else if !plan.remove.is_empty() && !matches!(connected, Some(Err(_))) {
         eprintln!(
             "! No old secret was removed: the new one did not prove that it signs in, so the old one may still be needed."

@@ -307,6 +307,14 @@ impl Effects {
                     "You left before confirming you saved the client secret. If you did not save it, add a new one: appreg rotate-secret --app-id {app_id}"
                 ))
             }
+            // Sent to the platform without an answer: the platform may sign in with it now, so
+            // it stays on the app and the next run treats it as handed over.
+            SecretOnExit::NeverSeen if platform_may_hold(&state) => {
+                let app_id = record_hand_over(&mut state)?;
+                Some(format!(
+                    "The platform may hold the new client secret of {app_id} (its answer never came), so it was kept on the app."
+                ))
+            }
             SecretOnExit::NeverSeen => {
                 let Issued {
                     secret,
@@ -793,4 +801,15 @@ fn consent_words(outcome: &Outcome) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Whether the secret was sent to the platform and no answer said it was refused.
+fn platform_may_hold(state: &RunState) -> bool {
+    let (Some(journal), Some(issued)) = (state.journal.as_ref(), state.issued.as_ref()) else {
+        return false;
+    };
+    matches!(
+        &journal.entry().platform,
+        crate::journal::PlatformState::Sending { key_id, .. } if *key_id == issued.secret.key_id
+    )
 }

@@ -243,6 +243,7 @@ fn connected() -> Connected {
         tenant: None,
         scopes: vec!["offline_access".into(), "Mail.Read".into()],
         notes: vec!["The connector had another client id before: 0d2c…; it is replaced.".into()],
+        was_this_app: false,
     }
 }
 

@@ -4,7 +4,9 @@
 use super::{Handled, KeyHint, hint, move_cursor};
 use crate::journal::SecretState;
 use crate::run::{self, Removal, RotationError, SecretRequest};
-use crate::tui::model::{LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase, Step, Task};
+use crate::tui::model::{
+    ConnectPhase, LIFETIME_MONTHS, Model, Registered, RotateFocus, RotatePhase, Step, Task,
+};
 use crate::tui::msg::Effect;
 use crate::tui::msg::{Created, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -167,6 +169,13 @@ fn keep_old_secrets(model: &Model) -> Option<&'static str> {
     if !verified {
         return Some(
             "the new secret has not been proven to sign in; remove the old one once sign-ins work with the new one",
+        );
+    }
+    if let ConnectPhase::Connected(connected) = &model.connect.phase
+        && !connected.was_this_app
+    {
+        return Some(
+            "the platform's connector did not sign in as this app before, so whatever used the old secret still may; remove it once nothing does",
         );
     }
     (!model.platform_holds_secret() && model.connect.refused)

@@ -172,6 +172,10 @@ pub struct Connected {
     pub scopes: Vec<String>,
     /// What was there before and changed, worth telling the user.
     pub notes: Vec<String>,
+    /// The connector or integration signed in as this same app before the update: it used
+    /// one of the app's older secrets, which a rotation may now remove. Not so for a new one,
+    /// or one taken over from another app: whatever used the old secret still does.
+    pub was_this_app: bool,
 }
 
 /// Sends `credentials` to the platform: reads what is there, then creates or updates it. A
@@ -207,7 +211,7 @@ async fn connect_within(
         match result {
             Err(error) if error.answer_may_be_lost() && round < api::ROUNDS => round += 1,
             other => {
-                return other.map(|(action, provider, notes)| Connected {
+                return other.map(|(action, provider, notes, was_this_app)| Connected {
                     kind: target.kind,
                     action,
                     url: crate::http::redacted(target.base_url.as_str()),
@@ -221,6 +225,7 @@ async fn connect_within(
                         credentials.scopes.clone()
                     },
                     notes,
+                    was_this_app,
                 });
             }
         }
@@ -228,4 +233,4 @@ async fn connect_within(
 }
 
 /// What a platform-specific connect returns: the action, the provider, notes.
-type Done = (Action, String, Vec<String>);
+type Done = (Action, String, Vec<String>, bool);

@@ -67,7 +67,7 @@ pub(super) async fn connect(
         });
         api.send(op, Method::Post, &["integrations"], None, Some(&body))
             .await?;
-        return Ok((Action::Created, wanted.to_owned(), Vec::new()));
+        return Ok((Action::Created, wanted.to_owned(), Vec::new(), false));
     }
     let data = read.body.get("data").unwrap_or(&read.body);
     let provider = data
@@ -83,11 +83,14 @@ pub(super) async fn connect(
         });
     }
     let mut notes = Vec::new();
-    if let Some(old) = data
+    let old_client = data
         .pointer("/credentials/client_id")
-        .and_then(Value::as_str)
+        .and_then(Value::as_str);
+    let was_this_app =
+        old_client.is_some_and(|old| old.eq_ignore_ascii_case(credentials.client_id));
+    if let Some(old) = old_client
         && !old.is_empty()
-        && !old.eq_ignore_ascii_case(credentials.client_id)
+        && !was_this_app
     {
         if !credentials.replace {
             return Err(PlatformError::Occupied {
@@ -121,5 +124,5 @@ pub(super) async fn connect(
         Some(&body),
     )
     .await?;
-    Ok((Action::Updated, provider, notes))
+    Ok((Action::Updated, provider, notes, was_this_app))
 }

@@ -35,10 +35,14 @@ pub(super) async fn connect(
         let body = json!({"provider": PROVIDER, "settings": settings, "scope": credentials.scopes});
         api.send(op, Method::Post, &["v3", "connectors"], None, Some(&body))
             .await?;
-        return Ok((Action::Created, PROVIDER.to_owned(), Vec::new()));
+        return Ok((Action::Created, PROVIDER.to_owned(), Vec::new(), false));
     }
     let existing = read.body.get("data").unwrap_or(&read.body);
     let notes = changes(existing, credentials)?;
+    let was_this_app = existing
+        .pointer("/settings/client_id")
+        .and_then(Value::as_str)
+        .is_some_and(|old| old.eq_ignore_ascii_case(credentials.client_id));
     let mut body = json!({"settings": settings});
     if !credentials.keep_scopes {
         body["scope"] = json!(credentials.scopes);
@@ -51,7 +55,7 @@ pub(super) async fn connect(
         Some(&body),
     )
     .await?;
-    Ok((Action::Updated, PROVIDER.to_owned(), notes))
+    Ok((Action::Updated, PROVIDER.to_owned(), notes, was_this_app))
 }
 
 /// What the update replaces that the user may not expect; another app's connector is left

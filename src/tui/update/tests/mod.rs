@@ -1364,10 +1364,11 @@ mod connect_step {
         model
     }
 
+    /// The platform's connector signed in as this app and now has its new secret.
     pub(super) fn connected() -> Box<Connected> {
         Box::new(Connected {
             kind: PlatformKind::Nylas,
-            action: Action::Created,
+            action: Action::Updated,
             url: "https://api.us.nylas.com/".into(),
             integration: "microsoft".into(),
             provider: "microsoft".into(),
@@ -1375,6 +1376,7 @@ mod connect_step {
             tenant: None,
             scopes: vec!["offline_access".into(), "Mail.Read".into()],
             notes: vec![],
+            was_this_app: true,
         })
     }
 
@@ -1515,7 +1517,7 @@ mod connect_step {
         assert!(
             model
                 .summary_text()
-                .contains("connector 'microsoft' was created"),
+                .contains("connector 'microsoft' was updated"),
             "{}",
             model.summary_text()
         );
