@@ -206,5 +206,16 @@ async fn bad_settings_are_bad_input_before_anything_is_sent() {
         assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
         assert!(stderr.contains(expected), "{extra:?}: {stderr}");
     }
+    // doctor refuses the same before it signs in or reads anything.
+    for (extra, expected) in [
+        (&["--privacy-url", "not a url"][..], "privacy statement URL"),
+        (&["--publisher-id", "acme"][..], "Microsoft Partner Network id"),
+    ] {
+        let mut args = vec!["doctor", "--name", "Anything", "--profile", "nango"];
+        args.extend(extra);
+        let (output, _, stderr) = run(&mut appreg(&sim, state.path(), &args)).await;
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+    }
     assert!(sim.requests().is_empty(), "nothing was sent");
 }

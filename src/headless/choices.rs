@@ -89,6 +89,13 @@ pub fn settings(spec: &SpecArgs) -> Result<OptionalSettings, HeadlessError> {
         .filter(|c| !c.trim().is_empty())
         .map(|c| c.parse().map_err(|why| usage("--optional-claim", why)))
         .collect::<Result<Vec<OptionalClaim>, _>>()?;
+    // Each claim once, in the order first named.
+    let optional_claims = optional_claims.iter().fold(Vec::new(), |mut kept, claim| {
+        if !kept.contains(claim) {
+            kept.push(claim.clone());
+        }
+        kept
+    });
     let logo = match &spec.logo {
         Some(path) => {
             let bytes = bounded::read_bytes(path, LOGO_READ_CAP).map_err(|source| {
@@ -119,6 +126,25 @@ pub fn settings(spec: &SpecArgs) -> Result<OptionalSettings, HeadlessError> {
         logo,
         publisher_id: trimmed(&spec.publisher_id),
     })
+}
+
+/// The settings the flags name, refused as bad input when Graph would refuse them or the
+/// cloud does not offer them: for `doctor`, which sends them only in its fix.
+pub fn checked_settings(
+    spec: &SpecArgs,
+    endpoints: &Endpoints,
+) -> Result<OptionalSettings, HeadlessError> {
+    let settings = settings(spec)?;
+    let problems: Vec<String> = settings
+        .problems()
+        .into_iter()
+        .map(|(field, why)| format!("{field}: {why}"))
+        .collect();
+    if !problems.is_empty() {
+        return Err(HeadlessError::Invalid(problems));
+    }
+    check_cloud(&settings, endpoints)?;
+    Ok(settings)
 }
 
 /// Settings the cloud does not offer, refused before anything is sent.

@@ -29,6 +29,7 @@ pub async fn doctor(
     }
     let selector = selector(&args.app)?;
     let chosen = chosen_profile(args)?;
+    let settings = super::choices::checked_settings(&args.spec, endpoints)?;
     let catalog = Catalog::offline();
     let client = connect(sign_in, endpoints, sign_in.tenant.clone()).await?;
     let mut inspection = with_progress(verbose, async |r| {
@@ -39,7 +40,7 @@ pub async fn doctor(
         Some(profile) => profile,
         None => tagged_profile(&inspection.application)?,
     };
-    let wants = wants(args, &profile)?;
+    let wants = wants(args, &profile, settings)?;
     inspection.context.wants = wants.clone();
     let now = OffsetDateTime::now_utc();
     let findings = audit(&inspection, &profile, &catalog, now)?;
@@ -144,7 +145,11 @@ fn chosen_profile(args: &DoctorArgs) -> Result<Option<Profile>, HeadlessError> {
     })
 }
 
-fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
+fn wants(
+    args: &DoctorArgs,
+    profile: &Profile,
+    settings: crate::plan::OptionalSettings,
+) -> Result<Wants, HeadlessError> {
     let spec = &args.spec;
     let usage = |e: ChoiceError| HeadlessError::Usage(e.to_string());
     let chosen = profile
@@ -162,7 +167,7 @@ fn wants(args: &DoctorArgs, profile: &Profile) -> Result<Wants, HeadlessError> {
         redirect_uris: spec.redirect_uris.clone(),
         capabilities,
         admin_consent: spec.admin_consent,
-        settings: super::choices::settings(spec)?,
+        settings,
     })
 }
 

@@ -178,6 +178,7 @@ impl Spec {
             admin_consent: choices.admin_consent,
             settings: choices.settings.clone(),
         };
+        warnings.extend(spec.settings.warnings());
         Ok((spec, warnings))
     }
 }

@@ -75,8 +75,9 @@ impl fmt::Display for OptionalClaim {
 }
 
 /// The optional claims Microsoft documents for v2.0 tokens; others are refused by name, so a
-/// typo is caught before Graph stores a claim no token will ever carry.
-const KNOWN_CLAIMS: [&str; 22] = [
+/// typo is caught before Graph stores a claim no token will ever carry. `groups` is not among
+/// them: it also needs the app's group claims setting, which appreg does not make.
+const KNOWN_CLAIMS: [&str; 21] = [
     "acct",
     "auth_time",
     "ctry",
@@ -84,7 +85,6 @@ const KNOWN_CLAIMS: [&str; 22] = [
     "family_name",
     "fwd",
     "given_name",
-    "groups",
     "idtyp",
     "ipaddr",
     "login_hint",
@@ -225,6 +225,20 @@ impl OptionalSettings {
         if !info.is_empty() {
             body["info"] = Value::Object(info);
         }
+    }
+
+    /// What the user should know before setting these: a claim on a token the platforms never
+    /// receive does nothing for them.
+    pub fn warnings(&self) -> Vec<String> {
+        self.optional_claims
+            .iter()
+            .filter(|c| c.token != TokenKind::Id)
+            .map(|c| {
+                format!(
+                    "{c}: access and SAML tokens are shaped by the API they are for, so this claim only appears when this app is itself the API; the platforms get Microsoft Graph tokens and will not see it"
+                )
+            })
+            .collect()
     }
 
     /// Each chosen setting in the portal's words, for summaries and results.

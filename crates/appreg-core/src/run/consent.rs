@@ -5,6 +5,7 @@ use super::{RunError, failed};
 use crate::graph::Method;
 use crate::graph::models::{AppRoleAssignment, Collection, PermissionGrant, ServicePrincipal};
 use crate::graph::{Call, GraphClient, GraphError};
+use crate::plan::settings::HIDE_APP_TAG;
 use crate::plan::{Ids, Plan, Ref, ResourceRef, Step};
 use crate::progress::{Event, Operation, Reporter};
 use std::collections::HashMap;
@@ -50,10 +51,39 @@ pub(super) async fn service_principal(
             // Created, but the answer could not be read: look it up.
             Err(_) => read_principal(client, app_id, true, reporter).await,
         },
-        // An earlier attempt made it (Graph answers 409 Request_MultipleObjectsWithSameKeyValue).
-        Err(e) if e.status() == Some(409) => read_principal(client, app_id, false, reporter).await,
+        // An earlier attempt (or a first sign-in) made it (Graph answers 409
+        // Request_MultipleObjectsWithSameKeyValue): it may lack the tag that hides it.
+        Err(e) if e.status() == Some(409) => {
+            let principal = read_principal(client, app_id, false, reporter).await?;
+            if hide && !principal.sp.tags.iter().any(|t| t == HIDE_APP_TAG) {
+                hide_principal(client, &principal.sp, reporter).await?;
+            }
+            Ok(principal)
+        }
         Err(e) => Err(failed(op, e, reporter)),
     }
+}
+
+/// Adds `HideApp` to the service principal's tags; a PATCH of `tags` replaces the list, so
+/// the ones it has are sent with it.
+async fn hide_principal(
+    client: &GraphClient,
+    sp: &ServicePrincipal,
+    reporter: &Reporter,
+) -> Result<(), RunError> {
+    let mut tags = sp.tags.clone();
+    tags.push(HIDE_APP_TAG.to_owned());
+    let step = Step::TagServicePrincipal {
+        principal: Ref::Known(sp.id.clone()),
+        tags,
+    };
+    let op = step.operation();
+    let call = step.to_call(&Ids::default())?;
+    client
+        .send(&call, &reporter.on(op.clone()))
+        .await
+        .map(drop)
+        .map_err(|e| failed(op, e, reporter))
 }
 
 async fn read_principal(
@@ -65,7 +95,7 @@ async fn read_principal(
     let op = Operation::CreateServicePrincipal;
     let read = Call::new(
         Method::Get,
-        format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"),
+        format!("/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName,tags"),
     )
     .wait_for_replication();
     let sp = client

@@ -2,6 +2,7 @@
 //! then the consent steps together once the service principal exists.
 
 use super::consent::service_principal;
+use super::settings::{SettingResult, is_setting, send_all};
 use super::{RunError, failed};
 use crate::doctor::{self, InspectError, Inspection, Selector};
 use crate::graph::GraphClient;
@@ -15,6 +16,8 @@ pub struct RepairOutcome {
     /// The service principal the fix created (a fresh one may not be readable for a moment).
     pub created_service_principal: Option<ServicePrincipal>,
     pub requests_sent: usize,
+    /// The logo and the publisher: Graph may refuse them without the rest failing.
+    pub settings: Vec<SettingResult>,
 }
 
 pub async fn repair(
@@ -35,9 +38,10 @@ pub async fn repair(
             !matches!(
                 s,
                 Step::PatchApp { .. } | Step::CreateServicePrincipal { .. }
-            )
+            ) && !is_setting(s)
         })
         .collect();
+    let settings: Vec<Step> = steps.iter().filter(|s| is_setting(s)).cloned().collect();
 
     let update_app = async {
         match update {
@@ -67,11 +71,16 @@ pub async fn repair(
             .collect::<Result<Vec<()>, RunError>>()?;
         Ok::<_, RunError>(created)
     };
-    let (updated, created) = tokio::join!(update_app, principal_and_consent);
+    let (updated, created, settings) = tokio::join!(
+        update_app,
+        principal_and_consent,
+        send_all(client, &settings, reporter)
+    );
     updated?;
     Ok(RepairOutcome {
         created_service_principal: created?,
         requests_sent: steps.len(),
+        settings,
     })
 }
 

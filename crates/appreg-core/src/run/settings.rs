@@ -5,7 +5,7 @@
 
 use super::failed;
 use crate::graph::GraphClient;
-use crate::plan::{Ids, Ref, Spec};
+use crate::plan::{Ids, Ref, Spec, Step};
 use crate::progress::{Operation, Reporter};
 
 /// One setting sent on its own, and how it went.
@@ -26,6 +26,23 @@ pub(super) async fn apply(
     reporter: &Reporter,
 ) -> Vec<SettingResult> {
     let steps = spec.settings_steps(&Ref::Known(object_id.to_owned()));
+    send_all(client, &steps, reporter).await
+}
+
+/// Whether a step is one of these settings, whose failure is reported, not fatal.
+pub(super) fn is_setting(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::UploadLogo { .. } | Step::SetVerifiedPublisher { .. }
+    )
+}
+
+/// Sends each setting step side by side, each result kept.
+pub(super) async fn send_all(
+    client: &GraphClient,
+    steps: &[Step],
+    reporter: &Reporter,
+) -> Vec<SettingResult> {
     let sends = steps.iter().map(|step| async move {
         let op = step.operation();
         let sent = match step.to_call(&Ids::default()) {

@@ -38,7 +38,10 @@ pub(super) fn check(
     if context.wants.admin_consent {
         check_admin_consent(app, profile, catalog, context, findings);
     }
-    if audience.is_multi_tenant() && context.verified_publisher.is_none() {
+    // Judged for every app whose publisher the user wants verified, and for multi-tenant
+    // apps, whose users elsewhere meet the "unverified" consent screen.
+    let wanted = context.wants.settings.publisher_id.is_some();
+    if (audience.is_multi_tenant() || wanted) && context.verified_publisher.is_none() {
         let tenant = context.tenant_id.as_deref().unwrap_or("organizations");
         findings.push(Finding {
             code: Code::PublisherUnverified,

@@ -30,7 +30,7 @@ pub(super) fn check(
             code: Code::OptionalClaimMissing,
             severity: Severity::Warning,
             title: format!("the tokens lack the optional claims {}", missing.join(", ")),
-            why: "the integration reads these claims from the token; without them it has to ask Graph, or sees nothing".into(),
+            why: "the integration reads these claims from the ID token it gets at sign-in; without them it has to ask Graph, or sees nothing".into(),
             fix: format!("add {} under Token configuration", missing.join(", ")),
             portal: portal::TOKEN_CONFIGURATION,
             remedy: Some(Remedy::AddOptionalClaims { claims: missing }),
@@ -79,7 +79,11 @@ pub(super) fn check(
         findings.push(Finding {
             code: Code::BrandingMismatch,
             severity: Severity::Info,
-            title: format!("the {} URL is not the one asked for", named.join(", ")),
+            title: if named.len() == 1 {
+                format!("the {} URL is not the one asked for", named[0])
+            } else {
+                format!("the {} URLs are not the ones asked for", named.join(", "))
+            },
             why: "the consent screen links these pages: users and administrators judge the app by them".into(),
             fix: "set them under Branding & properties".into(),
             portal: portal::BRANDING,
