@@ -4,7 +4,7 @@
 use super::model::PlatformPreset;
 use super::model::{
     CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PermissionRow, PlatformSource,
-    Registered, SignInPhase, Step, Task, sort_apps,
+    Registered, SignInPhase, Step, Task,
 };
 use super::msg::{DeviceCode, IssuedSecret, RunFailure, TenantChoice};
 use super::view;
@@ -162,7 +162,7 @@ fn check_fixture(model: &mut Model) {
         }))
         .expect("an app")
     };
-    let mut apps = vec![
+    let apps = vec![
         app(
             "Acme Nylas (legacy)",
             "1e9ac700-de30-4000-8000-00000000a001",
@@ -174,8 +174,7 @@ fn check_fixture(model: &mut Model) {
             &["appreg-profile:nylas-v3"],
         ),
     ];
-    sort_apps(&mut apps);
-    model.apps.list.load = Load::Loaded(apps);
+    model.apps.set_apps(apps);
     if model.step == Step::Apps {
         return;
     }
