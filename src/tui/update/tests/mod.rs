@@ -1320,6 +1320,7 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
     );
 }
 
+mod app_list;
 mod handover;
 mod settings;
 
