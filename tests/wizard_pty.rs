@@ -482,6 +482,28 @@ fn check_and_rotate(cols: u16, rows: u16) {
         wizard.wait_for("Acme Nylas (legacy)")
     };
     assert!(apps.contains("step 4 of 9"), "{apps}");
+    // The tenant's apps are audited in the background: each row shows its worst finding.
+    for worst in [
+        "✗ redirect URI missing",
+        "✗ wrong account types",
+        "⚠ uses EWS (retiring)",
+    ] {
+        wizard.wait_for(worst);
+    }
+    // Tab sorts by the worst finding (errors first), then by the secret that expires first.
+    let by_worst = wizard.press(TAB, "sorted by worst finding");
+    assert!(
+        in_order(&by_worst, &["✗ ", "✗ ", "⚠ uses EWS"]),
+        "{by_worst}"
+    );
+    let by_expiry = wizard.press(TAB, "sorted by secret expiry");
+    assert!(
+        in_order(
+            &by_expiry,
+            &["Acme Nylas (legacy)", "Support Mailbox", "Acme Nango"]
+        ),
+        "{by_expiry}"
+    );
 
     wizard.send("legacy");
     wizard.wait_for("1 of 3 apps");
@@ -560,6 +582,18 @@ fn check_and_rotate(cols: u16, rows: u16) {
         "written to the terminal once, when revealed"
     );
     assert_no_secret_in_files(dir.path(), &secret);
+}
+
+/// Whether `screen` shows each of `texts`, in this order.
+fn in_order(screen: &str, texts: &[&str]) -> bool {
+    let mut rest = screen;
+    texts.iter().all(|text| match rest.find(text) {
+        Some(at) => {
+            rest = &rest[at + text.len()..];
+            true
+        }
+        None => false,
+    })
 }
 
 #[test]

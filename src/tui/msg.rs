@@ -4,7 +4,8 @@
 
 use crate::auth::AuthMethod;
 use crate::clipboard::{Cleared, Copied};
-use crate::doctor::Inspection;
+use crate::doctor::fleet::AppReport;
+use crate::doctor::{Code, Finding, Inspection, Severity};
 use crate::graph::models::{Application, ServicePrincipal};
 use crate::plan::{self, Logo, Plan, SecretLifetime};
 use crate::platform::{Connected, PlatformError, Target};
@@ -54,6 +55,16 @@ pub enum Msg {
     RunFinished(Result<Box<Created>, RunFailure>),
     /// The chosen tenant's app registrations.
     Apps(Result<Vec<Application>, String>),
+    /// What the background audit of `tenant`'s apps found, a batch of apps at a time.
+    AppsAudited {
+        tenant: String,
+        reports: Vec<AppHealth>,
+    },
+    /// The background audit of `tenant`'s apps is over: how many it audited, or why it stopped.
+    AppsAuditEnded {
+        tenant: String,
+        result: Result<usize, String>,
+    },
     /// The chosen app and what hangs off it, read for the audit.
     Inspected(Result<Box<Inspection>, RunFailure>),
     /// The fix was sent and the app read again.
@@ -77,6 +88,35 @@ pub enum Msg {
     ClipboardClearDue,
     ClipboardCleared(Cleared),
     SummaryWritten(Result<PathBuf, String>),
+}
+
+/// What the audit found on one app, cut down to what the app list shows and sorts by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppHealth {
+    pub app_id: String,
+    /// The first of its most severe errors or warnings; `None` when nothing stops the app
+    /// working (notes aside).
+    pub worst: Option<(Severity, Code)>,
+    /// When its first client secret stops working (expired ones included); `None` without any.
+    pub secret_expiry: Option<OffsetDateTime>,
+}
+
+impl AppHealth {
+    pub fn new(app_id: &str, findings: &[Finding], secret_expiry: Option<OffsetDateTime>) -> Self {
+        Self {
+            app_id: app_id.to_string(),
+            worst: findings
+                .iter()
+                .filter(|f| f.severity < Severity::Info)
+                .min_by_key(|f| f.severity)
+                .map(|f| (f.severity, f.code)),
+            secret_expiry,
+        }
+    }
+
+    pub fn of(report: &AppReport) -> Self {
+        Self::new(&report.app_id, &report.findings, report.secret_expiry)
+    }
 }
 
 /// A way to sign in that was found on this machine.
@@ -289,6 +329,11 @@ pub enum Effect {
     /// The user confirmed saving the secret: the journal stops offering to replace it.
     SecretSaved,
     ListApps {
+        tenant: String,
+    },
+    /// Audits every app of the tenant in the background, answering as reports arrive; a new
+    /// one stops the one before.
+    AuditApps {
         tenant: String,
     },
     /// Reads an app and what hangs off it for the audit.

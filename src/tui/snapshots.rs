@@ -4,12 +4,12 @@
 use super::model::PlatformPreset;
 use super::model::{
     CreatePhase, FindingsPhase, Load, Model, OpRow, OpState, PermissionRow, PlatformSource,
-    Registered, SignInPhase, Step, Task, sort_apps,
+    Registered, SignInPhase, Step, Task,
 };
-use super::msg::{DeviceCode, IssuedSecret, RunFailure, TenantChoice};
+use super::msg::{AppHealth, DeviceCode, IssuedSecret, RunFailure, TenantChoice};
 use super::view;
 use crate::clipboard::Copied;
-use crate::doctor::{AuditContext, Inspection};
+use crate::doctor::{AuditContext, Code, Inspection, Severity};
 use crate::graph::Method;
 use crate::graph::models::Application;
 use crate::platform::{Action, Connected, PlatformKind};
@@ -151,31 +151,32 @@ pub fn fixture_model(step: Step) -> Model {
     model
 }
 
+/// An app as the tenant's list gives it.
+fn listed_app(name: &str, app_id: &str, tags: &[&str]) -> Application {
+    serde_json::from_value(json!({
+        "id": "0b1ec700-de30-4000-8000-00000000a001",
+        "appId": app_id,
+        "displayName": name,
+        "tags": tags,
+    }))
+    .expect("an app")
+}
+
 /// Support mode: the tenant's apps, then a half-broken Nylas app audited.
 fn check_fixture(model: &mut Model) {
-    let app = |name: &str, app_id: &str, tags: &[&str]| -> Application {
-        serde_json::from_value(json!({
-            "id": "0b1ec700-de30-4000-8000-00000000a001",
-            "appId": app_id,
-            "displayName": name,
-            "tags": tags,
-        }))
-        .expect("an app")
-    };
-    let mut apps = vec![
-        app(
+    let apps = vec![
+        listed_app(
             "Acme Nylas (legacy)",
             "1e9ac700-de30-4000-8000-00000000a001",
             &[],
         ),
-        app(
+        listed_app(
             "Acme Mail",
             "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
             &["appreg-profile:nylas-v3"],
         ),
     ];
-    sort_apps(&mut apps);
-    model.apps.list.load = Load::Loaded(apps);
+    model.apps.set_apps(apps);
     if model.step == Step::Apps {
         return;
     }
@@ -341,6 +342,62 @@ fn record_run(model: &mut Model) {
     ];
 }
 
+/// The App step with five apps, the background audit still running: four reported (an error,
+/// two warnings, a healthy one), the last one not yet.
+pub fn audited_apps() -> Model {
+    let mut model = fixture_model(Step::Apps);
+    let mut apps = vec![
+        listed_app(
+            "Acme Nylas (legacy)",
+            "1e9ac700-de30-4000-8000-00000000a001",
+            &[],
+        ),
+        listed_app(
+            "Acme Mail",
+            "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
+            &["appreg-profile:nylas-v3"],
+        ),
+        listed_app(
+            "Contoso Helpdesk",
+            "c0de0000-0000-4000-8000-000000000003",
+            &[],
+        ),
+        listed_app(
+            "Fabrikam Mailbox Synchronisation Service",
+            "fab00000-0000-4000-8000-000000000004",
+            &[],
+        ),
+        listed_app("Zeta Reports", "2e7a0000-0000-4000-8000-000000000005", &[]),
+    ];
+    apps.reverse();
+    model.apps.set_apps(apps);
+    let health = |app_id: &str, worst, days: Option<i64>| AppHealth {
+        app_id: app_id.into(),
+        worst,
+        secret_expiry: days.map(|d| model.now + time::Duration::days(d)),
+    };
+    let reports = vec![
+        health(
+            "1e9ac700-de30-4000-8000-00000000a001",
+            Some((Severity::Error, Code::RedirectUriMissing)),
+            Some(-38),
+        ),
+        health(
+            "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
+            Some((Severity::Warning, Code::SecretExpiring30Days)),
+            Some(7),
+        ),
+        health("c0de0000-0000-4000-8000-000000000003", None, Some(160)),
+        health(
+            "fab00000-0000-4000-8000-000000000004",
+            Some((Severity::Warning, Code::SecretNone)),
+            None,
+        ),
+    ];
+    model.apps.learn(reports);
+    model
+}
+
 pub(crate) fn render(model: &mut Model, width: u16, height: u16) -> String {
     model.size = (width, height);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
@@ -457,6 +514,11 @@ fn overlays_reveal_and_a_tiny_terminal() {
         let screen = render(&mut model, 80, 24);
         assert!(screen.contains("no API"), "{screen}");
         insta::assert_snapshot!("done_dashboard_80x24", screen);
+
+        // The background audit reported four of the five apps; worst first.
+        let mut model = audited_apps();
+        model.apps.cycle_sort(true);
+        insta::assert_snapshot!("app_audited_80x24", render(&mut model, 80, 24));
 
         // "Acme Nylas (legacy)" has no appreg tag: which platform is it for?
         let mut model = fixture_model(Step::Apps);

@@ -1,5 +1,6 @@
 //! The wizard's whole state. Views read it; only [`crate::tui::update`] changes it.
 
+mod apps;
 mod checks;
 mod connect;
 mod permission_rows;
@@ -14,6 +15,7 @@ mod summary;
 mod support;
 mod text_input;
 
+pub use apps::{AppSort, AppsStep, FleetAudit, sort_apps};
 pub use connect::{ConnectField, ConnectPhase, ConnectStep, PlatformPreset};
 pub use permission_rows::{ADMIN_BADGE, AddedPermission, PermissionRow};
 pub use pick_list::{Load, PickList, Searchable};

@@ -1,7 +1,6 @@
 //! Support mode: the state of checking an existing app — the tenant's apps to choose from, the
 //! audit and its fix, and a new client secret.
 
-use super::pick_list::{PickList, Searchable};
 use super::scroll::Scroll;
 use super::steps::{LIFETIME_MONTHS, Registered};
 use super::text_input::TextInput;
@@ -30,34 +29,6 @@ impl Task {
 }
 
 pub use crate::doctor::preset::{PROFILE_TAG, likely_profile, redirect_uris, tagged_profile};
-
-#[derive(Debug, Default)]
-pub struct AppsStep {
-    /// The tenant's apps, appreg-made ones first, then by name.
-    pub list: PickList<Application>,
-    /// The chosen app has no appreg tag: the platform list is open, with this cursor into the
-    /// profiles, so the app is judged against the platform it is for.
-    pub platform_for: Option<usize>,
-}
-
-impl Searchable for Application {
-    fn search_text(&self) -> Vec<&str> {
-        vec![
-            self.display_name.as_deref().unwrap_or_default(),
-            &self.app_id,
-        ]
-    }
-}
-
-/// The order the app list shows: appreg-made apps first, then by name.
-pub fn sort_apps(apps: &mut [Application]) {
-    apps.sort_by_key(|a| {
-        (
-            tagged_profile(a).is_none(),
-            a.display_name.as_deref().unwrap_or_default().to_lowercase(),
-        )
-    });
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingsPhase {

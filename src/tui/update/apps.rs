@@ -1,13 +1,15 @@
-//! App: the tenant's app registrations, filterable; Enter reads the chosen one for the audit,
-//! judged against the platform in its appreg tag or, without one, the platform the user names.
+//! App: the tenant's app registrations, each with its worst finding and secret expiry as the
+//! background audit reports them; filterable, and sortable by Tab. Enter reads the chosen one
+//! for the audit, judged against the platform in its appreg tag or, without one, the platform
+//! the user names.
 
 use super::{Handled, KeyHint, hint, move_cursor, move_cursor_arrows};
 use crate::graph::models::Application;
 use crate::tui::model::{
-    FindingsStep, Load, Model, PlatformSource, RotateStep, Step, likely_profile, sort_apps,
-    tagged_profile,
+    AppsStep, FindingsStep, FleetAudit, Load, Model, PlatformSource, RotateStep, Step,
+    likely_profile, tagged_profile,
 };
-use crate::tui::msg::Effect;
+use crate::tui::msg::{AppHealth, Effect};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -19,9 +21,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
     }
     let apps = &mut model.apps;
     match (&apps.list.load, key.code) {
-        (Load::Failed(_), KeyCode::Char('r')) => {
-            apps.list.load = Load::Loading;
-            return Handled::Yes(vec![Effect::ListApps { tenant }]);
+        (Load::Failed(_), KeyCode::Char('r')) => return Handled::Yes(list(model, tenant)),
+        (Load::Loaded(_), KeyCode::Tab | KeyCode::BackTab) => {
+            apps.cycle_sort(key.code == KeyCode::Tab);
+            return Handled::nothing();
         }
         (Load::Loaded(_), KeyCode::Enter) => {
             let Some(app) = apps.list.selected() else {
@@ -89,6 +92,20 @@ fn check(model: &mut Model, tenant: String, index: usize, source: PlatformSource
     Handled::Yes(vec![Effect::Inspect { tenant, app_id }])
 }
 
+/// Reads the tenant's apps, and audits each in the background; the order chosen stays.
+pub fn list(model: &mut Model, tenant: String) -> Vec<Effect> {
+    model.apps = AppsStep {
+        sort: model.apps.sort,
+        ..AppsStep::default()
+    };
+    vec![
+        Effect::ListApps {
+            tenant: tenant.clone(),
+        },
+        Effect::AuditApps { tenant },
+    ]
+}
+
 pub fn keys(model: &Model) -> Vec<KeyHint> {
     if model.apps.platform_for.is_some() {
         return vec![
@@ -104,22 +121,41 @@ pub fn keys(model: &Model) -> Vec<KeyHint> {
             hint("type", "filter"),
             hint("↑↓", "choose"),
             hint("enter", "check it"),
+            hint("tab", model.apps.sort.hint()),
         ],
     }
 }
 
-pub fn on_apps(
-    model: &mut Model,
-    result: Result<Vec<Application>, String>,
-) -> Vec<crate::tui::msg::Effect> {
-    model.apps.list.load = match result {
-        Ok(mut apps) => {
-            sort_apps(&mut apps);
-            Load::Loaded(apps)
+pub fn on_apps(model: &mut Model, result: Result<Vec<Application>, String>) -> Vec<Effect> {
+    match result {
+        Ok(apps) => model.apps.set_apps(apps),
+        Err(why) => {
+            model.apps.list.load = Load::Failed(why);
+            model.apps.list.cursor = 0;
         }
-        Err(why) => Load::Failed(why),
-    };
-    model.apps.list.cursor = 0;
+    }
     model.apps.platform_for = None;
+    Vec::new()
+}
+
+/// A batch of the background audit's reports; one about a tenant left since is dropped.
+pub fn on_audited(model: &mut Model, tenant: &str, reports: Vec<AppHealth>) -> Vec<Effect> {
+    if model.tenant_id().as_deref() == Some(tenant) {
+        model.apps.learn(reports);
+    }
+    Vec::new()
+}
+
+pub fn on_audit_ended(
+    model: &mut Model,
+    tenant: &str,
+    result: Result<usize, String>,
+) -> Vec<Effect> {
+    if model.tenant_id().as_deref() == Some(tenant) {
+        model.apps.audit = match result {
+            Ok(_) => FleetAudit::Finished,
+            Err(why) => FleetAudit::Failed(why),
+        };
+    }
     Vec::new()
 }

@@ -3,10 +3,10 @@
 //! again; `r` goes on to a new secret.
 
 use super::{Handled, KeyHint, SCROLL_HINT, hint};
+use crate::doctor::secrets::first_expiry;
 use crate::doctor::{self, Action, Errand, FixOptions, Inspection, Wants};
 use crate::tui::model::{FindingsPhase, Model, Step};
-use crate::tui::msg::Effect;
-use crate::tui::msg::RunFailure;
+use crate::tui::msg::{AppHealth, Effect, RunFailure};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
@@ -146,6 +146,12 @@ fn audited(model: &mut Model, result: Result<Box<Inspection>, RunFailure>) {
                 model.now,
             ) {
                 Ok(findings) => {
+                    let app = &inspection.application;
+                    let expiry = first_expiry(&app.password_credentials);
+                    // The list shows this audit from now on, not the older one.
+                    model
+                        .apps
+                        .learn([AppHealth::new(&app.app_id, &findings, expiry)]);
                     model.findings.findings = findings;
                     model.findings.inspection = Some(inspection);
                     model.findings.fixable = model.fix_steps(FixOptions::default()).len();

@@ -84,6 +84,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Progress(event) => create::on_progress(model, event),
         Msg::RunFinished(result) => create::on_finished(model, result),
         Msg::Apps(result) => apps::on_apps(model, result),
+        Msg::AppsAudited { tenant, reports } => apps::on_audited(model, &tenant, reports),
+        Msg::AppsAuditEnded { tenant, result } => apps::on_audit_ended(model, &tenant, result),
         Msg::Inspected(result) => findings::on_inspected(model, result),
         Msg::Repaired(result) => findings::on_repaired(model, result),
         Msg::Rotated(result) => rotate::on_rotated(model, result),

@@ -1,7 +1,7 @@
 //! Tenant: choose where the app is registered, among the tenants the account reaches.
 
 use super::{Handled, KeyHint, hint, move_cursor_arrows};
-use crate::tui::model::{AppsStep, Load, Model, Step, Task};
+use crate::tui::model::{Load, Model, Step, Task};
 use crate::tui::msg::Effect;
 use crate::tui::msg::TenantChoice;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -31,8 +31,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Handled {
                 effects.push(refresh_catalog(model, id.clone()));
             }
             if model.task == Task::Check {
-                model.apps = AppsStep::default();
-                effects.push(Effect::ListApps { tenant: id });
+                effects.extend(super::apps::list(model, id));
             }
             return Handled::Yes(effects);
         }

@@ -13,6 +13,11 @@ pub fn expires_at(credential: &PasswordCredential) -> Option<OffsetDateTime> {
         .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).ok())
 }
 
+/// When the first of these secrets stops working (expired ones included); `None` without any.
+pub fn first_expiry(credentials: &[PasswordCredential]) -> Option<OffsetDateTime> {
+    credentials.iter().filter_map(expires_at).min()
+}
+
 pub fn is_expired(credential: &PasswordCredential, now: OffsetDateTime) -> bool {
     expires_at(credential).is_some_and(|end| end <= now)
 }

@@ -917,7 +917,10 @@ mod support_mode {
         );
         assert!(matches!(model.apps.list.load, Load::Failed(_)));
         let effects = press(&mut model, KeyCode::Char('r'));
-        assert!(matches!(effects.as_slice(), [Effect::ListApps { .. }]));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ListApps { .. }, Effect::AuditApps { .. }]
+        ));
     }
 
     #[test]
@@ -1317,6 +1320,7 @@ fn done_numbers_each_copy_target_and_copies_it_whole() {
     );
 }
 
+mod app_list;
 mod handover;
 mod settings;
 

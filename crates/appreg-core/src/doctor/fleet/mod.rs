@@ -107,12 +107,12 @@ struct Tenant {
 }
 
 /// Audits every app registration of the tenant, handing each report to `sink`; returns how
-/// many apps were audited.
-pub async fn audit_all(
+/// many apps were audited. The future is `Send` when the sink is, so it can run as a task.
+pub async fn audit_all<S: FleetSink + ?Sized>(
     client: &GraphClient,
     request: FleetRequest<'_>,
     reporter: &Reporter,
-    sink: &mut dyn FleetSink,
+    sink: &mut S,
 ) -> Result<usize, FleetError> {
     let (pages, mut arriving) = tokio::sync::mpsc::channel::<Vec<Listed>>(PAGES_AHEAD);
     let reading = async move {

@@ -2,7 +2,7 @@
 //! found, with the facts a list sorts by (the worst finding, the nearest secret expiry).
 
 use crate::doctor::finding::{Code, Finding, Severity};
-use crate::doctor::secrets::expires_at;
+use crate::doctor::secrets::first_expiry;
 use crate::graph::models::Application;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -30,7 +30,7 @@ impl AppReport {
             display_name: app.display_name.clone().unwrap_or_default(),
             platform: platform.to_string(),
             findings,
-            secret_expiry: app.password_credentials.iter().filter_map(expires_at).min(),
+            secret_expiry: first_expiry(&app.password_credentials),
         }
     }
 

@@ -2,6 +2,8 @@
 //! file writes) and sends their results back as messages. Network work runs in tokio tasks, so
 //! the screen never waits on it; the clipboard stays on the loop's task, which owns it.
 
+mod fleet;
+
 use super::msg::{
     ConnectFailure, ConnectRequest, CopyTarget, Created, DeviceCode, Effect, IssuedSecret, Msg,
     RunFailure, SignInFailure, SignInOption, TenantChoice,
@@ -71,6 +73,8 @@ pub struct Effects {
     tokens: Arc<Mutex<Option<Arc<dyn TokenSource>>>>,
     run_state: Arc<tokio::sync::Mutex<RunState>>,
     sign_in: Option<JoinHandle<()>>,
+    /// The background audit of the listed apps, stopped when another starts.
+    app_audit: Option<JoinHandle<()>>,
     clipboard: Clipboard,
     clear_after: Duration,
     /// The secret as copied, to recognise it on the clipboard when clearing.
@@ -91,6 +95,7 @@ impl Effects {
             tokens: Arc::new(Mutex::new(None)),
             run_state: Arc::default(),
             sign_in: None,
+            app_audit: None,
             clipboard,
             clear_after,
             copied_secret: None,
@@ -102,17 +107,14 @@ impl Effects {
         match effect {
             Effect::DetectSignIn => self.detect_sign_in(),
             Effect::SignIn { method } => self.start_sign_in(method),
-            Effect::CancelSignIn => {
-                if let Some(task) = self.sign_in.take() {
-                    // Dropping the poll future ends the device code sign-in.
-                    task.abort();
-                }
-            }
+            // Dropping the poll future ends the device code sign-in.
+            Effect::CancelSignIn => stop(&mut self.sign_in),
             Effect::ListTenants => self.list_tenants(),
             Effect::RefreshCatalog { tenant, resources } => self.refresh_catalog(tenant, resources),
             Effect::Run(plan) => self.execute(*plan),
             Effect::SecretSaved => self.mark_handed_over(),
             Effect::ListApps { tenant } => self.list_apps(tenant),
+            Effect::AuditApps { tenant } => self.audit_apps(tenant),
             Effect::Inspect { tenant, app_id } => self.inspect(tenant, app_id),
             Effect::Repair {
                 tenant,
@@ -142,9 +144,8 @@ impl Effects {
         if self.copied_secret.is_some() {
             self.clear_clipboard();
         }
-        if let Some(task) = self.sign_in.take() {
-            task.abort();
-        }
+        stop(&mut self.sign_in);
+        stop(&mut self.app_audit);
     }
 
     fn reporter(&self) -> Reporter {
@@ -184,9 +185,7 @@ impl Effects {
     }
 
     fn start_sign_in(&mut self, method: AuthMethod) {
-        if let Some(task) = self.sign_in.take() {
-            task.abort();
-        }
+        stop(&mut self.sign_in);
         let connection = Arc::clone(&self.connection);
         let messages = self.messages.clone();
         let tokens = Arc::clone(&self.tokens);
@@ -368,6 +367,13 @@ impl Effects {
         });
     }
 
+    fn audit_apps(&mut self, tenant: String) {
+        stop(&mut self.app_audit);
+        let client = self.tenant_client(tenant.clone()).map_err(|f| f.message);
+        let audit = fleet::audit_apps(client, tenant, self.reporter(), self.messages.clone());
+        self.app_audit = Some(tokio::spawn(audit));
+    }
+
     fn inspect(&self, tenant: String, app_id: String) {
         let client = self.tenant_client(tenant);
         let reporter = self.reporter();
@@ -479,9 +485,7 @@ impl Effects {
     }
 
     fn schedule_clear(&mut self) {
-        if let Some(timer) = self.clear_timer.take() {
-            timer.abort();
-        }
+        stop(&mut self.clear_timer);
         let messages = self.messages.clone();
         let delay = self.clear_after;
         self.clear_timer = Some(tokio::spawn(async move {
@@ -511,6 +515,13 @@ impl Effects {
                 .map_err(|e| e.to_string());
             let _ = messages.send(Msg::SummaryWritten(result));
         });
+    }
+}
+
+/// Ends a background task, if one runs.
+fn stop(task: &mut Option<JoinHandle<()>>) {
+    if let Some(task) = task.take() {
+        task.abort();
     }
 }
 
