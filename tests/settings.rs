@@ -209,7 +209,10 @@ async fn bad_settings_are_bad_input_before_anything_is_sent() {
     // doctor refuses the same before it signs in or reads anything.
     for (extra, expected) in [
         (&["--privacy-url", "not a url"][..], "privacy statement URL"),
-        (&["--publisher-id", "acme"][..], "Microsoft Partner Network id"),
+        (
+            &["--publisher-id", "acme"][..],
+            "Microsoft Partner Network id",
+        ),
     ] {
         let mut args = vec!["doctor", "--name", "Anything", "--profile", "nango"];
         args.extend(extra);
