@@ -198,7 +198,7 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_retry_reuses_the_a
         matches!(error, run::RunError::SecretLifetime { .. }),
         "{error}"
     );
-    assert!(error.to_string().contains("--secret-months"), "{error}");
+    assert!(error.to_string().contains("shorter lifetime"), "{error}");
     assert_eq!(journal.entry().secret, SecretState::None);
 
     plan.spec.secret.lifetime = appreg::plan::SecretLifetime::Months(5);

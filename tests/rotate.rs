@@ -421,7 +421,7 @@ async fn a_secret_lifetime_policy_names_the_cap_and_a_shorter_rotation_succeeds(
         matches!(error, run::RunError::SecretLifetime { .. }),
         "{error}"
     );
-    assert!(error.to_string().contains("--months"), "{error}");
+    assert!(error.to_string().contains("shorter lifetime"), "{error}");
     assert_eq!(
         keys(&sim, "Support Mailbox Sync"),
         before,

@@ -558,7 +558,7 @@ fn check_and_rotate(cols: u16, rows: u16) {
     let mut done = wizard.press("y", "Support Mailbox Sync is checked");
     // At 80×24 the summary scrolls to its last lines, past the dashboard's steps.
     for _ in 0..40 {
-        if done.contains("rotate-secret --app-id") {
+        if done.contains("remove the old one") {
             break;
         }
         wizard.send(DOWN);
@@ -566,7 +566,7 @@ fn check_and_rotate(cols: u16, rows: u16) {
         done = wizard.screen();
     }
     assert!(
-        done.contains("rotate-secret --app-id"),
+        done.contains("remove the old one"),
         "how to retire the old one\n{done}"
     );
     assert!(!done.contains(&secret));

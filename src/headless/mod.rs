@@ -120,6 +120,11 @@ impl HeadlessError {
 
 fn describe_run_error(error: &RunError) -> String {
     let mut text = error.to_string();
+    if matches!(error, RunError::SecretLifetime { .. }) {
+        text.push_str(
+            "\n  The lifetime: --secret-months or --secret-until for create, --months or --until for rotate-secret",
+        );
+    }
     if let Some(code) = error.code() {
         text.push_str(&format!("\n  Graph code: {code}"));
     }

@@ -167,19 +167,15 @@ impl Model {
         match (self.task, &done.secret_end) {
             (Task::Register, _) => platform,
             (Task::Check, None) => format!(
-                "Re-check any time: appreg doctor --app-id {} --profile {}",
-                done.app_id,
-                self.profile().id
+                "Re-check any time: Check an existing app, then {} ({}).",
+                done.display_name, done.app_id
             ),
             (Task::Check, Some(_)) => {
                 let mut text = format!(
-                    "{platform}\nOnce sign-ins work with the new secret, remove the old one:"
+                    "{platform}\nOnce sign-ins work with the new secret, remove the old one (Check an existing app, then r, or Certificates & secrets in the portal):"
                 );
                 for old in self.old_secrets() {
-                    text.push_str(&format!(
-                        "\n  appreg rotate-secret --app-id {} --remove {}",
-                        done.app_id, old.key_id
-                    ));
+                    text.push_str(&format!("\n  {}", old.key_id));
                 }
                 text
             }

@@ -164,7 +164,7 @@ impl GraphError {
         };
         match (api.status, api.code.as_str()) {
             (_, "CredentialInvalidLifetimeAsPerAppPolicy") => format!(
-                "the tenant's app management policy does not allow a secret that lasts this long ({}); choose a shorter lifetime with --secret-months",
+                "the tenant's app management policy does not allow a secret that lasts this long ({}); choose a shorter lifetime",
                 api.message
             ),
             (403, "Authorization_RequestDenied") => "you lack the directory role for this: registering apps needs the Application Developer role (or users allowed to register apps), granting admin consent needs Cloud Application Administrator or Application Administrator; ask an administrator".into(),

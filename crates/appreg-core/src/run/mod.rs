@@ -62,7 +62,7 @@ pub enum RunError {
     #[error("{op} failed: {}", .error.advice())]
     Graph { op: Operation, error: GraphError },
     #[error(
-        "the tenant's policy does not allow a secret that lasts {months}{}; run again with a shorter lifetime (--secret-months or --secret-until for create, --months or --until for rotate-secret)",
+        "the tenant's policy does not allow a secret that lasts {months}{}; choose a shorter lifetime and run again",
         .cap.as_deref().map(|c| format!(" (the limit is {c})")).unwrap_or_default()
     )]
     SecretLifetime {

@@ -1265,7 +1265,13 @@ mod support_mode {
         let summary = model.summary_text();
         assert!(!summary.contains(FAKE_SECRET));
         assert!(
-            summary.contains("--remove 6e1f0000-de30-4000-8000-00000000b002"),
+            summary.contains("remove the old one")
+                && summary.contains("6e1f0000-de30-4000-8000-00000000b002"),
+            "{summary}"
+        );
+        // The wizard names its own keys, not appreg's command-line flags.
+        assert!(
+            !summary.contains("--app-id") && !summary.contains("--remove"),
             "{summary}"
         );
     }
