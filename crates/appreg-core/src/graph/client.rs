@@ -457,7 +457,7 @@ mod tests {
         let e = api_error(403, br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#, None, None);
         assert!(e.advice().contains("Application Developer"));
         let e = api_error(400, br#"{"error":{"code":"CredentialInvalidLifetimeAsPerAppPolicy","message":"Credential lifetime exceeds the max value allowed as per assigned policy.","details":[{"code":"InvalidKeyEndDate"}]}}"#, None, None);
-        assert!(e.advice().contains("--secret-months"));
+        assert!(e.advice().contains("shorter lifetime"));
         let throttled = api_error(429, b"{}", None, Some(Duration::from_secs(3600)));
         assert!(
             throttled.advice().contains("wait 60 minute(s)"),

@@ -43,22 +43,33 @@ pub(super) fn check(
     let wanted = context.wants.settings.publisher_id.is_some();
     if (audience.is_multi_tenant() || wanted) && context.verified_publisher.is_none() {
         let tenant = context.tenant_id.as_deref().unwrap_or("organizations");
+        // Microsoft refuses to verify an app whose publisher domain is the tenant's initial
+        // *.onmicrosoft.com one (PublisherDomainMismatch); it is set in the portal, not by Graph.
+        let initial_domain = app
+            .publisher_domain
+            .as_deref()
+            .filter(|d| d.to_ascii_lowercase().ends_with(".onmicrosoft.com"));
+        let first = initial_domain
+            .map(|d| format!("first set a verified custom domain as its publisher domain (it is {d}, which Microsoft does not verify), then "))
+            .unwrap_or_default();
         findings.push(Finding {
             code: Code::PublisherUnverified,
             severity: Severity::Info,
             title: "the publisher is not verified".into(),
             why: "users in other organisations see 'unverified' and are often blocked from consenting to a multi-tenant app from an unverified publisher".into(),
             fix: format!(
-                "verify the publisher with a Microsoft Partner Network id, or have each organisation's administrator consent: https://login.microsoftonline.com/{tenant}/adminconsent?client_id={}",
+                "{first}verify the publisher with a Microsoft Partner Network id, or have each organisation's administrator consent: https://login.microsoftonline.com/{tenant}/adminconsent?client_id={}",
                 app.app_id
             ),
             portal: portal::PUBLISHER,
             errand: None,
+            // Sent only where Microsoft can accept it.
             remedy: context
                 .wants
                 .settings
                 .publisher_id
                 .clone()
+                .filter(|_| initial_domain.is_none())
                 .map(|publisher_id| Remedy::VerifyPublisher { publisher_id }),
         });
     }

@@ -1288,3 +1288,30 @@ fn every_kind_of_finding_covers_every_code() {
         .collect();
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+#[test]
+fn an_initial_publisher_domain_is_named_before_verification_is_offered() {
+    let mut doc = healthy();
+    doc["publisherDomain"] = json!("contoso.onmicrosoft.com");
+    let ctx = AuditContext {
+        verified_publisher: None,
+        ..wanting(crate::plan::OptionalSettings {
+            publisher_id: Some("1234567".into()),
+            ..Default::default()
+        })
+    };
+    let findings = run("nylas-v3", doc.clone(), &ctx);
+    let publisher = find(&findings, Code::PublisherUnverified);
+    assert!(
+        publisher.fix.contains("contoso.onmicrosoft.com"),
+        "{publisher:?}"
+    );
+    assert_eq!(publisher.remedy, None, "Microsoft would refuse it");
+
+    doc["publisherDomain"] = json!("contoso.com");
+    let findings = run("nylas-v3", doc, &ctx);
+    assert!(matches!(
+        find(&findings, Code::PublisherUnverified).remedy,
+        Some(Remedy::VerifyPublisher { .. })
+    ));
+}
