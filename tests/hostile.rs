@@ -222,3 +222,74 @@ async fn directory_text_is_made_safe_as_it_is_read() {
     assert_eq!(found[0].display_name.as_deref(), Some("Acme]0;owned Sync"));
     assert_terminal_safe(&format!("{found:?}"));
 }
+
+/// The platforms' APIs get the same distrust as Graph: a redirect is refused (the key never
+/// follows it), an endless body is cut off, and escape sequences in an error never reach the
+/// terminal. A platform key never appears in what comes back.
+#[tokio::test]
+async fn a_hostile_platform_api_is_refused_like_a_hostile_graph() {
+    use appreg::platform::{self, Credentials, PlatformKind, Target};
+    const KEY: &str = "nyk_v0_hostile_test_key";
+    let secret = SecretString::new("a-client-secret-value".into());
+    let credentials = Credentials {
+        client_id: "11111111-1111-4111-8111-111111111111",
+        secret: &secret,
+        single_tenant: None,
+        scopes: vec!["offline_access".into()],
+        keep_scopes: false,
+        display_name: "Hostile",
+        replace: false,
+    };
+    let target_at = |url: &str| {
+        Target::new(
+            PlatformKind::Nylas,
+            url::Url::parse(url).unwrap(),
+            SecretString::new(KEY.into()),
+        )
+    };
+    let reporter = appreg::progress::Reporter::silent();
+
+    let elsewhere = hostile::serve(Behaviour::json(200, "{}")).await;
+    let redirecting = hostile::serve(Behaviour::redirect(
+        307,
+        &format!("{}/v3/connectors/microsoft", elsewhere.url),
+    ))
+    .await;
+    let error = platform::connect(&target_at(&redirecting.url), &credentials, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("redirected"), "{error}");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the key never followed the redirect"
+    );
+
+    let endless = hostile::serve(Behaviour::Endless).await;
+    let started = std::time::Instant::now();
+    let error = platform::connect(&target_at(&endless.url), &credentials, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("larger than") || error.contains("MiB"),
+        "{error}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+
+    let escaping = hostile::serve(Behaviour::json(
+        400,
+        r#"{"request_id":"r\u001b[2J","error":{"type":"\u001b]0;pwned\u0007","message":"bad \u001b[31mred\u202e"}}"#,
+    ))
+    .await;
+    let error = platform::connect(&target_at(&escaping.url), &credentials, &reporter)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        !error.chars().any(|c| c.is_control() || c == '\u{202e}'),
+        "{error:?}"
+    );
+    assert!(!error.contains(KEY) && !error.contains(secret.expose()));
+}
