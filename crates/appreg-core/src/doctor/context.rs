@@ -9,8 +9,8 @@ use std::sync::Arc;
 pub struct AuditContext {
     /// The tenant the app lives in (`None` when it could not be read).
     pub tenant_id: Option<String>,
-    /// The verified publisher's name, when the publisher is verified.
-    pub verified_publisher: Option<String>,
+    /// The verified publisher, when the publisher is verified.
+    pub verified_publisher: Option<VerifiedPublisher>,
     /// The app's enterprise application in its home tenant.
     pub service_principal: Option<ServicePrincipal>,
     /// The service principal's delegated grants; `None` when they could not be read.
@@ -42,6 +42,13 @@ pub struct Wants {
     pub admin_consent: bool,
     /// The guides' optional settings the app should have.
     pub settings: crate::plan::OptionalSettings,
+}
+
+/// A verified publisher: its name and its Microsoft Partner Network id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifiedPublisher {
+    pub name: String,
+    pub mpn_id: String,
 }
 
 impl AuditContext {

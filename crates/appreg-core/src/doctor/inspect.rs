@@ -165,11 +165,13 @@ pub(super) struct PublisherFields {
 }
 
 impl PublisherFields {
-    /// The verified publisher's name; `None` when the publisher is not verified.
-    pub(super) fn verified(self) -> Option<String> {
-        self.verified_publisher
-            .filter(|p| p.verified_publisher_id.is_some())
-            .map(|p| p.display_name.unwrap_or_default())
+    /// The verified publisher; `None` when the publisher is not verified.
+    pub(super) fn verified(self) -> Option<super::context::VerifiedPublisher> {
+        let publisher = self.verified_publisher?;
+        Some(super::context::VerifiedPublisher {
+            mpn_id: publisher.verified_publisher_id?,
+            name: publisher.display_name.unwrap_or_default(),
+        })
     }
 }
 
@@ -197,7 +199,7 @@ async fn read_app(
     client: &GraphClient,
     selector: &Selector,
     reporter: &Reporter,
-) -> Result<(Application, Option<String>), InspectError> {
+) -> Result<(Application, Option<super::context::VerifiedPublisher>), InspectError> {
     let op = Operation::ReadApp;
     let path = match selector {
         Selector::AppId(id) => format!("/applications(appId='{id}')"),

@@ -16,7 +16,7 @@ pub mod secrets;
 #[cfg(any(test, feature = "test-support"))]
 pub use audit::tests::every_kind_of_finding;
 pub use audit::{audit, audit_secrets};
-pub use context::{AuditContext, Wants};
+pub use context::{AuditContext, VerifiedPublisher, Wants};
 pub use finding::{
     Action, Code, Errand, Finding, PermissionRef, Platform, Remedy, Severity, Tally,
 };

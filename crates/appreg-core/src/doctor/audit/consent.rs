@@ -40,8 +40,32 @@ pub(super) fn check(
     }
     // Judged for every app whose publisher the user wants verified, and for multi-tenant
     // apps, whose users elsewhere meet the "unverified" consent screen.
-    let wanted = context.wants.settings.publisher_id.is_some();
-    if (audience.is_multi_tenant() || wanted) && context.verified_publisher.is_none() {
+    let wanted = context.wants.settings.publisher_id.as_deref();
+    // Verified, but with another MPN id than the one asked for: said, not changed (the
+    // publisher's organisation decides which account verifies it).
+    if let (Some(wanted), Some(verified)) = (wanted, &context.verified_publisher)
+        && verified.mpn_id != wanted
+    {
+        findings.push(Finding {
+            code: Code::PublisherUnverified,
+            severity: Severity::Info,
+            title: format!(
+                "the publisher is verified as {} (MPN id {}), not with MPN id {wanted}",
+                verified.name, verified.mpn_id
+            ),
+            why: "consent screens name the organisation of the MPN id the app was verified with"
+                .into(),
+            fix:
+                "verify the publisher again with the MPN id of the organisation that should appear"
+                    .into(),
+            portal: portal::PUBLISHER,
+            errand: None,
+            remedy: Some(Remedy::VerifyPublisher {
+                publisher_id: wanted.to_owned(),
+            }),
+        });
+    }
+    if (audience.is_multi_tenant() || wanted.is_some()) && context.verified_publisher.is_none() {
         let tenant = context.tenant_id.as_deref().unwrap_or("organizations");
         // Microsoft refuses to verify an app whose publisher domain is the tenant's initial
         // *.onmicrosoft.com one (PublisherDomainMismatch); it is set in the portal, not by Graph.

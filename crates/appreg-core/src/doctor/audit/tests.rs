@@ -63,7 +63,10 @@ fn sp(id: &str, app_id: &str) -> ServicePrincipal {
 fn context() -> AuditContext {
     AuditContext {
         tenant_id: Some("tenant-1".into()),
-        verified_publisher: Some("Acme".into()),
+        verified_publisher: Some(crate::doctor::context::VerifiedPublisher {
+            name: "Acme".into(),
+            mpn_id: "1234567".into(),
+        }),
         service_principal: Some(sp("client-sp", "a9900000-0000-4000-8000-000000000001")),
         grants: Some(Vec::new()),
         role_assignments: Some(Vec::new()),
@@ -1314,4 +1317,34 @@ fn an_initial_publisher_domain_is_named_before_verification_is_offered() {
         find(&findings, Code::PublisherUnverified).remedy,
         Some(Remedy::VerifyPublisher { .. })
     ));
+}
+
+#[test]
+fn a_publisher_verified_with_another_mpn_id_than_asked_is_said() {
+    let ctx = wanting(crate::plan::OptionalSettings {
+        publisher_id: Some("7654321".into()),
+        ..Default::default()
+    });
+    let findings = run("nylas-v3", healthy(), &ctx);
+    let publisher = find(&findings, Code::PublisherUnverified);
+    assert!(
+        publisher
+            .title
+            .contains("(MPN id 1234567), not with MPN id 7654321"),
+        "{publisher:?}"
+    );
+    assert!(matches!(
+        &publisher.remedy,
+        Some(Remedy::VerifyPublisher { publisher_id }) if publisher_id == "7654321"
+    ));
+    // The same id as asked: nothing to say.
+    let same = wanting(crate::plan::OptionalSettings {
+        publisher_id: Some("1234567".into()),
+        ..Default::default()
+    });
+    let findings = run("nylas-v3", healthy(), &same);
+    assert!(
+        !findings.iter().any(|f| f.code == Code::PublisherUnverified),
+        "{findings:?}"
+    );
 }

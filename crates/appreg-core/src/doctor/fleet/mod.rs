@@ -226,7 +226,7 @@ impl Tenant {
     fn context(
         &self,
         app: &Application,
-        verified_publisher: Option<String>,
+        verified_publisher: Option<crate::doctor::context::VerifiedPublisher>,
         wants: &Wants,
     ) -> AuditContext {
         let service_principal = self
