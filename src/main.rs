@@ -46,8 +46,13 @@ async fn run(cli: Cli) -> ExitCode {
                 &appreg::catalog::Catalog::offline(),
                 now,
             )
-            .map(|(_, plan, warnings)| {
-                print!("{}", headless::print_plan(&plan, &warnings, args.json, now))
+            .and_then(|(_, plan, warnings)| {
+                // The cloud matters to a plan only for what it does not offer.
+                if plan.spec.settings.publisher_id.is_some() {
+                    headless::check_cloud(&plan.spec.settings, &endpoints()?)?;
+                }
+                print!("{}", headless::print_plan(&plan, &warnings, args.json, now));
+                Ok(())
             })
         }
         Some(Command::Create(args)) => match endpoints() {

@@ -206,6 +206,22 @@ async fn bad_settings_are_bad_input_before_anything_is_sent() {
         assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
         assert!(stderr.contains(expected), "{extra:?}: {stderr}");
     }
+    // plan too: the cloud decides what it may print.
+    let (output, _, stderr) = run(Command::new(env!("CARGO_BIN_EXE_appreg")).args([
+        "plan",
+        "--profile",
+        "nango",
+        "--name",
+        "Bad",
+        "--publisher-id",
+        MPN_ID,
+        "--cloud",
+        "china",
+    ]))
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("global cloud only"), "{stderr}");
+
     // doctor refuses the same before it signs in or reads anything.
     for (extra, expected) in [
         (&["--privacy-url", "not a url"][..], "privacy statement URL"),

@@ -14,7 +14,7 @@ mod output;
 mod rotate;
 mod session;
 
-pub use choices::build_plan;
+pub use choices::{build_plan, check_cloud};
 pub use completions::completions;
 pub use create::create;
 pub use doctor::doctor;
