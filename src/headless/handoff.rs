@@ -119,6 +119,40 @@ pub(super) enum PlatformOutcome<'a> {
     },
 }
 
+impl<'a> PlatformOutcome<'a> {
+    /// What became of the platform: taken, refused, not sent (the secret did not sign in), or,
+    /// when `--connect` was not asked for, the dashboard steps of a platform without an API.
+    pub fn of(
+        target: Option<&'a Target>,
+        connected: Option<&'a Result<Connected, ConnectError>>,
+        profile: Option<&'a Profile>,
+        client_id: &str,
+        tenant_id: &str,
+    ) -> Self {
+        match (target, connected) {
+            (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
+            (Some(target), Some(Err(error))) => PlatformOutcome::Refused {
+                target,
+                error: error.to_string(),
+            },
+            (Some(target), None) => PlatformOutcome::NotSent(target),
+            (None, _) => match profile {
+                Some(profile)
+                    if profile.connect.is_none() && !profile.dashboard_steps.is_empty() =>
+                {
+                    PlatformOutcome::Dashboard {
+                        profile,
+                        steps: dashboard_steps(profile, client_id, tenant_id),
+                    }
+                }
+                _ => PlatformOutcome::NotAsked {
+                    api: profile.and_then(|p| p.connect),
+                },
+            },
+        }
+    }
+}
+
 impl Handoff<'_> {
     /// `"verified"` and its reason, for the secret's JSON object.
     pub fn verified_json(&self) -> (bool, Option<String>) {

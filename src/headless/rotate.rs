@@ -144,28 +144,14 @@ pub async fn rotate_secret(
     // Only a platform that signed in as this app before switched from an old secret to the
     // new one; a new connector, or one taken over, leaves whatever used the old one as it was.
     let platform_switched = matches!(&connected, Some(Ok(c)) if c.was_this_app);
-    let destination = if platform_holds {
-        destination
-    } else {
-        destination.unless_platform()
-    };
-    let platform = match (&target, &connected) {
-        (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
-        (Some(target), Some(Err(error))) => PlatformOutcome::Refused {
-            target,
-            error: error.to_string(),
-        },
-        (Some(target), None) => PlatformOutcome::NotSent(target),
-        (None, _) => match &profile {
-            Some(profile) if profile.connect.is_none() && !profile.dashboard_steps.is_empty() => {
-                PlatformOutcome::Dashboard {
-                    profile,
-                    steps: handoff::dashboard_steps(profile, &app.app_id, &org.id),
-                }
-            }
-            _ => PlatformOutcome::NotAsked { api: None },
-        },
-    };
+    let destination = destination.after_platform(platform_holds);
+    let platform = PlatformOutcome::of(
+        target.as_ref(),
+        connected.as_ref(),
+        profile.as_ref(),
+        &app.app_id,
+        &org.id,
+    );
     // Old secrets go only once the new one is proven and whoever signs in with the app has
     // it: the platform (--connect), or the user, once it is handed over.
     let verified = matches!(proof, Ok(Proof::Verified { .. }));

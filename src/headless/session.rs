@@ -148,8 +148,12 @@ impl<'a> SecretDestination<'a> {
         matches!(self, Self::Stdout)
     }
 
-    /// When the platform did not take the secret, the user gets it the usual way.
-    pub(super) fn unless_platform(self) -> Self {
+    /// Where the secret goes once the platform has answered: a platform that took it spares
+    /// the user from receiving it; otherwise the user gets it the usual way.
+    pub(super) fn after_platform(self, platform_holds: bool) -> Self {
+        if platform_holds {
+            return self;
+        }
         match self {
             Self::Platform { fallback: true } => Self::Stdout,
             Self::Platform { fallback: false } => Self::Nowhere,

@@ -117,28 +117,15 @@ pub async fn create(
             }
         })?;
     }
-    let platform = match (&target, &connected) {
-        (_, Some(Ok(done))) => PlatformOutcome::Connected(done),
-        (Some(target), Some(Err(error))) => PlatformOutcome::Refused {
-            target,
-            error: error.to_string(),
-        },
-        (Some(target), None) => PlatformOutcome::NotSent(target),
-        (None, _) if profile.connect.is_none() && !profile.dashboard_steps.is_empty() => {
-            PlatformOutcome::Dashboard {
-                profile: &profile,
-                steps: handoff::dashboard_steps(&profile, &outcome.app_id, &outcome.tenant_id),
-            }
-        }
-        (None, _) => PlatformOutcome::NotAsked {
-            api: profile.connect,
-        },
-    };
-    // Only a platform that took the secret spares the user from receiving it.
-    let destination = match &connected {
-        Some(Ok(_)) => destination,
-        _ => destination.unless_platform(),
-    };
+    let platform = PlatformOutcome::of(
+        target.as_ref(),
+        connected.as_ref(),
+        Some(&profile),
+        &outcome.app_id,
+        &outcome.tenant_id,
+    );
+    let platform_holds = matches!(connected, Some(Ok(_)));
+    let destination = destination.after_platform(platform_holds);
     let handoff = Handoff {
         proof: &proof,
         platform,
@@ -152,7 +139,6 @@ pub async fn create(
         }
     });
     let key_id = outcome.secret.key_id.clone();
-    let platform_holds = matches!(connected, Some(Ok(_)));
     let verified = matches!(proof, Ok(run::Proof::Verified { .. }));
     settle(
         outcome.secret,

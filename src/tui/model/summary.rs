@@ -2,7 +2,6 @@
 //! `w` writes it; neither ever includes the secret's value.
 
 use super::{Model, Task};
-use crate::catalog::MICROSOFT_GRAPH;
 use crate::doctor::Tally;
 use crate::doctor::secrets::{describe, is_expired};
 use crate::graph::models::PasswordCredential;
@@ -299,7 +298,5 @@ pub fn connected_summary(connected: &Connected) -> String {
 
 /// Microsoft Graph's delegated scopes, comma-separated as the platforms' settings take them.
 fn platform_scopes(plan: &Plan) -> String {
-    plan.spec
-        .delegated_scopes(MICROSOFT_GRAPH)
-        .replace(' ', ",")
+    plan.spec.platform_scopes().join(",")
 }

@@ -5,7 +5,7 @@
 
 use super::{Handled, KeyHint, hint};
 use crate::audience::Audience;
-use crate::catalog::{Catalog, MICROSOFT_GRAPH};
+use crate::catalog::Catalog;
 use crate::platform::{Connected, PlatformKind, Target};
 use crate::secret::SecretString;
 use crate::tui::model::{ConnectField, ConnectPhase, Model, Step, Task};
@@ -171,13 +171,7 @@ fn delegated_scopes(model: &Model) -> Vec<String> {
     match model.task {
         Task::Register => model
             .plan()
-            .map(|(plan, _)| {
-                plan.spec
-                    .delegated_scopes(MICROSOFT_GRAPH)
-                    .split_whitespace()
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|(plan, _)| plan.spec.platform_scopes())
             .unwrap_or_default(),
         Task::Check => model
             .findings

@@ -44,6 +44,14 @@ impl Spec {
         seen
     }
 
+    /// Microsoft Graph's delegated scope names, one each, as the platforms take them.
+    pub fn platform_scopes(&self) -> Vec<String> {
+        self.permissions_of(crate::catalog::MICROSOFT_GRAPH)
+            .filter(|p| p.kind == PermissionKind::Delegated)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
     /// Space-separated delegated scope names for one resource, as grants and platforms want them.
     pub fn delegated_scopes(&self, resource_app_id: &str) -> String {
         self.permissions_of(resource_app_id)

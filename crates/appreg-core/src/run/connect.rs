@@ -84,11 +84,7 @@ pub fn credentials_for<'a>(
         client_id,
         secret,
         single_tenant: (!spec.audience.is_multi_tenant()).then_some(tenant_id),
-        scopes: spec
-            .delegated_scopes(MICROSOFT_GRAPH)
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
+        scopes: spec.platform_scopes(),
         keep_scopes: false,
         display_name,
         replace,
